@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ckpt: in-kernel checkpoint/restart for Linux 6.12.
+#
+# This repo is an overlay of the kernel tree; build/ is derived from it:
+#   build/linux             base source + patches/ + overlay, bzImage, headers
+#   build/tools             checkpoint, restart, ckptinfo (tools/ckpt)
+#   build/selftests         the kselftests (tools/testing/selftests/checkpoint)
+#   build/examples          demo programs (tools/ckpt/examples)
+#   build/initramfs.cpio    busybox + all of the above, for tools/ckpt/ckpt-vm
+#
+#   make            everything (incremental; nothing to do takes seconds)
+#   make check      all selftests in one VM boot + host-side tests
+#   make demo       checkpoint, kill and restart a counter in the VM
+#   make help       the other targets
+
+SHELL    := /bin/bash
+REPO     := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+BUILD    := $(REPO)/build
+SCRIPTS  := $(REPO)/tools/ckpt/scripts
+CKPT_VM  := $(REPO)/tools/ckpt/ckpt-vm
+
+# Seconds before make check gives up on the VM.
+CHECK_TIMEOUT ?= 3600
+# Only some selftests, e.g. TESTS="checkpoint:self_test ckpt-vm".
+TESTS ?=
+
+EXAMPLES := $(patsubst $(REPO)/tools/ckpt/examples/%.c,$(BUILD)/examples/%,\
+		$(wildcard $(REPO)/tools/ckpt/examples/*.c))
+
+.PHONY: all deps kernel tools selftests examples initramfs \
+	check demo bench series clean help
+
+all: initramfs
+
+deps:
+	@$(SCRIPTS)/deps.sh
+
+kernel: deps
+	@$(SCRIPTS)/kbuild.sh
+
+# The tools take the uapi headers from include/uapi, the selftests from
+# build/linux/usr/include.
+tools: deps
+	@if [ -f $(REPO)/tools/ckpt/Makefile ]; then \
+		echo "  TOOLS     tools/ckpt -> build/tools"; \
+		$(MAKE) --no-print-directory -C $(REPO)/tools/ckpt OUTPUT=$(BUILD)/tools/; \
+	else \
+		echo "  TOOLS     skipped: tools/ckpt/Makefile does not exist yet"; \
+	fi
+
+selftests: kernel
+	@$(SCRIPTS)/selftests.sh
+
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: $(REPO)/tools/ckpt/examples/%.c | deps
+	@mkdir -p $(@D)
+	@echo "  EXAMPLE   tools/ckpt/examples/$*.c -> build/examples/$*"
+	@gcc -O2 -Wall -Wextra -static -o $@ $<
+
+initramfs: tools selftests examples
+	@$(SCRIPTS)/mkinitramfs.sh
+
+check: all
+	@$(SCRIPTS)/run-tests.sh --timeout $(CHECK_TIMEOUT) $(TESTS)
+
+demo: all
+	@$(CKPT_VM) -- ckpt-demo
+
+bench: all
+	@if [ -f $(REPO)/tools/ckpt/bench/run.sh ]; then \
+		$(CKPT_VM) --add $(REPO)/tools/ckpt/bench -- 'sh /extra/run.sh'; \
+	else \
+		echo "bench: tools/ckpt/bench/run.sh does not exist yet"; \
+	fi
+
+series:
+	@echo "series: not yet (will emit the whole change as a git-format-patch series)"
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "Targets:"
+	@echo "  all (default)  deps, kernel, tools, selftests, examples, initramfs"
+	@echo "  deps           check/install the Debian packages (pin: tools/ckpt/scripts/lib.sh)"
+	@echo "  kernel         build/linux: extract, patch, overlay, configure, bzImage, headers"
+	@echo "  tools          tools/ckpt -> build/tools"
+	@echo "  selftests      tools/testing/selftests/checkpoint -> build/selftests"
+	@echo "  initramfs      build/initramfs.cpio for tools/ckpt/ckpt-vm"
+	@echo "  check          run all tests; TESTS=... picks some, CHECK_TIMEOUT=s"
+	@echo "  demo           checkpoint/kill/restart a counter in the VM"
+	@echo "  bench          tools/ckpt/bench/run.sh in the VM"
+	@echo "  series         the change as a git-format-patch series (not yet)"
+	@echo "  clean          remove build/"
+	@echo "Run anything in the VM: tools/ckpt/ckpt-vm -- 'command'"

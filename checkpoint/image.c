@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Image I/O: records in and out of the image file, the running
+ * checksum, and the image header and tail.
+ */
+#include <linux/checkpoint.h>
+#include <linux/bvec.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/utsname.h>
+#include <linux/timekeeping.h>
+
+/* Fletcher-style sums over little-endian 64-bit words; len % 8 == 0. */
+static void ckpt_csum(struct ckpt_ctx *ctx, const void *buf, size_t len)
+{
+	const u64 *w = buf;
+	u64 s1 = ctx->sum1, s2 = ctx->sum2;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++) {
+		s1 += le64_to_cpu(w[i]);
+		s2 += s1;
+	}
+	ctx->sum1 = s1;
+	ctx->sum2 = s2;
+	ctx->nbytes += len;
+}
+
+static loff_t *ckpt_ppos(struct file *file, loff_t *pos)
+{
+	if (file->f_mode & FMODE_STREAM)
+		return NULL;
+	*pos = file->f_pos;
+	return pos;
+}
+
+static int ckpt_io_error(struct ckpt_ctx *ctx, ssize_t ret, bool writing)
+{
+	if (fatal_signal_pending(current) || ret == -ERESTARTSYS ||
+	    ret == -EINTR)
+		return ckpt_err(ctx, -EINTR, "interrupted while %s the image",
+				writing ? "writing" : "reading");
+	return ckpt_err(ctx, ret, "%s the image failed at byte %llu",
+			writing ? "writing" : "reading", ctx->nbytes);
+}
+
+static int ckpt_write_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
+{
+	size_t left = iov_iter_count(iter);
+	loff_t pos, *ppos;
+	ssize_t ret;
+
+	while (left) {
+		ppos = ckpt_ppos(ctx->file, &pos);
+		ret = vfs_iter_write(ctx->file, iter, ppos, 0);
+		if (ret > 0 && ppos)
+			ctx->file->f_pos = pos;
+		if (ret == 0)
+			ret = -EIO;
+		if (ret < 0)
+			return ckpt_io_error(ctx, ret, true);
+		left -= ret;
+	}
+	return 0;
+}
+
+/**
+ * ckpt_write - append bytes to the image
+ * @ctx: checkpoint context
+ * @buf: kernel buffer
+ * @len: its length, a multiple of 8
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+	struct iov_iter iter;
+	int err;
+
+	if (WARN_ON_ONCE(len % 8))
+		return -EINVAL;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, len);
+	err = ckpt_write_iter(ctx, &iter);
+	if (!err)
+		ckpt_csum(ctx, buf, len);
+	return err;
+}
+
+/**
+ * ckpt_write_obj - write one record
+ * @ctx: checkpoint context
+ * @type: record type (enum ckpt_hdr_type)
+ * @rec: the record, starting with struct ckpt_hdr, allocated with room
+ *	for its padding (ckpt_padded(len) bytes, the padding zeroed)
+ * @len: header plus payload
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_obj(struct ckpt_ctx *ctx, u32 type, void *rec, u32 len)
+{
+	struct ckpt_hdr *h = rec;
+
+	h->type = type;
+	h->len = len;
+	return ckpt_write(ctx, rec, ckpt_padded(len));
+}
+
+/**
+ * ckpt_write_pages - write whole pages to the image in one call
+ * @ctx: checkpoint context
+ * @pages: the pages
+ * @nr: how many
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
+		     unsigned int nr)
+{
+	struct bio_vec *bv;
+	struct iov_iter iter;
+	unsigned int i;
+	int err;
+
+	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
+	if (!bv)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(pages[i]);
+
+		ckpt_csum(ctx, p, PAGE_SIZE);
+		kunmap_local(p);
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	}
+	iov_iter_bvec(&iter, ITER_SOURCE, bv, nr, (size_t)nr * PAGE_SIZE);
+	err = ckpt_write_iter(ctx, &iter);
+	kfree(bv);
+	return err;
+}
+
+/**
+ * ckpt_read - read exactly @len bytes of the image
+ * @ctx: restart context
+ * @buf: kernel buffer
+ * @len: a multiple of 8
+ *
+ * Return: 0, -ENODATA if the image ends early, or another negative errno.
+ */
+int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len)
+{
+	size_t done = 0;
+	loff_t pos, *ppos;
+	ssize_t ret;
+
+	while (done < len) {
+		ppos = ckpt_ppos(ctx->file, &pos);
+		ret = kernel_read(ctx->file, buf + done, len - done, ppos);
+		if (ret > 0 && ppos)
+			ctx->file->f_pos = pos;
+		if (ret == 0)
+			return ckpt_err(ctx, -ENODATA,
+					"image truncated at byte %llu",
+					ctx->nbytes + done);
+		if (ret < 0)
+			return ckpt_io_error(ctx, ret, false);
+		done += ret;
+	}
+	ckpt_csum(ctx, buf, len);
+	return 0;
+}
+
+static const char *ckpt_type_name(u32 type)
+{
+	switch (type) {
+	case CKPT_HDR_HEADER: return "HEADER";
+	case CKPT_HDR_TAIL: return "TAIL";
+	case CKPT_HDR_TREE: return "TREE";
+	case CKPT_HDR_TASK: return "TASK";
+	case CKPT_HDR_CREDS: return "CREDS";
+	case CKPT_HDR_RLIMITS: return "RLIMITS";
+	case CKPT_HDR_FS: return "FS";
+	case CKPT_HDR_CPU: return "CPU";
+	case CKPT_HDR_XSTATE: return "XSTATE";
+	case CKPT_HDR_MM: return "MM";
+	case CKPT_HDR_VMA: return "VMA";
+	case CKPT_HDR_PAGES: return "PAGES";
+	case CKPT_HDR_FILE_TABLE: return "FILE_TABLE";
+	case CKPT_HDR_FILE: return "FILE";
+	case CKPT_HDR_FD: return "FD";
+	case CKPT_HDR_SIGHAND: return "SIGHAND";
+	case CKPT_HDR_SIGNAL: return "SIGNAL";
+	case CKPT_HDR_SIGPENDING: return "SIGPENDING";
+	}
+	return "unknown";
+}
+
+/**
+ * ckpt_read_record - read the next record, whatever its type
+ * @ctx: restart context
+ * @max: largest acceptable length
+ *
+ * The record's length is checked against @max before anything is
+ * allocated, and its padding must be zero.
+ *
+ * Return: the record (kfree() it) or an ERR_PTR.
+ */
+void *ckpt_read_record(struct ckpt_ctx *ctx, u32 max)
+{
+	struct ckpt_hdr h;
+	size_t plen;
+	void *rec;
+	int err;
+
+	err = ckpt_read(ctx, &h, sizeof(h));
+	if (err)
+		return ERR_PTR(err);
+	if (h.len < sizeof(h) || h.len > max || h.len > CKPT_RECORD_MAX) {
+		ckpt_err(ctx, -EBADMSG,
+			 "record %s (%u) at byte %llu: length %u out of range",
+			 ckpt_type_name(h.type), h.type,
+			 ctx->nbytes - sizeof(h), h.len);
+		return ERR_PTR(-EBADMSG);
+	}
+	plen = ckpt_padded(h.len);
+	rec = kvzalloc(plen, GFP_KERNEL);
+	if (!rec)
+		return ERR_PTR(-ENOMEM);
+	memcpy(rec, &h, sizeof(h));
+	err = ckpt_read(ctx, rec + sizeof(h), plen - sizeof(h));
+	if (!err && memchr_inv(rec + h.len, 0, plen - h.len))
+		err = ckpt_err(ctx, -EBADMSG, "record %s: padding not zero",
+			       ckpt_type_name(h.type));
+	if (err) {
+		kvfree(rec);
+		return ERR_PTR(err);
+	}
+	return rec;
+}
+
+/**
+ * ckpt_read_obj - read the next record, which must be of a given type
+ * @ctx: restart context
+ * @type: the expected type
+ * @min: shortest acceptable length
+ * @max: longest acceptable length
+ *
+ * Return: the record (kvfree() it) or an ERR_PTR (logged).
+ */
+void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, u32 min, u32 max)
+{
+	struct ckpt_hdr *h = ckpt_read_record(ctx, max);
+
+	if (IS_ERR(h))
+		return h;
+	if (h->type != type || h->len < min) {
+		ckpt_err(ctx, -EBADMSG,
+			 "expected record %s, found %s (%u) of length %u",
+			 ckpt_type_name(type), ckpt_type_name(h->type),
+			 h->type, h->len);
+		kvfree(h);
+		return ERR_PTR(-EBADMSG);
+	}
+	return h;
+}
+
+/**
+ * ckpt_read_obj_fixed - read a record of a given type and exact size
+ * @ctx: restart context
+ * @type: the expected type
+ * @size: its exact length
+ *
+ * Return: the record (kvfree() it) or an ERR_PTR (logged).
+ */
+void *ckpt_read_obj_fixed(struct ckpt_ctx *ctx, u32 type, u32 size)
+{
+	return ckpt_read_obj(ctx, type, size, size);
+}
+
+/**
+ * ckpt_string - check a string field of a record
+ * @ctx: restart context
+ * @s: the field
+ * @len: its size including the terminating NUL
+ * @what: name for the log
+ *
+ * Return: @s if it is NUL-terminated exactly at @len - 1 and not empty,
+ * else an ERR_PTR (logged).
+ */
+const char *ckpt_string(struct ckpt_ctx *ctx, const char *s, u32 len,
+			const char *what)
+{
+	if (len < 2 || len > CKPT_PATH_MAX || s[len - 1] ||
+	    strnlen(s, len) != len - 1) {
+		ckpt_err(ctx, -EBADMSG, "%s: malformed string", what);
+		return ERR_PTR(-EBADMSG);
+	}
+	return s;
+}
+
+int ckpt_write_header(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_header *h;
+	struct new_utsname *u;
+	int err;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->magic = CKPT_MAGIC_HEAD;
+	h->version = CKPT_VERSION;
+	h->page_size = PAGE_SIZE;
+	h->flags = ctx->flags;
+	h->time = ktime_get_real_seconds();
+	h->ckpt_id = ctx->ckpt_id;
+	down_read(&uts_sem);
+	u = utsname();
+	strscpy(h->sysname, u->sysname, sizeof(h->sysname));
+	strscpy(h->release, u->release, sizeof(h->release));
+	strscpy(h->version_str, u->version, sizeof(h->version_str));
+	strscpy(h->machine, u->machine, sizeof(h->machine));
+	strscpy(h->nodename, u->nodename, sizeof(h->nodename));
+	up_read(&uts_sem);
+	err = ckpt_arch_header(h);
+	if (!err)
+		err = ckpt_write_obj(ctx, CKPT_HDR_HEADER, h, sizeof(*h));
+	kfree(h);
+	return err;
+}
+
+static bool ckpt_uts_equal(const char *img, const char *now)
+{
+	return strnlen(img, CKPT_UTS_LEN) < CKPT_UTS_LEN &&
+	       !strcmp(img, now);
+}
+
+int ckpt_read_header(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_header *h;
+	struct new_utsname *u;
+	int err = 0;
+
+	h = ckpt_read_record(ctx, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h) == -EBADMSG ? -ENOEXEC : PTR_ERR(h);
+	if (h->h.type != CKPT_HDR_HEADER || h->h.len != sizeof(*h) ||
+	    h->magic != CKPT_MAGIC_HEAD) {
+		err = ckpt_err(ctx, -ENOEXEC, "not a checkpoint image");
+		goto out;
+	}
+	if (h->version != CKPT_VERSION) {
+		err = ckpt_err(ctx, -ENOEXEC,
+			       "image format version %u, this kernel reads %u",
+			       h->version, CKPT_VERSION);
+		goto out;
+	}
+	if (h->page_size != PAGE_SIZE || h->_pad || h->flags &
+	    ~CHECKPOINT_USER_FLAGS) {
+		err = ckpt_err(ctx, -ENOEXEC,
+			       "page size %u or flags %#x not supported",
+			       h->page_size, h->flags);
+		goto out;
+	}
+	down_read(&uts_sem);
+	u = utsname();
+	if (!ckpt_uts_equal(h->release, u->release) ||
+	    !ckpt_uts_equal(h->version_str, u->version) ||
+	    !ckpt_uts_equal(h->machine, u->machine))
+		err = -ENOEXEC;
+	up_read(&uts_sem);
+	if (err) {
+		ckpt_err(ctx, err,
+			 "image is from another kernel (release %.64s %.64s)",
+			 h->release, h->machine);
+		goto out;
+	}
+	err = ckpt_arch_check_header(ctx, h);
+out:
+	kvfree(h);
+	return err;
+}
+
+int ckpt_write_tail(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_tail h = {
+		.magic = CKPT_MAGIC_TAIL,
+		.nbytes = ctx->nbytes,
+		.sum1 = ctx->sum1,
+		.sum2 = ctx->sum2,
+	};
+
+	return ckpt_write_obj(ctx, CKPT_HDR_TAIL, &h, sizeof(h));
+}
+
+int ckpt_read_tail(struct ckpt_ctx *ctx)
+{
+	u64 nbytes = ctx->nbytes, sum1 = ctx->sum1, sum2 = ctx->sum2;
+	struct ckpt_hdr_tail *h;
+	int err = 0;
+
+	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_TAIL, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	if (h->magic != CKPT_MAGIC_TAIL || h->nbytes != nbytes)
+		err = ckpt_err(ctx, -EBADMSG,
+			       "bad image tail (magic %#llx, %llu bytes, read %llu)",
+			       h->magic, h->nbytes, nbytes);
+	else if (h->sum1 != sum1 || h->sum2 != sum2)
+		err = ckpt_err(ctx, -EBADMSG,
+			       "image checksum mismatch: the image is corrupt");
+	kvfree(h);
+	return err;
+}

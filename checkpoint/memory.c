@@ -1,0 +1,848 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address spaces: the mm layout, every VMA, and the contents of pages
+ * that differ from what a fresh mapping would hold.  Pages move in
+ * batches of up to CKPT_PAGES_BATCH, written with one vectored write.
+ */
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagemap.h>
+#include <linux/pagewalk.h>
+#include <linux/sched/mm.h>
+#include <linux/security.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/vdso.h>
+
+/* what checkpoint needs of a VMA after the mmap lock is dropped */
+struct ckpt_vma {
+	unsigned long start, end, pgoff;
+	u32 flags, kind, objref;
+	struct file *file;
+};
+
+/* a batch of pages on its way to the image */
+struct ckpt_pagebatch {
+	struct page *pages[CKPT_PAGES_BATCH];
+	u64 addr[CKPT_PAGES_BATCH];
+	unsigned int nr;
+	unsigned long resume;	/* where the page walk stopped */
+	bool anon_only;		/* private mapping: file pages are not data */
+	bool unsupported;	/* met a swapped or migrating page */
+};
+
+static const char *ckpt_special_name(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->name)
+		return vma->vm_ops->name(vma);
+	return NULL;
+}
+
+static u32 ckpt_vma_flags(struct vm_area_struct *vma)
+{
+	unsigned long f = vma->vm_flags;
+	u32 r = 0;
+
+	r |= f & VM_READ ? CKPT_VMA_READ : 0;
+	r |= f & VM_WRITE ? CKPT_VMA_WRITE : 0;
+	r |= f & VM_EXEC ? CKPT_VMA_EXEC : 0;
+	r |= f & VM_SHARED ? CKPT_VMA_SHARED : 0;
+	r |= f & VM_MAYWRITE ? CKPT_VMA_MAYWRITE : 0;
+	r |= f & VM_GROWSDOWN ? CKPT_VMA_GROWSDOWN : 0;
+	r |= f & VM_NORESERVE ? CKPT_VMA_NORESERVE : 0;
+	r |= f & VM_DONTCOPY ? CKPT_VMA_DONTFORK : 0;
+	r |= f & VM_DONTDUMP ? CKPT_VMA_DONTDUMP : 0;
+	r |= f & VM_WIPEONFORK ? CKPT_VMA_WIPEONFORK : 0;
+	r |= f & VM_SEQ_READ ? CKPT_VMA_SEQ_READ : 0;
+	r |= f & VM_RAND_READ ? CKPT_VMA_RAND_READ : 0;
+	return r;
+}
+
+static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
+			     struct ckpt_vma *v)
+{
+	const char *name = ckpt_special_name(vma);
+
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->pgoff = vma->vm_pgoff;
+	v->flags = ckpt_vma_flags(vma);
+	v->file = NULL;
+	if (name && !strcmp(name, "[vdso]")) {
+		v->kind = CKPT_VMA_VDSO;
+		return 0;
+	}
+	if (name && !strcmp(name, "[vvar]")) {
+		v->kind = CKPT_VMA_VVAR;
+		return 0;
+	}
+	if (name || vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP |
+				     VM_HUGETLB))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"mapping %#lx-%#lx (%s) is not supported",
+				vma->vm_start, vma->vm_end,
+				name ?: "device or hugetlb memory");
+	if (vma->vm_flags & VM_LOCKED)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"mlocked mapping %#lx-%#lx is not supported yet",
+				vma->vm_start, vma->vm_end);
+	if (!vma->vm_file) {
+		v->kind = CKPT_VMA_ANON;
+		return 0;
+	}
+	if (vma_is_anon_shmem(vma)) {
+		v->kind = CKPT_VMA_SHMEM;
+		v->file = get_file(vma->vm_file);
+		return 0;
+	}
+	if (!S_ISREG(file_inode(vma->vm_file)->i_mode))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"mapping %#lx-%#lx of a non-regular file",
+				vma->vm_start, vma->vm_end);
+	v->kind = CKPT_VMA_FILE;
+	v->file = get_file(vma->vm_file);
+	return 0;
+}
+
+static void ckpt_vmas_free(struct ckpt_vma *vmas, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (vmas[i].file)
+			fput(vmas[i].file);
+	kvfree(vmas);
+}
+
+static int ckpt_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
+			  struct mm_walk *walk)
+{
+	struct ckpt_pagebatch *b = walk->private;
+	pte_t ptent = ptep_get(pte);
+	struct page *page;
+
+	if (!pte_present(ptent)) {
+		if (!pte_none(ptent)) {
+			b->unsupported = true;
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
+	page = vm_normal_page(walk->vma, addr, ptent);
+	if (!page || (b->anon_only && !PageAnon(page)))
+		return 0;
+	get_page(page);
+	b->pages[b->nr] = page;
+	b->addr[b->nr] = addr;
+	if (++b->nr == CKPT_PAGES_BATCH) {
+		b->resume = next;
+		return 1;
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops ckpt_walk_ops = {
+	.pte_entry = ckpt_pte_entry,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+/* Write the batch's non-zero pages as one PAGES record. */
+static int ckpt_flush_pages(struct ckpt_ctx *ctx, struct ckpt_pagebatch *b)
+{
+	struct ckpt_hdr_pages *h;
+	unsigned int i, n = 0;
+	u32 hlen;
+	int err = 0;
+
+	for (i = 0; i < b->nr; i++) {
+		void *p = kmap_local_page(b->pages[i]);
+		bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+
+		kunmap_local(p);
+		if (zero) {
+			put_page(b->pages[i]);
+			continue;
+		}
+		b->pages[n] = b->pages[i];
+		b->addr[n] = b->addr[i];
+		n++;
+	}
+	b->nr = 0;
+	if (!n)
+		return 0;
+	hlen = sizeof(*h) + n * sizeof(u64);
+	h = kmalloc(hlen, GFP_KERNEL);
+	if (!h) {
+		err = -ENOMEM;
+		goto out;
+	}
+	h->h.type = CKPT_HDR_PAGES;
+	h->h.len = hlen + n * PAGE_SIZE;
+	h->nr_pages = n;
+	h->_pad = 0;
+	memcpy(h->addr, b->addr, n * sizeof(u64));
+	err = ckpt_write(ctx, h, hlen);
+	kfree(h);
+	if (!err)
+		err = ckpt_write_pages(ctx, b->pages, n);
+out:
+	for (i = 0; i < n; i++)
+		put_page(b->pages[i]);
+	return err;
+}
+
+static int ckpt_dump_private(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			     struct ckpt_vma *v, struct ckpt_pagebatch *b)
+{
+	unsigned long addr = v->start;
+	int ret;
+
+	b->anon_only = true;
+	while (addr < v->end) {
+		b->resume = v->end;
+		mmap_read_lock(mm);
+		ret = walk_page_range(mm, addr, v->end, &ckpt_walk_ops, b);
+		mmap_read_unlock(mm);
+		if (ret < 0) {
+			if (b->unsupported)
+				return ckpt_err(ctx, ret,
+						"mapping %#lx-%#lx has swapped-out pages",
+						v->start, v->end);
+			return ckpt_err(ctx, ret, "reading mapping %#lx-%#lx",
+					v->start, v->end);
+		}
+		addr = b->resume;
+		if (b->nr == CKPT_PAGES_BATCH) {
+			ret = ckpt_flush_pages(ctx, b);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* Shared anonymous memory: whatever the shmem object holds. */
+static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *v,
+			   struct ckpt_pagebatch *b)
+{
+	struct address_space *mapping = v->file->f_mapping;
+	unsigned long addr;
+	pgoff_t idx;
+	int err;
+
+	for (addr = v->start, idx = v->pgoff; addr < v->end;
+	     addr += PAGE_SIZE, idx++) {
+		struct page *page = find_get_page(mapping, idx);
+
+		if (!page)
+			continue;
+		b->pages[b->nr] = page;
+		b->addr[b->nr] = addr;
+		if (++b->nr == CKPT_PAGES_BATCH) {
+			err = ckpt_flush_pages(ctx, b);
+			if (err)
+				return err;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+				struct ckpt_vma *vmas, int nr)
+{
+	struct ckpt_hdr_pages end = {};
+	struct ckpt_pagebatch *b;
+	int i, err = 0;
+
+	b = kvzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < nr && !err; i++) {
+		struct ckpt_vma *v = &vmas[i];
+
+		if (v->kind == CKPT_VMA_ANON ||
+		    (v->kind == CKPT_VMA_FILE && !(v->flags & CKPT_VMA_SHARED)))
+			err = ckpt_dump_private(ctx, mm, v, b);
+		else if (v->kind == CKPT_VMA_SHMEM)
+			err = ckpt_dump_shmem(ctx, v, b);
+	}
+	if (!err)
+		err = ckpt_flush_pages(ctx, b);
+	else
+		while (b->nr)
+			put_page(b->pages[--b->nr]);
+	kvfree(b);
+	if (!err)
+		err = ckpt_write_obj(ctx, CKPT_HDR_PAGES, &end, sizeof(end));
+	return err;
+}
+
+static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm,
+				int objref, int exe_objref, int nr_vmas)
+{
+	struct ckpt_hdr_mm *h;
+	int err, n;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->objref = objref;
+	h->nr_vmas = nr_vmas;
+	h->exe_objref = exe_objref;
+	mmap_read_lock(mm);
+	h->start_code = mm->start_code;
+	h->end_code = mm->end_code;
+	h->start_data = mm->start_data;
+	h->end_data = mm->end_data;
+	h->start_brk = mm->start_brk;
+	h->brk = mm->brk;
+	h->start_stack = mm->start_stack;
+	spin_lock(&mm->arg_lock);
+	h->arg_start = mm->arg_start;
+	h->arg_end = mm->arg_end;
+	h->env_start = mm->env_start;
+	h->env_end = mm->env_end;
+	spin_unlock(&mm->arg_lock);
+	h->vdso = (unsigned long)mm->context.vdso;
+	mmap_read_unlock(mm);
+	BUILD_BUG_ON(AT_VECTOR_SIZE > CKPT_AUXV_WORDS);
+	for (n = 0; n < AT_VECTOR_SIZE - 1; n += 2) {
+		h->auxv[n] = mm->saved_auxv[n];
+		h->auxv[n + 1] = mm->saved_auxv[n + 1];
+		if (mm->saved_auxv[n] == AT_NULL)
+			break;
+	}
+	h->nr_auxv = n + 2;
+	err = ckpt_write_obj(ctx, CKPT_HDR_MM, h, sizeof(*h));
+	kfree(h);
+	return err;
+}
+
+/**
+ * checkpoint_mm - write a task's address space
+ * @ctx: checkpoint context
+ * @t: the task
+ *
+ * Writes the FILE records of the mapped files and the executable, the
+ * MM record, one VMA record per mapping, then the page batches.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct mm_struct *mm = get_task_mm(t);
+	struct ckpt_vma *vmas = NULL;
+	struct vm_area_struct *vma;
+	struct file *exe;
+	int nr = 0, i, objref, exe_objref = 0, err = 0;
+
+	if (!mm)
+		return ckpt_err(ctx, -EINVAL, "task has no address space");
+	objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_MM, mm);
+	if (objref < 0) {
+		err = objref;
+		goto out;
+	}
+
+	mmap_read_lock(mm);
+	vmas = kvcalloc(mm->map_count, sizeof(*vmas), GFP_KERNEL);
+	if (!vmas) {
+		mmap_read_unlock(mm);
+		err = -ENOMEM;
+		goto out;
+	}
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			if (nr == mm->map_count)
+				break;
+			err = ckpt_classify_vma(ctx, vma, &vmas[nr]);
+			if (err)
+				break;
+			nr++;
+		}
+	}
+	mmap_read_unlock(mm);
+	if (err)
+		goto out;
+
+	exe = get_mm_exe_file(mm);
+	if (exe) {
+		exe_objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, exe);
+		fput(exe);
+		if (exe_objref < 0) {
+			err = exe_objref;
+			goto out;
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		if (vmas[i].kind != CKPT_VMA_FILE)
+			continue;
+		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, vmas[i].file);
+		if (err < 0)
+			goto out;
+		vmas[i].objref = err;
+		err = 0;
+	}
+
+	err = checkpoint_mm_record(ctx, mm, objref, exe_objref, nr);
+	for (i = 0; i < nr && !err; i++) {
+		struct ckpt_hdr_vma h = {};
+
+		h.start = vmas[i].start;
+		h.end = vmas[i].end;
+		h.pgoff = vmas[i].pgoff;
+		h.flags = vmas[i].flags;
+		h.kind = vmas[i].kind;
+		h.file_objref = vmas[i].objref;
+		if (h.kind == CKPT_VMA_SHMEM)
+			h.shm_size = i_size_read(file_inode(vmas[i].file));
+		err = ckpt_write_obj(ctx, CKPT_HDR_VMA, &h, sizeof(h));
+	}
+	if (!err)
+		err = checkpoint_vma_pages(ctx, mm, vmas, nr);
+out:
+	if (vmas)
+		ckpt_vmas_free(vmas, nr);
+	mmput(mm);
+	return err;
+}
+
+/* restart */
+
+struct ckpt_mm_state {
+	struct ckpt_hdr_mm *mm;
+	struct ckpt_hdr_vma *vmas;
+	struct file **files;
+	struct file *exe;
+	u32 nr;
+};
+
+void restore_mm_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_mm_state *ms = ctx->ts.mm;
+
+	if (!ms)
+		return;
+	kvfree(ms->mm);
+	kvfree(ms->vmas);
+	kvfree(ms->files);
+	kfree(ms);
+	ctx->ts.mm = NULL;
+}
+
+static bool ckpt_range_ok(u64 start, u64 end)
+{
+	return start <= end && end <= TASK_SIZE;
+}
+
+static int restore_mm_check(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *h)
+{
+	if (!ckpt_range_ok(h->start_code, h->end_code) ||
+	    !ckpt_range_ok(h->start_data, h->end_data) ||
+	    !ckpt_range_ok(h->start_brk, h->brk) ||
+	    !ckpt_range_ok(h->arg_start, h->arg_end) ||
+	    !ckpt_range_ok(h->env_start, h->env_end) ||
+	    h->start_stack >= TASK_SIZE || h->vdso >= TASK_SIZE)
+		return ckpt_err(ctx, -EBADMSG, "mm layout out of range");
+	if (h->objref <= 0 || h->nr_auxv > AT_VECTOR_SIZE ||
+	    h->nr_auxv < 2 || h->nr_auxv % 2 ||
+	    h->auxv[h->nr_auxv - 2] != AT_NULL ||
+	    memchr_inv(&h->auxv[h->nr_auxv], 0,
+		       (CKPT_AUXV_WORDS - h->nr_auxv) * sizeof(u64)))
+		return ckpt_err(ctx, -EBADMSG, "mm record malformed");
+	if (h->nr_vmas > READ_ONCE(sysctl_max_map_count))
+		return ckpt_err(ctx, -EBADMSG, "%u mappings exceed vm.max_map_count",
+				h->nr_vmas);
+	return 0;
+}
+
+static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
+			     u32 i, u64 prev_end)
+{
+	const struct vdso_image *image = &vdso_image_64;
+	struct ckpt_hdr_vma *v = &ms->vmas[i];
+	struct file *file;
+	int err;
+
+	if (v->start >= v->end || v->end > TASK_SIZE ||
+	    !PAGE_ALIGNED(v->start) || !PAGE_ALIGNED(v->end) ||
+	    v->start < prev_end || v->flags & ~CKPT_VMA_FLAGS_ALL ||
+	    v->_pad || v->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
+	    ((v->end - v->start) >> PAGE_SHIFT))
+		return ckpt_err(ctx, -EBADMSG, "VMA %u malformed", i);
+	err = security_mmap_addr(v->start);
+	if (err)
+		return ckpt_err(ctx, err, "VMA %u at %#llx below mmap_min_addr",
+				i, v->start);
+	switch (v->kind) {
+	case CKPT_VMA_ANON:
+	case CKPT_VMA_SHMEM:
+		if (v->file_objref)
+			return ckpt_err(ctx, -EBADMSG, "VMA %u: stray file", i);
+		if ((v->kind == CKPT_VMA_SHMEM) != !!(v->flags & CKPT_VMA_SHARED))
+			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad sharing", i);
+		return 0;
+	case CKPT_VMA_FILE:
+		file = ckpt_obj_fetch(ctx, v->file_objref, CKPT_OBJ_FILE);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		if (!S_ISREG(file_inode(file)->i_mode) ||
+		    !(file->f_mode & FMODE_READ))
+			return ckpt_err(ctx, -EBADMSG,
+					"VMA %u maps a file not open for reading", i);
+		if ((v->flags & CKPT_VMA_SHARED) &&
+		    (v->flags & (CKPT_VMA_WRITE | CKPT_VMA_MAYWRITE)) &&
+		    !(file->f_mode & FMODE_WRITE))
+			return ckpt_err(ctx, -EACCES,
+					"VMA %u: shared writable mapping of a read-only file",
+					i);
+		ms->files[i] = file;
+		return 0;
+	case CKPT_VMA_VDSO:
+		if (v->end - v->start != image->size ||
+		    v->start != ms->mm->vdso)
+			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad vDSO", i);
+		return 0;
+	case CKPT_VMA_VVAR:
+		if (v->end - v->start != -image->sym_vvar_start ||
+		    v->end != ms->mm->vdso)
+			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad vvar", i);
+		return 0;
+	}
+	return ckpt_err(ctx, -EBADMSG, "VMA %u: unknown kind %u", i, v->kind);
+}
+
+/* Read the MM and VMA records (with the FILE records they need). */
+static int restore_mm_read(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
+{
+	struct ckpt_hdr *rec;
+	u64 prev_end = 0;
+	u32 i;
+	int err;
+
+	for (;;) {
+		rec = ckpt_read_record(ctx, sizeof(struct ckpt_hdr_file) +
+				       CKPT_PATH_MAX);
+		if (IS_ERR(rec))
+			return PTR_ERR(rec);
+		if (rec->type == CKPT_HDR_MM)
+			break;
+		if (rec->type != CKPT_HDR_FILE) {
+			kvfree(rec);
+			return ckpt_err(ctx, -EBADMSG,
+					"expected MM record, found type %u",
+					rec->type);
+		}
+		err = ckpt_obj_restore(ctx, CKPT_OBJ_FILE, rec,
+				       ((struct ckpt_hdr_file *)rec)->objref);
+		kvfree(rec);
+		if (err)
+			return err;
+	}
+	ms->mm = (struct ckpt_hdr_mm *)rec;
+	if (rec->len != sizeof(*ms->mm))
+		return ckpt_err(ctx, -EBADMSG, "MM record length %u", rec->len);
+	err = restore_mm_check(ctx, ms->mm);
+	if (err)
+		return err;
+	if (ms->mm->exe_objref) {
+		ms->exe = ckpt_obj_fetch(ctx, ms->mm->exe_objref,
+					 CKPT_OBJ_FILE);
+		if (IS_ERR(ms->exe))
+			return PTR_ERR(ms->exe);
+		if (!S_ISREG(file_inode(ms->exe)->i_mode))
+			return ckpt_err(ctx, -EBADMSG,
+					"executable is not a regular file");
+	}
+	ms->nr = ms->mm->nr_vmas;
+	ms->vmas = kvcalloc(ms->nr, sizeof(*ms->vmas), GFP_KERNEL);
+	ms->files = kvcalloc(ms->nr, sizeof(*ms->files), GFP_KERNEL);
+	if (!ms->vmas || !ms->files)
+		return -ENOMEM;
+	for (i = 0; i < ms->nr; i++) {
+		struct ckpt_hdr_vma *v;
+
+		v = ckpt_read_obj_fixed(ctx, CKPT_HDR_VMA, sizeof(*v));
+		if (IS_ERR(v))
+			return PTR_ERR(v);
+		ms->vmas[i] = *v;
+		kvfree(v);
+		err = restore_vma_check(ctx, ms, i, prev_end);
+		if (err)
+			return err;
+		prev_end = ms->vmas[i].end;
+	}
+	return 0;
+}
+
+static unsigned long ckpt_prot(u32 flags)
+{
+	return (flags & CKPT_VMA_READ ? PROT_READ : 0) |
+	       (flags & CKPT_VMA_WRITE ? PROT_WRITE : 0) |
+	       (flags & CKPT_VMA_EXEC ? PROT_EXEC : 0);
+}
+
+static int restore_vma_advice(struct mm_struct *mm, struct ckpt_hdr_vma *v)
+{
+	static const struct { u32 flag; int advice; } adv[] = {
+		{ CKPT_VMA_DONTFORK, MADV_DONTFORK },
+		{ CKPT_VMA_DONTDUMP, MADV_DONTDUMP },
+		{ CKPT_VMA_WIPEONFORK, MADV_WIPEONFORK },
+		{ CKPT_VMA_SEQ_READ, MADV_SEQUENTIAL },
+		{ CKPT_VMA_RAND_READ, MADV_RANDOM },
+	};
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(adv); i++) {
+		if (!(v->flags & adv[i].flag))
+			continue;
+		err = do_madvise(mm, v->start, v->end - v->start,
+				 adv[i].advice);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
+			   u32 i)
+{
+	struct ckpt_hdr_vma *v = &ms->vmas[i];
+	unsigned long len = v->end - v->start, prot = ckpt_prot(v->flags);
+	unsigned long flags = MAP_FIXED, addr;
+	struct file *file = NULL;
+	int err;
+
+	if (v->flags & CKPT_VMA_NORESERVE)
+		flags |= MAP_NORESERVE;
+	if (v->flags & CKPT_VMA_GROWSDOWN)
+		flags |= MAP_GROWSDOWN;
+	switch (v->kind) {
+	case CKPT_VMA_VVAR:
+		return 0;	/* mapped together with the vDSO */
+	case CKPT_VMA_VDSO:
+		err = map_vdso_once(&vdso_image_64,
+				    v->start + vdso_image_64.sym_vvar_start);
+		if (err)
+			return ckpt_err(ctx, err, "mapping the vDSO");
+		return 0;
+	case CKPT_VMA_ANON:
+		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
+		break;
+	case CKPT_VMA_SHMEM:
+		flags |= MAP_SHARED | MAP_ANONYMOUS;
+		break;
+	case CKPT_VMA_FILE:
+		file = ms->files[i];
+		flags |= v->flags & CKPT_VMA_SHARED ? MAP_SHARED : MAP_PRIVATE;
+		break;
+	}
+	addr = vm_mmap(file, v->start, len, prot, flags,
+		       file ? v->pgoff << PAGE_SHIFT : 0);
+	if (IS_ERR_VALUE(addr))
+		return ckpt_err(ctx, (long)addr, "mapping %#llx-%#llx",
+				v->start, v->end);
+	if (addr != v->start)
+		return ckpt_err(ctx, -EINVAL, "mapping %#llx landed at %#lx",
+				v->start, addr);
+	err = restore_vma_advice(current->mm, v);
+	if (err)
+		return ckpt_err(ctx, err, "advice on %#llx-%#llx",
+				v->start, v->end);
+	return 0;
+}
+
+static void restore_mm_layout(struct ckpt_mm_state *ms)
+{
+	struct mm_struct *mm = current->mm;
+	struct ckpt_hdr_mm *h = ms->mm;
+
+	mmap_write_lock(mm);
+	mm->start_code = h->start_code;
+	mm->end_code = h->end_code;
+	mm->start_data = h->start_data;
+	mm->end_data = h->end_data;
+	mm->start_brk = h->start_brk;
+	mm->brk = h->brk;
+	mm->start_stack = h->start_stack;
+	spin_lock(&mm->arg_lock);
+	mm->arg_start = h->arg_start;
+	mm->arg_end = h->arg_end;
+	mm->env_start = h->env_start;
+	mm->env_end = h->env_end;
+	spin_unlock(&mm->arg_lock);
+	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
+	memcpy(mm->saved_auxv, h->auxv, h->nr_auxv * sizeof(u64));
+	mmap_write_unlock(mm);
+}
+
+/* Index of the VMA holding @addr, searching on from *@hint. */
+static int ckpt_find_vma(struct ckpt_mm_state *ms, u64 addr, u32 *hint)
+{
+	u32 i;
+
+	for (i = *hint; i < ms->nr; i++) {
+		if (addr < ms->vmas[i].start)
+			return -1;
+		if (addr < ms->vmas[i].end) {
+			*hint = i;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Put one page of data at @addr of VMA @v of the rebuilt mm. */
+static int restore_page_data(struct ckpt_hdr_vma *v, u64 addr, void *buf)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct file *file;
+	loff_t pos;
+	ssize_t n;
+
+	if (v->kind == CKPT_VMA_SHMEM) {
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, addr);
+		file = vma && vma->vm_file ? get_file(vma->vm_file) : NULL;
+		pos = vma ? ((loff_t)vma->vm_pgoff << PAGE_SHIFT) +
+			    addr - vma->vm_start : 0;
+		mmap_read_unlock(mm);
+		if (!file)
+			return -EFAULT;
+		n = kernel_write(file, buf, PAGE_SIZE, &pos);
+		fput(file);
+		return n == PAGE_SIZE ? 0 : -EFAULT;
+	}
+	if (v->flags & CKPT_VMA_WRITE)
+		return copy_to_user((void __user *)addr, buf, PAGE_SIZE) ?
+		       -EFAULT : 0;
+	/* read-only or PROT_NONE private memory: as ptrace would poke it */
+	n = access_remote_vm(mm, addr, buf, PAGE_SIZE,
+			     FOLL_FORCE | FOLL_WRITE);
+	return n == PAGE_SIZE ? 0 : -EFAULT;
+}
+
+static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
+{
+	struct ckpt_hdr_pages h;
+	u64 *addr = NULL, next = 0;
+	void *buf;
+	u32 i, hint = 0;
+	int err = 0, idx;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	addr = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(u64), GFP_KERNEL);
+	if (!buf || !addr) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		err = ckpt_read(ctx, &h, sizeof(h));
+		if (err)
+			goto out;
+		if (h.h.type != CKPT_HDR_PAGES || h.nr_pages > CKPT_PAGES_BATCH ||
+		    h._pad || h.h.len != sizeof(h) + h.nr_pages *
+		    (sizeof(u64) + PAGE_SIZE)) {
+			err = ckpt_err(ctx, -EBADMSG,
+				       "bad page batch (type %u, %u pages, length %u)",
+				       h.h.type, h.nr_pages, h.h.len);
+			goto out;
+		}
+		if (!h.nr_pages)
+			break;
+		err = ckpt_read(ctx, addr, h.nr_pages * sizeof(u64));
+		if (err)
+			goto out;
+		for (i = 0; i < h.nr_pages; i++) {
+			struct ckpt_hdr_vma *v;
+
+			idx = -1;
+			if (PAGE_ALIGNED(addr[i]) && addr[i] >= next)
+				idx = ckpt_find_vma(ms, addr[i], &hint);
+			v = idx >= 0 ? &ms->vmas[idx] : NULL;
+			if (!v || v->kind == CKPT_VMA_VDSO ||
+			    v->kind == CKPT_VMA_VVAR ||
+			    (v->kind == CKPT_VMA_FILE &&
+			     v->flags & CKPT_VMA_SHARED)) {
+				err = ckpt_err(ctx, -EBADMSG,
+					       "page %#llx is out of order or outside a private mapping",
+					       addr[i]);
+				goto out;
+			}
+			next = addr[i] + PAGE_SIZE;
+		}
+		hint = 0;
+		for (i = 0; i < h.nr_pages; i++) {
+			err = ckpt_read(ctx, buf, PAGE_SIZE);
+			if (err)
+				goto out;
+			idx = ckpt_find_vma(ms, addr[i], &hint);
+			err = restore_page_data(&ms->vmas[idx], addr[i], buf);
+			if (err) {
+				ckpt_err(ctx, err, "writing page %#llx",
+					 addr[i]);
+				goto out;
+			}
+		}
+		cond_resched();
+	}
+out:
+	kvfree(addr);
+	kfree(buf);
+	return err;
+}
+
+/**
+ * restore_mm - rebuild current's address space from the image
+ * @ctx: restart context
+ *
+ * Reads and checks the MM and VMA records first.  Then, past the point
+ * of no return, unmaps everything current had, maps the image's VMAs at
+ * their addresses and fills in the saved pages.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_mm(struct ckpt_ctx *ctx)
+{
+	struct ckpt_mm_state *ms;
+	struct mm_struct *mm = current->mm;
+	u32 i;
+	int err;
+
+	ms = kzalloc(sizeof(*ms), GFP_KERNEL);
+	if (!ms)
+		return -ENOMEM;
+	ctx->ts.mm = ms;
+	err = restore_mm_read(ctx, ms);
+	if (err)
+		return err;
+
+	ctx->no_return = true;
+	err = vm_munmap(0, TASK_SIZE);
+	if (err)
+		return ckpt_err(ctx, err, "unmapping the old address space");
+	mm->context.vdso = NULL;
+	mm->context.vdso_image = NULL;
+	if (ms->exe) {
+		err = replace_mm_exe_file(mm, ms->exe);
+		if (err)
+			return ckpt_err(ctx, err, "setting the executable");
+	}
+	for (i = 0; i < ms->nr; i++) {
+		err = restore_vma_map(ctx, ms, i);
+		if (err)
+			return err;
+	}
+	restore_mm_layout(ms);
+	return restore_pages(ctx, ms);
+}

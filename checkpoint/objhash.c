@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The object hash: shared kernel objects met during checkpoint are
+ * written once and named by objref afterwards; restart maps objrefs back
+ * to the objects it rebuilt.  One ops table names every kind's handlers.
+ */
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hashtable.h>
+#include <linux/slab.h>
+
+struct ckpt_obj {
+	struct hlist_node by_ptr;
+	struct hlist_node by_ref;
+	enum ckpt_obj_type type;
+	int objref;
+	void *ptr;
+};
+
+#define CKPT_OBJ_HASH_BITS	8
+
+struct ckpt_obj_hash {
+	DECLARE_HASHTABLE(by_ptr, CKPT_OBJ_HASH_BITS);
+	DECLARE_HASHTABLE(by_ref, CKPT_OBJ_HASH_BITS);
+	int next_objref;
+	unsigned int count;
+};
+
+/* Upper bound on objects in one image, against hostile images. */
+#define CKPT_OBJ_MAX_COUNT	(1U << 20)
+
+static void ckpt_noop(void *ptr)
+{
+}
+
+static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
+	[CKPT_OBJ_FILE] = {
+		.name = "file",
+		.grab = ckpt_file_grab,
+		.drop = ckpt_file_drop,
+		.checkpoint = checkpoint_file_obj,
+		.restore = restore_file_obj,
+	},
+	/*
+	 * File tables and address spaces are written in line by their
+	 * task for now; the hash only reserves their objref, so a later
+	 * sharer (CLONE_FILES, threads) can point at them.
+	 */
+	[CKPT_OBJ_FILE_TABLE] = {
+		.name = "file table",
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+	},
+	[CKPT_OBJ_MM] = {
+		.name = "mm",
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+	},
+};
+
+int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx)
+{
+	struct ckpt_obj_hash *oh = kzalloc(sizeof(*oh), GFP_KERNEL);
+
+	if (!oh)
+		return -ENOMEM;
+	hash_init(oh->by_ptr);
+	hash_init(oh->by_ref);
+	oh->next_objref = 1;
+	ctx->objhash = oh;
+	return 0;
+}
+
+void ckpt_obj_hash_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_obj_hash *oh = ctx->objhash;
+	struct hlist_node *tmp;
+	struct ckpt_obj *obj;
+	int bkt;
+
+	if (!oh)
+		return;
+	hash_for_each_safe(oh->by_ref, bkt, tmp, obj, by_ref) {
+		ckpt_obj_ops[obj->type].drop(obj->ptr);
+		kfree(obj);
+	}
+	kfree(oh);
+	ctx->objhash = NULL;
+}
+
+static struct ckpt_obj *ckpt_obj_find_ptr(struct ckpt_obj_hash *oh, void *ptr)
+{
+	struct ckpt_obj *obj;
+
+	hash_for_each_possible(oh->by_ptr, obj, by_ptr, (unsigned long)ptr)
+		if (obj->ptr == ptr)
+			return obj;
+	return NULL;
+}
+
+static struct ckpt_obj *ckpt_obj_find_ref(struct ckpt_obj_hash *oh, int objref)
+{
+	struct ckpt_obj *obj;
+
+	hash_for_each_possible(oh->by_ref, obj, by_ref, objref)
+		if (obj->objref == objref)
+			return obj;
+	return NULL;
+}
+
+static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx,
+				     enum ckpt_obj_type type, void *ptr,
+				     int objref)
+{
+	struct ckpt_obj_hash *oh = ctx->objhash;
+	struct ckpt_obj *obj;
+
+	if (oh->count >= CKPT_OBJ_MAX_COUNT)
+		return ERR_PTR(ckpt_err(ctx, -E2BIG, "too many objects"));
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	obj->type = type;
+	obj->ptr = ptr;
+	obj->objref = objref;
+	ckpt_obj_ops[type].grab(ptr);
+	hash_add(oh->by_ptr, &obj->by_ptr, (unsigned long)ptr);
+	hash_add(oh->by_ref, &obj->by_ref, objref);
+	oh->count++;
+	return obj;
+}
+
+/**
+ * ckpt_obj_checkpoint - name a shared object, writing it the first time
+ * @ctx: checkpoint context
+ * @type: its kind
+ * @ptr: the object
+ *
+ * The first call for @ptr takes a reference (dropped when the context
+ * goes away), assigns the next objref and, if the kind has a checkpoint
+ * handler, writes the object's record.  Later calls only return the
+ * objref.
+ *
+ * Return: the objref (> 0) or a negative errno.
+ */
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+			void *ptr)
+{
+	struct ckpt_obj_hash *oh = ctx->objhash;
+	struct ckpt_obj *obj;
+	int err;
+
+	obj = ckpt_obj_find_ptr(oh, ptr);
+	if (obj)
+		return obj->type == type ? obj->objref : -EINVAL;
+	obj = ckpt_obj_add(ctx, type, ptr, oh->next_objref++);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	if (ckpt_obj_ops[type].checkpoint) {
+		err = ckpt_obj_ops[type].checkpoint(ctx, ptr, obj->objref);
+		if (err)
+			return err;
+	}
+	return obj->objref;
+}
+
+/**
+ * ckpt_obj_restore - rebuild an object from its record and name it
+ * @ctx: restart context
+ * @type: its kind
+ * @rec: the record just read
+ * @objref: the objref the record gives it
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+		     void *rec, int objref)
+{
+	struct ckpt_obj *obj;
+	void *ptr;
+
+	if (objref <= 0 || ckpt_obj_find_ref(ctx->objhash, objref))
+		return ckpt_err(ctx, -EBADMSG, "%s objref %d invalid or reused",
+				ckpt_obj_ops[type].name, objref);
+	ptr = ckpt_obj_ops[type].restore(ctx, rec);
+	if (IS_ERR(ptr))
+		return PTR_ERR(ptr);
+	obj = ckpt_obj_add(ctx, type, ptr, objref);
+	/* the hash took its own reference */
+	ckpt_obj_ops[type].drop(ptr);
+	return PTR_ERR_OR_ZERO(obj);
+}
+
+/**
+ * ckpt_obj_fetch - look up a restored object by objref
+ * @ctx: restart context
+ * @objref: from the image
+ * @type: the kind the record expects
+ *
+ * Return: the object (the hash keeps the reference) or an ERR_PTR
+ * (logged) if the objref is unknown or names another kind.
+ */
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, int objref,
+		     enum ckpt_obj_type type)
+{
+	struct ckpt_obj *obj = ckpt_obj_find_ref(ctx->objhash, objref);
+
+	if (!obj || obj->type != type) {
+		ckpt_err(ctx, -EBADMSG, "objref %d is not a known %s",
+			 objref, ckpt_obj_ops[type].name);
+		return ERR_PTR(-EBADMSG);
+	}
+	return obj->ptr;
+}

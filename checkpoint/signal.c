@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Signal state: dispositions, blocked mask, alternate stack, queued
+ * signals with their siginfo, and interval timers.
+ */
+#include <linux/checkpoint.h>
+#include <linux/posix-timers.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/time.h>
+
+/* Most queued signals an image may carry, against hostile images. */
+#define CKPT_PENDING_MAX	4096
+
+#define CKPT_SA_FLAGS	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | \
+			 SA_ONSTACK | SA_RESTART | SA_NODEFER | \
+			 SA_RESETHAND | SA_RESTORER | SA_EXPOSE_TAGBITS | \
+			 SA_UNSUPPORTED)
+
+static u64 ckpt_sigset(const sigset_t *s)
+{
+	return s->sig[0];
+}
+
+static int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_sighand *h;
+	struct k_sigaction *k;
+	int i, err;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	spin_lock_irq(&t->sighand->siglock);
+	for (i = 0; i < CKPT_NSIG; i++) {
+		k = &t->sighand->action[i];
+		h->act[i].handler = (unsigned long)k->sa.sa_handler;
+		h->act[i].flags = k->sa.sa_flags;
+		h->act[i].restorer = (unsigned long)k->sa.sa_restorer;
+		h->act[i].mask = ckpt_sigset(&k->sa.sa_mask);
+	}
+	spin_unlock_irq(&t->sighand->siglock);
+	err = ckpt_write_obj(ctx, CKPT_HDR_SIGHAND, h, sizeof(*h));
+	kfree(h);
+	return err;
+}
+
+static u64 ckpt_ts_ns(struct timespec64 ts)
+{
+	return timespec64_to_ns(&ts);
+}
+
+/* Queued signals of one queue, and signals set without a queue entry. */
+static int ckpt_collect_pending(struct sigpending *p, bool shared,
+				struct ckpt_hdr_sigpending **out, int n,
+				int max)
+{
+	struct sigqueue *q;
+	sigset_t seen;
+	int sig;
+
+	sigemptyset(&seen);
+	list_for_each_entry(q, &p->list, list) {
+		if (n >= max)
+			return -E2BIG;
+		out[n]->shared = shared;
+		copy_siginfo_to_external((siginfo_t *)out[n]->info, &q->info);
+		sigaddset(&seen, q->info.si_signo);
+		n++;
+	}
+	for (sig = 1; sig <= CKPT_NSIG; sig++) {
+		kernel_siginfo_t info = {};
+
+		if (!sigismember(&p->signal, sig) || sigismember(&seen, sig))
+			continue;
+		if (n >= max)
+			return -E2BIG;
+		info.si_signo = sig;
+		info.si_code = SI_KERNEL;
+		out[n]->shared = shared;
+		copy_siginfo_to_external((siginfo_t *)out[n]->info, &info);
+		n++;
+	}
+	return n;
+}
+
+static int ckpt_count_pending(struct sigpending *p)
+{
+	struct sigqueue *q;
+	int n = 0;
+
+	list_for_each_entry(q, &p->list, list)
+		n++;
+	return n + CKPT_NSIG;
+}
+
+static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_sigpending **pend = NULL;
+	struct ckpt_hdr_signal *h;
+	struct itimerspec64 it;
+	int i, n = 0, max, err = -ENOMEM;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	/* size the array outside the lock; the target is frozen */
+	spin_lock_irq(&t->sighand->siglock);
+	max = ckpt_count_pending(&t->pending) +
+	      ckpt_count_pending(&t->signal->shared_pending);
+	spin_unlock_irq(&t->sighand->siglock);
+	max = min(max, CKPT_PENDING_MAX);
+	pend = kvcalloc(max, sizeof(*pend), GFP_KERNEL);
+	if (!pend)
+		goto out;
+	for (i = 0; i < max; i++) {
+		pend[i] = kzalloc(sizeof(*pend[i]), GFP_KERNEL);
+		if (!pend[i])
+			goto out;
+	}
+
+	spin_lock_irq(&t->sighand->siglock);
+	h->blocked = ckpt_sigset(&t->blocked);
+	h->altstack_sp = t->sas_ss_sp;
+	h->altstack_size = t->sas_ss_size;
+	h->altstack_flags = t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE;
+	n = ckpt_collect_pending(&t->pending, false, pend, 0, max);
+	if (n >= 0)
+		n = ckpt_collect_pending(&t->signal->shared_pending, true,
+					 pend, n, max);
+	spin_unlock_irq(&t->sighand->siglock);
+	if (n < 0 || n > max) {
+		err = ckpt_err(ctx, -E2BIG, "too many pending signals");
+		goto out;
+	}
+	h->nr_pending = n;
+
+	for (i = 0; i < 3; i++) {
+		err = do_getitimer_task(t, i, &it);
+		if (err)
+			goto out;
+		h->itimer[i].value_ns = ckpt_ts_ns(it.it_value);
+		h->itimer[i].interval_ns = ckpt_ts_ns(it.it_interval);
+	}
+	err = ckpt_write_obj(ctx, CKPT_HDR_SIGNAL, h, sizeof(*h));
+	for (i = 0; i < n && !err; i++)
+		err = ckpt_write_obj(ctx, CKPT_HDR_SIGPENDING, pend[i],
+				     sizeof(*pend[i]));
+out:
+	if (pend) {
+		for (i = 0; i < max; i++)
+			kfree(pend[i]);
+		kvfree(pend);
+	}
+	kfree(h);
+	return err;
+}
+
+/**
+ * checkpoint_signals - write dispositions and per-task signal state
+ * @ctx: checkpoint context
+ * @t: the task
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	int err = checkpoint_sighand(ctx, t);
+
+	return err ?: checkpoint_signal_state(ctx, t);
+}
+
+/* restart */
+
+static int restore_sighand_check(struct ckpt_ctx *ctx,
+				 struct ckpt_hdr_sighand *h)
+{
+	int i;
+
+	for (i = 0; i < CKPT_NSIG; i++) {
+		u64 handler = h->act[i].handler;
+		int sig = i + 1;
+
+		if (h->act[i].flags & ~CKPT_SA_FLAGS ||
+		    handler >= TASK_SIZE_MAX ||
+		    h->act[i].restorer >= TASK_SIZE_MAX)
+			return ckpt_err(ctx, -EBADMSG,
+					"sigaction of signal %d malformed", sig);
+		if (sig_kernel_only(sig) &&
+		    (handler != (unsigned long)SIG_DFL || h->act[i].flags))
+			return ckpt_err(ctx, -EBADMSG,
+					"signal %d cannot have a handler", sig);
+	}
+	return 0;
+}
+
+static int restore_signal_check(struct ckpt_ctx *ctx,
+				struct ckpt_hdr_signal *h)
+{
+	int i;
+
+	if (h->altstack_flags == SS_DISABLE) {
+		if (h->altstack_sp || h->altstack_size)
+			return ckpt_err(ctx, -EBADMSG,
+					"disabled sigaltstack with a stack");
+	} else if (h->altstack_flags & ~SS_AUTODISARM ||
+		   h->altstack_size < MINSIGSTKSZ ||
+		   h->altstack_size > TASK_SIZE_MAX ||
+		   h->altstack_sp > TASK_SIZE_MAX - h->altstack_size ||
+		   !sigaltstack_size_valid(h->altstack_size)) {
+		return ckpt_err(ctx, -EBADMSG, "sigaltstack malformed");
+	}
+	if (h->nr_pending > CKPT_PENDING_MAX)
+		return ckpt_err(ctx, -EBADMSG, "%u pending signals",
+				h->nr_pending);
+	for (i = 0; i < 3; i++)
+		if (h->itimer[i].value_ns > KTIME_MAX / 2 ||
+		    h->itimer[i].interval_ns > KTIME_MAX / 2)
+			return ckpt_err(ctx, -EBADMSG, "itimer %d out of range",
+					i);
+	return 0;
+}
+
+/**
+ * restore_signals_read - read and check the signal records
+ * @ctx: restart context
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_signals_read(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = &ctx->ts;
+	struct ckpt_hdr_sigpending *p;
+	int i, err;
+
+	ts->sighand = ckpt_read_obj_fixed(ctx, CKPT_HDR_SIGHAND,
+					  sizeof(*ts->sighand));
+	if (IS_ERR(ts->sighand)) {
+		err = PTR_ERR(ts->sighand);
+		ts->sighand = NULL;
+		return err;
+	}
+	err = restore_sighand_check(ctx, ts->sighand);
+	if (err)
+		return err;
+	ts->signal = ckpt_read_obj_fixed(ctx, CKPT_HDR_SIGNAL,
+					 sizeof(*ts->signal));
+	if (IS_ERR(ts->signal)) {
+		err = PTR_ERR(ts->signal);
+		ts->signal = NULL;
+		return err;
+	}
+	err = restore_signal_check(ctx, ts->signal);
+	if (err)
+		return err;
+	ts->pending = kvcalloc(ts->signal->nr_pending + 1, sizeof(p),
+			       GFP_KERNEL);
+	if (!ts->pending)
+		return -ENOMEM;
+	for (i = 0; i < ts->signal->nr_pending; i++) {
+		siginfo_t *si;
+
+		p = ckpt_read_obj_fixed(ctx, CKPT_HDR_SIGPENDING, sizeof(*p));
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		ts->pending[i] = p;
+		si = (siginfo_t *)p->info;
+		if (p->shared > 1 || p->_pad || si->si_signo < 1 ||
+		    si->si_signo > CKPT_NSIG)
+			return ckpt_err(ctx, -EBADMSG,
+					"pending signal %d malformed", i);
+	}
+	return 0;
+}
+
+/**
+ * restore_signals_commit - apply the staged signal state to current
+ * @ctx: restart context
+ */
+void restore_signals_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = &ctx->ts;
+	struct ckpt_hdr_signal *h = ts->signal;
+	struct itimerspec64 it;
+	sigset_t blocked;
+	int i;
+
+	for (i = 0; i < CKPT_NSIG; i++) {
+		struct k_sigaction ka = {};
+		int sig = i + 1;
+
+		if (sig_kernel_only(sig))
+			continue;
+		ka.sa.sa_handler = (__sighandler_t)ts->sighand->act[i].handler;
+		ka.sa.sa_flags = ts->sighand->act[i].flags;
+		ka.sa.sa_restorer =
+			(__sigrestore_t)ts->sighand->act[i].restorer;
+		ka.sa.sa_mask.sig[0] = ts->sighand->act[i].mask;
+		do_sigaction(sig, &ka, NULL);
+	}
+
+	/* drop what the restarter had queued, then queue the image's */
+	spin_lock_irq(&current->sighand->siglock);
+	flush_sigqueue(&current->pending);
+	flush_sigqueue(&current->signal->shared_pending);
+	spin_unlock_irq(&current->sighand->siglock);
+
+	blocked.sig[0] = h->blocked;
+	set_current_blocked(&blocked);
+	current->sas_ss_sp = h->altstack_sp;
+	current->sas_ss_size = h->altstack_size;
+	current->sas_ss_flags = h->altstack_flags == SS_DISABLE ? 0 :
+				h->altstack_flags;
+	if (h->altstack_flags == SS_DISABLE) {
+		current->sas_ss_sp = 0;
+		current->sas_ss_size = 0;
+	}
+
+	for (i = 0; i < h->nr_pending; i++) {
+		struct ckpt_hdr_sigpending *p = ts->pending[i];
+		kernel_siginfo_t info;
+
+		memcpy(&info, p->info, sizeof(info));
+		do_send_sig_info(info.si_signo, &info, current,
+				 p->shared ? PIDTYPE_TGID : PIDTYPE_PID);
+	}
+
+	for (i = 0; i < 3; i++) {
+		it.it_value = ns_to_timespec64(h->itimer[i].value_ns);
+		it.it_interval = ns_to_timespec64(h->itimer[i].interval_ns);
+		do_setitimer(i, &it, NULL);
+	}
+}
+
+void restore_signals_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = &ctx->ts;
+	int i;
+
+	if (ts->pending && ts->signal)
+		for (i = 0; i < ts->signal->nr_pending; i++)
+			kvfree(ts->pending[i]);
+	kvfree(ts->pending);
+	kvfree(ts->sighand);
+	kvfree(ts->signal);
+	ts->pending = NULL;
+	ts->sighand = NULL;
+	ts->signal = NULL;
+}

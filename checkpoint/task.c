@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-task state: the task record, credentials, resource limits and
+ * the filesystem context (root, cwd, umask).
+ */
+#include <linux/checkpoint.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/namei.h>
+#include <linux/personality.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/securebits.h>
+#include <linux/slab.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
+
+#define CKPT_NGROUPS_MAX	65536
+
+static int checkpoint_task_record(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_task h = {};
+
+	h.exit_signal = t->exit_signal;
+	h.personality = t->personality;
+	get_task_comm(h.comm, t);
+	h.clear_child_tid = (unsigned long)t->clear_child_tid;
+	return ckpt_write_obj(ctx, CKPT_HDR_TASK, &h, sizeof(h));
+}
+
+static u64 ckpt_cap(kernel_cap_t c)
+{
+	return c.val;
+}
+
+static int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct user_namespace *ns = current_user_ns();
+	const struct cred *cred;
+	struct ckpt_hdr_creds *h;
+	struct group_info *gi;
+	u32 len, i;
+	int err;
+
+	cred = get_task_cred(t);
+	gi = cred->group_info;
+	len = sizeof(*h) + gi->ngroups * sizeof(u32);
+	h = kvzalloc(ckpt_padded(len), GFP_KERNEL);
+	if (!h) {
+		put_cred(cred);
+		return -ENOMEM;
+	}
+	h->uid = from_kuid_munged(ns, cred->uid);
+	h->euid = from_kuid_munged(ns, cred->euid);
+	h->suid = from_kuid_munged(ns, cred->suid);
+	h->fsuid = from_kuid_munged(ns, cred->fsuid);
+	h->gid = from_kgid_munged(ns, cred->gid);
+	h->egid = from_kgid_munged(ns, cred->egid);
+	h->sgid = from_kgid_munged(ns, cred->sgid);
+	h->fsgid = from_kgid_munged(ns, cred->fsgid);
+	h->cap_inheritable = ckpt_cap(cred->cap_inheritable);
+	h->cap_permitted = ckpt_cap(cred->cap_permitted);
+	h->cap_effective = ckpt_cap(cred->cap_effective);
+	h->cap_bset = ckpt_cap(cred->cap_bset);
+	h->cap_ambient = ckpt_cap(cred->cap_ambient);
+	h->securebits = cred->securebits;
+	h->ngroups = gi->ngroups;
+	for (i = 0; i < gi->ngroups; i++)
+		h->groups[i] = from_kgid_munged(ns, gi->gid[i]);
+	put_cred(cred);
+	err = ckpt_write_obj(ctx, CKPT_HDR_CREDS, h, len);
+	kvfree(h);
+	return err;
+}
+
+static int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_rlimits h = {};
+	struct rlimit r;
+	int i;
+
+	BUILD_BUG_ON(RLIM_NLIMITS > CKPT_RLIM_NLIMITS);
+	for (i = 0; i < CKPT_RLIM_NLIMITS; i++) {
+		h.rlim[i].cur = RLIM64_INFINITY;
+		h.rlim[i].max = RLIM64_INFINITY;
+	}
+	task_lock(t->group_leader);
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		r = t->signal->rlim[i];
+		h.rlim[i].cur = r.rlim_cur == RLIM_INFINITY ? RLIM64_INFINITY :
+				r.rlim_cur;
+		h.rlim[i].max = r.rlim_max == RLIM_INFINITY ? RLIM64_INFINITY :
+				r.rlim_max;
+	}
+	task_unlock(t->group_leader);
+	return ckpt_write_obj(ctx, CKPT_HDR_RLIMITS, &h, sizeof(h));
+}
+
+static int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct path root = {}, pwd = {};
+	struct ckpt_hdr_fs *h = NULL;
+	char *rbuf, *cbuf, *rp, *cp;
+	u32 umask = 0, rlen, clen, len;
+	int err = -ENOMEM;
+
+	task_lock(t);
+	if (t->fs) {
+		get_fs_root(t->fs, &root);
+		get_fs_pwd(t->fs, &pwd);
+		umask = t->fs->umask;
+	}
+	task_unlock(t);
+	if (!root.mnt)
+		return ckpt_err(ctx, -EINVAL, "task has no filesystem context");
+	rbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);
+	cbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);
+	if (!rbuf || !cbuf)
+		goto out;
+	rp = d_path(&root, rbuf, CKPT_PATH_MAX);
+	cp = d_path(&pwd, cbuf, CKPT_PATH_MAX);
+	if (IS_ERR(rp) || IS_ERR(cp) || d_unlinked(pwd.dentry) ||
+	    d_unlinked(root.dentry)) {
+		err = ckpt_err(ctx, -EOPNOTSUPP,
+			       "root or working directory has no reachable name");
+		goto out;
+	}
+	rlen = strlen(rp) + 1;
+	clen = strlen(cp) + 1;
+	len = sizeof(*h) + rlen + clen;
+	h = kzalloc(ckpt_padded(len), GFP_KERNEL);
+	if (!h)
+		goto out;
+	h->umask = umask;
+	h->root_len = rlen;
+	h->cwd_len = clen;
+	memcpy(h->paths, rp, rlen);
+	memcpy(h->paths + rlen, cp, clen);
+	err = ckpt_write_obj(ctx, CKPT_HDR_FS, h, len);
+out:
+	kfree(h);
+	kfree(rbuf);
+	kfree(cbuf);
+	path_put(&root);
+	path_put(&pwd);
+	return err;
+}
+
+/**
+ * checkpoint_task - write everything about one task
+ * @ctx: checkpoint context
+ * @t: the task
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	int err;
+
+	err = checkpoint_task_record(ctx, t);
+	if (!err)
+		err = checkpoint_creds(ctx, t);
+	if (!err)
+		err = checkpoint_rlimits(ctx, t);
+	if (!err)
+		err = checkpoint_fs(ctx, t);
+	if (!err)
+		err = checkpoint_signals(ctx, t);
+	if (!err)
+		err = checkpoint_file_table(ctx, t);
+	if (!err)
+		err = checkpoint_cpu(ctx, t);
+	if (!err)
+		err = checkpoint_mm(ctx, t);
+	return err;
+}
+
+/* restart */
+
+static int restore_task_record(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_task *h;
+
+	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_TASK, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	ctx->ts.task = h;
+	if (!valid_signal(h->exit_signal) || h->flags || h->_pad ||
+	    strnlen(h->comm, sizeof(h->comm)) == sizeof(h->comm) ||
+	    h->clear_child_tid >= TASK_SIZE_MAX)
+		return ckpt_err(ctx, -EBADMSG, "task record malformed");
+	if (h->personality & ~(PER_MASK | ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO |
+			       ADDR_COMPAT_LAYOUT | READ_IMPLIES_EXEC |
+			       ADDR_LIMIT_32BIT | SHORT_INODE | WHOLE_SECONDS |
+			       STICKY_TIMEOUTS | ADDR_LIMIT_3GB |
+			       UNAME26 | FDPIC_FUNCPTRS))
+		return ckpt_err(ctx, -EBADMSG, "unknown personality %#x",
+				h->personality);
+	/* MMAP_PAGE_ZERO maps page 0 on exec: as privileged as mmap_min_addr */
+	if ((h->personality & MMAP_PAGE_ZERO) && !capable(CAP_SYS_RAWIO))
+		return ckpt_err(ctx, -EPERM, "personality MMAP_PAGE_ZERO needs CAP_SYS_RAWIO");
+	return 0;
+}
+
+static bool ckpt_uid_allowed(const struct cred *old, kuid_t uid)
+{
+	return uid_eq(uid, old->uid) || uid_eq(uid, old->euid) ||
+	       uid_eq(uid, old->suid) || uid_eq(uid, old->fsuid);
+}
+
+static bool ckpt_gid_allowed(const struct cred *old, kgid_t gid)
+{
+	return gid_eq(gid, old->gid) || gid_eq(gid, old->egid) ||
+	       gid_eq(gid, old->sgid) || gid_eq(gid, old->fsgid);
+}
+
+static bool ckpt_cap_subset(u64 a, kernel_cap_t b)
+{
+	return !(a & ~b.val);
+}
+
+/*
+ * Build the restored credentials, allowing only what setresuid(2),
+ * setresgid(2), setgroups(2), capset(2) and prctl(PR_SET_SECUREBITS)
+ * would allow the restarter.
+ */
+static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
+			       struct cred *new)
+{
+	const struct cred *old = current_cred();
+	struct user_namespace *ns = old->user_ns;
+	kuid_t uid[4];
+	kgid_t gid[4];
+	u32 uids[4] = { h->uid, h->euid, h->suid, h->fsuid };
+	u32 gids[4] = { h->gid, h->egid, h->sgid, h->fsgid };
+	u64 valid = CAP_VALID_MASK;
+	bool setuid = ns_capable_setid(ns, CAP_SETUID);
+	bool setgid = ns_capable(ns, CAP_SETGID);
+	struct group_info *gi;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		uid[i] = make_kuid(ns, uids[i]);
+		gid[i] = make_kgid(ns, gids[i]);
+		if (!uid_valid(uid[i]) || !gid_valid(gid[i]))
+			return ckpt_err(ctx, -EINVAL,
+					"creds: uid %u or gid %u has no mapping here",
+					uids[i], gids[i]);
+		if (!setuid && !ckpt_uid_allowed(old, uid[i]))
+			return ckpt_err(ctx, -EPERM,
+					"creds: may not take uid %u", uids[i]);
+		if (!setgid && !ckpt_gid_allowed(old, gid[i]))
+			return ckpt_err(ctx, -EPERM,
+					"creds: may not take gid %u", gids[i]);
+	}
+	if ((h->cap_inheritable | h->cap_permitted | h->cap_effective |
+	     h->cap_bset | h->cap_ambient) & ~valid)
+		return ckpt_err(ctx, -EBADMSG, "creds: unknown capability bits");
+	if (!ckpt_cap_subset(h->cap_permitted, old->cap_permitted) ||
+	    !ckpt_cap_subset(h->cap_bset, old->cap_bset) ||
+	    (h->cap_effective & ~h->cap_permitted) ||
+	    (h->cap_ambient & ~(h->cap_permitted & h->cap_inheritable)))
+		return ckpt_err(ctx, -EPERM,
+				"creds: capabilities exceed the restarter's");
+	if (!ns_capable(ns, CAP_SETPCAP) &&
+	    !ckpt_cap_subset(h->cap_inheritable,
+			     cap_combine(old->cap_inheritable,
+					 old->cap_permitted)))
+		return ckpt_err(ctx, -EPERM,
+				"creds: inheritable capabilities exceed the restarter's");
+	if (h->securebits & ~SECUREBITS_DEFAULT & ~SECURE_ALL_BITS &
+	    ~SECURE_ALL_LOCKS)
+		return ckpt_err(ctx, -EBADMSG, "creds: unknown securebits");
+	if (h->securebits != old->securebits && !ns_capable(ns, CAP_SETPCAP))
+		return ckpt_err(ctx, -EPERM,
+				"creds: changing securebits needs CAP_SETPCAP");
+
+	new->uid = uid[0];
+	new->euid = uid[1];
+	new->suid = uid[2];
+	new->fsuid = uid[3];
+	new->gid = gid[0];
+	new->egid = gid[1];
+	new->sgid = gid[2];
+	new->fsgid = gid[3];
+	new->cap_inheritable.val = h->cap_inheritable;
+	new->cap_permitted.val = h->cap_permitted;
+	new->cap_effective.val = h->cap_effective;
+	new->cap_bset.val = h->cap_bset;
+	new->cap_ambient.val = h->cap_ambient;
+	new->securebits = h->securebits;
+
+	gi = groups_alloc(h->ngroups);
+	if (!gi)
+		return -ENOMEM;
+	for (i = 0; i < h->ngroups; i++) {
+		gi->gid[i] = make_kgid(ns, h->groups[i]);
+		if (!gid_valid(gi->gid[i])) {
+			put_group_info(gi);
+			return ckpt_err(ctx, -EINVAL,
+					"creds: group %u has no mapping here",
+					h->groups[i]);
+		}
+	}
+	groups_sort(gi);
+	if (!setgid && (gi->ngroups != old->group_info->ngroups ||
+			memcmp(gi->gid, old->group_info->gid,
+			       gi->ngroups * sizeof(kgid_t)))) {
+		put_group_info(gi);
+		return ckpt_err(ctx, -EPERM,
+				"creds: changing groups needs CAP_SETGID");
+	}
+	set_groups(new, gi);
+	put_group_info(gi);
+	return 0;
+}
+
+static int restore_creds(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_creds *h;
+	struct cred *new;
+	int err;
+
+	h = ckpt_read_obj(ctx, CKPT_HDR_CREDS, sizeof(*h),
+			  sizeof(*h) + CKPT_NGROUPS_MAX * sizeof(u32));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	if (h->h.len != sizeof(*h) + h->ngroups * sizeof(u32)) {
+		kvfree(h);
+		return ckpt_err(ctx, -EBADMSG, "creds: bad group count %u",
+				h->ngroups);
+	}
+	new = prepare_creds();
+	if (!new) {
+		kvfree(h);
+		return -ENOMEM;
+	}
+	err = restore_creds_check(ctx, h, new);
+	kvfree(h);
+	if (err) {
+		abort_creds(new);
+		return err;
+	}
+	ctx->ts.cred = new;
+	return 0;
+}
+
+static int restore_rlimits(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_rlimits *h;
+	struct rlimit *old = current->signal->rlim;
+	int i, err = 0;
+
+	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_RLIMITS, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	for (i = 0; i < CKPT_RLIM_NLIMITS && !err; i++) {
+		u64 cur = h->rlim[i].cur, max = h->rlim[i].max;
+		struct rlimit *r = &ctx->ts.rlim[i];
+
+		if (i >= RLIM_NLIMITS) {
+			if (cur != RLIM64_INFINITY || max != RLIM64_INFINITY)
+				err = ckpt_err(ctx, -EBADMSG,
+					       "rlimit %d unknown", i);
+			continue;
+		}
+		r->rlim_cur = cur >= RLIM_INFINITY ? RLIM_INFINITY : cur;
+		r->rlim_max = max >= RLIM_INFINITY ? RLIM_INFINITY : max;
+		if (r->rlim_cur > r->rlim_max)
+			err = ckpt_err(ctx, -EBADMSG,
+				       "rlimit %d: soft above hard", i);
+		else if (r->rlim_max > READ_ONCE(old[i].rlim_max) &&
+			 !capable(CAP_SYS_RESOURCE))
+			err = ckpt_err(ctx, -EPERM,
+				       "rlimit %d: raising the hard limit needs CAP_SYS_RESOURCE",
+				       i);
+		else if (i == RLIMIT_NOFILE && r->rlim_max > sysctl_nr_open)
+			err = ckpt_err(ctx, -EPERM,
+				       "rlimit NOFILE above fs.nr_open");
+	}
+	kvfree(h);
+	return err;
+}
+
+static int restore_fs(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_fs *h;
+	const char *root, *cwd;
+	struct path cur;
+	int err;
+
+	h = ckpt_read_obj(ctx, CKPT_HDR_FS, sizeof(*h) + 4,
+			  sizeof(*h) + 2 * CKPT_PATH_MAX);
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	err = -EBADMSG;
+	if (h->_pad || h->umask & ~0777 || h->root_len > CKPT_PATH_MAX ||
+	    h->cwd_len > CKPT_PATH_MAX ||
+	    sizeof(*h) + h->root_len + h->cwd_len != h->h.len) {
+		ckpt_err(ctx, err, "fs record malformed");
+		goto out;
+	}
+	root = ckpt_string(ctx, h->paths, h->root_len, "root");
+	cwd = ckpt_string(ctx, h->paths + h->root_len, h->cwd_len, "cwd");
+	if (IS_ERR(root) || IS_ERR(cwd))
+		goto out;
+	ctx->ts.umask = h->umask;
+	err = kern_path(root, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts.root);
+	if (err) {
+		ckpt_err(ctx, err, "root directory %s", root);
+		goto out;
+	}
+	get_fs_root(current->fs, &cur);
+	if (!path_equal(&cur, &ctx->ts.root) &&
+	    !ns_capable(current_user_ns(), CAP_SYS_CHROOT))
+		err = ckpt_err(ctx, -EPERM,
+			       "changing root to %s needs CAP_SYS_CHROOT", root);
+	path_put(&cur);
+	if (err)
+		goto out;
+	err = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts.pwd);
+	if (err) {
+		ckpt_err(ctx, err, "working directory %s", cwd);
+		goto out;
+	}
+	err = path_permission(&ctx->ts.pwd, MAY_EXEC | MAY_CHDIR);
+	if (err)
+		ckpt_err(ctx, err, "working directory %s not accessible", cwd);
+out:
+	kvfree(h);
+	return err;
+}
+
+/**
+ * restore_task_read - read and check a task's records up to its memory
+ * @ctx: restart context
+ *
+ * Nothing about current changes here; the state is staged in @ctx->ts.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_task_read(struct ckpt_ctx *ctx)
+{
+	int err;
+
+	err = restore_task_record(ctx);
+	if (!err)
+		err = restore_creds(ctx);
+	if (!err)
+		err = restore_rlimits(ctx);
+	if (!err)
+		err = restore_fs(ctx);
+	if (!err)
+		err = restore_signals_read(ctx);
+	if (!err)
+		err = restore_file_table_read(ctx);
+	if (!err)
+		err = restore_cpu_read(ctx);
+	return err;
+}
+
+/**
+ * restore_task_commit - apply the staged task state to current
+ * @ctx: restart context
+ */
+void restore_task_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = &ctx->ts;
+	int i;
+
+	set_task_comm(current, ts->task->comm);
+	current->personality = ts->task->personality;
+	current->exit_signal = ts->task->exit_signal;
+	current->clear_child_tid = (u32 __user *)ts->task->clear_child_tid;
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		do_prlimit(current, i, &ts->rlim[i], NULL);
+	set_fs_root(current->fs, &ts->root);
+	set_fs_pwd(current->fs, &ts->pwd);
+	current->fs->umask = ts->umask;
+	commit_creds(ts->cred);
+	ts->cred = NULL;
+}
+
+void restore_task_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = &ctx->ts;
+
+	kvfree(ts->task);
+	ts->task = NULL;
+	if (ts->cred)
+		abort_creds(ts->cred);
+	ts->cred = NULL;
+	path_put(&ts->root);
+	path_put(&ts->pwd);
+	memset(&ts->root, 0, sizeof(ts->root));
+	memset(&ts->pwd, 0, sizeof(ts->pwd));
+}

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Open files and file descriptor tables for checkpoint/restart.
+ *
+ * A file is reopened by path at restart with the restarter's
+ * credentials, so every open goes through the usual permission checks.
+ * Terminals are not reopened: they are reconnected to the restarter's
+ * own terminal.
+ */
+#include <linux/checkpoint.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/magic.h>
+#include <linux/major.h>
+#include <linux/namei.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+/* open(2) flags a restored file may carry */
+#define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
+			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
+			 O_NOFOLLOW | O_NOATIME | O_PATH | FASYNC)
+
+struct ckpt_fd {
+	u32 fd;
+	u32 flags;
+	struct file *file;
+};
+
+struct ckpt_files_state {
+	struct ckpt_fd *fds;
+	u32 nr;
+};
+
+void ckpt_file_grab(void *ptr)
+{
+	get_file(ptr);
+}
+
+void ckpt_file_drop(void *ptr)
+{
+	fput(ptr);
+}
+
+static bool ckpt_is_tty(struct inode *inode)
+{
+	unsigned int major = imajor(inode), minor = iminor(inode);
+
+	if (!S_ISCHR(inode->i_mode))
+		return false;
+	return major == TTY_MAJOR ||
+	       (major == TTYAUX_MAJOR && (minor == 0 || minor == 1)) ||
+	       (major >= UNIX98_PTY_SLAVE_MAJOR &&
+		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
+}
+
+/* /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom */
+static bool ckpt_is_memdev(struct inode *inode)
+{
+	unsigned int minor = iminor(inode);
+
+	return S_ISCHR(inode->i_mode) && imajor(inode) == MEM_MAJOR &&
+	       (minor == 3 || minor == 5 || minor == 7 || minor == 8 ||
+		minor == 9);
+}
+
+static bool ckpt_pseudo_fs(struct super_block *sb)
+{
+	switch (sb->s_magic) {
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BPF_FS_MAGIC:
+	case NSFS_MAGIC:
+	case ANON_INODE_FS_MAGIC:
+	case PIPEFS_MAGIC:
+	case SOCKFS_MAGIC:
+		return true;
+	}
+	return false;
+}
+
+/**
+ * ckpt_file_path - the path of an open file, as the caller sees it
+ * @file: the file
+ * @buf: scratch buffer
+ * @len: its size
+ *
+ * Return: a pointer into @buf or an ERR_PTR.
+ */
+char *ckpt_file_path(struct file *file, char *buf, int len)
+{
+	return d_path(&file->f_path, buf, len);
+}
+
+static int ckpt_file_kind(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (ckpt_is_tty(inode))
+		return CKPT_FILE_TTY;
+	if (ckpt_is_memdev(inode))
+		return CKPT_FILE_CHR;
+	if (ckpt_pseudo_fs(inode->i_sb))
+		return -EOPNOTSUPP;
+	if (S_ISREG(inode->i_mode))
+		return CKPT_FILE_REG;
+	if (S_ISDIR(inode->i_mode))
+		return CKPT_FILE_DIR;
+	return -EOPNOTSUPP;
+}
+
+/**
+ * ckpt_file_supported - can this open file be checkpointed?
+ * @file: the file
+ * @why: filled with a short reason when it cannot
+ * @len: size of @why
+ *
+ * Return: 0 or -EOPNOTSUPP.
+ */
+int ckpt_file_supported(struct file *file, char *why, size_t len)
+{
+	struct inode *inode = file_inode(file);
+	const char *type;
+	char *buf, *path;
+	int kind = ckpt_file_kind(file);
+
+	if (kind > 0 && !((kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR) &&
+			  d_unlinked(file->f_path.dentry)))
+		return 0;
+	if (S_ISSOCK(inode->i_mode))
+		type = "socket";
+	else if (S_ISFIFO(inode->i_mode))
+		type = "pipe or FIFO";
+	else if (S_ISCHR(inode->i_mode))
+		type = "character device";
+	else if (S_ISBLK(inode->i_mode))
+		type = "block device";
+	else if (kind > 0)
+		type = "unlinked file";
+	else if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC ||
+		 !(inode->i_mode & S_IFMT))
+		type = "anonymous inode";
+	else
+		type = "file on a pseudo filesystem";
+	buf = kmalloc(256, GFP_KERNEL);
+	path = buf ? ckpt_file_path(file, buf, 256) : ERR_PTR(-ENOMEM);
+	snprintf(why, len, "%s %s", type, IS_ERR(path) ? "" : path);
+	kfree(buf);
+	return -EOPNOTSUPP;
+}
+
+/**
+ * checkpoint_file_obj - write a FILE record (objhash checkpoint handler)
+ * @ctx: checkpoint context
+ * @ptr: the struct file
+ * @objref: its objref
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+{
+	struct file *file = ptr;
+	struct inode *inode = file_inode(file);
+	struct ckpt_hdr_file *h;
+	char why[300];
+	char *path;
+	int kind, err;
+	u32 plen;
+
+	err = ckpt_file_supported(file, why, sizeof(why));
+	if (err)
+		return ckpt_err(ctx, err, "cannot checkpoint %s", why);
+	kind = ckpt_file_kind(file);
+	h = kzalloc(sizeof(*h) + CKPT_PATH_MAX, GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	path = ckpt_file_path(file, h->path, CKPT_PATH_MAX);
+	if (IS_ERR(path)) {
+		err = ckpt_err(ctx, PTR_ERR(path), "file path too long");
+		goto out;
+	}
+	plen = strlen(path) + 1;
+	memmove(h->path, path, plen);
+	memset(h->path + plen, 0, CKPT_PATH_MAX - plen);
+	h->objref = objref;
+	h->kind = kind;
+	h->f_flags = file->f_flags & CKPT_FILE_FLAGS;
+	h->mode = inode->i_mode;
+	h->pos = file->f_pos;
+	if (S_ISCHR(inode->i_mode))
+		h->rdev = new_encode_dev(inode->i_rdev);
+	h->size = i_size_read(inode);
+	h->path_len = plen;
+	err = ckpt_write_obj(ctx, CKPT_HDR_FILE, h, sizeof(*h) + plen);
+out:
+	kfree(h);
+	return err;
+}
+
+/* The restarter's terminal: the first of its fds 0-2 that is a tty. */
+static struct file *restore_tty(struct ckpt_ctx *ctx, const char *path)
+{
+	struct file *file;
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		file = fget(fd);
+		if (!file)
+			continue;
+		if (ckpt_is_tty(file_inode(file)))
+			return file;
+		fput(file);
+	}
+	ckpt_err(ctx, -ENOTTY,
+		 "the process had terminal %s open, and restart has no terminal on fds 0-2",
+		 path);
+	return ERR_PTR(-ENOTTY);
+}
+
+static struct file *restore_open(struct ckpt_ctx *ctx,
+				 struct ckpt_hdr_file *h, const char *path)
+{
+	struct file *file;
+	loff_t pos;
+
+	file = filp_open(path, h->f_flags, 0);
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file), "cannot open %s", path);
+		return file;
+	}
+	if ((file_inode(file)->i_mode ^ h->mode) & S_IFMT ||
+	    (h->kind == CKPT_FILE_CHR &&
+	     file_inode(file)->i_rdev != new_decode_dev(h->rdev))) {
+		fput(file);
+		ckpt_err(ctx, -ESTALE, "%s is no longer the file it was",
+			 path);
+		return ERR_PTR(-ESTALE);
+	}
+	if (h->pos && (h->kind == CKPT_FILE_REG || h->kind == CKPT_FILE_DIR) &&
+	    !(h->f_flags & O_PATH)) {
+		pos = vfs_llseek(file, h->pos, SEEK_SET);
+		if (pos != h->pos) {
+			fput(file);
+			ckpt_err(ctx, pos < 0 ? (int)pos : -EINVAL,
+				 "cannot seek %s to %lld", path, h->pos);
+			return ERR_PTR(pos < 0 ? pos : -EINVAL);
+		}
+	}
+	return file;
+}
+
+/**
+ * restore_file_obj - reopen a file from its FILE record (objhash restore
+ * handler)
+ * @ctx: restart context
+ * @rec: the record
+ *
+ * Return: the file (the caller owns the reference) or an ERR_PTR.
+ */
+void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
+{
+	struct ckpt_hdr_file *h = rec;
+	const char *path;
+
+	if (h->h.len < sizeof(*h) + 2 ||
+	    h->h.len != sizeof(*h) + h->path_len || h->_pad ||
+	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_TTY) {
+		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
+		return ERR_PTR(-EBADMSG);
+	}
+	path = ckpt_string(ctx, h->path, h->path_len, "file path");
+	if (IS_ERR(path))
+		return ERR_PTR(PTR_ERR(path));
+	if (h->path[0] != '/') {
+		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
+		return ERR_PTR(-EBADMSG);
+	}
+	switch (h->kind) {
+	case CKPT_FILE_TTY:
+		return restore_tty(ctx, path);
+	case CKPT_FILE_REG:
+		if (!S_ISREG(h->mode))
+			break;
+		return restore_open(ctx, h, path);
+	case CKPT_FILE_DIR:
+		if (!S_ISDIR(h->mode))
+			break;
+		return restore_open(ctx, h, path);
+	case CKPT_FILE_CHR:
+		if (!S_ISCHR(h->mode))
+			break;
+		return restore_open(ctx, h, path);
+	}
+	ckpt_err(ctx, -EBADMSG, "file %s: kind and mode disagree", path);
+	return ERR_PTR(-EBADMSG);
+}
+
+/**
+ * checkpoint_file_table - write a task's file descriptors
+ * @ctx: checkpoint context
+ * @t: the task
+ *
+ * Every fd is checked first, so an unsupported one fails the
+ * checkpoint with its number in the log before anything is written.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_file_table h = {};
+	struct ckpt_fd *fds = NULL;
+	struct files_struct *files;
+	unsigned int max, fd, nr = 0, i;
+	char why[300];
+	int err = 0, objref;
+
+	task_lock(t);
+	files = t->files;
+	max = files ? files_fdtable(files)->max_fds : 0;
+	task_unlock(t);
+	if (!files)
+		return ckpt_err(ctx, -EINVAL, "task has no file table");
+	fds = kvcalloc(max, sizeof(*fds), GFP_KERNEL);
+	if (!fds)
+		return -ENOMEM;
+	for (fd = 0; fd < max; fd++) {
+		struct file *file = fget_task(t, fd);
+
+		if (!file)
+			continue;
+		fds[nr].fd = fd;
+		fds[nr].file = file;
+		task_lock(t);
+		fds[nr].flags = t->files && close_on_exec(fd, t->files) ?
+				FD_CLOEXEC : 0;
+		task_unlock(t);
+		nr++;
+		err = ckpt_file_supported(file, why, sizeof(why));
+		if (err) {
+			ckpt_err(ctx, err, "fd %u: unsupported %s", fd, why);
+			goto out;
+		}
+	}
+
+	objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE_TABLE, files);
+	if (objref < 0) {
+		err = objref;
+		goto out;
+	}
+	h.objref = objref;
+	h.nr_fds = nr;
+	err = ckpt_write_obj(ctx, CKPT_HDR_FILE_TABLE, &h, sizeof(h));
+	for (i = 0; i < nr && !err; i++) {
+		struct ckpt_hdr_fd fh = {};
+
+		objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, fds[i].file);
+		if (objref < 0) {
+			err = objref;
+			break;
+		}
+		fh.fd = fds[i].fd;
+		fh.flags = fds[i].flags;
+		fh.file_objref = objref;
+		err = ckpt_write_obj(ctx, CKPT_HDR_FD, &fh, sizeof(fh));
+	}
+out:
+	for (i = 0; i < nr; i++)
+		fput(fds[i].file);
+	kvfree(fds);
+	return err;
+}
+
+/* Read FILE records until an FD record comes, and return that. */
+static struct ckpt_hdr_fd *restore_next_fd(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr *rec;
+	int err;
+
+	for (;;) {
+		rec = ckpt_read_record(ctx, sizeof(struct ckpt_hdr_file) +
+				       CKPT_PATH_MAX);
+		if (IS_ERR(rec))
+			return ERR_CAST(rec);
+		if (rec->type == CKPT_HDR_FD && rec->len == sizeof(struct ckpt_hdr_fd))
+			return (struct ckpt_hdr_fd *)rec;
+		if (rec->type != CKPT_HDR_FILE) {
+			kvfree(rec);
+			ckpt_err(ctx, -EBADMSG, "expected FD or FILE record");
+			return ERR_PTR(-EBADMSG);
+		}
+		err = ckpt_obj_restore(ctx, CKPT_OBJ_FILE, rec,
+				       ((struct ckpt_hdr_file *)rec)->objref);
+		kvfree(rec);
+		if (err)
+			return ERR_PTR(err);
+	}
+}
+
+/**
+ * restore_file_table_read - read the fd table and open its files
+ * @ctx: restart context
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_file_table_read(struct ckpt_ctx *ctx)
+{
+	unsigned long nofile = ctx->ts.rlim[RLIMIT_NOFILE].rlim_cur;
+	struct ckpt_hdr_file_table *h;
+	struct ckpt_files_state *fs;
+	struct ckpt_hdr_fd *fh;
+	struct file *file;
+	u32 i;
+	s64 prev = -1;
+
+	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_FILE_TABLE, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	if (h->objref <= 0 || h->nr_fds > min_t(unsigned long, nofile,
+						 sysctl_nr_open)) {
+		kvfree(h);
+		return ckpt_err(ctx, -EBADMSG, "file table malformed");
+	}
+	fs = kzalloc(sizeof(*fs), GFP_KERNEL);
+	if (fs)
+		fs->fds = kvcalloc(h->nr_fds, sizeof(*fs->fds), GFP_KERNEL);
+	ctx->ts.files = fs;
+	if (!fs || !fs->fds) {
+		kvfree(h);
+		return -ENOMEM;
+	}
+	for (i = 0; i < h->nr_fds; i++) {
+		fh = restore_next_fd(ctx);
+		if (IS_ERR(fh)) {
+			kvfree(h);
+			return PTR_ERR(fh);
+		}
+		if (fh->fd <= prev || fh->fd >= nofile ||
+		    fh->fd >= sysctl_nr_open || fh->flags & ~FD_CLOEXEC ||
+		    fh->_pad) {
+			ckpt_err(ctx, -EBADMSG, "fd %u: malformed record",
+				 fh->fd);
+			kvfree(fh);
+			kvfree(h);
+			return -EBADMSG;
+		}
+		file = ckpt_obj_fetch(ctx, fh->file_objref, CKPT_OBJ_FILE);
+		if (IS_ERR(file)) {
+			kvfree(fh);
+			kvfree(h);
+			return PTR_ERR(file);
+		}
+		fs->fds[i].fd = fh->fd;
+		fs->fds[i].flags = fh->flags;
+		fs->fds[i].file = get_file(file);
+		fs->nr++;
+		prev = fh->fd;
+		kvfree(fh);
+	}
+	kvfree(h);
+	return 0;
+}
+
+/**
+ * restore_file_table_commit - replace current's fds with the image's
+ * @ctx: restart context
+ *
+ * Return: 0 or a negative errno (logged); past the point of no return.
+ */
+int restore_file_table_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_files_state *fs = ctx->ts.files;
+	u32 i;
+	int ret;
+
+	ret = __close_range(0, ~0U, 0);
+	if (ret)
+		return ckpt_err(ctx, ret, "closing the restarter's files");
+	for (i = 0; i < fs->nr; i++) {
+		ret = replace_fd(fs->fds[i].fd, fs->fds[i].file,
+				 fs->fds[i].flags ? O_CLOEXEC : 0);
+		if (ret < 0)
+			return ckpt_err(ctx, ret, "installing fd %u",
+					fs->fds[i].fd);
+	}
+	return 0;
+}
+
+void restore_file_table_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_files_state *fs = ctx->ts.files;
+	u32 i;
+
+	if (!fs)
+		return;
+	for (i = 0; i < fs->nr; i++)
+		fput(fs->fds[i].file);
+	kvfree(fs->fds);
+	kfree(fs);
+	ctx->ts.files = NULL;
+}

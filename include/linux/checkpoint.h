@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checkpoint/restart: in-kernel API shared by checkpoint/, fs/checkpoint/
+ * and arch/x86/checkpoint/.
+ */
+#ifndef _LINUX_CHECKPOINT_H
+#define _LINUX_CHECKPOINT_H
+
+#include <linux/align.h>
+#include <linux/types.h>
+#include <linux/err.h>
+#include <linux/path.h>
+#include <linux/resource.h>
+#include <linux/signal_types.h>
+#include <uapi/linux/checkpoint.h>
+#include <uapi/linux/checkpoint_hdr.h>
+
+struct file;
+struct page;
+struct task_struct;
+struct mm_struct;
+struct cred;
+struct ckpt_obj_hash;
+struct ckpt_arch_state;
+struct ckpt_mm_state;
+struct ckpt_files_state;
+
+enum ckpt_op {
+	CKPT_OP_CHECKPOINT,
+	CKPT_OP_RESTART,
+};
+
+/* What restart reads and checks before it changes the caller. */
+struct ckpt_task_state {
+	struct ckpt_hdr_task *task;
+	struct cred *cred;		/* prepared, committed at the end */
+	struct rlimit rlim[CKPT_RLIM_NLIMITS];
+	struct path root, pwd;
+	u32 umask;
+	struct ckpt_hdr_sighand *sighand;
+	struct ckpt_hdr_signal *signal;
+	struct ckpt_hdr_sigpending **pending;
+	struct ckpt_files_state *files;
+	struct ckpt_arch_state *arch;
+	struct ckpt_mm_state *mm;
+};
+
+/**
+ * struct ckpt_ctx - one checkpoint or restart operation
+ * @op: checkpoint or restart
+ * @flags: the syscall's flags
+ * @file: the image, read or written front to back
+ * @logfile: where failures are explained, or NULL
+ * @nbytes: bytes of image written or read so far
+ * @sum1: running checksum (see struct ckpt_hdr_tail)
+ * @sum2: running checksum, second half
+ * @task: the task being checkpointed (restart: current)
+ * @ckpt_id: id of this checkpoint
+ * @objhash: shared objects met so far, by pointer and by objref
+ * @ts: restart staging of the task's state
+ * @no_return: restart changed the caller; failure now kills it
+ */
+struct ckpt_ctx {
+	enum ckpt_op op;
+	unsigned long flags;
+	struct file *file;
+	struct file *logfile;
+	u64 nbytes;
+	u64 sum1, sum2;
+	struct task_struct *task;
+	u64 ckpt_id;
+	struct ckpt_obj_hash *objhash;
+	struct ckpt_task_state ts;
+	bool no_return;
+};
+
+/* logging: one line per failure, to logfd */
+__printf(3, 4)
+int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
+
+/* image I/O (checkpoint/image.c) */
+int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len);
+int ckpt_write_obj(struct ckpt_ctx *ctx, u32 type, void *rec, u32 len);
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
+		     unsigned int nr);
+int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len);
+void *ckpt_read_record(struct ckpt_ctx *ctx, u32 max);
+void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, u32 min, u32 max);
+void *ckpt_read_obj_fixed(struct ckpt_ctx *ctx, u32 type, u32 size);
+int ckpt_write_header(struct ckpt_ctx *ctx);
+int ckpt_read_header(struct ckpt_ctx *ctx);
+int ckpt_write_tail(struct ckpt_ctx *ctx);
+int ckpt_read_tail(struct ckpt_ctx *ctx);
+const char *ckpt_string(struct ckpt_ctx *ctx, const char *s, u32 len,
+			const char *what);
+
+static inline size_t ckpt_padded(size_t len)
+{
+	return ALIGN(len, 8);
+}
+
+/* object hash (checkpoint/objhash.c) */
+struct ckpt_obj_ops {
+	const char *name;
+	void (*grab)(void *ptr);
+	void (*drop)(void *ptr);
+	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr, int objref);
+	void *(*restore)(struct ckpt_ctx *ctx, void *rec);
+};
+
+int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
+void ckpt_obj_hash_free(struct ckpt_ctx *ctx);
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+			void *ptr);
+int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+		     void *rec, int objref);
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, int objref,
+		     enum ckpt_obj_type type);
+
+/* per-kind object handlers named by the ops table */
+int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
+void ckpt_file_grab(void *ptr);
+void ckpt_file_drop(void *ptr);
+
+/* task (checkpoint/task.c) */
+int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_task_read(struct ckpt_ctx *ctx);
+void restore_task_commit(struct ckpt_ctx *ctx);
+void restore_task_free(struct ckpt_ctx *ctx);
+
+/* signals (checkpoint/signal.c) */
+int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_signals_read(struct ckpt_ctx *ctx);
+void restore_signals_commit(struct ckpt_ctx *ctx);
+void restore_signals_free(struct ckpt_ctx *ctx);
+
+/* memory (checkpoint/memory.c) */
+int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_mm(struct ckpt_ctx *ctx);
+void restore_mm_free(struct ckpt_ctx *ctx);
+
+/* files (fs/checkpoint/file.c) */
+int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_file_table_read(struct ckpt_ctx *ctx);
+int restore_file_table_commit(struct ckpt_ctx *ctx);
+void restore_file_table_free(struct ckpt_ctx *ctx);
+int ckpt_file_supported(struct file *file, char *why, size_t len);
+char *ckpt_file_path(struct file *file, char *buf, int len);
+
+/* architecture (arch/x86/checkpoint/cpu.c) */
+int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_cpu_read(struct ckpt_ctx *ctx);
+long restore_cpu_commit(struct ckpt_ctx *ctx);
+void restore_cpu_free(struct ckpt_ctx *ctx);
+int ckpt_arch_header(struct ckpt_hdr_header *h);
+int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h);
+int ckpt_arch_task_supported(struct task_struct *t);
+
+#endif /* _LINUX_CHECKPOINT_H */

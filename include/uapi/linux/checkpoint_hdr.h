@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Checkpoint/restart image format.
+ *
+ * This file is ABI.  An image is a stream of records, read front to back
+ * exactly once.  Every record starts with struct ckpt_hdr and is padded
+ * with zero bytes to a multiple of 8 bytes; ckpt_hdr.len counts the
+ * header and the payload but not the padding.  All fields are fixed
+ * width and little endian (the only architecture is x86-64).
+ *
+ * Layout of an image of one process:
+ *
+ *   HEADER
+ *   TREE                     the tasks, in creation order
+ *   for each task:
+ *     TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
+ *     FILE_TABLE { [FILE] FD }*
+ *     CPU XSTATE
+ *     MM { [FILE] VMA }* { PAGES }* PAGES(nr_pages = 0)
+ *   TAIL
+ *
+ * Shared kernel objects (files, file tables, address spaces) carry an
+ * "objref": a positive number unique within the image, given the first
+ * time the object is written.  Records that use an object name it by
+ * objref; the object's own record always comes first in the stream.
+ *
+ * Restart treats every field as untrusted: a record of an unexpected
+ * type, a length out of range, a reserved field that is not zero, an
+ * objref of the wrong kind or an address out of range makes restart
+ * fail with EBADMSG before the field is used.
+ */
+#ifndef _UAPI_LINUX_CHECKPOINT_HDR_H
+#define _UAPI_LINUX_CHECKPOINT_HDR_H
+
+#include <linux/types.h>
+
+/* "CKPTIMG\0" read as a little-endian __u64 */
+#define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
+/* "CKPTEND\0" */
+#define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
+#define CKPT_VERSION		1
+
+#define CKPT_ARCH_X86_64	1
+
+/* Upper bound of a record's length, page batches included. */
+#define CKPT_RECORD_MAX		(4U << 20)
+/* Most pages in one PAGES record. */
+#define CKPT_PAGES_BATCH	512
+/* Longest path stored in a record, NUL included. */
+#define CKPT_PATH_MAX		4096
+
+/**
+ * struct ckpt_hdr - header of every record
+ * @type: one of enum ckpt_hdr_type
+ * @len: bytes of header plus payload, without the trailing padding
+ */
+struct ckpt_hdr {
+	__u32 type;
+	__u32 len;
+};
+
+/*
+ * Record types, grouped in ranges: 1-99 generic, 100-199 task,
+ * 200-299 arch, 300-399 memory, 400-499 files, 500-599 signals.
+ */
+enum ckpt_hdr_type {
+	CKPT_HDR_HEADER = 1,
+	CKPT_HDR_TAIL = 2,
+
+	CKPT_HDR_TREE = 100,
+	CKPT_HDR_TASK = 101,
+	CKPT_HDR_CREDS = 102,
+	CKPT_HDR_RLIMITS = 103,
+	CKPT_HDR_FS = 104,
+
+	CKPT_HDR_CPU = 200,
+	CKPT_HDR_XSTATE = 201,
+
+	CKPT_HDR_MM = 300,
+	CKPT_HDR_VMA = 301,
+	CKPT_HDR_PAGES = 302,
+
+	CKPT_HDR_FILE_TABLE = 400,
+	CKPT_HDR_FILE = 401,
+	CKPT_HDR_FD = 402,
+
+	CKPT_HDR_SIGHAND = 500,
+	CKPT_HDR_SIGNAL = 501,
+	CKPT_HDR_SIGPENDING = 502,
+};
+
+/* Kinds of objects named by objref. */
+enum ckpt_obj_type {
+	CKPT_OBJ_FILE = 1,
+	CKPT_OBJ_FILE_TABLE = 2,
+	CKPT_OBJ_MM = 3,
+	CKPT_OBJ_MAX
+};
+
+#define CKPT_UTS_LEN		65
+
+/**
+ * struct ckpt_hdr_header - first record of an image
+ * @magic: CKPT_MAGIC_HEAD
+ * @version: CKPT_VERSION; restart refuses others (ENOEXEC)
+ * @arch: CKPT_ARCH_X86_64
+ * @page_size: PAGE_SIZE of the checkpointing kernel
+ * @flags: checkpoint(2) flags used
+ * @xfeatures: XSAVE features enabled on the checkpointing CPU
+ * @xstate_size: size of the user XSAVE buffer (struct ckpt_hdr_xstate)
+ * @time: wall-clock seconds at checkpoint
+ * @ckpt_id: the id checkpoint(2) returned
+ * @sysname: utsname fields of the checkpointing kernel; restart
+ * @release:   requires the same release and version, since
+ * @version:   the vDSO and the layout of kernel state must match
+ * @machine:
+ * @nodename:
+ */
+struct ckpt_hdr_header {
+	struct ckpt_hdr h;
+	__u64 magic;
+	__u32 version;
+	__u32 arch;
+	__u32 page_size;
+	__u32 flags;
+	__u64 xfeatures;
+	__u32 xstate_size;
+	__u32 _pad;
+	__u64 time;
+	__u64 ckpt_id;
+	char sysname[CKPT_UTS_LEN];
+	char release[CKPT_UTS_LEN];
+	char version_str[CKPT_UTS_LEN];
+	char machine[CKPT_UTS_LEN];
+	char nodename[CKPT_UTS_LEN];
+	__u8 _pad2[3];
+};
+
+/**
+ * struct ckpt_hdr_tail - last record of an image
+ * @magic: CKPT_MAGIC_TAIL
+ * @nbytes: bytes in the stream before this record
+ * @sum1: checksum over those bytes, see below
+ * @sum2:
+ *
+ * The checksum reads the stream as little-endian 64-bit words w[i]
+ * (every record is 8-byte aligned) and computes, modulo 2^64,
+ * sum1 = sum of w[i] and sum2 = sum of the running sum1 after each
+ * word (Fletcher's construction).  It catches truncation and
+ * accidental corruption; it is not a signature.
+ */
+struct ckpt_hdr_tail {
+	struct ckpt_hdr h;
+	__u64 magic;
+	__u64 nbytes;
+	__u64 sum1;
+	__u64 sum2;
+};
+
+/**
+ * struct ckpt_pids - one task of the tree, as pid numbers seen in the
+ * checkpointer's pid namespace
+ */
+struct ckpt_pids {
+	__s32 pid;
+	__s32 tgid;
+	__s32 ppid;
+	__s32 pgid;
+	__s32 sid;
+	__u32 _pad;
+};
+
+/**
+ * struct ckpt_hdr_tree - the task tree
+ * @nr_tasks: number of struct ckpt_pids that follow (1 for now)
+ */
+struct ckpt_hdr_tree {
+	struct ckpt_hdr h;
+	__u32 nr_tasks;
+	__u32 _pad;
+	struct ckpt_pids pids[];
+};
+
+/* How a task stopped inside a system call resumes (ckpt_hdr_cpu). */
+enum ckpt_restart_kind {
+	CKPT_RESTART_NONE = 0,		/* not in a restartable syscall */
+	CKPT_RESTART_SYSCALL = 1,	/* re-executes the syscall */
+	CKPT_RESTART_NANOSLEEP = 2,	/* resumes nanosleep's remainder */
+	CKPT_RESTART_EINTR = 3,		/* returns EINTR to the program */
+};
+
+/**
+ * struct ckpt_hdr_task - per-task state
+ * @exit_signal: signal sent to the parent on exit
+ * @personality: personality(2) value
+ * @flags: reserved, zero
+ * @comm: command name, NUL terminated
+ * @clear_child_tid: set_tid_address(2) value
+ */
+struct ckpt_hdr_task {
+	struct ckpt_hdr h;
+	__u32 exit_signal;
+	__u32 personality;
+	__u32 flags;
+	__u32 _pad;
+	char comm[16];
+	__u64 clear_child_tid;
+};
+
+/**
+ * struct ckpt_hdr_creds - credentials, ids as seen in the checkpointer's
+ * user namespace; restart applies them only as far as setresuid(2),
+ * setresgid(2), setgroups(2) and capset(2) would let the restarter
+ * @ngroups: number of supplementary group ids that follow (<= 65536)
+ */
+struct ckpt_hdr_creds {
+	struct ckpt_hdr h;
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u64 cap_inheritable;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cap_bset;
+	__u64 cap_ambient;
+	__u32 securebits;
+	__u32 ngroups;
+	__u32 groups[];
+};
+
+#define CKPT_RLIM_NLIMITS	16
+
+/**
+ * struct ckpt_hdr_rlimits - resource limits; restart applies them with
+ * the checks of setrlimit(2).  RLIM_INFINITY is ~0ULL.
+ */
+struct ckpt_hdr_rlimits {
+	struct ckpt_hdr h;
+	struct {
+		__u64 cur;
+		__u64 max;
+	} rlim[CKPT_RLIM_NLIMITS];
+};
+
+/**
+ * struct ckpt_hdr_fs - filesystem context of a task
+ * @umask: file mode creation mask
+ * @root_len: bytes of the root path (NUL included) that follow
+ * @cwd_len: bytes of the working directory path that follow root's
+ */
+struct ckpt_hdr_fs {
+	struct ckpt_hdr h;
+	__u32 umask;
+	__u32 root_len;
+	__u32 cwd_len;
+	__u32 _pad;
+	char paths[];
+};
+
+/**
+ * struct ckpt_hdr_cpu - x86-64 user registers and segment state
+ *
+ * The first 27 fields are struct user_regs_struct.  @restart says how
+ * a task stopped in a system call resumes; for CKPT_RESTART_NANOSLEEP
+ * @restart_arg[0] is the clock id, [1] the nanoseconds left, [2] the
+ * user address for the remaining time (rmtp) or 0, [3] reserved.
+ * @tls holds the three GDT TLS descriptors (set_thread_area(2)) raw.
+ */
+struct ckpt_hdr_cpu {
+	struct ckpt_hdr h;
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+	__u64 fs_base, gs_base, ds, es, fs, gs;
+	__u64 tls[3];
+	__u32 restart;
+	__u32 _pad;
+	__u64 restart_arg[4];
+};
+
+/**
+ * struct ckpt_hdr_xstate - FPU/SSE/AVX/... registers
+ * @xfeatures: XSAVE feature bits present in @data (XSTATE_BV); restart
+ *	fails with EOPNOTSUPP if the CPU lacks one of them
+ * @size: bytes of @data, the non-compacted user XSAVE layout that
+ *	PTRACE_GETREGSET(NT_X86_XSTATE) uses
+ */
+struct ckpt_hdr_xstate {
+	struct ckpt_hdr h;
+	__u64 xfeatures;
+	__u32 size;
+	__u32 _pad;
+	__u8 data[];
+};
+
+#define CKPT_AUXV_WORDS		64
+
+/**
+ * struct ckpt_hdr_mm - an address space; the VMA records follow it
+ * @objref: CKPT_OBJ_MM objref
+ * @nr_vmas: VMA records that follow
+ * @exe_objref: CKPT_OBJ_FILE of /proc/PID/exe, 0 if none
+ * @nr_auxv: words of @auxv used
+ * @vdso: address of the vDSO text, 0 if none
+ */
+struct ckpt_hdr_mm {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 nr_vmas;
+	__u32 exe_objref;
+	__u32 nr_auxv;
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack;
+	__u64 arg_start, arg_end, env_start, env_end;
+	__u64 vdso;
+	__u64 auxv[CKPT_AUXV_WORDS];
+};
+
+/* VMA kinds */
+enum ckpt_vma_kind {
+	CKPT_VMA_ANON = 1,	/* private anonymous */
+	CKPT_VMA_FILE = 2,	/* private or shared file mapping */
+	CKPT_VMA_SHMEM = 3,	/* shared anonymous */
+	CKPT_VMA_VDSO = 4,	/* [vdso] */
+	CKPT_VMA_VVAR = 5,	/* [vvar] */
+};
+
+/* VMA flags (ckpt_hdr_vma.flags) */
+#define CKPT_VMA_READ		0x0001
+#define CKPT_VMA_WRITE		0x0002
+#define CKPT_VMA_EXEC		0x0004
+#define CKPT_VMA_SHARED		0x0008
+#define CKPT_VMA_GROWSDOWN	0x0010
+#define CKPT_VMA_NORESERVE	0x0020
+#define CKPT_VMA_DONTFORK	0x0040
+#define CKPT_VMA_DONTDUMP	0x0080
+#define CKPT_VMA_WIPEONFORK	0x0100
+#define CKPT_VMA_SEQ_READ	0x0200
+#define CKPT_VMA_RAND_READ	0x0400
+#define CKPT_VMA_MAYWRITE	0x0800
+#define CKPT_VMA_FLAGS_ALL	0x0fff
+
+/**
+ * struct ckpt_hdr_vma - one memory mapping
+ * @start: page-aligned start, below TASK_SIZE
+ * @end: page-aligned end, > @start
+ * @pgoff: file offset in pages (CKPT_VMA_FILE)
+ * @flags: CKPT_VMA_* flags
+ * @kind: enum ckpt_vma_kind
+ * @file_objref: CKPT_OBJ_FILE mapped, for CKPT_VMA_FILE
+ * @shm_size: size of the shared anonymous object, for CKPT_VMA_SHMEM
+ */
+struct ckpt_hdr_vma {
+	struct ckpt_hdr h;
+	__u64 start;
+	__u64 end;
+	__u64 pgoff;
+	__u32 flags;
+	__u32 kind;
+	__u32 file_objref;
+	__u32 _pad;
+	__u64 shm_size;
+};
+
+/**
+ * struct ckpt_hdr_pages - a batch of page contents
+ * @nr_pages: pages in this batch, at most CKPT_PAGES_BATCH; 0 ends the
+ *	address space's pages
+ *
+ * Followed by @nr_pages addresses (__u64, page aligned, strictly
+ * increasing, each inside a VMA of the address space) and then the
+ * @nr_pages pages of data in the same order.  Pages never written
+ * (holes, the zero page, pages equal to the file) and pages that hold
+ * only zeros are not stored: they read back as zeros or file data.
+ */
+struct ckpt_hdr_pages {
+	struct ckpt_hdr h;
+	__u32 nr_pages;
+	__u32 _pad;
+	__u64 addr[];
+};
+
+/**
+ * struct ckpt_hdr_file_table - a file descriptor table
+ * @objref: CKPT_OBJ_FILE_TABLE objref
+ * @nr_fds: FD records that follow (each may be preceded by its FILE)
+ */
+struct ckpt_hdr_file_table {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 nr_fds;
+};
+
+/* Kinds of open files */
+enum ckpt_file_kind {
+	CKPT_FILE_REG = 1,	/* regular file, reopened by path */
+	CKPT_FILE_DIR = 2,	/* directory, reopened by path */
+	CKPT_FILE_CHR = 3,	/* memory character device (/dev/null, ...) */
+	CKPT_FILE_TTY = 4,	/* a terminal: the restarter's terminal */
+};
+
+/**
+ * struct ckpt_hdr_file - an open file description
+ * @objref: CKPT_OBJ_FILE objref
+ * @kind: enum ckpt_file_kind
+ * @f_flags: open(2) flags (O_ACCMODE, O_APPEND, O_NONBLOCK, ...)
+ * @mode: i_mode of the inode
+ * @pos: file offset
+ * @rdev: device number, for CKPT_FILE_CHR (new_encode_dev format)
+ * @size: file size at checkpoint (informational)
+ * @path_len: bytes of the path that follows, NUL included
+ */
+struct ckpt_hdr_file {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 kind;
+	__u32 f_flags;
+	__u32 mode;
+	__s64 pos;
+	__u64 rdev;
+	__u64 size;
+	__u32 path_len;
+	__u32 _pad;
+	char path[];
+};
+
+/**
+ * struct ckpt_hdr_fd - one file descriptor
+ * @fd: its number
+ * @flags: FD_CLOEXEC or 0
+ * @file_objref: the CKPT_OBJ_FILE it refers to
+ */
+struct ckpt_hdr_fd {
+	struct ckpt_hdr h;
+	__u32 fd;
+	__u32 flags;
+	__u32 file_objref;
+	__u32 _pad;
+};
+
+#define CKPT_NSIG		64
+
+/**
+ * struct ckpt_hdr_sighand - signal dispositions, sigaction(2) fields of
+ * signals 1..64 in act[0..63]
+ */
+struct ckpt_hdr_sighand {
+	struct ckpt_hdr h;
+	struct {
+		__u64 handler;
+		__u64 flags;
+		__u64 restorer;
+		__u64 mask;
+	} act[CKPT_NSIG];
+};
+
+/**
+ * struct ckpt_hdr_signal - per-task signal state
+ * @blocked: blocked signal mask (bit n-1 for signal n)
+ * @altstack_sp: sigaltstack(2) ss_sp
+ * @altstack_size: ss_size
+ * @altstack_flags: ss_flags (SS_AUTODISARM or SS_DISABLE)
+ * @nr_pending: SIGPENDING records that follow
+ * @itimer: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF: value and interval
+ *	in nanoseconds
+ */
+struct ckpt_hdr_signal {
+	struct ckpt_hdr h;
+	__u64 blocked;
+	__u64 altstack_sp;
+	__u64 altstack_size;
+	__u32 altstack_flags;
+	__u32 nr_pending;
+	struct {
+		__u64 value_ns;
+		__u64 interval_ns;
+	} itimer[3];
+};
+
+/**
+ * struct ckpt_hdr_sigpending - one queued signal
+ * @shared: 1 if queued for the whole process, 0 for the thread
+ * @info: the siginfo_t as rt_sigqueueinfo(2) takes it
+ */
+struct ckpt_hdr_sigpending {
+	struct ckpt_hdr h;
+	__u32 shared;
+	__u32 _pad;
+	__u8 info[128];
+};
+
+#endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

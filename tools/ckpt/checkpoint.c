@@ -1,0 +1,709 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * checkpoint - freeze a process, write its checkpoint image, thaw it
+ *
+ *   checkpoint [-o FILE] [--kill|--stop] [--log FILE] [-v] PID
+ *
+ * The target is frozen with the cgroup v2 freezer, so it does not notice:
+ * it is moved into a temporary cgroup /sys/fs/cgroup/ckpt-PID-OURPID,
+ * frozen, dumped with checkpoint(2), then killed (--kill), stopped
+ * (--stop) or just thawed, and moved back to its own cgroup.  A failed
+ * checkpoint always leaves the target running where it was and removes
+ * the partial image.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <mntent.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "ckpt.h"
+
+#define PROG "checkpoint"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef SYSFS_MAGIC
+#define SYSFS_MAGIC 0x62656572
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+
+static bool verbose;
+static volatile sig_atomic_t interrupted;
+
+static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- cgroup v2 ---- */
+
+/* Write @s to @path.  Returns 0 or -errno. */
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ckpt_write_full(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static bool is_fs(const char *path, unsigned long magic)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
+}
+
+/*
+ * Find the cgroup2 mount, preferring /sys/fs/cgroup; mount it there
+ * (or on /sys/fs/cgroup/unified under a v1 tmpfs) when none is and we
+ * are root.
+ */
+static int cgroup2_root(char *root, size_t n)
+{
+	const char *dir = "/sys/fs/cgroup";
+	FILE *m;
+	struct mntent *e;
+	bool found = false;
+
+	if (is_fs(dir, CGROUP2_SUPER_MAGIC)) {
+		snprintf(root, n, "%s", dir);
+		return 0;
+	}
+	m = setmntent("/proc/self/mounts", "r");
+	if (m) {
+		while ((e = getmntent(m))) {
+			if (strcmp(e->mnt_type, "cgroup2"))
+				continue;
+			if (is_fs(e->mnt_dir, CGROUP2_SUPER_MAGIC)) {
+				snprintf(root, n, "%s", e->mnt_dir);
+				found = true;
+				break;
+			}
+		}
+		endmntent(m);
+	}
+	if (found)
+		return 0;
+
+	if (geteuid() != 0) {
+		err("cgroup2 is not mounted (mount it on %s, or run as root)",
+		    dir);
+		return -1;
+	}
+	if (access(dir, F_OK) != 0 && !is_fs("/sys", SYSFS_MAGIC)) {
+		if (mount("sysfs", "/sys", "sysfs", 0, NULL) != 0) {
+			err("cannot mount sysfs on /sys: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (is_fs(dir, TMPFS_MAGIC)) {
+		/* cgroup v1 layout: put the unified hierarchy beside it */
+		dir = "/sys/fs/cgroup/unified";
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			err("cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+	}
+	if (mount("cgroup2", dir, "cgroup2", 0, NULL) != 0) {
+		err("cannot mount cgroup2 on %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	info("mounted cgroup2 on %s", dir);
+	snprintf(root, n, "%s", dir);
+	return 0;
+}
+
+/* The target's cgroup v2 path, from the "0::/path" line. */
+static int target_cgroup(pid_t pid, char *path, size_t n)
+{
+	char file[64], *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f;
+	int ret = -1;
+
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	f = fopen(file, "re");
+	if (!f) {
+		err("cannot read %s: %s", file, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if ((size_t)len - 3 >= n || line[3] != '/') {
+			err("%s: unusable cgroup path \"%s\"", file, line + 3);
+			ret = -2;
+			break;
+		}
+		snprintf(path, n, "%s", line + 3);
+		ret = 0;
+		break;
+	}
+	if (ret == -1)
+		err("%s has no cgroup v2 entry (\"0::\" line)", file);
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/* Does @text have the line @line (given with its '\n')? */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	while (text && *text) {
+		if (!strncmp(text, line, n))
+			return true;
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	return false;
+}
+
+/*
+ * Wait until cgroup.events in @cg has "@key @val".  Returns 0, -ETIMEDOUT,
+ * -EINTR (a signal asked us to stop) or another -errno.
+ */
+static int wait_event(const char *cg, const char *key, int val,
+		      unsigned int timeout_ms)
+{
+	char path[PATH_MAX], want[32], data[256];
+	uint64_t end = now_ms() + timeout_ms;
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
+	snprintf(want, sizeof(want), "%s %d\n", key, val);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLPRI };
+		ssize_t n = pread(fd, data, sizeof(data) - 1, 0);
+		uint64_t t;
+
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		data[n] = '\0';
+		if (has_line(data, want)) {
+			ret = 0;
+			break;
+		}
+		if (interrupted) {
+			ret = -EINTR;
+			break;
+		}
+		t = now_ms();
+		if (t >= end) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		/* kernfs notifies with POLLPRI; also recheck now and then */
+		poll(&p, 1, end - t < 100 ? (int)(end - t) : 100);
+	}
+	close(fd);
+	return ret;
+}
+
+struct cgroup_state {
+	char root[PATH_MAX];	/* cgroup2 mount */
+	char orig[PATH_MAX];	/* the target's cgroup, full path */
+	char tmp[PATH_MAX];	/* ours */
+	bool created, moved, frozen;
+};
+
+static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
+{
+	char rel[PATH_MAX], path[PATH_MAX + 32], num[32];
+	int ret;
+
+	if (cgroup2_root(cs->root, sizeof(cs->root)))
+		return -1;
+	if (target_cgroup(pid, rel, sizeof(rel)) != 0)
+		return -1;
+	if (snprintf(cs->orig, sizeof(cs->orig), "%s%s", cs->root,
+		     strcmp(rel, "/") ? rel : "") >= (int)sizeof(cs->orig) ||
+	    snprintf(cs->tmp, sizeof(cs->tmp), "%s/ckpt-%d-%d", cs->root,
+		     (int)pid, (int)getpid()) >= (int)sizeof(cs->tmp)) {
+		err("cgroup path of pid %d too long", (int)pid);
+		return -1;
+	}
+
+	if (mkdir(cs->tmp, 0755) != 0) {
+		err("cannot create cgroup %s: %s", cs->tmp, strerror(errno));
+		return -1;
+	}
+	cs->created = true;
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
+	if (access(path, F_OK) != 0) {
+		err("%s: no cgroup.freeze: the kernel lacks the cgroup v2 "
+		    "freezer", cs->tmp);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cs->tmp);
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	ret = write_str(path, num);
+	if (ret) {
+		err("cannot move pid %d into %s: %s", (int)pid, cs->tmp,
+		    strerror(-ret));
+		return -1;
+	}
+	cs->moved = true;
+	info("moved pid %d from %s to %s", (int)pid, cs->orig, cs->tmp);
+
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
+	ret = write_str(path, "1");
+	if (ret) {
+		err("cannot freeze %s: %s", cs->tmp, strerror(-ret));
+		return -1;
+	}
+	cs->frozen = true;
+	ret = wait_event(cs->tmp, "frozen", 1, timeout * 1000);
+	if (ret == -ETIMEDOUT) {
+		err("pid %d did not freeze within %u s", (int)pid, timeout);
+		return -1;
+	}
+	if (ret == -EINTR) {
+		err("interrupted while freezing pid %d", (int)pid);
+		return -1;
+	}
+	if (ret) {
+		err("cannot read %s/cgroup.events: %s", cs->tmp,
+		    strerror(-ret));
+		return -1;
+	}
+	info("pid %d frozen", (int)pid);
+	return 0;
+}
+
+/* Thaw, move the target back (if @alive) and remove our cgroup. */
+static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
+{
+	char path[PATH_MAX + 32], num[32];
+	int ret, status = 0;
+
+	if (cs->frozen) {
+		snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
+		ret = write_str(path, "0");
+		if (ret) {
+			err("cannot thaw %s: %s", cs->tmp, strerror(-ret));
+			status = -1;
+		} else {
+			cs->frozen = false;
+			info("thawed pid %d", (int)pid);
+		}
+	}
+	if (cs->moved && alive) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", cs->orig);
+		snprintf(num, sizeof(num), "%d", (int)pid);
+		ret = write_str(path, num);
+		if (ret && ret != -ESRCH) {
+			err("cannot move pid %d back to %s: %s", (int)pid,
+			    cs->orig, strerror(-ret));
+			status = -1;
+		} else {
+			cs->moved = false;
+		}
+	}
+	if (cs->created) {
+		uint64_t end = now_ms() + 5000;
+
+		/* a killed target leaves the cgroup once it has exited */
+		if (cs->moved)
+			wait_event(cs->tmp, "populated", 0, 5000);
+		while (rmdir(cs->tmp) != 0) {
+			if (errno != EBUSY || now_ms() >= end) {
+				err("cannot remove cgroup %s: %s", cs->tmp,
+				    strerror(errno));
+				return -1;
+			}
+			sleep_ms(10);
+		}
+		cs->created = false;
+	}
+	return status;
+}
+
+/* ---- the kernel's log ---- */
+
+#define LOG_MAX (1 << 20)
+
+struct logbuf {
+	int fd;
+	char *data;
+	size_t len;
+	bool cut;
+};
+
+static void *drain_log(void *arg)
+{
+	struct logbuf *lb = arg;
+	char tmp[4096];
+	ssize_t n;
+
+	while ((n = read(lb->fd, tmp, sizeof(tmp))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (lb->len + n > LOG_MAX) {
+			lb->cut = true;
+			continue;
+		}
+		char *p = realloc(lb->data, lb->len + n + 1);
+
+		if (!p) {
+			lb->cut = true;
+			continue;
+		}
+		lb->data = p;
+		memcpy(lb->data + lb->len, tmp, n);
+		lb->len += n;
+		lb->data[lb->len] = '\0';
+	}
+	return NULL;
+}
+
+static void print_log(const struct logbuf *lb)
+{
+	const char *s = lb->data, *nl;
+
+	if (!s)
+		return;
+	while (*s) {
+		nl = strchr(s, '\n');
+		if (!nl)
+			nl = s + strlen(s);
+		fprintf(stderr, PROG ": %.*s\n", (int)(nl - s), s);
+		s = *nl ? nl + 1 : nl;
+	}
+	if (lb->cut)
+		fprintf(stderr, PROG ": (kernel log cut at %d bytes)\n",
+			LOG_MAX);
+}
+
+/* ---- main ---- */
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " [-o FILE] [--kill|--stop] [--log FILE] [-v] PID\n"
+		"Freeze process PID, write its checkpoint image, thaw it.\n"
+		"  -o, --output FILE  write the image to FILE (mode 0600) "
+		"instead of stdout\n"
+		"  -k, --kill         kill the process after a successful "
+		"checkpoint\n"
+		"  -s, --stop         leave the process stopped (SIGSTOP) "
+		"after it\n"
+		"  -l, --log FILE     write the kernel's explanations to FILE "
+		"instead of stderr\n"
+		"  -t, --timeout SEC  how long to wait for the freeze "
+		"(default 10)\n"
+		"  -v, --verbose      say what is done\n"
+		"  -h, --help         this help\n"
+		"On failure the process is left running, the partial image "
+		"is removed, and the\nexit status is 1.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output",	required_argument, NULL, 'o' },
+		{ "kill",	no_argument,	   NULL, 'k' },
+		{ "stop",	no_argument,	   NULL, 's' },
+		{ "log",	required_argument, NULL, 'l' },
+		{ "timeout",	required_argument, NULL, 't' },
+		{ "verbose",	no_argument,	   NULL, 'v' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ "check",	no_argument,	   NULL, 'C' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *output = NULL, *logname = NULL;
+	bool do_kill = false, do_stop = false;
+	unsigned int timeout = 10;
+	struct cgroup_state cs = { .created = false };
+	struct logbuf lb = { .fd = -1 };
+	pthread_t drainer;
+	bool draining = false, out_reg = false;
+	int outfd, logfd = CHECKPOINT_FD_NONE, logpipe[2] = { -1, -1 };
+	off_t out_start = 0;
+	struct sigaction sa;
+	struct stat st;
+	long pid_l, id;
+	char *end;
+	pid_t pid;
+	int c, saved, ret;
+
+	while ((c = getopt_long(argc, argv, "o:ksl:t:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'k':
+			do_kill = true;
+			break;
+		case 's':
+			do_stop = true;
+			break;
+		case 'l':
+			logname = optarg;
+			break;
+		case 't':
+			pid_l = strtol(optarg, &end, 10);
+			if (*end || end == optarg || pid_l < 1 ||
+			    pid_l > 3600) {
+				err("bad timeout \"%s\"", optarg);
+				return 2;
+			}
+			timeout = pid_l;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'C':
+			err("--check is not implemented yet");
+			return 2;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (do_kill && do_stop) {
+		err("--kill and --stop exclude each other");
+		return 2;
+	}
+	if (optind != argc - 1) {
+		err(optind < argc ? "too many arguments" : "missing PID");
+		usage(stderr);
+		return 2;
+	}
+	errno = 0;
+	pid_l = strtol(argv[optind], &end, 10);
+	if (errno || *end || end == argv[optind] || pid_l <= 0 ||
+	    pid_l > INT_MAX) {
+		err("bad PID \"%s\"", argv[optind]);
+		return 2;
+	}
+	pid = pid_l;
+	if (pid == getpid()) {
+		err("refusing to checkpoint myself");
+		return 2;
+	}
+	if (kill(pid, 0) != 0 && errno == ESRCH) {
+		err("no process %d", (int)pid);
+		return 1;
+	}
+
+	/* the image */
+	if (output) {
+		outfd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0600);
+		if (outfd < 0) {
+			err("cannot create %s: %s", output, strerror(errno));
+			return 1;
+		}
+	} else {
+		outfd = STDOUT_FILENO;
+		if (isatty(outfd)) {
+			err("refusing to write an image to a terminal; "
+			    "use -o FILE or redirect stdout");
+			return 2;
+		}
+	}
+	if (fstat(outfd, &st) == 0 && S_ISREG(st.st_mode)) {
+		int fl = fcntl(outfd, F_GETFL);
+
+		out_reg = true;
+		/* where the image will start: O_APPEND writes at the end */
+		out_start = fl >= 0 && (fl & O_APPEND) ? st.st_size :
+			    lseek(outfd, 0, SEEK_CUR);
+		if (out_start < 0)
+			out_start = 0;
+	}
+
+	/* the kernel's explanations */
+	if (logname) {
+		logfd = open(logname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0644);
+		if (logfd < 0) {
+			err("cannot create %s: %s", logname, strerror(errno));
+			goto fail_early;
+		}
+	} else {
+		if (pipe2(logpipe, O_CLOEXEC) != 0) {
+			err("pipe: %s", strerror(errno));
+			goto fail_early;
+		}
+		lb.fd = logpipe[0];
+		if (pthread_create(&drainer, NULL, drain_log, &lb) != 0) {
+			err("cannot start a thread");
+			goto fail_early;
+		}
+		draining = true;
+		logfd = logpipe[1];
+	}
+
+	/*
+	 * From the freeze on, a signal must not leave the target frozen:
+	 * catch them and clean up before leaving.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe is a plain error */
+
+	if (freeze(pid, &cs, timeout)) {
+		unfreeze(pid, &cs, true);
+		goto fail_early;
+	}
+
+	id = ckpt_checkpoint(pid, outfd, 0, logfd);
+	saved = errno;
+
+	if (draining) {
+		close(logpipe[1]);
+		logpipe[1] = -1;
+		pthread_join(drainer, NULL);
+		draining = false;
+	}
+
+	if (id < 0) {
+		unfreeze(pid, &cs, true);
+		err("checkpoint of pid %d failed: %s%s", (int)pid,
+		    strerror(saved), saved == ENOSYS ?
+		    " (this kernel has no checkpoint/restart)" : "");
+		if (logname)
+			err("the kernel's explanation is in %s", logname);
+		else
+			print_log(&lb);
+		goto fail_image;
+	}
+
+	/* success: the image must really be out */
+	if (output && close(outfd) != 0) {
+		saved = errno;
+		outfd = -1;
+		unfreeze(pid, &cs, true);
+		err("writing %s: %s", output, strerror(saved));
+		goto fail_image;
+	}
+	if (verbose && lb.len)
+		print_log(&lb);
+	if (do_kill) {
+		kill(pid, SIGKILL);
+		info("killed pid %d", (int)pid);
+	} else if (do_stop) {
+		kill(pid, SIGSTOP);
+		info("stopped pid %d", (int)pid);
+	}
+	ret = unfreeze(pid, &cs, !do_kill);
+	if (out_reg && verbose && output && stat(output, &st) == 0)
+		info("pid %d: checkpoint id %ld, %lld bytes in %s", (int)pid, id,
+		     (long long)st.st_size, output);
+	else
+		info("pid %d: checkpoint id %ld", (int)pid, id);
+	if (logfd >= 0 && logname)
+		close(logfd);
+	free(lb.data);
+	return ret ? 1 : 0;
+
+fail_image:
+	/* remove the partial image, or cut it off from stdout */
+	if (output) {
+		if (outfd >= 0)
+			close(outfd);
+		if (out_reg && unlink(output) != 0)
+			err("cannot remove %s: %s", output, strerror(errno));
+	} else if (out_reg) {
+		if (ftruncate(outfd, out_start) != 0)
+			err("cannot truncate the partial image on stdout: %s",
+			    strerror(errno));
+	}
+	free(lb.data);
+	return 1;
+
+fail_early:
+	if (draining) {
+		close(logpipe[1]);
+		pthread_join(drainer, NULL);
+	}
+	if (output) {
+		close(outfd);
+		if (out_reg)
+			unlink(output);
+	}
+	return 1;
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ckpt.h - helpers shared by the checkpoint/restart tools, the tests and
+ * libckpt: system call wrappers, the image checksum, full reads and
+ * writes, and the names of record types.
+ *
+ * Header only (static functions), so that any user can include it without
+ * linking anything.  Define _GNU_SOURCE before including it.
+ */
+#ifndef CKPT_TOOLS_CKPT_H
+#define CKPT_TOOLS_CKPT_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <endian.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+
+#include <linux/checkpoint.h>
+#include <linux/checkpoint_hdr.h>
+
+#if !defined(__x86_64__)
+#error "checkpoint/restart only exists on x86-64"
+#endif
+
+#ifndef __NR_checkpoint
+#define __NR_checkpoint 463
+#endif
+#ifndef __NR_restart
+#define __NR_restart 464
+#endif
+
+/*
+ * 463 and 464 are the first free x86-64 numbers in Linux 6.12.  Later
+ * upstream kernels gave them to setxattrat(2) and getxattrat(2), so on a
+ * kernel newer than 6.12 these numbers must not be called blindly: the
+ * wrappers fail with ENOSYS there.  Set CKPT_FORCE_SYSCALLS=1 in the
+ * environment to skip the check (a forward port that kept the numbers).
+ */
+static inline int ckpt_syscalls_usable(void)
+{
+	static int usable = -1;
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+	const char *force;
+
+	if (usable >= 0)
+		return usable;
+	force = getenv("CKPT_FORCE_SYSCALLS");
+	if (force && *force && strcmp(force, "0") != 0)
+		return usable = 1;
+	if (uname(&u) != 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return usable = 1;
+	usable = major < 6 || (major == 6 && minor <= 12);
+	return usable;
+}
+
+/**
+ * ckpt_checkpoint - checkpoint(2)
+ * @pid: the task to checkpoint, 0 (or own pid) for self-checkpoint
+ * @fd: where the image is written
+ * @flags: CHECKPOINT_* flags
+ * @logfd: where the kernel explains failures, or CHECKPOINT_FD_NONE
+ *
+ * Returns the checkpoint id (> 0), 0 in a process restarted from a
+ * self-checkpoint, or -1 with errno set.
+ */
+static inline long ckpt_checkpoint(pid_t pid, int fd, unsigned long flags,
+				   int logfd)
+{
+	if (!ckpt_syscalls_usable()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return syscall(__NR_checkpoint, (long)pid, (long)fd, flags,
+		       (long)logfd);
+}
+
+/**
+ * ckpt_restart - restart(2)
+ * @pid: 0 with RESTART_TASKSELF: restore into the calling process
+ * @fd: the image, read from its current offset
+ * @flags: RESTART_* flags
+ * @logfd: where the kernel explains failures, or CHECKPOINT_FD_NONE
+ *
+ * Does not return on success.  Returns -1 with errno set on a failure
+ * found before the caller was changed.
+ */
+static inline long ckpt_restart(pid_t pid, int fd, unsigned long flags,
+				int logfd)
+{
+	if (!ckpt_syscalls_usable()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return syscall(__NR_restart, (long)pid, (long)fd, flags, (long)logfd);
+}
+
+/* ---- checksum (struct ckpt_hdr_tail) ---- */
+
+struct ckpt_sum {
+	uint64_t sum1;
+	uint64_t sum2;
+	uint64_t nbytes;
+};
+
+static inline void ckpt_sum_init(struct ckpt_sum *s)
+{
+	s->sum1 = s->sum2 = s->nbytes = 0;
+}
+
+/*
+ * Add @len bytes to the checksum.  The image is summed as little-endian
+ * 64-bit words; every record is padded to 8 bytes, so callers pass whole
+ * padded records.  A @len that is not a multiple of 8 is summed as if
+ * padded with zero bytes (and counted as its real length in nbytes).
+ */
+static inline void ckpt_sum_update(struct ckpt_sum *s, const void *buf,
+				   size_t len)
+{
+	const unsigned char *p = buf;
+	uint64_t s1 = s->sum1, s2 = s->sum2, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		s1 += le64toh(w);
+		s2 += s1;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, p + i, len - i);
+		s1 += le64toh(w);
+		s2 += s1;
+	}
+	s->sum1 = s1;
+	s->sum2 = s2;
+	s->nbytes += len;
+}
+
+/* ---- records ---- */
+
+/* bytes a record of length @len takes in the stream */
+static inline uint64_t ckpt_padded(uint64_t len)
+{
+	return (len + 7) & ~(uint64_t)7;
+}
+
+static inline const char *ckpt_type_name(uint32_t type)
+{
+	switch (type) {
+	case CKPT_HDR_HEADER:		return "HEADER";
+	case CKPT_HDR_TAIL:		return "TAIL";
+	case CKPT_HDR_TREE:		return "TREE";
+	case CKPT_HDR_TASK:		return "TASK";
+	case CKPT_HDR_CREDS:		return "CREDS";
+	case CKPT_HDR_RLIMITS:		return "RLIMITS";
+	case CKPT_HDR_FS:		return "FS";
+	case CKPT_HDR_CPU:		return "CPU";
+	case CKPT_HDR_XSTATE:		return "XSTATE";
+	case CKPT_HDR_MM:		return "MM";
+	case CKPT_HDR_VMA:		return "VMA";
+	case CKPT_HDR_PAGES:		return "PAGES";
+	case CKPT_HDR_FILE_TABLE:	return "FILE_TABLE";
+	case CKPT_HDR_FILE:		return "FILE";
+	case CKPT_HDR_FD:		return "FD";
+	case CKPT_HDR_SIGHAND:		return "SIGHAND";
+	case CKPT_HDR_SIGNAL:		return "SIGNAL";
+	case CKPT_HDR_SIGPENDING:	return "SIGPENDING";
+	}
+	return NULL;
+}
+
+static inline const char *ckpt_obj_name(uint32_t kind)
+{
+	switch (kind) {
+	case CKPT_OBJ_FILE:		return "file";
+	case CKPT_OBJ_FILE_TABLE:	return "file table";
+	case CKPT_OBJ_MM:		return "mm";
+	}
+	return "unknown object";
+}
+
+/* ---- I/O ---- */
+
+/*
+ * Read up to @len bytes, retrying short reads and EINTR.  Returns the
+ * bytes read (less than @len only at end of file) or -1 with errno set.
+ */
+static inline ssize_t ckpt_read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+/* pread() counterpart of ckpt_read_full() */
+static inline ssize_t ckpt_pread_full(int fd, void *buf, size_t len,
+				      off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done,
+				  off + done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+/* Write all of @len bytes.  Returns 0, or -1 with errno set. */
+static inline int ckpt_write_full(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+#endif /* CKPT_TOOLS_CKPT_H */

@@ -1,0 +1,1182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckptinfo - print and verify a checkpoint image
+ *
+ *   ckptinfo [-q] [-v] FILE|-
+ *
+ * Reads the image front to back, once, like restart(2) does, prints every
+ * record and checks the stream: magic and version, record lengths and
+ * padding, known record types in the documented order, objrefs naming
+ * earlier objects of the right kind, page addresses, and the tail (size,
+ * checksum, nothing after it).  The input is untrusted: every length is
+ * checked before use and no allocation depends on an unchecked field.
+ *
+ * Exit status: 0 valid image, 1 invalid image, 2 usage or I/O error.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "ckpt.h"
+
+#define PROG "ckptinfo"
+
+#ifdef CKPTINFO_NO_EXIT
+/* tests/fuzz-ckptinfo.c runs the checker in-process, many times */
+#include <setjmp.h>
+static jmp_buf ckptinfo_jmp;
+#define finish(code) longjmp(ckptinfo_jmp, (code) + 1)
+#else
+#define finish(code) exit(code)
+#endif
+
+static const char *fname;
+static bool quiet;
+static bool verbose;
+static bool silent;		/* not even the verdict (fuzz test) */
+static FILE *msgf;		/* where problems are reported: stderr */
+static int in_fd = -1;
+
+static unsigned char *buf;	/* the current record, padded */
+static uint64_t rec_off;	/* offset of the current record */
+static uint64_t nrecords;
+static uint64_t npages;
+static struct ckpt_sum sum;
+
+/* from the header */
+static uint32_t page_size;
+static uint64_t hdr_xfeatures;
+static uint32_t hdr_xstate_size;
+
+/* ---- output ---- */
+
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void bad(uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+static void bad(uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(msgf, PROG ": %s: offset %" PRIu64 ": ", fname, off);
+	va_start(ap, fmt);
+	vfprintf(msgf, fmt, ap);
+	va_end(ap);
+	fputc('\n', msgf);
+	finish(1);
+}
+
+static void io_error(const char *what) __attribute__((noreturn));
+static void io_error(const char *what)
+{
+	int e = errno;
+
+	fflush(stdout);
+	fprintf(msgf, PROG ": %s: %s: %s\n", fname, what, strerror(e));
+	finish(2);
+}
+
+/* ---- objects named by objref ---- */
+
+struct obj {
+	uint32_t ref;		/* 0: free slot */
+	uint32_t kind;
+	char *path;		/* files: for display */
+};
+
+static struct obj *objs;
+static size_t objs_cap;		/* power of two */
+static size_t objs_nr;
+
+static size_t obj_slot(uint32_t ref)
+{
+	size_t mask = objs_cap - 1;
+	size_t i = ((size_t)ref * 2654435761u) & mask;
+
+	while (objs[i].ref && objs[i].ref != ref)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static struct obj *obj_find(uint32_t ref)
+{
+	struct obj *o;
+
+	if (!objs_cap || !ref)
+		return NULL;
+	o = &objs[obj_slot(ref)];
+	return o->ref ? o : NULL;
+}
+
+static void obj_add(uint32_t ref, uint32_t kind, const char *path)
+{
+	struct obj *o;
+
+	if ((objs_nr + 1) * 2 > objs_cap) {
+		struct obj *old = objs;
+		size_t old_cap = objs_cap, i;
+
+		objs_cap = objs_cap ? objs_cap * 2 : 64;
+		objs = calloc(objs_cap, sizeof(*objs));
+		if (!objs) {
+			fprintf(msgf, PROG ": out of memory\n");
+			finish(2);
+		}
+		for (i = 0; i < old_cap; i++)
+			if (old[i].ref)
+				objs[obj_slot(old[i].ref)] = old[i];
+		free(old);
+	}
+	o = &objs[obj_slot(ref)];
+	o->ref = ref;
+	o->kind = kind;
+	o->path = path ? strdup(path) : NULL;
+	objs_nr++;
+}
+
+/* A record defines a new object: the objref must be positive and new. */
+static void obj_define(uint32_t ref, uint32_t kind, const char *path,
+		       const char *field)
+{
+	struct obj *o;
+
+	if (!ref)
+		bad(rec_off, "%s objref is 0", field);
+	o = obj_find(ref);
+	if (o)
+		bad(rec_off, "%s objref %u already names an earlier %s",
+		    field, ref, ckpt_obj_name(o->kind));
+	obj_add(ref, kind, path);
+}
+
+/* A record uses an object: it must have come earlier, of this kind. */
+static struct obj *obj_use(uint32_t ref, uint32_t kind, const char *field)
+{
+	struct obj *o;
+
+	if (!ref)
+		bad(rec_off, "%s is 0, expected a %s objref", field,
+		    ckpt_obj_name(kind));
+	o = obj_find(ref);
+	if (!o)
+		bad(rec_off, "%s %u names no earlier object", field, ref);
+	if (o->kind != kind)
+		bad(rec_off, "%s %u names a %s, expected a %s", field, ref,
+		    ckpt_obj_name(o->kind), ckpt_obj_name(kind));
+	return o;
+}
+
+/* ---- record order ---- */
+
+enum state {
+	S_HEADER, S_TREE, S_TASK, S_CREDS, S_RLIMITS, S_FS, S_SIGHAND,
+	S_SIGNAL, S_SIGPENDING, S_FILE_TABLE, S_FD, S_CPU, S_XSTATE, S_MM,
+	S_VMA, S_PAGES,
+};
+
+static const uint32_t state_type[] = {
+	[S_HEADER] = CKPT_HDR_HEADER,	[S_TREE] = CKPT_HDR_TREE,
+	[S_TASK] = CKPT_HDR_TASK,	[S_CREDS] = CKPT_HDR_CREDS,
+	[S_RLIMITS] = CKPT_HDR_RLIMITS,	[S_FS] = CKPT_HDR_FS,
+	[S_SIGHAND] = CKPT_HDR_SIGHAND,	[S_SIGNAL] = CKPT_HDR_SIGNAL,
+	[S_SIGPENDING] = CKPT_HDR_SIGPENDING,
+	[S_FILE_TABLE] = CKPT_HDR_FILE_TABLE, [S_FD] = CKPT_HDR_FD,
+	[S_CPU] = CKPT_HDR_CPU,		[S_XSTATE] = CKPT_HDR_XSTATE,
+	[S_MM] = CKPT_HDR_MM,		[S_VMA] = CKPT_HDR_VMA,
+	[S_PAGES] = CKPT_HDR_PAGES,
+};
+
+static enum state state = S_HEADER;
+static uint32_t nr_tasks, tasks_seen;
+static uint32_t left;			/* SIGPENDING, FD or VMA records due */
+static uint32_t pending_file;		/* objref of a FILE awaiting its user */
+static uint64_t pending_file_off;
+static bool fd_seen;
+static uint32_t last_fd;
+
+struct vma_range {
+	uint64_t start, end;
+};
+static struct vma_range *vmas;
+static size_t vmas_nr, vmas_cap;
+static uint32_t mm_objref;
+
+/* after SIGNAL / FILE_TABLE / MM, skip empty repeated parts */
+static void settle(void)
+{
+	if (state == S_SIGPENDING && !left)
+		state = S_FILE_TABLE;
+	if (state == S_FD && !left)
+		state = S_CPU;
+	if (state == S_VMA && !left)
+		state = S_PAGES;
+}
+
+static void check_order(uint32_t type)
+{
+	const char *want;
+
+	if (type == CKPT_HDR_FILE &&
+	    (state == S_FD || state == S_MM || state == S_VMA)) {
+		if (pending_file)
+			bad(rec_off, "FILE record follows FILE objref %u, "
+			    "which no record used", pending_file);
+		return;
+	}
+	if (state == S_TASK && tasks_seen == nr_tasks) {
+		if (type == CKPT_HDR_TAIL)
+			return;
+		if (type == CKPT_HDR_TASK)
+			bad(rec_off, "more TASK records than the %u of the TREE",
+			    nr_tasks);
+		bad(rec_off, "%s record where the TAIL was expected",
+		    ckpt_type_name(type));
+	}
+	if (type == state_type[state])
+		return;
+	want = ckpt_type_name(state_type[state]);
+	if (type == CKPT_HDR_TAIL)
+		bad(rec_off, "TAIL record inside task %u, where %s was "
+		    "expected", tasks_seen ? tasks_seen - 1 : 0, want);
+	bad(rec_off, "%s record where %s was expected",
+	    ckpt_type_name(type), want);
+}
+
+/* The FILE before an FD, VMA or MM must be the one it uses. */
+static void check_pending_file(uint32_t used)
+{
+	if (pending_file && pending_file != used)
+		bad(pending_file_off, "FILE objref %u is not used by the %s "
+		    "record that follows it", pending_file,
+		    ckpt_type_name(state_type[state]));
+	pending_file = 0;
+}
+
+/* ---- field helpers ---- */
+
+static void need_len(uint32_t len, uint64_t want, const char *type)
+{
+	if (len != want)
+		bad(rec_off, "%s record length %u, expected %" PRIu64, type,
+		    len, want);
+}
+
+static void need_zero(uint64_t v, const char *field)
+{
+	if (v)
+		bad(rec_off, "reserved field %s is not zero (0x%" PRIx64 ")",
+		    field, v);
+}
+
+/* a NUL-terminated string filling exactly @n bytes */
+static void need_path(const char *s, uint32_t n, const char *field)
+{
+	if (n < 2 || n > CKPT_PATH_MAX)
+		bad(rec_off, "%s length %u out of range [2, %u]", field, n,
+		    CKPT_PATH_MAX);
+	if (s[n - 1] != '\0' || strlen(s) != n - 1)
+		bad(rec_off, "%s is not a string of %u bytes with one "
+		    "final NUL", field, n);
+}
+
+/* a NUL-terminated string within a fixed array */
+static void need_cstr(const char *s, size_t n, const char *field)
+{
+	if (!memchr(s, '\0', n))
+		bad(rec_off, "%s is not NUL terminated", field);
+}
+
+static const char *sig_names[] = {
+	"0", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+	"KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT",
+	"CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU",
+	"XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+};
+
+static const char *sig_name(unsigned int sig, char *tmp, size_t n)
+{
+	if (sig < sizeof(sig_names) / sizeof(sig_names[0]))
+		snprintf(tmp, n, "SIG%s", sig_names[sig]);
+	else
+		snprintf(tmp, n, "SIGRT%u", sig - 32);
+	return tmp;
+}
+
+static void print_sigmask(const char *label, uint64_t mask)
+{
+	char tmp[16];
+	unsigned int i;
+
+	out("  %s 0x%016" PRIx64, label, mask);
+	for (i = 1; i <= 64 && mask; i++)
+		if (mask & (1ULL << (i - 1)))
+			out(" %s", sig_name(i, tmp, sizeof(tmp)));
+	out("\n");
+}
+
+static const char *time_str(uint64_t t, char *tmp, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t > (uint64_t)INT64_MAX / 2 || !gmtime_r(&tt, &tm) ||
+	    !strftime(tmp, n, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(tmp, n, "?");
+	return tmp;
+}
+
+static const char *rlim_str(uint64_t v, char *tmp, size_t n)
+{
+	if (v == ~0ULL)
+		snprintf(tmp, n, "unlimited");
+	else
+		snprintf(tmp, n, "%" PRIu64, v);
+	return tmp;
+}
+
+/* ---- records ---- */
+
+static void rec_header(uint32_t len)
+{
+	struct ckpt_hdr_header *h = (void *)buf;
+	char tmp[64];
+
+	need_len(len, sizeof(*h), "HEADER");
+	/* the magic was checked when the image was opened */
+	if (h->version != CKPT_VERSION)
+		bad(rec_off, "unsupported image version %u (ckptinfo reads "
+		    "version %u)", h->version, CKPT_VERSION);
+	if (h->arch != CKPT_ARCH_X86_64)
+		bad(rec_off, "unknown arch %u", h->arch);
+	if (h->page_size < 4096 || h->page_size > 65536 ||
+	    (h->page_size & (h->page_size - 1)))
+		bad(rec_off, "bad page size %u", h->page_size);
+	if (h->flags & ~CHECKPOINT_USER_FLAGS)
+		bad(rec_off, "unknown checkpoint flags 0x%x", h->flags);
+	need_zero(h->_pad, "_pad");
+	for (size_t i = 0; i < sizeof(h->_pad2); i++)
+		need_zero(h->_pad2[i], "_pad2");
+	need_cstr(h->sysname, CKPT_UTS_LEN, "sysname");
+	need_cstr(h->release, CKPT_UTS_LEN, "release");
+	need_cstr(h->version_str, CKPT_UTS_LEN, "version_str");
+	need_cstr(h->machine, CKPT_UTS_LEN, "machine");
+	need_cstr(h->nodename, CKPT_UTS_LEN, "nodename");
+	if (h->xstate_size > CKPT_RECORD_MAX - sizeof(struct ckpt_hdr_xstate))
+		bad(rec_off, "xstate_size %u exceeds the record limit",
+		    h->xstate_size);
+	page_size = h->page_size;
+	hdr_xfeatures = h->xfeatures;
+	hdr_xstate_size = h->xstate_size;
+
+	out("  magic CKPTIMG, version %u, arch x86_64, page size %u, "
+	    "flags 0x%x\n", h->version, h->page_size, h->flags);
+	out("  checkpoint id %" PRIu64 ", time %" PRIu64 " (%s)\n",
+	    (uint64_t)h->ckpt_id, (uint64_t)h->time,
+	    time_str(h->time, tmp, sizeof(tmp)));
+	out("  xfeatures 0x%" PRIx64 ", xstate size %u\n",
+	    (uint64_t)h->xfeatures, h->xstate_size);
+	out("  kernel %s %s %s %s, node %s\n", h->sysname, h->release,
+	    h->version_str, h->machine, h->nodename);
+	state = S_TREE;
+}
+
+static void rec_tree(uint32_t len)
+{
+	struct ckpt_hdr_tree *t = (void *)buf;
+
+	if (len < sizeof(*t))
+		bad(rec_off, "TREE record length %u, expected at least %zu",
+		    len, sizeof(*t));
+	if (t->nr_tasks < 1)
+		bad(rec_off, "TREE has no task");
+	need_len(len, sizeof(*t) + (uint64_t)t->nr_tasks * sizeof(t->pids[0]),
+		 "TREE");
+	need_zero(t->_pad, "_pad");
+	out("  %u task%s\n", t->nr_tasks, t->nr_tasks == 1 ? "" : "s");
+	for (uint32_t i = 0; i < t->nr_tasks; i++) {
+		struct ckpt_pids *p = &t->pids[i];
+
+		if (p->pid <= 0 || p->tgid <= 0)
+			bad(rec_off, "task %u: bad pid %d / tgid %d", i,
+			    p->pid, p->tgid);
+		need_zero(p->_pad, "pids._pad");
+		out("  task %u: pid %d tgid %d ppid %d pgid %d sid %d\n", i,
+		    p->pid, p->tgid, p->ppid, p->pgid, p->sid);
+	}
+	nr_tasks = t->nr_tasks;
+	state = S_TASK;
+}
+
+static void rec_task(uint32_t len)
+{
+	struct ckpt_hdr_task *t = (void *)buf;
+
+	need_len(len, sizeof(*t), "TASK");
+	need_cstr(t->comm, sizeof(t->comm), "comm");
+	need_zero(t->flags, "flags");
+	need_zero(t->_pad, "_pad");
+	if (t->exit_signal > CKPT_NSIG)
+		bad(rec_off, "bad exit_signal %u", t->exit_signal);
+	out("  task %u: comm \"%s\", exit signal %u, personality 0x%x, "
+	    "clear_child_tid 0x%" PRIx64 "\n", tasks_seen, t->comm,
+	    t->exit_signal, t->personality, (uint64_t)t->clear_child_tid);
+	tasks_seen++;
+	state = S_CREDS;
+}
+
+static void rec_creds(uint32_t len)
+{
+	struct ckpt_hdr_creds *c = (void *)buf;
+	uint32_t i, shown;
+
+	if (len < sizeof(*c))
+		bad(rec_off, "CREDS record length %u, expected at least %zu",
+		    len, sizeof(*c));
+	if (c->ngroups > 65536)
+		bad(rec_off, "ngroups %u exceeds 65536", c->ngroups);
+	need_len(len, sizeof(*c) + (uint64_t)c->ngroups * 4, "CREDS");
+	out("  uid %u euid %u suid %u fsuid %u\n", c->uid, c->euid, c->suid,
+	    c->fsuid);
+	out("  gid %u egid %u sgid %u fsgid %u\n", c->gid, c->egid, c->sgid,
+	    c->fsgid);
+	out("  cap inh 0x%" PRIx64 " prm 0x%" PRIx64 " eff 0x%" PRIx64
+	    " bnd 0x%" PRIx64 " amb 0x%" PRIx64 ", securebits 0x%x\n",
+	    (uint64_t)c->cap_inheritable, (uint64_t)c->cap_permitted,
+	    (uint64_t)c->cap_effective, (uint64_t)c->cap_bset,
+	    (uint64_t)c->cap_ambient, c->securebits);
+	out("  %u supplementary group%s", c->ngroups,
+	    c->ngroups == 1 ? "" : "s");
+	shown = verbose || c->ngroups <= 16 ? c->ngroups : 16;
+	for (i = 0; i < shown; i++)
+		out("%s%u", i ? " " : ": ", c->groups[i]);
+	out("%s\n", shown < c->ngroups ? " ..." : "");
+	state = S_RLIMITS;
+}
+
+static void rec_rlimits(uint32_t len)
+{
+	static const char *names[CKPT_RLIM_NLIMITS] = {
+		"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC",
+		"NOFILE", "MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE",
+		"NICE", "RTPRIO", "RTTIME",
+	};
+	struct ckpt_hdr_rlimits *r = (void *)buf;
+	char a[32], b[32];
+
+	need_len(len, sizeof(*r), "RLIMITS");
+	for (int i = 0; i < CKPT_RLIM_NLIMITS; i++) {
+		if (r->rlim[i].cur > r->rlim[i].max)
+			bad(rec_off, "rlimit %s: soft limit %" PRIu64
+			    " above hard limit %" PRIu64, names[i],
+			    (uint64_t)r->rlim[i].cur,
+			    (uint64_t)r->rlim[i].max);
+		out("  %-10s %s / %s\n", names[i],
+		    rlim_str(r->rlim[i].cur, a, sizeof(a)),
+		    rlim_str(r->rlim[i].max, b, sizeof(b)));
+	}
+	state = S_FS;
+}
+
+static void rec_fs(uint32_t len)
+{
+	struct ckpt_hdr_fs *f = (void *)buf;
+
+	if (len < sizeof(*f))
+		bad(rec_off, "FS record length %u, expected at least %zu",
+		    len, sizeof(*f));
+	need_len(len, sizeof(*f) + (uint64_t)f->root_len + f->cwd_len, "FS");
+	need_zero(f->_pad, "_pad");
+	if (f->umask & ~0777u)
+		bad(rec_off, "bad umask 0%o", f->umask);
+	need_path(f->paths, f->root_len, "root path");
+	need_path(f->paths + f->root_len, f->cwd_len, "cwd path");
+	if (f->paths[0] != '/' || f->paths[f->root_len] != '/')
+		bad(rec_off, "root or cwd path is not absolute");
+	out("  umask 0%03o, root %s, cwd %s\n", f->umask, f->paths,
+	    f->paths + f->root_len);
+	state = S_SIGHAND;
+}
+
+static void rec_sighand(uint32_t len)
+{
+	struct ckpt_hdr_sighand *s = (void *)buf;
+	unsigned int shown = 0;
+	char tmp[16];
+
+	need_len(len, sizeof(*s), "SIGHAND");
+	for (unsigned int i = 0; i < CKPT_NSIG; i++) {
+		unsigned int sig = i + 1;
+		uint64_t h = s->act[i].handler;
+
+		if (!h && !s->act[i].flags && !s->act[i].mask &&
+		    !s->act[i].restorer)
+			continue;
+		if ((sig == 9 || sig == 19) && h)
+			bad(rec_off, "%s has a handler",
+			    sig_name(sig, tmp, sizeof(tmp)));
+		out("  %-9s ", sig_name(sig, tmp, sizeof(tmp)));
+		if (h == 0)
+			out("SIG_DFL");
+		else if (h == 1)
+			out("SIG_IGN");
+		else
+			out("handler 0x%" PRIx64, h);
+		out(" flags 0x%" PRIx64 " mask 0x%" PRIx64 " restorer 0x%"
+		    PRIx64 "\n", (uint64_t)s->act[i].flags,
+		    (uint64_t)s->act[i].mask, (uint64_t)s->act[i].restorer);
+		shown++;
+	}
+	if (!shown)
+		out("  all signals SIG_DFL\n");
+	state = S_SIGNAL;
+}
+
+static void rec_signal(uint32_t len)
+{
+	static const char *itn[3] = { "REAL", "VIRTUAL", "PROF" };
+	struct ckpt_hdr_signal *s = (void *)buf;
+
+	need_len(len, sizeof(*s), "SIGNAL");
+	/* SS_DISABLE 2, SS_AUTODISARM 1U << 31 */
+	if (s->altstack_flags & ~(2u | (1u << 31)))
+		bad(rec_off, "bad altstack flags 0x%x", s->altstack_flags);
+	print_sigmask("blocked", s->blocked);
+	out("  altstack sp 0x%" PRIx64 " size %" PRIu64 " flags 0x%x\n",
+	    (uint64_t)s->altstack_sp, (uint64_t)s->altstack_size,
+	    s->altstack_flags);
+	for (int i = 0; i < 3; i++)
+		if (s->itimer[i].value_ns || s->itimer[i].interval_ns)
+			out("  itimer %s value %" PRIu64 " ns interval %"
+			    PRIu64 " ns\n", itn[i],
+			    (uint64_t)s->itimer[i].value_ns,
+			    (uint64_t)s->itimer[i].interval_ns);
+	out("  %u pending signal%s\n", s->nr_pending,
+	    s->nr_pending == 1 ? "" : "s");
+	left = s->nr_pending;
+	state = S_SIGPENDING;
+}
+
+static void rec_sigpending(uint32_t len)
+{
+	struct ckpt_hdr_sigpending *p = (void *)buf;
+	int32_t signo, code;
+	char tmp[16];
+
+	need_len(len, sizeof(*p), "SIGPENDING");
+	need_zero(p->_pad, "_pad");
+	if (p->shared > 1)
+		bad(rec_off, "bad shared value %u", p->shared);
+	memcpy(&signo, p->info, 4);
+	memcpy(&code, p->info + 8, 4);
+	if (signo < 1 || signo > CKPT_NSIG)
+		bad(rec_off, "bad signal number %d", signo);
+	out("  %s code %d, %s\n", sig_name(signo, tmp, sizeof(tmp)), code,
+	    p->shared ? "process-wide" : "thread");
+	left--;
+}
+
+static void rec_file_table(uint32_t len)
+{
+	struct ckpt_hdr_file_table *t = (void *)buf;
+
+	need_len(len, sizeof(*t), "FILE_TABLE");
+	obj_define(t->objref, CKPT_OBJ_FILE_TABLE, NULL, "FILE_TABLE");
+	out("  objref %u, %u fd%s\n", t->objref, t->nr_fds,
+	    t->nr_fds == 1 ? "" : "s");
+	left = t->nr_fds;
+	fd_seen = false;
+	state = S_FD;
+}
+
+/* open flags as the kernel keeps them in f_flags (x86-64 values) */
+static void print_oflags(uint32_t f)
+{
+	static const struct { uint32_t bit; const char *name; } fl[] = {
+		{ 0100, "O_CREAT" }, { 0200, "O_EXCL" },
+		{ 0400, "O_NOCTTY" }, { 01000, "O_TRUNC" },
+		{ 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" },
+		{ 010000, "O_DSYNC" }, { 020000, "FASYNC" },
+		{ 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" },
+		{ 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" },
+		{ 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" },
+		{ 04000000, "__O_SYNC" }, { 010000000, "O_PATH" },
+		{ 020000000, "__O_TMPFILE" },
+	};
+	static const char *acc[4] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "3" };
+
+	out("%s", acc[f & 3]);
+	f &= ~3u;
+	for (size_t i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
+		if (f & fl[i].bit) {
+			out("|%s", fl[i].name);
+			f &= ~fl[i].bit;
+		}
+	if (f)
+		out("|0x%x", f);
+}
+
+static void rec_file(uint32_t len)
+{
+	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY" };
+	struct ckpt_hdr_file *f = (void *)buf;
+	bool mode_ok;
+
+	if (len < sizeof(*f))
+		bad(rec_off, "FILE record length %u, expected at least %zu",
+		    len, sizeof(*f));
+	need_len(len, sizeof(*f) + (uint64_t)f->path_len, "FILE");
+	need_zero(f->_pad, "_pad");
+	need_path(f->path, f->path_len, "path");
+	switch (f->kind) {
+	case CKPT_FILE_REG:
+		mode_ok = S_ISREG(f->mode);
+		break;
+	case CKPT_FILE_DIR:
+		mode_ok = S_ISDIR(f->mode);
+		break;
+	case CKPT_FILE_CHR:
+	case CKPT_FILE_TTY:
+		mode_ok = S_ISCHR(f->mode);
+		break;
+	default:
+		bad(rec_off, "unknown file kind %u", f->kind);
+	}
+	if (!mode_ok)
+		bad(rec_off, "file kind %s but mode 0%o", kinds[f->kind],
+		    f->mode);
+	if ((f->kind == CKPT_FILE_REG || f->kind == CKPT_FILE_DIR) &&
+	    f->path[0] != '/')
+		bad(rec_off, "path \"%s\" is not absolute", f->path);
+	obj_define(f->objref, CKPT_OBJ_FILE, f->path, "FILE");
+	out("  objref %u %s %s\n    ", f->objref, kinds[f->kind], f->path);
+	print_oflags(f->f_flags);
+	out(" mode 0%o pos %" PRId64 " size %" PRIu64, f->mode,
+	    (int64_t)f->pos, (uint64_t)f->size);
+	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
+		out(" rdev %" PRIu64 ":%" PRIu64,
+		    (uint64_t)((f->rdev & 0xfff00) >> 8),
+		    (uint64_t)((f->rdev & 0xff) | ((f->rdev >> 12) & 0xfff00)));
+	out("\n");
+	pending_file = f->objref;
+	pending_file_off = rec_off;
+}
+
+static void rec_fd(uint32_t len)
+{
+	struct ckpt_hdr_fd *d = (void *)buf;
+	struct obj *o;
+
+	need_len(len, sizeof(*d), "FD");
+	need_zero(d->_pad, "_pad");
+	if (d->flags & ~1u)	/* FD_CLOEXEC */
+		bad(rec_off, "bad fd flags 0x%x", d->flags);
+	if (d->fd > INT32_MAX)
+		bad(rec_off, "bad fd number %u", d->fd);
+	if (fd_seen && d->fd <= last_fd)
+		bad(rec_off, "fd %u follows fd %u: fds not in increasing order",
+		    d->fd, last_fd);
+	o = obj_use(d->file_objref, CKPT_OBJ_FILE, "file_objref");
+	check_pending_file(d->file_objref);
+	out("  fd %u -> file %u %s%s\n", d->fd, d->file_objref,
+	    o->path ? o->path : "", d->flags ? " (cloexec)" : "");
+	fd_seen = true;
+	last_fd = d->fd;
+	left--;
+}
+
+static void rec_cpu(uint32_t len)
+{
+	static const char *kinds[] = { "none", "syscall", "nanosleep",
+				       "eintr" };
+	struct ckpt_hdr_cpu *c = (void *)buf;
+
+	need_len(len, sizeof(*c), "CPU");
+	need_zero(c->_pad, "_pad");
+	if (c->restart > CKPT_RESTART_EINTR)
+		bad(rec_off, "unknown restart kind %u", c->restart);
+	out("  ip 0x%016" PRIx64 " sp 0x%016" PRIx64 " flags 0x%" PRIx64 "\n",
+	    (uint64_t)c->ip, (uint64_t)c->sp, (uint64_t)c->flags);
+	out("  ax 0x%" PRIx64 " orig_ax %" PRId64 " cs 0x%" PRIx64 " ss 0x%"
+	    PRIx64 "\n", (uint64_t)c->ax, (int64_t)c->orig_ax,
+	    (uint64_t)c->cs, (uint64_t)c->ss);
+	out("  fs_base 0x%" PRIx64 " gs_base 0x%" PRIx64 "\n",
+	    (uint64_t)c->fs_base, (uint64_t)c->gs_base);
+	out("  restart %s", kinds[c->restart]);
+	if (c->restart == CKPT_RESTART_NANOSLEEP)
+		out(" (clock %" PRIu64 ", %" PRIu64 " ns left, rmtp 0x%"
+		    PRIx64 ")", (uint64_t)c->restart_arg[0],
+		    (uint64_t)c->restart_arg[1], (uint64_t)c->restart_arg[2]);
+	out("\n");
+	if (verbose) {
+		out("  r15 0x%" PRIx64 " r14 0x%" PRIx64 " r13 0x%" PRIx64
+		    " r12 0x%" PRIx64 "\n", (uint64_t)c->r15,
+		    (uint64_t)c->r14, (uint64_t)c->r13, (uint64_t)c->r12);
+		out("  r11 0x%" PRIx64 " r10 0x%" PRIx64 " r9 0x%" PRIx64
+		    " r8 0x%" PRIx64 "\n", (uint64_t)c->r11,
+		    (uint64_t)c->r10, (uint64_t)c->r9, (uint64_t)c->r8);
+		out("  bp 0x%" PRIx64 " bx 0x%" PRIx64 " cx 0x%" PRIx64
+		    " dx 0x%" PRIx64 " si 0x%" PRIx64 " di 0x%" PRIx64 "\n",
+		    (uint64_t)c->bp, (uint64_t)c->bx, (uint64_t)c->cx,
+		    (uint64_t)c->dx, (uint64_t)c->si, (uint64_t)c->di);
+		out("  ds 0x%" PRIx64 " es 0x%" PRIx64 " fs 0x%" PRIx64
+		    " gs 0x%" PRIx64 "\n", (uint64_t)c->ds, (uint64_t)c->es,
+		    (uint64_t)c->fs, (uint64_t)c->gs);
+		out("  tls 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
+		    (uint64_t)c->tls[0], (uint64_t)c->tls[1],
+		    (uint64_t)c->tls[2]);
+	}
+	state = S_XSTATE;
+}
+
+static void rec_xstate(uint32_t len)
+{
+	static const char *feat[] = {
+		"x87", "sse", "avx", "bndregs", "bndcsr", "opmask",
+		"zmm_hi256", "hi16_zmm", "pt", "pkru", "pasid", "cet_u",
+		"cet_s", "hdc", "uintr", "lbr", "hwp", "xtilecfg",
+		"xtiledata",
+	};
+	struct ckpt_hdr_xstate *x = (void *)buf;
+
+	if (len < sizeof(*x))
+		bad(rec_off, "XSTATE record length %u, expected at least %zu",
+		    len, sizeof(*x));
+	need_len(len, sizeof(*x) + (uint64_t)x->size, "XSTATE");
+	need_zero(x->_pad, "_pad");
+	if (x->size != hdr_xstate_size)
+		bad(rec_off, "XSTATE size %u differs from the header's "
+		    "xstate_size %u", x->size, hdr_xstate_size);
+	if (x->xfeatures & ~hdr_xfeatures)
+		bad(rec_off, "XSTATE features 0x%" PRIx64 " not in the "
+		    "header's xfeatures 0x%" PRIx64, (uint64_t)x->xfeatures,
+		    hdr_xfeatures);
+	out("  size %u, xfeatures 0x%" PRIx64 " (", x->size,
+	    (uint64_t)x->xfeatures);
+	for (unsigned int i = 0, first = 1; i < 64; i++)
+		if (x->xfeatures & (1ULL << i)) {
+			if (i < sizeof(feat) / sizeof(feat[0]))
+				out("%s%s", first ? "" : " ", feat[i]);
+			else
+				out("%sbit%u", first ? "" : " ", i);
+			first = 0;
+		}
+	out(")\n");
+	state = S_MM;
+}
+
+static void rec_mm(uint32_t len)
+{
+	struct ckpt_hdr_mm *m = (void *)buf;
+	const struct obj *exe = NULL;
+
+	need_len(len, sizeof(*m), "MM");
+	if (m->nr_auxv > CKPT_AUXV_WORDS)
+		bad(rec_off, "nr_auxv %u exceeds %u", m->nr_auxv,
+		    CKPT_AUXV_WORDS);
+	if (m->exe_objref)
+		exe = obj_use(m->exe_objref, CKPT_OBJ_FILE, "exe_objref");
+	check_pending_file(m->exe_objref);
+	if (m->start_code > m->end_code || m->start_data > m->end_data ||
+	    m->start_brk > m->brk || m->arg_start > m->arg_end ||
+	    m->env_start > m->env_end)
+		bad(rec_off, "MM layout has a range that ends before it starts");
+	obj_define(m->objref, CKPT_OBJ_MM, NULL, "MM");
+	out("  objref %u, %u vma%s, exe %u %s\n", m->objref, m->nr_vmas,
+	    m->nr_vmas == 1 ? "" : "s", m->exe_objref,
+	    exe && exe->path ? exe->path : "");
+	out("  code 0x%" PRIx64 "-0x%" PRIx64 " data 0x%" PRIx64 "-0x%" PRIx64
+	    "\n", (uint64_t)m->start_code, (uint64_t)m->end_code,
+	    (uint64_t)m->start_data, (uint64_t)m->end_data);
+	out("  brk 0x%" PRIx64 "-0x%" PRIx64 " stack 0x%" PRIx64 " vdso 0x%"
+	    PRIx64 "\n", (uint64_t)m->start_brk, (uint64_t)m->brk,
+	    (uint64_t)m->start_stack, (uint64_t)m->vdso);
+	out("  args 0x%" PRIx64 "-0x%" PRIx64 " env 0x%" PRIx64 "-0x%" PRIx64
+	    "\n", (uint64_t)m->arg_start, (uint64_t)m->arg_end,
+	    (uint64_t)m->env_start, (uint64_t)m->env_end);
+	out("  %u auxv words", m->nr_auxv);
+	if (verbose)
+		for (uint32_t i = 0; i + 1 < m->nr_auxv; i += 2)
+			out("%s%" PRIu64 "=0x%" PRIx64, i ? ", " : ": ",
+			    (uint64_t)m->auxv[i], (uint64_t)m->auxv[i + 1]);
+	out("\n");
+	mm_objref = m->objref;
+	vmas_nr = 0;
+	left = m->nr_vmas;
+	state = S_VMA;
+}
+
+static void rec_vma(uint32_t len)
+{
+	static const char *kinds[] = { "?", "anon", "file", "shmem", "vdso",
+				       "vvar" };
+	static const char *fl[] = {
+		"read", "write", "exec", "shared", "growsdown", "noreserve",
+		"dontfork", "dontdump", "wipeonfork", "seq_read", "rand_read",
+		"maywrite",
+	};
+	struct ckpt_hdr_vma *v = (void *)buf;
+	/* TASK_SIZE with 5-level paging, the largest possible */
+	const uint64_t task_size_max = (1ULL << 56) - page_size;
+	const struct obj *file = NULL;
+	uint64_t pmask = page_size - 1;
+
+	need_len(len, sizeof(*v), "VMA");
+	need_zero(v->_pad, "_pad");
+	if ((v->start & pmask) || (v->end & pmask))
+		bad(rec_off, "VMA 0x%" PRIx64 "-0x%" PRIx64 " not page aligned",
+		    (uint64_t)v->start, (uint64_t)v->end);
+	if (v->start >= v->end || v->end > task_size_max)
+		bad(rec_off, "bad VMA range 0x%" PRIx64 "-0x%" PRIx64,
+		    (uint64_t)v->start, (uint64_t)v->end);
+	if (vmas_nr && v->start < vmas[vmas_nr - 1].end)
+		bad(rec_off, "VMA 0x%" PRIx64 "-0x%" PRIx64 " overlaps or "
+		    "precedes the previous one", (uint64_t)v->start,
+		    (uint64_t)v->end);
+	if (v->flags & ~CKPT_VMA_FLAGS_ALL)
+		bad(rec_off, "unknown VMA flags 0x%x", v->flags);
+	if (v->kind < CKPT_VMA_ANON || v->kind > CKPT_VMA_VVAR)
+		bad(rec_off, "unknown VMA kind %u", v->kind);
+	if (v->kind == CKPT_VMA_FILE) {
+		file = obj_use(v->file_objref, CKPT_OBJ_FILE, "file_objref");
+	} else if (v->file_objref) {
+		bad(rec_off, "%s VMA with file_objref %u", kinds[v->kind],
+		    v->file_objref);
+	}
+	check_pending_file(v->file_objref);
+
+	if (vmas_nr == vmas_cap) {
+		size_t cap = vmas_cap ? vmas_cap * 2 : 64;
+		struct vma_range *n = realloc(vmas, cap * sizeof(*n));
+
+		if (!n) {
+			fprintf(msgf, PROG ": out of memory\n");
+			finish(2);
+		}
+		vmas = n;
+		vmas_cap = cap;
+	}
+	vmas[vmas_nr].start = v->start;
+	vmas[vmas_nr].end = v->end;
+	vmas_nr++;
+
+	out("  %012" PRIx64 "-%012" PRIx64 " %c%c%c%c %08" PRIx64 " %s",
+	    (uint64_t)v->start, (uint64_t)v->end,
+	    v->flags & CKPT_VMA_READ ? 'r' : '-',
+	    v->flags & CKPT_VMA_WRITE ? 'w' : '-',
+	    v->flags & CKPT_VMA_EXEC ? 'x' : '-',
+	    v->flags & CKPT_VMA_SHARED ? 's' : 'p',
+	    (uint64_t)v->pgoff * page_size, kinds[v->kind]);
+	if (file)
+		out(" %u %s", v->file_objref, file->path ? file->path : "");
+	if (v->kind == CKPT_VMA_SHMEM)
+		out(" shm_size %" PRIu64, (uint64_t)v->shm_size);
+	for (unsigned int i = 4; i < sizeof(fl) / sizeof(fl[0]); i++)
+		if (v->flags & (1u << i))
+			out(" %s", fl[i]);
+	out("\n");
+	left--;
+}
+
+static bool in_vmas(uint64_t addr)
+{
+	size_t lo = 0, hi = vmas_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (addr < vmas[mid].start)
+			hi = mid;
+		else if (addr >= vmas[mid].end)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static void rec_pages(uint32_t len)
+{
+	struct ckpt_hdr_pages *p = (void *)buf;
+	uint32_t n;
+
+	if (len < sizeof(*p))
+		bad(rec_off, "PAGES record length %u, expected at least %zu",
+		    len, sizeof(*p));
+	n = p->nr_pages;
+	need_zero(p->_pad, "_pad");
+	if (n > CKPT_PAGES_BATCH)
+		bad(rec_off, "nr_pages %u exceeds %u", n, CKPT_PAGES_BATCH);
+	need_len(len, sizeof(*p) + (uint64_t)n * (8 + page_size), "PAGES");
+	if (!n) {
+		out("  end of the pages of mm %u\n", mm_objref);
+		state = S_TASK;
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t a = p->addr[i];
+		uint64_t aoff = rec_off + sizeof(*p) + (uint64_t)i * 8;
+
+		if (a & (page_size - 1))
+			bad(aoff, "page address 0x%" PRIx64 " not page aligned",
+			    a);
+		if (i && a <= p->addr[i - 1])
+			bad(aoff, "page address 0x%" PRIx64 " not above the "
+			    "previous 0x%" PRIx64, a, (uint64_t)p->addr[i - 1]);
+		if (!in_vmas(a))
+			bad(aoff, "page address 0x%" PRIx64 " in no VMA", a);
+	}
+	out("  %u page%s, 0x%" PRIx64 " .. 0x%" PRIx64 "\n", n,
+	    n == 1 ? "" : "s", (uint64_t)p->addr[0], (uint64_t)p->addr[n - 1]);
+	if (verbose)
+		for (uint32_t i = 0; i < n; i++)
+			out("    0x%" PRIx64 "\n", (uint64_t)p->addr[i]);
+	npages += n;
+}
+
+static void rec_tail(uint32_t len)
+{
+	struct ckpt_hdr_tail *t = (void *)buf;
+
+	need_len(len, sizeof(*t), "TAIL");
+	if (t->magic != CKPT_MAGIC_TAIL)
+		bad(rec_off, "bad tail magic 0x%016" PRIx64,
+		    (uint64_t)t->magic);
+	if (t->nbytes != rec_off)
+		bad(rec_off, "tail says %" PRIu64 " bytes precede it, found %"
+		    PRIu64, (uint64_t)t->nbytes, rec_off);
+	if (t->sum1 != sum.sum1 || t->sum2 != sum.sum2)
+		bad(rec_off, "checksum mismatch: tail has %016" PRIx64 ":%016"
+		    PRIx64 ", data sums to %016" PRIx64 ":%016" PRIx64,
+		    (uint64_t)t->sum1, (uint64_t)t->sum2, sum.sum1, sum.sum2);
+	out("  %" PRIu64 " bytes, checksum %016" PRIx64 ":%016" PRIx64 " OK\n",
+	    (uint64_t)t->nbytes, (uint64_t)t->sum1, (uint64_t)t->sum2);
+}
+
+/* ---- the stream ---- */
+
+/* read exactly @len bytes or report what is missing */
+static void read_rec(void *dst, size_t len, size_t have, uint32_t type,
+		     uint32_t rlen)
+{
+	ssize_t n = ckpt_read_full(in_fd, dst, len);
+
+	if (n < 0)
+		io_error("read");
+	if ((size_t)n < len) {
+		const char *name = ckpt_type_name(type);
+
+		if (name)
+			bad(rec_off, "truncated %s record: %u bytes + padding "
+			    "expected, %zu present", name, rlen,
+			    have + (size_t)n);
+		bad(rec_off, "truncated record header: %zu of 8 bytes present",
+		    have + (size_t)n);
+	}
+}
+
+/* forget the previous image (the fuzz test checks many in one process) */
+static void reset(void)
+{
+	for (size_t i = 0; i < objs_cap; i++)
+		free(objs[i].path);
+	free(objs);
+	objs = NULL;
+	objs_cap = objs_nr = 0;
+	free(vmas);
+	vmas = NULL;
+	vmas_nr = vmas_cap = 0;
+	rec_off = nrecords = npages = 0;
+	page_size = hdr_xstate_size = 0;
+	hdr_xfeatures = 0;
+	state = S_HEADER;
+	nr_tasks = tasks_seen = left = pending_file = 0;
+	pending_file_off = 0;
+	fd_seen = false;
+	last_fd = mm_objref = 0;
+	ckpt_sum_init(&sum);
+}
+
+/* Check the image on @in_fd; returns 0 or exits (finish()) with 1 or 2. */
+static int check_image(void)
+{
+	reset();
+	if (!buf)
+		buf = malloc(CKPT_RECORD_MAX + 8);
+	if (!buf) {
+		fprintf(msgf, PROG ": out of memory\n");
+		return 2;
+	}
+
+	for (;;) {
+		struct ckpt_hdr *h = (void *)buf;
+		uint32_t type, len;
+		uint64_t padded;
+		size_t have = 0;
+		ssize_t n;
+
+		if (rec_off == 0) {
+			/* identify the file before trusting any length */
+			n = ckpt_read_full(in_fd, buf, 16);
+			if (n < 0)
+				io_error("read");
+			if (n == 0)
+				bad(0, "empty input: not a checkpoint image");
+			if (n < 16)
+				bad(0, "%zd bytes: too short for a checkpoint "
+				    "image", n);
+			if (*(uint64_t *)(buf + 8) != CKPT_MAGIC_HEAD)
+				bad(8, "bad magic 0x%016" PRIx64 ": not a "
+				    "checkpoint image",
+				    *(uint64_t *)(buf + 8));
+			have = 16;
+		} else {
+			n = ckpt_read_full(in_fd, buf, 8);
+			if (n < 0)
+				io_error("read");
+			if (n == 0)
+				bad(rec_off, "image ends without a TAIL record "
+				    "(truncated)");
+			if (n < 8)
+				read_rec(buf + n, 8 - n, n, 0, 0);
+			have = 8;
+		}
+		type = h->type;
+		len = h->len;
+		if (len < sizeof(*h))
+			bad(rec_off, "record length %u is smaller than its "
+			    "header", len);
+		if (len > CKPT_RECORD_MAX)
+			bad(rec_off, "record length %u exceeds the limit of %u",
+			    len, CKPT_RECORD_MAX);
+		if (!ckpt_type_name(type))
+			bad(rec_off, "unknown record type %u (length %u)",
+			    type, len);
+		padded = ckpt_padded(len);
+		if (have > padded)	/* only a 8-byte HEADER */
+			bad(rec_off, "%s record length %u, expected %zu",
+			    ckpt_type_name(type), len,
+			    sizeof(struct ckpt_hdr_header));
+		read_rec(buf + have, padded - have, have, type, len);
+		for (uint64_t i = len; i < padded; i++)
+			if (buf[i])
+				bad(rec_off + i, "padding byte not zero");
+
+		check_order(type);
+		out("%s @%" PRIu64 " len %u\n", ckpt_type_name(type), rec_off,
+		    len);
+		switch (type) {
+		case CKPT_HDR_HEADER:		rec_header(len); break;
+		case CKPT_HDR_TREE:		rec_tree(len); break;
+		case CKPT_HDR_TASK:		rec_task(len); break;
+		case CKPT_HDR_CREDS:		rec_creds(len); break;
+		case CKPT_HDR_RLIMITS:		rec_rlimits(len); break;
+		case CKPT_HDR_FS:		rec_fs(len); break;
+		case CKPT_HDR_SIGHAND:		rec_sighand(len); break;
+		case CKPT_HDR_SIGNAL:		rec_signal(len); break;
+		case CKPT_HDR_SIGPENDING:	rec_sigpending(len); break;
+		case CKPT_HDR_FILE_TABLE:	rec_file_table(len); break;
+		case CKPT_HDR_FILE:		rec_file(len); break;
+		case CKPT_HDR_FD:		rec_fd(len); break;
+		case CKPT_HDR_CPU:		rec_cpu(len); break;
+		case CKPT_HDR_XSTATE:		rec_xstate(len); break;
+		case CKPT_HDR_MM:		rec_mm(len); break;
+		case CKPT_HDR_VMA:		rec_vma(len); break;
+		case CKPT_HDR_PAGES:		rec_pages(len); break;
+		case CKPT_HDR_TAIL:		rec_tail(len); break;
+		}
+		settle();
+		nrecords++;
+
+		if (type == CKPT_HDR_TAIL) {
+			char c;
+
+			rec_off += padded;
+			n = ckpt_read_full(in_fd, &c, 1);
+			if (n < 0)
+				io_error("read");
+			if (n > 0)
+				bad(rec_off, "data after the TAIL record");
+			break;
+		}
+		ckpt_sum_update(&sum, buf, padded);
+		rec_off += padded;
+	}
+
+	fflush(stdout);
+	if (!silent)
+		printf("image OK: %" PRIu64 " records, %" PRIu64 " bytes, %"
+		       PRIu64 " pages\n", nrecords, rec_off, npages);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " [-q] [-v] FILE\n"
+		"Print the records of a checkpoint image and verify it.\n"
+		"FILE '-' reads standard input.\n"
+		"  -q  print only the verdict\n"
+		"  -v  print every page address, register and auxv word\n"
+		"  -h  this help\n"
+		"Exit status: 0 valid, 1 invalid image, 2 usage or I/O "
+		"error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	int c;
+
+	msgf = stderr;
+	while ((c = getopt(argc, argv, "qvh")) != -1) {
+		switch (c) {
+		case 'q':
+			quiet = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, PROG ": expected one FILE argument\n");
+		usage(stderr);
+		return 2;
+	}
+	fname = argv[optind];
+	if (!strcmp(fname, "-")) {
+		in_fd = STDIN_FILENO;
+		fname = "<stdin>";
+		if (isatty(in_fd)) {
+			fprintf(stderr, PROG ": refusing to read an image "
+				"from a terminal\n");
+			return 2;
+		}
+	} else {
+		in_fd = open(fname, O_RDONLY | O_CLOEXEC);
+		if (in_fd < 0)
+			io_error("cannot open");
+	}
+	return check_image();
+}
