@@ -4,7 +4,6 @@
  * checksum, and the image header and tail.
  */
 #include <linux/checkpoint.h>
-#include <linux/bvec.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
@@ -114,33 +113,32 @@ int ckpt_write_obj(struct ckpt_ctx *ctx, u32 type, void *rec, u32 len)
 /**
  * ckpt_write_pages - write whole pages to the image in one call
  * @ctx: checkpoint context
- * @pages: the pages
+ * @pages: the pages, at most CKPT_PAGES_BATCH
  * @nr: how many
+ *
+ * The pages are copied first: a page shared with a process that still
+ * runs may change under us, and the checksum must cover exactly the
+ * bytes that reach the image.
  *
  * Return: 0 or a negative errno.
  */
 int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
 		     unsigned int nr)
 {
-	struct bio_vec *bv;
-	struct iov_iter iter;
 	unsigned int i;
-	int err;
 
-	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
-	if (!bv)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		void *p = kmap_local_page(pages[i]);
-
-		ckpt_csum(ctx, p, PAGE_SIZE);
-		kunmap_local(p);
-		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	if (WARN_ON_ONCE(nr > CKPT_PAGES_BATCH))
+		return -EINVAL;
+	if (!ctx->pagebuf) {
+		ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE,
+					GFP_KERNEL);
+		if (!ctx->pagebuf)
+			return -ENOMEM;
 	}
-	iov_iter_bvec(&iter, ITER_SOURCE, bv, nr, (size_t)nr * PAGE_SIZE);
-	err = ckpt_write_iter(ctx, &iter);
-	kfree(bv);
-	return err;
+	for (i = 0; i < nr; i++)
+		memcpy_from_page(ctx->pagebuf + i * PAGE_SIZE, pages[i], 0,
+				 PAGE_SIZE);
+	return ckpt_write(ctx, ctx->pagebuf, (size_t)nr * PAGE_SIZE);
 }
 
 /**

@@ -18,7 +18,12 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <asm/tlb.h>
 #include <asm/vdso.h>
+
+/* split_vma(): restored VMAs keep their boundaries */
+#include "../mm/vma_internal.h"
+#include "../mm/vma.h"
 
 /* what checkpoint needs of a VMA after the mmap lock is dropped */
 struct ckpt_vma {
@@ -61,6 +66,7 @@ static u32 ckpt_vma_flags(struct vm_area_struct *vma)
 	r |= f & VM_WIPEONFORK ? CKPT_VMA_WIPEONFORK : 0;
 	r |= f & VM_SEQ_READ ? CKPT_VMA_SEQ_READ : 0;
 	r |= f & VM_RAND_READ ? CKPT_VMA_RAND_READ : 0;
+	r |= f & VM_ACCOUNT ? CKPT_VMA_ACCOUNT : 0;
 	return r;
 }
 
@@ -613,6 +619,49 @@ static int restore_vma_advice(struct mm_struct *mm, struct ckpt_hdr_vma *v)
 	return 0;
 }
 
+/*
+ * Make the just mapped [start, end) one VMA of its own, as it was: the
+ * kernel merges a new mapping into a compatible predecessor which, in
+ * the checkpointed process, stayed apart for reasons the image does not
+ * carry (a different anon_vma after fork, say).  With @drop_write, take
+ * PROT_WRITE away (a VMA that stays charged to the commit limit).
+ */
+static int restore_vma_isolate(unsigned long start, unsigned long end,
+			       bool drop_write)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma, *prev;
+	struct mmu_gather tlb;
+	VMA_ITERATOR(vmi, mm, start);
+	int err = 0;
+
+	if (mmap_write_lock_killable(mm))
+		return -EINTR;
+	vma = vma_find(&vmi, end);
+	if (!vma || vma->vm_start > start || vma->vm_end != end) {
+		err = -EFAULT;
+		goto out;
+	}
+	if (vma->vm_start < start) {
+		err = split_vma(&vmi, vma, start, 1);
+		if (err)
+			goto out;
+	}
+	if (drop_write) {
+		vma_iter_init(&vmi, mm, start);
+		vma = vma_find(&vmi, end);
+		prev = vma_prev(&vmi);
+		vma = vma_find(&vmi, end);
+		tlb_gather_mmu(&tlb, mm);
+		err = mprotect_fixup(&vmi, &tlb, vma, &prev, start, end,
+				     vma->vm_flags & ~VM_WRITE);
+		tlb_finish_mmu(&tlb);
+	}
+out:
+	mmap_write_unlock(mm);
+	return err;
+}
+
 static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 			   u32 i)
 {
@@ -620,6 +669,7 @@ static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	unsigned long len = v->end - v->start, prot = ckpt_prot(v->flags);
 	unsigned long flags = MAP_FIXED, addr;
 	struct file *file = NULL;
+	bool account;
 	int err;
 
 	if (v->flags & CKPT_VMA_NORESERVE)
@@ -646,14 +696,21 @@ static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 		flags |= v->flags & CKPT_VMA_SHARED ? MAP_SHARED : MAP_PRIVATE;
 		break;
 	}
-	addr = vm_mmap(file, v->start, len, prot, flags,
-		       file ? v->pgoff << PAGE_SHIFT : 0);
+	account = (v->flags & (CKPT_VMA_ACCOUNT | CKPT_VMA_WRITE |
+			       CKPT_VMA_SHARED | CKPT_VMA_NORESERVE)) ==
+		  CKPT_VMA_ACCOUNT;
+	addr = vm_mmap(file, v->start, len, prot | (account ? PROT_WRITE : 0),
+		       flags, file ? v->pgoff << PAGE_SHIFT : 0);
 	if (IS_ERR_VALUE(addr))
 		return ckpt_err(ctx, (long)addr, "mapping %#llx-%#llx",
 				v->start, v->end);
 	if (addr != v->start)
 		return ckpt_err(ctx, -EINVAL, "mapping %#llx landed at %#lx",
 				v->start, addr);
+	err = restore_vma_isolate(v->start, v->end, account);
+	if (err)
+		return ckpt_err(ctx, err, "isolating the VMA %#llx-%#llx",
+				v->start, v->end);
 	err = restore_vma_advice(current->mm, v);
 	if (err)
 		return ckpt_err(ctx, err, "advice on %#llx-%#llx",
@@ -736,13 +793,14 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 {
 	struct ckpt_hdr_pages h;
 	u64 *addr = NULL, next = 0;
-	void *buf;
 	u32 i, hint = 0;
 	int err = 0, idx;
 
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!ctx->pagebuf)
+		ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE,
+					GFP_KERNEL);
 	addr = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(u64), GFP_KERNEL);
-	if (!buf || !addr) {
+	if (!ctx->pagebuf || !addr) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -781,13 +839,16 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 			}
 			next = addr[i] + PAGE_SIZE;
 		}
+		/* the whole batch in one read */
+		err = ckpt_read(ctx, ctx->pagebuf,
+				(size_t)h.nr_pages * PAGE_SIZE);
+		if (err)
+			goto out;
 		hint = 0;
 		for (i = 0; i < h.nr_pages; i++) {
-			err = ckpt_read(ctx, buf, PAGE_SIZE);
-			if (err)
-				goto out;
 			idx = ckpt_find_vma(ms, addr[i], &hint);
-			err = restore_page_data(&ms->vmas[idx], addr[i], buf);
+			err = restore_page_data(&ms->vmas[idx], addr[i],
+						ctx->pagebuf + i * PAGE_SIZE);
 			if (err) {
 				ckpt_err(ctx, err, "writing page %#llx",
 					 addr[i]);
@@ -798,7 +859,6 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 	}
 out:
 	kvfree(addr);
-	kfree(buf);
 	return err;
 }
 

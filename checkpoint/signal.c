@@ -122,7 +122,12 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 
 	spin_lock_irq(&t->sighand->siglock);
-	h->blocked = ckpt_sigset(&t->blocked);
+	/*
+	 * In sigsuspend(), ppoll() and the like the syscall is restarted and
+	 * the mask from before the call comes back first.
+	 */
+	h->blocked = ckpt_sigset(test_tsk_restore_sigmask(t) ?
+				 &t->saved_sigmask : &t->blocked);
 	h->altstack_sp = t->sas_ss_sp;
 	h->altstack_size = t->sas_ss_size;
 	h->altstack_flags = t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE;

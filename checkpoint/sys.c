@@ -74,6 +74,7 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 		fput(ctx->logfile);
 	if (ctx->task)
 		put_task_struct(ctx->task);
+	kvfree(ctx->pagebuf);
 	kfree(ctx);
 }
 
@@ -134,7 +135,9 @@ static int ckpt_target_quiescent(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (!parked)
 		return ckpt_err(ctx, -EBUSY,
 				"target is neither frozen nor stopped");
-	if (!wait_task_inactive(t, 0))
+	/* A frozen task sleeps interruptibly in do_freezer_trap(). */
+	if (!wait_task_inactive(t, TASK_INTERRUPTIBLE | __TASK_STOPPED |
+				   __TASK_TRACED))
 		return ckpt_err(ctx, -EBUSY, "target is still on a CPU");
 	return 0;
 }

@@ -205,24 +205,56 @@ out:
 	return err;
 }
 
-/* The restarter's terminal: the first of its fds 0-2 that is a tty. */
-static struct file *restore_tty(struct ckpt_ctx *ctx, const char *path)
+/*
+ * The restarter's terminal: the first of its fds 0-2 that is a tty,
+ * opened anew with the saved flags (its own fd may lack the access mode
+ * the process had), after the permission check an open would make.
+ */
+static struct file *restore_tty(struct ckpt_ctx *ctx,
+				struct ckpt_hdr_file *h, const char *path)
 {
-	struct file *file;
-	int fd;
+	int mask, fd, err;
+	struct file *tty, *file;
 
 	for (fd = 0; fd < 3; fd++) {
-		file = fget(fd);
-		if (!file)
+		tty = fget(fd);
+		if (!tty)
 			continue;
-		if (ckpt_is_tty(file_inode(file)))
-			return file;
-		fput(file);
+		if (ckpt_is_tty(file_inode(tty)))
+			break;
+		fput(tty);
 	}
-	ckpt_err(ctx, -ENOTTY,
-		 "the process had terminal %s open, and restart has no terminal on fds 0-2",
-		 path);
-	return ERR_PTR(-ENOTTY);
+	if (fd == 3) {
+		ckpt_err(ctx, -ENOTTY,
+			 "the process had terminal %s open, and restart has no terminal on fds 0-2",
+			 path);
+		return ERR_PTR(-ENOTTY);
+	}
+	switch (h->f_flags & O_ACCMODE) {
+	case O_RDONLY:
+		mask = MAY_READ;
+		break;
+	case O_WRONLY:
+		mask = MAY_WRITE;
+		break;
+	default:
+		mask = MAY_READ | MAY_WRITE;
+		break;
+	}
+	err = inode_permission(file_mnt_idmap(tty), file_inode(tty), mask);
+	if (err) {
+		file = ERR_PTR(err);
+	} else {
+		/* The terminal must not become our controlling tty here. */
+		file = dentry_open(&tty->f_path,
+				   (h->f_flags & ~(O_CREAT | O_EXCL | O_TRUNC)) |
+				   O_NOCTTY, current_cred());
+	}
+	fput(tty);
+	if (IS_ERR(file))
+		ckpt_err(ctx, PTR_ERR(file), "cannot open restart's terminal for %s",
+			 path);
+	return file;
 }
 
 static struct file *restore_open(struct ckpt_ctx *ctx,
@@ -286,7 +318,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	}
 	switch (h->kind) {
 	case CKPT_FILE_TTY:
-		return restore_tty(ctx, path);
+		return restore_tty(ctx, h, path);
 	case CKPT_FILE_REG:
 		if (!S_ISREG(h->mode))
 			break;

@@ -71,6 +71,7 @@ struct ckpt_ctx {
 	u64 ckpt_id;
 	struct ckpt_obj_hash *objhash;
 	struct ckpt_task_state ts;
+	void *pagebuf;		/* CKPT_PAGES_BATCH pages of bounce buffer */
 	bool no_return;
 };
 

@@ -336,7 +336,13 @@ enum ckpt_vma_kind {
 #define CKPT_VMA_SEQ_READ	0x0200
 #define CKPT_VMA_RAND_READ	0x0400
 #define CKPT_VMA_MAYWRITE	0x0800
-#define CKPT_VMA_FLAGS_ALL	0x0fff
+/*
+ * Charged to the commit limit: a private mapping that was writable once
+ * (e.g. a RELRO segment).  A read-only one is restored writable and then
+ * write-protected, as it came about, so it stays a VMA of its own.
+ */
+#define CKPT_VMA_ACCOUNT	0x1000
+#define CKPT_VMA_FLAGS_ALL	0x1fff
 
 /**
  * struct ckpt_hdr_vma - one memory mapping

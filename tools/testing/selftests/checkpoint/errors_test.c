@@ -289,7 +289,10 @@ static void self_unsupported(struct __test_metadata *_metadata,
 			close(p[0]);
 			close(p[1]);
 		} else {
-			CKPT_SYS(dup2(CKPT_SYS(eventfd(0, 0)), fd));
+			int e = CKPT_SYS(eventfd(0, 0));
+
+			CKPT_SYS(dup2(e, fd));
+			close(e);
 		}
 		r = sys_checkpoint(0, c->imgfd, 0, c->logfd);
 		CKPT_CHECK(r == -1 && errno == EOPNOTSUPP, "checkpoint: %ld (%s)",

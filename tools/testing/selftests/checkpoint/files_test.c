@@ -397,6 +397,7 @@ TEST_F(files, terminal_reconnected)
 	if (pid == 0) {
 		struct termios t1;
 		struct stat st0, st1;
+		int fl0 = CKPT_SYS(fcntl(20, F_GETFL));
 
 		CKPT_SYS(fstat(20, &st0));
 		ckpt_self(&self->c);
@@ -406,7 +407,14 @@ TEST_F(files, terminal_reconnected)
 		CKPT_CHECK(st1.st_rdev == st0.st_rdev, "terminal %u:%u, was %u:%u",
 			   major(st1.st_rdev), minor(st1.st_rdev),
 			   major(st0.st_rdev), minor(st0.st_rdev));
-		CKPT_CHECK(write(20, "", 0) == 0, "write: %s", strerror(errno));
+		CKPT_CHECK(fcntl(20, F_GETFL) == fl0, "flags %#x, were %#x",
+			   fcntl(20, F_GETFL), fl0);
+		if ((fl0 & O_ACCMODE) != O_RDONLY)
+			CKPT_CHECK(write(20, "", 0) == 0, "write: %s",
+				   strerror(errno));
+		else
+			CKPT_CHECK(write(20, "", 0) == -1 && errno == EBADF,
+				   "read-only terminal fd writable");
 		ckpt_restored_ok();
 	}
 	close(20);

@@ -511,9 +511,10 @@ static void maps_normalize(const char *in, char *out, size_t size)
 			path++;
 		if (ino_end && (!strncmp(path, "/dev/zero (deleted)", 19) ||
 				!strncmp(path, "/SYSV", 5))) {
-			used += snprintf(out + used, size - used, "%.*s0%.*s",
+			/* the padding after the inode depends on its width */
+			used += snprintf(out + used, size - used, "%.*s0 %.*s",
 					 (int)(ino - in), in,
-					 (int)(in + n - ino_end), ino_end);
+					 (int)(in + n - path), path);
 		} else {
 			used += snprintf(out + used, size - used, "%.*s",
 					 (int)n, in);

@@ -166,8 +166,8 @@ TEST_F(regs, gs_base)
 
 #define X16(m)	m(0) m(1) m(2) m(3) m(4) m(5) m(6) m(7) m(8) m(9) \
 		m(10) m(11) m(12) m(13) m(14) m(15)
-#define XMM_LOAD(i)	"movdqu " #i "*16(%[in]), %%xmm" #i "\n\t"
-#define XMM_STORE(i)	"movdqu %%xmm" #i ", " #i "*16(%[out])\n\t"
+#define XMM_LOAD(i)	"movdqu " #i "*32(%[in]), %%xmm" #i "\n\t"
+#define XMM_STORE(i)	"movdqu %%xmm" #i ", " #i "*32(%[out])\n\t"
 #define YMM_LOAD(i)	"vmovdqu " #i "*32(%[in]), %%ymm" #i "\n\t"
 #define YMM_STORE(i)	"vmovdqu %%ymm" #i ", " #i "*32(%[out])\n\t"
 
