@@ -26,7 +26,10 @@ CHECK_TIMEOUT ?= 3600
 TESTS ?=
 
 EXAMPLES := $(patsubst $(REPO)/tools/ckpt/examples/%.c,$(BUILD)/examples/%,\
-		$(wildcard $(REPO)/tools/ckpt/examples/*.c))
+		$(wildcard $(REPO)/tools/ckpt/examples/*.c)) \
+	    $(BUILD)/examples/ckpt-bench
+USER_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
+	       -I$(REPO)/include/uapi
 
 .PHONY: all deps kernel tools selftests examples initramfs \
 	check demo bench series clean help
@@ -57,7 +60,13 @@ examples: $(EXAMPLES)
 $(BUILD)/examples/%: $(REPO)/tools/ckpt/examples/%.c | deps
 	@mkdir -p $(@D)
 	@echo "  EXAMPLE   tools/ckpt/examples/$*.c -> build/examples/$*"
-	@gcc -O2 -Wall -Wextra -static -o $@ $<
+	@gcc $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/examples/ckpt-bench: $(REPO)/tools/ckpt/bench/ckpt-bench.c \
+		$(REPO)/tools/ckpt/ckpt.h | deps
+	@mkdir -p $(@D)
+	@echo "  BENCH     tools/ckpt/bench/ckpt-bench.c -> build/examples/ckpt-bench"
+	@gcc $(USER_CFLAGS) -o $@ $<
 
 initramfs: tools selftests examples
 	@$(SCRIPTS)/mkinitramfs.sh
@@ -69,11 +78,7 @@ demo: all
 	@$(CKPT_VM) -- ckpt-demo
 
 bench: all
-	@if [ -f $(REPO)/tools/ckpt/bench/run.sh ]; then \
-		$(CKPT_VM) --add $(REPO)/tools/ckpt/bench -- 'sh /extra/run.sh'; \
-	else \
-		echo "bench: tools/ckpt/bench/run.sh does not exist yet"; \
-	fi
+	@$(CKPT_VM) --mem 2048 --timeout 1800 -- ckpt-bench /tmp
 
 series:
 	@echo "series: not yet (will emit the whole change as a git-format-patch series)"
@@ -91,7 +96,7 @@ help:
 	@echo "  initramfs      build/initramfs.cpio for tools/ckpt/ckpt-vm"
 	@echo "  check          run all tests; TESTS=... picks some, CHECK_TIMEOUT=s"
 	@echo "  demo           checkpoint/kill/restart a counter in the VM"
-	@echo "  bench          tools/ckpt/bench/run.sh in the VM"
+	@echo "  bench          ckpt-bench (tools/ckpt/bench) in the VM"
 	@echo "  series         the change as a git-format-patch series (not yet)"
 	@echo "  clean          remove build/"
 	@echo "Run anything in the VM: tools/ckpt/ckpt-vm -- 'command'"

@@ -4,6 +4,7 @@
  * checksum, and the image header and tail.
  */
 #include <linux/checkpoint.h>
+#include <linux/bvec.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
@@ -115,30 +116,74 @@ int ckpt_write_obj(struct ckpt_ctx *ctx, u32 type, void *rec, u32 len)
  * @ctx: checkpoint context
  * @pages: the pages, at most CKPT_PAGES_BATCH
  * @nr: how many
+ * @shared: some may be written meanwhile by a process that still runs
  *
- * The pages are copied first: a page shared with a process that still
- * runs may change under us, and the checksum must cover exactly the
- * bytes that reach the image.
+ * The checksum must cover exactly the bytes that reach the image, so
+ * pages that may change under us (shared memory) are copied first.
+ * Private pages of the frozen target are written from where they are:
+ * only a debugger poking the frozen process could change them, and the
+ * image would then fail its checksum at restart rather than lie.
  *
  * Return: 0 or a negative errno.
  */
 int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
-		     unsigned int nr)
+		     unsigned int nr, bool shared)
 {
+	struct bio_vec *bv;
+	struct iov_iter iter;
 	unsigned int i;
+	int err;
 
 	if (WARN_ON_ONCE(nr > CKPT_PAGES_BATCH))
 		return -EINVAL;
-	if (!ctx->pagebuf) {
-		ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE,
-					GFP_KERNEL);
-		if (!ctx->pagebuf)
-			return -ENOMEM;
+	if (shared) {
+		if (!ctx->pagebuf) {
+			ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE,
+						GFP_KERNEL);
+			if (!ctx->pagebuf)
+				return -ENOMEM;
+		}
+		for (i = 0; i < nr; i++)
+			memcpy_from_page(ctx->pagebuf + i * PAGE_SIZE,
+					 pages[i], 0, PAGE_SIZE);
+		return ckpt_write(ctx, ctx->pagebuf, (size_t)nr * PAGE_SIZE);
 	}
-	for (i = 0; i < nr; i++)
-		memcpy_from_page(ctx->pagebuf + i * PAGE_SIZE, pages[i], 0,
-				 PAGE_SIZE);
-	return ckpt_write(ctx, ctx->pagebuf, (size_t)nr * PAGE_SIZE);
+	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
+	if (!bv)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(pages[i]);
+
+		ckpt_csum(ctx, p, PAGE_SIZE);
+		kunmap_local(p);
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	}
+	iov_iter_bvec(&iter, ITER_SOURCE, bv, nr, (size_t)nr * PAGE_SIZE);
+	err = ckpt_write_iter(ctx, &iter);
+	kfree(bv);
+	return err;
+}
+
+static int ckpt_read_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
+{
+	size_t len = iov_iter_count(iter), done = 0;
+	loff_t pos, *ppos;
+	ssize_t ret;
+
+	while (done < len) {
+		ppos = ckpt_ppos(ctx->file, &pos);
+		ret = vfs_iter_read(ctx->file, iter, ppos, 0);
+		if (ret > 0 && ppos)
+			ctx->file->f_pos = pos;
+		if (ret == 0)
+			return ckpt_err(ctx, -ENODATA,
+					"image truncated at byte %llu",
+					ctx->nbytes + done);
+		if (ret < 0)
+			return ckpt_io_error(ctx, ret, false);
+		done += ret;
+	}
+	return 0;
 }
 
 /**
@@ -151,25 +196,48 @@ int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
  */
 int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len)
 {
-	size_t done = 0;
-	loff_t pos, *ppos;
-	ssize_t ret;
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	int err;
 
-	while (done < len) {
-		ppos = ckpt_ppos(ctx->file, &pos);
-		ret = kernel_read(ctx->file, buf + done, len - done, ppos);
-		if (ret > 0 && ppos)
-			ctx->file->f_pos = pos;
-		if (ret == 0)
-			return ckpt_err(ctx, -ENODATA,
-					"image truncated at byte %llu",
-					ctx->nbytes + done);
-		if (ret < 0)
-			return ckpt_io_error(ctx, ret, false);
-		done += ret;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	err = ckpt_read_iter(ctx, &iter);
+	if (!err)
+		ckpt_csum(ctx, buf, len);
+	return err;
+}
+
+/**
+ * ckpt_read_pages - read whole pages of the image straight into @pages
+ * @ctx: restart context
+ * @pages: destination pages
+ * @nr: how many
+ *
+ * Return: 0, -ENODATA if the image ends early, or another negative errno.
+ */
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
+		    unsigned int nr)
+{
+	struct bio_vec *bv;
+	struct iov_iter iter;
+	unsigned int i;
+	int err;
+
+	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
+	if (!bv)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, ITER_DEST, bv, nr, (size_t)nr * PAGE_SIZE);
+	err = ckpt_read_iter(ctx, &iter);
+	kfree(bv);
+	for (i = 0; i < nr && !err; i++) {
+		void *p = kmap_local_page(pages[i]);
+
+		ckpt_csum(ctx, p, PAGE_SIZE);
+		kunmap_local(p);
 	}
-	ckpt_csum(ctx, buf, len);
-	return 0;
+	return err;
 }
 
 static const char *ckpt_type_name(u32 type)

@@ -40,6 +40,7 @@ struct ckpt_pagebatch {
 	unsigned long resume;	/* where the page walk stopped */
 	bool anon_only;		/* private mapping: file pages are not data */
 	bool unsupported;	/* met a swapped or migrating page */
+	bool shared;		/* holds pages others may write meanwhile */
 };
 
 static const char *ckpt_special_name(struct vm_area_struct *vma)
@@ -163,6 +164,7 @@ static int ckpt_flush_pages(struct ckpt_ctx *ctx, struct ckpt_pagebatch *b)
 {
 	struct ckpt_hdr_pages *h;
 	unsigned int i, n = 0;
+	bool shared;
 	u32 hlen;
 	int err = 0;
 
@@ -180,6 +182,8 @@ static int ckpt_flush_pages(struct ckpt_ctx *ctx, struct ckpt_pagebatch *b)
 		n++;
 	}
 	b->nr = 0;
+	shared = b->shared;
+	b->shared = false;
 	if (!n)
 		return 0;
 	hlen = sizeof(*h) + n * sizeof(u64);
@@ -196,7 +200,7 @@ static int ckpt_flush_pages(struct ckpt_ctx *ctx, struct ckpt_pagebatch *b)
 	err = ckpt_write(ctx, h, hlen);
 	kfree(h);
 	if (!err)
-		err = ckpt_write_pages(ctx, b->pages, n);
+		err = ckpt_write_pages(ctx, b->pages, n, shared);
 out:
 	for (i = 0; i < n; i++)
 		put_page(b->pages[i]);
@@ -250,6 +254,7 @@ static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *v,
 			continue;
 		b->pages[b->nr] = page;
 		b->addr[b->nr] = addr;
+		b->shared = true;
 		if (++b->nr == CKPT_PAGES_BATCH) {
 			err = ckpt_flush_pages(ctx, b);
 			if (err)
@@ -758,49 +763,108 @@ static int ckpt_find_vma(struct ckpt_mm_state *ms, u64 addr, u32 *hint)
 	return -1;
 }
 
-/* Put one page of data at @addr of VMA @v of the rebuilt mm. */
-static int restore_page_data(struct ckpt_hdr_vma *v, u64 addr, void *buf)
+/*
+ * The pages of a batch that go to private memory are faulted in (and
+ * COW-broken, read-only ones as ptrace would poke them) with one GUP
+ * call per run of consecutive addresses, and the image is read straight
+ * into them; shared anonymous memory goes through a bounce page into its
+ * shmem file.
+ */
+static int restore_batch_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
+			       u64 *addr, u32 nr, struct page **pages)
 {
 	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	struct file *file;
-	loff_t pos;
-	ssize_t n;
+	u32 i = 0, run, hint = 0;
+	long got;
+	int err = 0, idx;
 
-	if (v->kind == CKPT_VMA_SHMEM) {
+	memset(pages, 0, nr * sizeof(*pages));
+	while (i < nr) {
+		idx = ckpt_find_vma(ms, addr[i], &hint);
+		if (ms->vmas[idx].kind == CKPT_VMA_SHMEM) {
+			pages[i] = alloc_page(GFP_KERNEL);
+			if (!pages[i]) {
+				err = -ENOMEM;
+				goto out;
+			}
+			i++;
+			continue;
+		}
+		for (run = 1; i + run < nr &&
+		     addr[i + run] == addr[i] + (u64)run * PAGE_SIZE &&
+		     addr[i + run] < ms->vmas[idx].end; run++)
+			;
 		mmap_read_lock(mm);
-		vma = vma_lookup(mm, addr);
+		got = get_user_pages_remote(mm, addr[i], run,
+					    FOLL_WRITE | FOLL_FORCE,
+					    pages + i, NULL);
+		mmap_read_unlock(mm);
+		if (got != run) {
+			if (got > 0)
+				release_pages(pages + i, got);
+			memset(pages + i, 0, run * sizeof(*pages));
+			err = ckpt_err(ctx, got < 0 ? (int)got : -EFAULT,
+				       "faulting in %#llx", addr[i]);
+			goto out;
+		}
+		i += run;
+	}
+
+	err = ckpt_read_pages(ctx, pages, nr);
+	if (err)
+		goto out;
+
+	hint = 0;
+	for (i = 0; i < nr; i++) {
+		struct vm_area_struct *vma;
+		struct file *file;
+		loff_t pos;
+		void *p;
+		ssize_t n;
+
+		idx = ckpt_find_vma(ms, addr[i], &hint);
+		if (ms->vmas[idx].kind != CKPT_VMA_SHMEM) {
+			set_page_dirty_lock(pages[i]);
+			continue;
+		}
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, addr[i]);
 		file = vma && vma->vm_file ? get_file(vma->vm_file) : NULL;
 		pos = vma ? ((loff_t)vma->vm_pgoff << PAGE_SHIFT) +
-			    addr - vma->vm_start : 0;
+			    addr[i] - vma->vm_start : 0;
 		mmap_read_unlock(mm);
-		if (!file)
-			return -EFAULT;
-		n = kernel_write(file, buf, PAGE_SIZE, &pos);
-		fput(file);
-		return n == PAGE_SIZE ? 0 : -EFAULT;
+		if (!file) {
+			err = -EFAULT;
+		} else {
+			p = kmap_local_page(pages[i]);
+			n = kernel_write(file, p, PAGE_SIZE, &pos);
+			kunmap_local(p);
+			fput(file);
+			err = n == PAGE_SIZE ? 0 : n < 0 ? n : -EFAULT;
+		}
+		if (err) {
+			ckpt_err(ctx, err, "writing page %#llx", addr[i]);
+			goto out;
+		}
 	}
-	if (v->flags & CKPT_VMA_WRITE)
-		return copy_to_user((void __user *)addr, buf, PAGE_SIZE) ?
-		       -EFAULT : 0;
-	/* read-only or PROT_NONE private memory: as ptrace would poke it */
-	n = access_remote_vm(mm, addr, buf, PAGE_SIZE,
-			     FOLL_FORCE | FOLL_WRITE);
-	return n == PAGE_SIZE ? 0 : -EFAULT;
+out:
+	for (i = 0; i < nr; i++)
+		if (pages[i])
+			put_page(pages[i]);
+	return err;
 }
 
 static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 {
 	struct ckpt_hdr_pages h;
-	u64 *addr = NULL, next = 0;
+	struct page **pages;
+	u64 *addr, next = 0;
 	u32 i, hint = 0;
 	int err = 0, idx;
 
-	if (!ctx->pagebuf)
-		ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE,
-					GFP_KERNEL);
 	addr = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(u64), GFP_KERNEL);
-	if (!ctx->pagebuf || !addr) {
+	pages = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*pages), GFP_KERNEL);
+	if (!pages || !addr) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -839,25 +903,14 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 			}
 			next = addr[i] + PAGE_SIZE;
 		}
-		/* the whole batch in one read */
-		err = ckpt_read(ctx, ctx->pagebuf,
-				(size_t)h.nr_pages * PAGE_SIZE);
+		hint = 0;
+		err = restore_batch_pages(ctx, ms, addr, h.nr_pages, pages);
 		if (err)
 			goto out;
-		hint = 0;
-		for (i = 0; i < h.nr_pages; i++) {
-			idx = ckpt_find_vma(ms, addr[i], &hint);
-			err = restore_page_data(&ms->vmas[idx], addr[i],
-						ctx->pagebuf + i * PAGE_SIZE);
-			if (err) {
-				ckpt_err(ctx, err, "writing page %#llx",
-					 addr[i]);
-				goto out;
-			}
-		}
 		cond_resched();
 	}
 out:
+	kvfree(pages);
 	kvfree(addr);
 	return err;
 }

@@ -83,8 +83,10 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
 int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len);
 int ckpt_write_obj(struct ckpt_ctx *ctx, u32 type, void *rec, u32 len);
 int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
-		     unsigned int nr);
+		     unsigned int nr, bool shared);
 int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len);
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
+		    unsigned int nr);
 void *ckpt_read_record(struct ckpt_ctx *ctx, u32 max);
 void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, u32 min, u32 max);
 void *ckpt_read_obj_fixed(struct ckpt_ctx *ctx, u32 type, u32 size);

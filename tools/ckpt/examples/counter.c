@@ -6,6 +6,7 @@
  *
  *   counter [START]
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
