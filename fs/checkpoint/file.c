@@ -205,10 +205,15 @@ out:
 	return err;
 }
 
+static struct file *restore_open(struct ckpt_ctx *ctx,
+				 struct ckpt_hdr_file *h, const char *path);
+
 /*
  * The restarter's terminal: the first of its fds 0-2 that is a tty,
  * opened anew with the saved flags (its own fd may lack the access mode
  * the process had), after the permission check an open would make.
+ * A restarter without a terminal gets the old terminal device back by
+ * its path, if it still is a terminal and may be opened.
  */
 static struct file *restore_tty(struct ckpt_ctx *ctx,
 				struct ckpt_hdr_file *h, const char *path)
@@ -225,9 +230,13 @@ static struct file *restore_tty(struct ckpt_ctx *ctx,
 		fput(tty);
 	}
 	if (fd == 3) {
+		file = restore_open(ctx, h, path);
+		if (IS_ERR(file) || ckpt_is_tty(file_inode(file)))
+			return file;
+		fput(file);
 		ckpt_err(ctx, -ENOTTY,
-			 "the process had terminal %s open, and restart has no terminal on fds 0-2",
-			 path);
+			 "the process had terminal %s open, restart has none on fds 0-2 and %s is no terminal now",
+			 path, path);
 		return ERR_PTR(-ENOTTY);
 	}
 	switch (h->f_flags & O_ACCMODE) {
@@ -263,10 +272,17 @@ static struct file *restore_open(struct ckpt_ctx *ctx,
 	struct file *file;
 	loff_t pos;
 
-	file = filp_open(path, h->f_flags, 0);
+	/* a serial line must not wait for carrier, nor become our tty */
+	file = filp_open(path, h->kind == CKPT_FILE_TTY ?
+			 h->f_flags | O_NOCTTY | O_NONBLOCK : h->f_flags, 0);
 	if (IS_ERR(file)) {
 		ckpt_err(ctx, PTR_ERR(file), "cannot open %s", path);
 		return file;
+	}
+	if (h->kind == CKPT_FILE_TTY && !(h->f_flags & O_NONBLOCK)) {
+		spin_lock(&file->f_lock);
+		file->f_flags &= ~O_NONBLOCK;
+		spin_unlock(&file->f_lock);
 	}
 	if ((file_inode(file)->i_mode ^ h->mode) & S_IFMT ||
 	    (h->kind == CKPT_FILE_CHR &&
