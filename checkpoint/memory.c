@@ -499,7 +499,7 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	case CKPT_VMA_SHMEM:
 		if (v->file_objref)
 			return ckpt_err(ctx, -EBADMSG, "VMA %u: stray file", i);
-		if ((v->kind == CKPT_VMA_SHMEM) != !!(v->flags & CKPT_VMA_SHARED))
+		if (v->kind == CKPT_VMA_SHMEM != !!(v->flags & CKPT_VMA_SHARED))
 			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad sharing", i);
 		return 0;
 	case CKPT_VMA_FILE:
@@ -635,9 +635,9 @@ static int restore_vma_isolate(unsigned long start, unsigned long end,
 			       bool drop_write)
 {
 	struct mm_struct *mm = current->mm;
+	VMA_ITERATOR(vmi, mm, start);
 	struct vm_area_struct *vma, *prev;
 	struct mmu_gather tlb;
-	VMA_ITERATOR(vmi, mm, start);
 	int err = 0;
 
 	if (mmap_write_lock_killable(mm))

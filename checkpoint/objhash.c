@@ -28,7 +28,7 @@ struct ckpt_obj_hash {
 };
 
 /* Upper bound on objects in one image, against hostile images. */
-#define CKPT_OBJ_MAX_COUNT	(1U << 20)
+#define CKPT_OBJ_MAX_COUNT	BIT(20)
 
 static void ckpt_noop(void *ptr)
 {

@@ -472,8 +472,8 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_FILE_TABLE, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
-	if (h->objref <= 0 || h->nr_fds > min_t(unsigned long, nofile,
-						 sysctl_nr_open)) {
+	if (h->objref <= 0 ||
+	    h->nr_fds > min_t(unsigned long, nofile, sysctl_nr_open)) {
 		kvfree(h);
 		return ckpt_err(ctx, -EBADMSG, "file table malformed");
 	}

@@ -16,7 +16,9 @@
  *     TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
  *     FILE_TABLE { [FILE] FD }*
  *     CPU XSTATE
- *     MM { [FILE] VMA }* { PAGES }* PAGES(nr_pages = 0)
+ *     FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
+ *                            (the FILEs: exe and mapped files not yet
+ *                            in the image)
  *   TAIL
  *
  * Shared kernel objects (files, file tables, address spaces) carry an
