@@ -11,6 +11,7 @@
 #define CKPT_TOOLS_CKPT_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -190,15 +191,18 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 /* ---- I/O ---- */
 
 /*
- * Read up to @len bytes, retrying short reads and EINTR.  Returns the
- * bytes read (less than @len only at end of file) or -1 with errno set.
+ * Read up to @len bytes, retrying short reads and EINTR, with read() or,
+ * for @off >= 0, pread() from @off on.  Returns the bytes read (less
+ * than @len only at end of file) or -1 with errno set.
  */
-static inline ssize_t ckpt_read_full(int fd, void *buf, size_t len)
+static inline ssize_t ckpt_read_at(int fd, void *buf, size_t len, off_t off)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = read(fd, (char *)buf + done, len - done);
+		ssize_t n = off < 0 ?
+			read(fd, (char *)buf + done, len - done) :
+			pread(fd, (char *)buf + done, len - done, off + done);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -212,26 +216,15 @@ static inline ssize_t ckpt_read_full(int fd, void *buf, size_t len)
 	return done;
 }
 
-/* pread() counterpart of ckpt_read_full() */
+static inline ssize_t ckpt_read_full(int fd, void *buf, size_t len)
+{
+	return ckpt_read_at(fd, buf, len, -1);
+}
+
 static inline ssize_t ckpt_pread_full(int fd, void *buf, size_t len,
 				      off_t off)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done,
-				  off + done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		done += n;
-	}
-	return done;
+	return ckpt_read_at(fd, buf, len, off);
 }
 
 /* Write all of @len bytes.  Returns 0, or -1 with errno set. */
@@ -250,6 +243,20 @@ static inline int ckpt_write_full(int fd, const void *buf, size_t len)
 		done += n;
 	}
 	return 0;
+}
+
+/* One line "PROG: message" on stderr. */
+static inline void ckpt_msg(const char *prog, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void ckpt_msg(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 #endif /* CKPT_TOOLS_CKPT_H */

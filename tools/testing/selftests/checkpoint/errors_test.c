@@ -791,6 +791,40 @@ TEST_F(errors, every_record_type_checked)
 	free(img);
 }
 
+/*
+ * An image whose XSAVE state holds a feature this CPU lacks (bit 62,
+ * which no CPU has) is refused with EOPNOTSUPP before anything changes:
+ * the restarting process survives, the log says which features.
+ */
+TEST_F(errors, xstate_feature_missing_refused)
+{
+	static const int eopnotsupp[] = { EOPNOTSUPP, 0 };
+	struct ckpt_hdr_xstate *xs;
+	uint64_t *hdr_feat;
+	char log[4096];
+	size_t len;
+	ssize_t off;
+	off_t before;
+	char *img = good_image(_metadata, &self->c, &len);
+
+	ASSERT_NE(NULL, img);
+	off = ckpt_record_offset(img, len, -1, CKPT_HDR_XSTATE);
+	ASSERT_GE(off, 0) TH_LOG("no XSTATE record");
+	xs = (struct ckpt_hdr_xstate *)(img + off);
+	ASSERT_TRUE(xs->size >= 512 + 64);
+	/* the record's copy and the XSAVE header's must agree */
+	hdr_feat = (uint64_t *)(xs->data + 512);
+	ASSERT_EQ(xs->xfeatures, *hdr_feat);
+	xs->xfeatures |= 1ull << 62;
+	*hdr_feat |= 1ull << 62;
+	before = log_size(&self->c);
+	EXPECT_REFUSED(restart_bytes(_metadata, &self->c, img, len),
+		       eopnotsupp, false, "xfeature 62");
+	log_since(&self->c, before, log, sizeof(log));
+	EXPECT_NE(NULL, strstr(log, "lacks")) TH_LOG("log: %s", log);
+	free(img);
+}
+
 /* restart(2) in a multithreaded caller is refused (EBUSY), the caller lives. */
 TEST_F(errors, restart_multithreaded_caller)
 {

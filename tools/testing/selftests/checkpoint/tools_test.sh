@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The tools end to end: checkpoint --kill a running process, restart it
+# from stdin with its pid, and it counts on from where it was with its
+# memory intact; a checkpoint without --kill leaves the target running;
+# a corrupted image is refused with a message and a non-zero status.
+
+ksft_skip=4
+here=$(cd "$(dirname "$0")" && pwd)
+for t in checkpoint restart ckptinfo; do
+	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
+done
+[ -x "$here/ckpt_counter" ] || { echo "1..0 # SKIP ckpt_counter not built"; exit $ksft_skip; }
+
+dir=$(mktemp -d /tmp/ckpt-tools.XXXXXX)
+n=0 failed=0 pid=
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
+}
+count() { cat "$dir/count" 2>/dev/null || echo 0; }
+# Wait (up to 10 s) until the count exceeds $1.
+wait_count() {
+	i=0
+	while [ "$(count)" -le "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	[ "$(count)" -gt "$1" ]
+}
+
+echo "TAP version 13"
+echo "1..7"
+
+"$here/ckpt_counter" "$dir/count" </dev/null >/dev/null 2>&1 &
+pid=$!
+wait_count 3
+ok $? "target counts"
+
+checkpoint --kill -o "$dir/img" "$pid" 2>"$dir/err"
+ok $? "checkpoint --kill writes an image"
+sleep 0.2
+kill -0 "$pid" 2>/dev/null
+[ $? -ne 0 ]
+ok $? "the target is gone"
+c1=$(count)
+
+ckptinfo "$dir/img" >/dev/null 2>&1
+ok $? "ckptinfo verifies the image"
+
+restart -d <"$dir/img" 2>"$dir/err"
+st=$?
+wait_count "$c1"
+[ $st -eq 0 ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = ckpt_counter ]
+ok $? "restart from stdin: counts on from $c1 with pid $pid"
+
+
+checkpoint -o "$dir/img2" "$pid" 2>"$dir/err" && wait_count "$(count)"
+ok $? "checkpoint without --kill leaves the target running"
+kill -9 "$pid"
+pid=
+
+# flip one byte in the middle of the image
+size=$(wc -c <"$dir/img")
+cp "$dir/img" "$dir/bad"
+printf '\377' | dd of="$dir/bad" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+restart <"$dir/bad" >"$dir/out" 2>&1
+st=$?
+[ $st -ne 0 ] && grep -q "restart" "$dir/out"
+ok $? "a corrupted image is refused (status $st: $(head -n 1 "$dir/out"))"
+
+[ $failed -eq 0 ]
