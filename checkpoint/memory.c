@@ -482,6 +482,7 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	const struct vdso_image *image = &vdso_image_64;
 	struct ckpt_hdr_vma *v = &ms->vmas[i];
 	struct file *file;
+	bool shared;
 	int err;
 
 	if (v->start >= v->end || v->end > TASK_SIZE ||
@@ -499,7 +500,8 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	case CKPT_VMA_SHMEM:
 		if (v->file_objref)
 			return ckpt_err(ctx, -EBADMSG, "VMA %u: stray file", i);
-		if (v->kind == CKPT_VMA_SHMEM != !!(v->flags & CKPT_VMA_SHARED))
+		shared = v->flags & CKPT_VMA_SHARED;
+		if (shared != (v->kind == CKPT_VMA_SHMEM))
 			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad sharing", i);
 		return 0;
 	case CKPT_VMA_FILE:
@@ -547,14 +549,11 @@ static int restore_mm_read(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 			return PTR_ERR(rec);
 		if (rec->type == CKPT_HDR_MM)
 			break;
-		if (rec->type != CKPT_HDR_FILE) {
-			kvfree(rec);
-			return ckpt_err(ctx, -EBADMSG,
-					"expected MM record, found type %u",
-					rec->type);
-		}
-		err = ckpt_obj_restore(ctx, CKPT_OBJ_FILE, rec,
-				       ((struct ckpt_hdr_file *)rec)->objref);
+		err = ckpt_obj_restore_record(ctx, rec);
+		if (err == -ENOENT)
+			err = ckpt_err(ctx, -EBADMSG,
+				       "expected MM record, found type %u",
+				       rec->type);
 		kvfree(rec);
 		if (err)
 			return err;

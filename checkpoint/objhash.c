@@ -15,6 +15,7 @@ struct ckpt_obj {
 	struct hlist_node by_ref;
 	enum ckpt_obj_type type;
 	int objref;
+	bool restored;		/* made by restart: ops.release frees it */
 	void *ptr;
 };
 
@@ -37,10 +38,26 @@ static void ckpt_noop(void *ptr)
 static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_FILE] = {
 		.name = "file",
+		.hdr_type = CKPT_HDR_FILE,
 		.grab = ckpt_file_grab,
 		.drop = ckpt_file_drop,
 		.checkpoint = checkpoint_file_obj,
 		.restore = restore_file_obj,
+		.release = ckpt_file_drop,
+	},
+	/*
+	 * At checkpoint a pipe is its pipe_inode_info, kept alive by the
+	 * file that led to it (already in the hash); at restart, the pair
+	 * of files made for it.
+	 */
+	[CKPT_OBJ_PIPE] = {
+		.name = "pipe",
+		.hdr_type = CKPT_HDR_PIPE,
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+		.checkpoint = checkpoint_pipe_obj,
+		.restore = restore_pipe_obj,
+		.release = restore_pipe_release,
 	},
 	/*
 	 * File tables and address spaces are written in line by their
@@ -82,7 +99,10 @@ void ckpt_obj_hash_free(struct ckpt_ctx *ctx)
 	if (!oh)
 		return;
 	hash_for_each_safe(oh->by_ref, bkt, tmp, obj, by_ref) {
-		ckpt_obj_ops[obj->type].drop(obj->ptr);
+		if (obj->restored)
+			ckpt_obj_ops[obj->type].release(obj->ptr);
+		else
+			ckpt_obj_ops[obj->type].drop(obj->ptr);
 		kfree(obj);
 	}
 	kfree(oh);
@@ -111,7 +131,7 @@ static struct ckpt_obj *ckpt_obj_find_ref(struct ckpt_obj_hash *oh, int objref)
 
 static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx,
 				     enum ckpt_obj_type type, void *ptr,
-				     int objref)
+				     int objref, bool restored)
 {
 	struct ckpt_obj_hash *oh = ctx->objhash;
 	struct ckpt_obj *obj;
@@ -124,7 +144,9 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx,
 	obj->type = type;
 	obj->ptr = ptr;
 	obj->objref = objref;
-	ckpt_obj_ops[type].grab(ptr);
+	obj->restored = restored;
+	if (!restored)
+		ckpt_obj_ops[type].grab(ptr);
 	hash_add(oh->by_ptr, &obj->by_ptr, (unsigned long)ptr);
 	hash_add(oh->by_ref, &obj->by_ref, objref);
 	oh->count++;
@@ -154,7 +176,7 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 	obj = ckpt_obj_find_ptr(oh, ptr);
 	if (obj)
 		return obj->type == type ? obj->objref : -EINVAL;
-	obj = ckpt_obj_add(ctx, type, ptr, oh->next_objref++);
+	obj = ckpt_obj_add(ctx, type, ptr, oh->next_objref++, false);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	if (ckpt_obj_ops[type].checkpoint) {
@@ -186,10 +208,40 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 	ptr = ckpt_obj_ops[type].restore(ctx, rec);
 	if (IS_ERR(ptr))
 		return PTR_ERR(ptr);
-	obj = ckpt_obj_add(ctx, type, ptr, objref);
-	/* the hash took its own reference */
-	ckpt_obj_ops[type].drop(ptr);
-	return PTR_ERR_OR_ZERO(obj);
+	/* the hash owns what the restore handler made */
+	obj = ckpt_obj_add(ctx, type, ptr, objref, true);
+	if (IS_ERR(obj)) {
+		ckpt_obj_ops[type].release(ptr);
+		return PTR_ERR(obj);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_obj_restore_record - restore the object a record describes
+ * @ctx: restart context
+ * @rec: a record just read, of any type
+ *
+ * Object records carry their objref right after the header.
+ *
+ * Return: 0 if @rec was an object record and the object is restored,
+ * -ENOENT if @rec is no object record (nothing logged), or another
+ * negative errno (logged).
+ */
+int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec)
+{
+	int type;
+
+	for (type = 1; type < CKPT_OBJ_MAX; type++) {
+		if (!ckpt_obj_ops[type].restore ||
+		    ckpt_obj_ops[type].hdr_type != rec->type)
+			continue;
+		if (rec->len < sizeof(*rec) + sizeof(u32))
+			return ckpt_err(ctx, -EBADMSG, "%s record too short",
+					ckpt_obj_ops[type].name);
+		return ckpt_obj_restore(ctx, type, rec, *(u32 *)(rec + 1));
+	}
+	return -ENOENT;
 }
 
 /**

@@ -15,6 +15,7 @@
 #include <linux/magic.h>
 #include <linux/major.h>
 #include <linux/namei.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -108,6 +109,8 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_TTY;
 	if (ckpt_is_memdev(inode))
 		return CKPT_FILE_CHR;
+	if (ckpt_is_pipe(file))
+		return CKPT_FILE_PIPE;
 	if (ckpt_pseudo_fs(inode->i_sb))
 		return -EOPNOTSUPP;
 	if (S_ISREG(inode->i_mode))
@@ -132,13 +135,17 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	char *buf, *path;
 	int kind = ckpt_file_kind(file);
 
+	if (kind == CKPT_FILE_PIPE && file->f_flags & O_DIRECT) {
+		snprintf(why, len, "pipe in packet mode (O_DIRECT)");
+		return -EOPNOTSUPP;
+	}
 	if (kind > 0 && !((kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR) &&
 			  d_unlinked(file->f_path.dentry)))
 		return 0;
 	if (S_ISSOCK(inode->i_mode))
 		type = "socket";
 	else if (S_ISFIFO(inode->i_mode))
-		type = "pipe or FIFO";
+		type = "FIFO";
 	else if (S_ISCHR(inode->i_mode))
 		type = "character device";
 	else if (S_ISBLK(inode->i_mode))
@@ -195,6 +202,15 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	h->f_flags = file->f_flags & CKPT_FILE_FLAGS;
 	h->mode = inode->i_mode;
 	h->pos = file->f_pos;
+	if (kind == CKPT_FILE_PIPE) {
+		/* the PIPE record, with the data, goes first */
+		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_PIPE,
+					  get_pipe_info(file, false));
+		if (err < 0)
+			goto out;
+		h->ref = err;
+		h->pos = 0;
+	}
 	if (S_ISCHR(inode->i_mode))
 		h->rdev = new_encode_dev(inode->i_rdev);
 	h->size = i_size_read(inode);
@@ -318,16 +334,19 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	struct ckpt_hdr_file *h = rec;
 	const char *path;
 
-	if (h->h.len < sizeof(*h) + 2 ||
-	    h->h.len != sizeof(*h) + h->path_len || h->_pad ||
+	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
+	    h->h.len != sizeof(*h) + h->path_len ||
+	    (h->ref != 0) != (h->kind == CKPT_FILE_PIPE) ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_TTY) {
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_PIPE) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
 	path = ckpt_string(ctx, h->path, h->path_len, "file path");
 	if (IS_ERR(path))
 		return ERR_PTR(PTR_ERR(path));
+	if (h->kind == CKPT_FILE_PIPE)
+		return restore_pipe_end(ctx, h);
 	if (h->path[0] != '/') {
 		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
 		return ERR_PTR(-EBADMSG);
@@ -427,27 +446,22 @@ out:
 	return err;
 }
 
-/* Read FILE records until an FD record comes, and return that. */
+/* Restore object records (files, pipes) until an FD record comes. */
 static struct ckpt_hdr_fd *restore_next_fd(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr *rec;
 	int err;
 
 	for (;;) {
-		rec = ckpt_read_record(ctx, sizeof(struct ckpt_hdr_file) +
-				       CKPT_PATH_MAX);
+		rec = ckpt_read_record(ctx, CKPT_RECORD_MAX);
 		if (IS_ERR(rec))
 			return ERR_CAST(rec);
 		if (rec->type == CKPT_HDR_FD && rec->len == sizeof(struct ckpt_hdr_fd))
 			return (struct ckpt_hdr_fd *)rec;
-		if (rec->type != CKPT_HDR_FILE) {
-			kvfree(rec);
-			ckpt_err(ctx, -EBADMSG, "expected FD or FILE record");
-			return ERR_PTR(-EBADMSG);
-		}
-		err = ckpt_obj_restore(ctx, CKPT_OBJ_FILE, rec,
-				       ((struct ckpt_hdr_file *)rec)->objref);
+		err = ckpt_obj_restore_record(ctx, rec);
 		kvfree(rec);
+		if (err == -ENOENT)
+			err = ckpt_err(ctx, -EBADMSG, "expected FD, FILE or PIPE record");
 		if (err)
 			return ERR_PTR(err);
 	}

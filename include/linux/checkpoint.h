@@ -103,12 +103,20 @@ static inline size_t ckpt_padded(size_t len)
 }
 
 /* object hash (checkpoint/objhash.c) */
+/*
+ * One entry per object kind: @grab/@drop hold a live object while a
+ * checkpoint runs, @checkpoint writes its record (type @hdr_type),
+ * @restore rebuilds it from that record and @release frees what
+ * @restore made.
+ */
 struct ckpt_obj_ops {
 	const char *name;
+	u32 hdr_type;
 	void (*grab)(void *ptr);
 	void (*drop)(void *ptr);
 	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr, int objref);
 	void *(*restore)(struct ckpt_ctx *ctx, void *rec);
+	void (*release)(void *ptr);
 };
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
@@ -117,12 +125,18 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 			void *ptr);
 int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 		     void *rec, int objref);
+int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, int objref,
 		     enum ckpt_obj_type type);
 
 /* per-kind object handlers named by the ops table */
 int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
+int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec);
+void restore_pipe_release(void *ptr);
+bool ckpt_is_pipe(struct file *file);
+struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 void ckpt_file_grab(void *ptr);
 void ckpt_file_drop(void *ptr);
 

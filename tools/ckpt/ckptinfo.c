@@ -232,6 +232,13 @@ static void check_order(uint32_t type)
 {
 	const char *want;
 
+	/* a PIPE comes right before the FILE of its first end */
+	if (type == CKPT_HDR_PIPE && state == S_FD) {
+		if (pending_file)
+			bad(rec_off, "PIPE record follows FILE objref %u, "
+			    "which no record used", pending_file);
+		return;
+	}
 	if (type == CKPT_HDR_FILE &&
 	    (state == S_FD || state == S_MM || state == S_VMA)) {
 		if (pending_file)
@@ -633,7 +640,7 @@ static void print_oflags(uint32_t f)
 
 static void rec_file(uint32_t len)
 {
-	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY" };
+	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY", "PIPE" };
 	struct ckpt_hdr_file *f = (void *)buf;
 	bool mode_ok;
 
@@ -641,7 +648,8 @@ static void rec_file(uint32_t len)
 		bad(rec_off, "FILE record length %u, expected at least %zu",
 		    len, sizeof(*f));
 	need_len(len, sizeof(*f) + (uint64_t)f->path_len, "FILE");
-	need_zero(f->_pad, "_pad");
+	if (f->kind != CKPT_FILE_PIPE)
+		need_zero(f->ref, "ref");
 	need_path(f->path, f->path_len, "path");
 	switch (f->kind) {
 	case CKPT_FILE_REG:
@@ -653,6 +661,12 @@ static void rec_file(uint32_t len)
 	case CKPT_FILE_CHR:
 	case CKPT_FILE_TTY:
 		mode_ok = S_ISCHR(f->mode);
+		break;
+	case CKPT_FILE_PIPE:
+		mode_ok = S_ISFIFO(f->mode);
+		obj_use(f->ref, CKPT_OBJ_PIPE, "ref");
+		if ((f->f_flags & 3) != O_RDONLY && (f->f_flags & 3) != O_WRONLY)
+			bad(rec_off, "pipe end neither read-only nor write-only");
 		break;
 	default:
 		bad(rec_off, "unknown file kind %u", f->kind);
@@ -668,6 +682,8 @@ static void rec_file(uint32_t len)
 	print_oflags(f->f_flags);
 	out(" mode 0%o pos %" PRId64 " size %" PRIu64, f->mode,
 	    (int64_t)f->pos, (uint64_t)f->size);
+	if (f->kind == CKPT_FILE_PIPE)
+		out(" pipe %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(" rdev %" PRIu64 ":%" PRIu64,
 		    (uint64_t)((f->rdev & 0xfff00) >> 8),
@@ -675,6 +691,26 @@ static void rec_file(uint32_t len)
 	out("\n");
 	pending_file = f->objref;
 	pending_file_off = rec_off;
+}
+
+static void rec_pipe(uint32_t len)
+{
+	struct ckpt_hdr_pipe *p = (void *)buf;
+
+	if (len < sizeof(*p))
+		bad(rec_off, "PIPE record length %u, expected at least %zu",
+		    len, sizeof(*p));
+	need_len(len, sizeof(*p) + (uint64_t)p->nr_bytes, "PIPE");
+	need_zero(p->_pad, "_pad");
+	if (p->size < 4096 || (p->size & (p->size - 1)))
+		bad(rec_off, "pipe size %u is not a power of two of pages",
+		    p->size);
+	if (p->nr_bytes > p->size)
+		bad(rec_off, "pipe holds %u bytes, more than its size %u",
+		    p->nr_bytes, p->size);
+	obj_define(p->objref, CKPT_OBJ_PIPE, NULL, "PIPE");
+	out("  objref %u, size %u, %u bytes buffered\n", p->objref, p->size,
+	    p->nr_bytes);
 }
 
 static void rec_fd(uint32_t len)
@@ -1093,6 +1129,7 @@ static int check_image(void)
 		case CKPT_HDR_FILE_TABLE:	rec_file_table(len); break;
 		case CKPT_HDR_FILE:		rec_file(len); break;
 		case CKPT_HDR_FD:		rec_fd(len); break;
+		case CKPT_HDR_PIPE:		rec_pipe(len); break;
 		case CKPT_HDR_CPU:		rec_cpu(len); break;
 		case CKPT_HDR_XSTATE:		rec_xstate(len); break;
 		case CKPT_HDR_MM:		rec_mm(len); break;

@@ -14,7 +14,7 @@
  *   TREE                     the tasks, in creation order
  *   for each task:
  *     TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
- *     FILE_TABLE { [FILE] FD }*
+ *     FILE_TABLE { [[PIPE] FILE] FD }*
  *     CPU XSTATE
  *     FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
  *                            (the FILEs: exe and mapped files not yet
@@ -25,6 +25,7 @@
  * "objref": a positive number unique within the image, given the first
  * time the object is written.  Records that use an object name it by
  * objref; the object's own record always comes first in the stream.
+ * Every object record has its __u32 objref right after struct ckpt_hdr.
  *
  * Restart treats every field as untrusted: a record of an unexpected
  * type, a length out of range, a reserved field that is not zero, an
@@ -85,6 +86,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_TABLE = 400,
 	CKPT_HDR_FILE = 401,
 	CKPT_HDR_FD = 402,
+	CKPT_HDR_PIPE = 403,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -96,6 +98,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_FILE = 1,
 	CKPT_OBJ_FILE_TABLE = 2,
 	CKPT_OBJ_MM = 3,
+	CKPT_OBJ_PIPE = 4,
 	CKPT_OBJ_MAX
 };
 
@@ -403,6 +406,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_DIR = 2,	/* directory, reopened by path */
 	CKPT_FILE_CHR = 3,	/* memory character device (/dev/null, ...) */
 	CKPT_FILE_TTY = 4,	/* a terminal: the restarter's terminal */
+	CKPT_FILE_PIPE = 5,	/* one end of a pipe(2): @ref names the pipe */
 };
 
 /**
@@ -415,6 +419,11 @@ enum ckpt_file_kind {
  * @rdev: device number, for CKPT_FILE_CHR (new_encode_dev format)
  * @size: file size at checkpoint (informational)
  * @path_len: bytes of the path that follows, NUL included
+ * @ref: for CKPT_FILE_PIPE the CKPT_OBJ_PIPE objref of its pipe (whose
+ *	PIPE record comes first); 0 for the other kinds
+ *
+ * The path is absolute, except for a pipe, whose "pipe:[inode]" is only
+ * informational.
  */
 struct ckpt_hdr_file {
 	struct ckpt_hdr h;
@@ -426,8 +435,29 @@ struct ckpt_hdr_file {
 	__u64 rdev;
 	__u64 size;
 	__u32 path_len;
-	__u32 _pad;
+	__u32 ref;
 	char path[];
+};
+
+/**
+ * struct ckpt_hdr_pipe - a pipe and the bytes buffered in it
+ * @objref: CKPT_OBJ_PIPE objref
+ * @size: its capacity in bytes (F_GETPIPE_SZ), a power of two of pages
+ * @nr_bytes: bytes of unread data that follow, at most @size
+ * @_pad: zero
+ *
+ * Restart creates the pipe, sets its capacity and writes the data back,
+ * so reading yields exactly the unread bytes, in order.  The ends are
+ * the FILE records naming it.  Packet-mode (O_DIRECT) pipes and
+ * notification pipes are not supported.
+ */
+struct ckpt_hdr_pipe {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 size;
+	__u32 nr_bytes;
+	__u32 _pad;
+	__u8 data[];
 };
 
 /**

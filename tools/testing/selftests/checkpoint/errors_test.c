@@ -266,7 +266,7 @@ TEST_F(errors, target_with_socket)
 
 /*
  * Self-checkpoint of a process holding an unsupported file (@kind:
- * 0 pipe, 1 eventfd) at fd @fd: EOPNOTSUPP naming the fd; the process
+ * 0 packet-mode pipe, 1 eventfd) at fd @fd: EOPNOTSUPP naming the fd; the process
  * goes on with it.
  */
 static void self_unsupported(struct __test_metadata *_metadata,
@@ -283,9 +283,10 @@ static void self_unsupported(struct __test_metadata *_metadata,
 		long r;
 
 		if (kind == 0) {
-			CKPT_SYS(pipe(p));
-			CKPT_SYS(dup2(p[0], fd));
-			CKPT_SYS(dup2(p[1], fd + 1));
+			/* packet mode is a property of the write end */
+			CKPT_SYS(pipe2(p, O_DIRECT));
+			CKPT_SYS(dup2(p[1], fd));
+			CKPT_SYS(dup2(p[0], fd + 1));
 			close(p[0]);
 			close(p[1]);
 		} else {
@@ -298,8 +299,8 @@ static void self_unsupported(struct __test_metadata *_metadata,
 		CKPT_CHECK(r == -1 && errno == EOPNOTSUPP, "checkpoint: %ld (%s)",
 			   r, strerror(errno));
 		if (kind == 0) {
-			CKPT_CHECK(write(fd + 1, "x", 1) == 1, "pipe write");
-			CKPT_CHECK(read(fd, &v, 1) == 1, "pipe read");
+			CKPT_CHECK(write(fd, "x", 1) == 1, "pipe write");
+			CKPT_CHECK(read(fd + 1, &v, 1) == 1, "pipe read");
 		} else {
 			CKPT_CHECK(write(fd, &v, 8) == 8, "eventfd write");
 			CKPT_CHECK(read(fd, &v, 8) == 8 && v == 5, "eventfd read");
@@ -314,7 +315,7 @@ static void self_unsupported(struct __test_metadata *_metadata,
 		TH_LOG("log does not name fd %d: %s", fd, log);
 }
 
-TEST_F(errors, self_with_pipe)
+TEST_F(errors, self_with_packet_pipe)
 {
 	self_unsupported(_metadata, &self->c, 0, 45);
 }
