@@ -482,7 +482,7 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	const struct vdso_image *image = &vdso_image_64;
 	struct ckpt_hdr_vma *v = &ms->vmas[i];
 	struct file *file;
-	bool shared;
+	bool shared, shmem;
 	int err;
 
 	if (v->start >= v->end || v->end > TASK_SIZE ||
@@ -501,7 +501,8 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 		if (v->file_objref)
 			return ckpt_err(ctx, -EBADMSG, "VMA %u: stray file", i);
 		shared = v->flags & CKPT_VMA_SHARED;
-		if (shared != (v->kind == CKPT_VMA_SHMEM))
+		shmem = v->kind == CKPT_VMA_SHMEM;
+		if (shared != shmem)
 			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad sharing", i);
 		return 0;
 	case CKPT_VMA_FILE:

@@ -332,11 +332,12 @@ static struct file *restore_open(struct ckpt_ctx *ctx,
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_file *h = rec;
+	bool pipe = h->kind == CKPT_FILE_PIPE;
 	const char *path;
 
+	/* a pipe end, and only a pipe end, names its pipe */
 	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
-	    h->h.len != sizeof(*h) + h->path_len ||
-	    (h->ref != 0) != (h->kind == CKPT_FILE_PIPE) ||
+	    h->h.len != sizeof(*h) + h->path_len || !h->ref == pipe ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
 	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_PIPE) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
@@ -369,6 +370,57 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	}
 	ckpt_err(ctx, -EBADMSG, "file %s: kind and mode disagree", path);
 	return ERR_PTR(-EBADMSG);
+}
+
+static struct pipe_inode_info *ckpt_fd_pipe(struct ckpt_fd *fd)
+{
+	return ckpt_is_pipe(fd->file) ? get_pipe_info(fd->file, false) : NULL;
+}
+
+/*
+ * Every end of a pipe must be in the checkpoint: an end held outside it
+ * (the shell's "prog | cat") would be cut off at restart.  The pipe
+ * counts its open files per side; so do we, among distinct files.
+ */
+static int ckpt_check_pipe_peers(struct ckpt_ctx *ctx, struct ckpt_fd *fds,
+				 unsigned int nr)
+{
+	struct pipe_inode_info *pipe;
+	unsigned int i, j, k, r, w;
+
+	for (i = 0; i < nr; i++) {
+		pipe = ckpt_fd_pipe(&fds[i]);
+		if (!pipe)
+			continue;
+		for (j = 0; j < i && ckpt_fd_pipe(&fds[j]) != pipe; j++)
+			;
+		if (j < i)
+			continue;	/* counted with an earlier fd */
+		r = 0;
+		w = 0;
+		for (j = i; j < nr; j++) {
+			if (ckpt_fd_pipe(&fds[j]) != pipe)
+				continue;
+			for (k = i; k < j && fds[k].file != fds[j].file; k++)
+				;
+			if (k < j)
+				continue;	/* a dup of a file counted */
+			if (fds[j].file->f_mode & FMODE_READ)
+				r++;
+			if (fds[j].file->f_mode & FMODE_WRITE)
+				w++;
+		}
+		if (r > 1 || w > 1)
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"fd %u: a pipe end opened more than once",
+					fds[i].fd);
+		if (r != READ_ONCE(pipe->readers) ||
+		    w != READ_ONCE(pipe->writers))
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"fd %u: the pipe's other end is open outside the checkpoint",
+					fds[i].fd);
+	}
+	return 0;
 }
 
 /**
@@ -417,6 +469,9 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 			goto out;
 		}
 	}
+	err = ckpt_check_pipe_peers(ctx, fds, nr);
+	if (err)
+		goto out;
 
 	objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE_TABLE, files);
 	if (objref < 0) {

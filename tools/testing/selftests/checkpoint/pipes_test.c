@@ -188,4 +188,69 @@ TEST_F(pipes, write_end_alone)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
+/*
+ * A pipe whose other end another process holds is refused (EOPNOTSUPP,
+ * naming the fd): restart could not reconnect it.  The process goes on
+ * using the pipe.
+ */
+TEST_F(pipes, other_end_outside_refused)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		char buf[4096];
+		pid_t mid;
+		int p[2];
+		long r;
+
+		CKPT_SYS(pipe(p));
+		CKPT_SYS(dup2(p[1], 50));
+		close(p[1]);
+		mid = CKPT_SYS(fork());
+		if (mid == 0) {
+			/* a reader that is not our child: it outlives mid */
+			if (fork() == 0) {
+				close(50);
+				while (read(p[0], buf, 1) > 0)
+					;
+				_exit(0);
+			}
+			_exit(0);
+		}
+		CKPT_SYS(waitpid(mid, NULL, 0));
+		close(p[0]);
+		r = sys_checkpoint(0, self->c.imgfd, 0, self->c.logfd);
+		CKPT_CHECK(r == -1 && errno == EOPNOTSUPP, "checkpoint: %ld (%s)",
+			   r, strerror(errno));
+		CKPT_SYS(pread(self->c.logfd, buf, sizeof(buf) - 1, 0));
+		CKPT_CHECK(strstr(buf, "fd 50") && strstr(buf, "outside"),
+			   "log: %s", buf);
+		CKPT_CHECK(write(50, "x", 1) == 1, "the pipe still works");
+		_exit(0);
+	}
+	ASSERT_EQ(0, ckpt_wait_exit(pid)) ckpt_show(_metadata, &self->c);
+}
+
+/* Two open files for one end (one reopened by /proc) are refused. */
+TEST_F(pipes, end_opened_twice_refused)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		char path[64];
+		int p[2], again;
+		long r;
+
+		CKPT_SYS(pipe(p));
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+		again = CKPT_SYS(open(path, O_RDONLY));
+		r = sys_checkpoint(0, self->c.imgfd, 0, self->c.logfd);
+		CKPT_CHECK(r == -1 && errno == EOPNOTSUPP, "checkpoint: %ld (%s)",
+			   r, strerror(errno));
+		close(again);
+		_exit(0);
+	}
+	ASSERT_EQ(0, ckpt_wait_exit(pid)) ckpt_show(_metadata, &self->c);
+}
+
 TEST_HARNESS_MAIN
