@@ -111,6 +111,8 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_CHR;
 	if (ckpt_is_pipe(file))
 		return CKPT_FILE_PIPE;
+	if (ckpt_is_fifo(file))
+		return CKPT_FILE_FIFO;
 	if (ckpt_pseudo_fs(inode->i_sb))
 		return -EOPNOTSUPP;
 	if (S_ISREG(inode->i_mode))
@@ -135,11 +137,13 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	char *buf, *path;
 	int kind = ckpt_file_kind(file);
 
-	if (kind == CKPT_FILE_PIPE && file->f_flags & O_DIRECT) {
+	if ((kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO) &&
+	    file->f_flags & O_DIRECT) {
 		snprintf(why, len, "pipe in packet mode (O_DIRECT)");
 		return -EOPNOTSUPP;
 	}
-	if (kind > 0 && !((kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR) &&
+	if (kind > 0 && !((kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR ||
+			   kind == CKPT_FILE_FIFO) &&
 			  d_unlinked(file->f_path.dentry)))
 		return 0;
 	if (S_ISSOCK(inode->i_mode))
@@ -202,7 +206,7 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	h->f_flags = file->f_flags & CKPT_FILE_FLAGS;
 	h->mode = inode->i_mode;
 	h->pos = file->f_pos;
-	if (kind == CKPT_FILE_PIPE) {
+	if (kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO) {
 		/* the PIPE record, with the data, goes first */
 		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_PIPE,
 					  get_pipe_info(file, false));
@@ -332,22 +336,22 @@ static struct file *restore_open(struct ckpt_ctx *ctx,
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_file *h = rec;
-	bool pipe = h->kind == CKPT_FILE_PIPE;
+	bool pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
 	const char *path;
 
 	/* a pipe end, and only a pipe end, names its pipe */
 	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len || !h->ref == pipe ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_PIPE) {
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_FIFO) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
 	path = ckpt_string(ctx, h->path, h->path_len, "file path");
 	if (IS_ERR(path))
 		return ERR_PTR(PTR_ERR(path));
-	if (h->kind == CKPT_FILE_PIPE)
-		return restore_pipe_end(ctx, h);
+	if (pipe)
+		return restore_pipe_end(ctx, h, path);
 	if (h->path[0] != '/') {
 		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
 		return ERR_PTR(-EBADMSG);
@@ -374,12 +378,13 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 
 static struct pipe_inode_info *ckpt_fd_pipe(struct ckpt_fd *fd)
 {
-	return ckpt_is_pipe(fd->file) ? get_pipe_info(fd->file, false) : NULL;
+	return get_pipe_info(fd->file, false);
 }
 
 /*
- * Every end of a pipe must be in the checkpoint: an end held outside it
- * (the shell's "prog | cat") would be cut off at restart.  The pipe
+ * Every end of a pipe or FIFO must be in the checkpoint: an end held
+ * outside it (the shell's "prog | cat") would be cut off at restart, and
+ * a FIFO kept open elsewhere would keep its data and get it twice.  The pipe
  * counts its open files per side; so do we, among distinct files.
  */
 static int ckpt_check_pipe_peers(struct ckpt_ctx *ctx, struct ckpt_fd *fds,
@@ -410,7 +415,8 @@ static int ckpt_check_pipe_peers(struct ckpt_ctx *ctx, struct ckpt_fd *fds,
 			if (fds[j].file->f_mode & FMODE_WRITE)
 				w++;
 		}
-		if (r > 1 || w > 1)
+		/* a FIFO's ends are reopened by name: any number of them */
+		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[i].file))
 			return ckpt_err(ctx, -EOPNOTSUPP,
 					"fd %u: a pipe end opened more than once",
 					fds[i].fd);

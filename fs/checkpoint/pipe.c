@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of pipes: the pipe is an object of its own (the
- * PIPE record: capacity and the unread bytes), written once however many
- * ends and fds refer to it; each end is a FILE record naming it.
+ * Checkpoint/restart of pipes and FIFOs: the pipe is an object of its
+ * own (the PIPE record: capacity and the unread bytes), written once
+ * however many ends and fds refer to it; each end is a FILE record
+ * naming it.  A FIFO's ends are reopened by path.
  */
 #include <linux/checkpoint.h>
 #include <linux/fcntl.h>
@@ -14,9 +15,18 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-/* The two files restart makes for a pipe, until the FILE records take them. */
+/*
+ * A restored pipe: the two files restart made for a pipe(2), until the
+ * FILE records take them; for a FIFO, the data to put back once its
+ * path is known, and a read-write open that keeps it from blocking the
+ * opens of its ends.
+ */
 struct ckpt_pipe {
 	struct file *end[2];	/* read end, write end */
+	struct file *anchor;	/* FIFO: opened O_RDWR */
+	bool fifo;
+	u32 size, nr_bytes;
+	void *data;		/* FIFO: bytes to refill, until anchored */
 };
 
 /**
@@ -31,6 +41,18 @@ bool ckpt_is_pipe(struct file *file)
 {
 	return get_pipe_info(file, false) &&
 	       file_inode(file)->i_sb->s_magic == PIPEFS_MAGIC;
+}
+
+/**
+ * ckpt_is_fifo - is this a FIFO opened by its name?
+ * @file: the file
+ *
+ * Return: true for named pipes.
+ */
+bool ckpt_is_fifo(struct file *file)
+{
+	return get_pipe_info(file, false) &&
+	       file_inode(file)->i_sb->s_magic != PIPEFS_MAGIC;
 }
 
 /**
@@ -102,9 +124,10 @@ unlock:
 	return err;
 }
 
-/* Write @len bytes into a new, empty pipe, without blocking. */
+/* Write @len bytes into a pipe with room for them, without blocking. */
 static int restore_pipe_fill(struct file *w, const void *data, size_t len)
 {
+	unsigned int fl = w->f_flags;
 	loff_t pos = 0;
 	ssize_t n;
 
@@ -115,27 +138,53 @@ static int restore_pipe_fill(struct file *w, const void *data, size_t len)
 	spin_unlock(&w->f_lock);
 	n = kernel_write(w, data, len, &pos);
 	spin_lock(&w->f_lock);
-	w->f_flags &= ~O_NONBLOCK;
+	w->f_flags = (w->f_flags & ~O_NONBLOCK) | (fl & O_NONBLOCK);
 	spin_unlock(&w->f_lock);
 	if (n < 0)
 		return n;
 	return n == len ? 0 : -ENOSPC;
 }
 
+/* Give the new pipe behind @w its capacity and its data. */
+static int restore_pipe_setup(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
+			      struct file *w, int objref)
+{
+	long size;
+	int err;
+
+	size = pipe_fcntl(w, F_GETPIPE_SZ, 0);
+	if (size != p->size) {
+		/* the same limits as fcntl(F_SETPIPE_SZ) */
+		size = pipe_fcntl(w, F_SETPIPE_SZ, p->size);
+		if (size < 0)
+			return ckpt_err(ctx, size, "pipe %d: setting its size to %u",
+					objref, p->size);
+	}
+	err = restore_pipe_fill(w, p->data, p->nr_bytes);
+	if (err)
+		return ckpt_err(ctx, err, "pipe %d: refilling %u bytes", objref,
+				p->nr_bytes);
+	kvfree(p->data);
+	p->data = NULL;
+	p->nr_bytes = 0;
+	return 0;
+}
+
 /**
- * restore_pipe_obj - make a pipe from its PIPE record (objhash restore
+ * restore_pipe_obj - stage a pipe from its PIPE record (objhash restore
  * handler)
  * @ctx: restart context
  * @rec: the record
  *
- * Return: a struct ckpt_pipe holding both ends, or an ERR_PTR (logged).
+ * The pipe itself is made when the first FILE record naming it says
+ * whether it is a pipe(2) or a FIFO.
+ *
+ * Return: a struct ckpt_pipe, or an ERR_PTR (logged).
  */
 void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_pipe *h = rec;
 	struct ckpt_pipe *p;
-	long size;
-	int err;
 
 	if (h->h.len != sizeof(*h) + h->nr_bytes || h->_pad ||
 	    h->size < PAGE_SIZE || !is_power_of_2(h->size) ||
@@ -146,37 +195,18 @@ void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec)
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	err = create_pipe_files(p->end, 0);
-	if (err) {
+	p->size = h->size;
+	p->nr_bytes = h->nr_bytes;
+	p->data = kvmemdup(h->data, h->nr_bytes, GFP_KERNEL);
+	if (!p->data) {
 		kfree(p);
-		ckpt_err(ctx, err, "pipe %d: creating it", h->objref);
-		return ERR_PTR(err);
-	}
-	size = pipe_fcntl(p->end[1], F_GETPIPE_SZ, 0);
-	if (size != h->size) {
-		/* the same limits as fcntl(F_SETPIPE_SZ) */
-		size = pipe_fcntl(p->end[1], F_SETPIPE_SZ, h->size);
-		if (size < 0) {
-			err = size;
-			ckpt_err(ctx, err, "pipe %d: setting its size to %u",
-				 h->objref, h->size);
-			goto fail;
-		}
-	}
-	err = restore_pipe_fill(p->end[1], h->data, h->nr_bytes);
-	if (err) {
-		ckpt_err(ctx, err, "pipe %d: refilling %u bytes", h->objref,
-			 h->nr_bytes);
-		goto fail;
+		return ERR_PTR(-ENOMEM);
 	}
 	return p;
-fail:
-	restore_pipe_release(p);
-	return ERR_PTR(err);
 }
 
 /**
- * restore_pipe_release - drop the ends no FILE record took
+ * restore_pipe_release - drop what no FILE record took
  * @ptr: the struct ckpt_pipe
  */
 void restore_pipe_release(void *ptr)
@@ -187,44 +217,32 @@ void restore_pipe_release(void *ptr)
 		fput(p->end[0]);
 	if (p->end[1])
 		fput(p->end[1]);
+	if (p->anchor)
+		fput(p->anchor);
+	kvfree(p->data);
 	kfree(p);
 }
 
-/**
- * restore_pipe_end - the file for a FILE record of kind CKPT_FILE_PIPE
- * @ctx: restart context
- * @h: the record (checked by the caller, but for its access mode)
- *
- * Each end of a pipe is one open file description; more than one for
- * the same end (reopened through /proc/PID/fd) is not supported.
- *
- * Return: the file (the caller owns the reference) or an ERR_PTR.
- */
-struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
+/* The end of a pipe(2) a FILE record asks for; the pipe made at first. */
+static struct file *restore_anon_end(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
+				     struct ckpt_hdr_file *h, int end)
 {
-	struct ckpt_pipe *p;
 	struct file *file;
-	int end;
+	int err;
 
-	p = ckpt_obj_fetch(ctx, h->ref, CKPT_OBJ_PIPE);
-	if (IS_ERR(p))
-		return ERR_CAST(p);
-	switch (h->f_flags & O_ACCMODE) {
-	case O_RDONLY:
-		end = 0;
-		break;
-	case O_WRONLY:
-		end = 1;
-		break;
-	default:
-		ckpt_err(ctx, -EBADMSG, "file %d: a pipe end must be read-only or write-only",
-			 h->objref);
+	if (p->fifo) {
+		ckpt_err(ctx, -EBADMSG, "file %d: pipe %u was a FIFO",
+			 h->objref, h->ref);
 		return ERR_PTR(-EBADMSG);
 	}
-	if (h->f_flags & ~(O_ACCMODE | O_NONBLOCK | O_LARGEFILE)) {
-		ckpt_err(ctx, -EBADMSG, "file %d: flags %#x on a pipe",
-			 h->objref, h->f_flags);
-		return ERR_PTR(-EBADMSG);
+	if (p->data) {
+		err = create_pipe_files(p->end, 0);
+		if (err)
+			return ERR_PTR(ckpt_err(ctx, err, "pipe %u: creating it",
+						h->ref));
+		err = restore_pipe_setup(ctx, p, p->end[1], h->ref);
+		if (err)
+			return ERR_PTR(err);
 	}
 	file = p->end[end];
 	if (!file) {
@@ -239,4 +257,97 @@ struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
 			(h->f_flags & O_NONBLOCK);
 	spin_unlock(&file->f_lock);
 	return file;
+}
+
+/*
+ * An end of a FIFO, opened by @path.  The first one opens the FIFO
+ * read-write as well (the anchor), so that no open blocks or fails for
+ * want of a peer, and refills it.
+ */
+static struct file *restore_fifo_end(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
+				     struct ckpt_hdr_file *h, const char *path)
+{
+	struct file *file;
+	int err;
+
+	if (p->end[0] || p->end[1] || (!p->fifo && !p->data)) {
+		ckpt_err(ctx, -EBADMSG, "file %d: pipe %u was no FIFO",
+			 h->objref, h->ref);
+		return ERR_PTR(-EBADMSG);
+	}
+	if (!p->anchor) {
+		p->fifo = true;
+		file = filp_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
+		if (IS_ERR(file))
+			return ERR_PTR(ckpt_err(ctx, PTR_ERR(file),
+						"cannot open FIFO %s", path));
+		p->anchor = file;
+		if (!S_ISFIFO(file_inode(file)->i_mode) || !ckpt_is_fifo(file))
+			return ERR_PTR(ckpt_err(ctx, -ESTALE,
+						"%s is no longer a FIFO", path));
+		err = restore_pipe_setup(ctx, p, file, h->ref);
+		if (err)
+			return ERR_PTR(err);
+	}
+	file = filp_open(path, h->f_flags | O_NONBLOCK | O_NOCTTY, 0);
+	if (IS_ERR(file))
+		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file),
+					"cannot open FIFO %s", path));
+	if (file_inode(file) != file_inode(p->anchor)) {
+		fput(file);
+		return ERR_PTR(ckpt_err(ctx, -ESTALE,
+					"FIFO %s changed during restart", path));
+	}
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
+			(h->f_flags & O_NONBLOCK);
+	spin_unlock(&file->f_lock);
+	return file;
+}
+
+/**
+ * restore_pipe_end - the file for a FILE record of a pipe or FIFO
+ * @ctx: restart context
+ * @h: the record (checked by the caller, but for its access mode)
+ * @path: its path, NUL-terminated (checked by the caller)
+ *
+ * Each end of a pipe(2) is one open file description; more than one for
+ * the same end (reopened through /proc/PID/fd) is not supported.
+ *
+ * Return: the file (the caller owns the reference) or an ERR_PTR.
+ */
+struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			      const char *path)
+{
+	struct ckpt_pipe *p;
+	int end;
+
+	p = ckpt_obj_fetch(ctx, h->ref, CKPT_OBJ_PIPE);
+	if (IS_ERR(p))
+		return ERR_CAST(p);
+	if (h->f_flags & ~(O_ACCMODE | O_NONBLOCK | O_LARGEFILE)) {
+		ckpt_err(ctx, -EBADMSG, "file %d: flags %#x on a pipe",
+			 h->objref, h->f_flags);
+		return ERR_PTR(-EBADMSG);
+	}
+	if (h->kind == CKPT_FILE_FIFO) {
+		if (path[0] != '/' || (h->f_flags & O_ACCMODE) == 3) {
+			ckpt_err(ctx, -EBADMSG, "file %d: bad FIFO", h->objref);
+			return ERR_PTR(-EBADMSG);
+		}
+		return restore_fifo_end(ctx, p, h, path);
+	}
+	switch (h->f_flags & O_ACCMODE) {
+	case O_RDONLY:
+		end = 0;
+		break;
+	case O_WRONLY:
+		end = 1;
+		break;
+	default:
+		ckpt_err(ctx, -EBADMSG, "file %d: a pipe end must be read-only or write-only",
+			 h->objref);
+		return ERR_PTR(-EBADMSG);
+	}
+	return restore_anon_end(ctx, p, h, end);
 }

@@ -136,7 +136,9 @@ int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec);
 void restore_pipe_release(void *ptr);
 bool ckpt_is_pipe(struct file *file);
-struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
+bool ckpt_is_fifo(struct file *file);
+struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			      const char *path);
 void ckpt_file_grab(void *ptr);
 void ckpt_file_drop(void *ptr);
 

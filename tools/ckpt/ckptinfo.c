@@ -640,7 +640,8 @@ static void print_oflags(uint32_t f)
 
 static void rec_file(uint32_t len)
 {
-	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY", "PIPE" };
+	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY", "PIPE",
+				       "FIFO" };
 	struct ckpt_hdr_file *f = (void *)buf;
 	bool mode_ok;
 
@@ -648,7 +649,7 @@ static void rec_file(uint32_t len)
 		bad(rec_off, "FILE record length %u, expected at least %zu",
 		    len, sizeof(*f));
 	need_len(len, sizeof(*f) + (uint64_t)f->path_len, "FILE");
-	if (f->kind != CKPT_FILE_PIPE)
+	if (f->kind != CKPT_FILE_PIPE && f->kind != CKPT_FILE_FIFO)
 		need_zero(f->ref, "ref");
 	need_path(f->path, f->path_len, "path");
 	switch (f->kind) {
@@ -662,6 +663,12 @@ static void rec_file(uint32_t len)
 	case CKPT_FILE_TTY:
 		mode_ok = S_ISCHR(f->mode);
 		break;
+	case CKPT_FILE_FIFO:
+		mode_ok = S_ISFIFO(f->mode);
+		obj_use(f->ref, CKPT_OBJ_PIPE, "ref");
+		if ((f->f_flags & 3) == 3)
+			bad(rec_off, "FIFO opened with access mode 3");
+		break;
 	case CKPT_FILE_PIPE:
 		mode_ok = S_ISFIFO(f->mode);
 		obj_use(f->ref, CKPT_OBJ_PIPE, "ref");
@@ -674,15 +681,15 @@ static void rec_file(uint32_t len)
 	if (!mode_ok)
 		bad(rec_off, "file kind %s but mode 0%o", kinds[f->kind],
 		    f->mode);
-	if ((f->kind == CKPT_FILE_REG || f->kind == CKPT_FILE_DIR) &&
-	    f->path[0] != '/')
+	if ((f->kind == CKPT_FILE_REG || f->kind == CKPT_FILE_DIR ||
+	     f->kind == CKPT_FILE_FIFO) && f->path[0] != '/')
 		bad(rec_off, "path \"%s\" is not absolute", f->path);
 	obj_define(f->objref, CKPT_OBJ_FILE, f->path, "FILE");
 	out("  objref %u %s %s\n    ", f->objref, kinds[f->kind], f->path);
 	print_oflags(f->f_flags);
 	out(" mode 0%o pos %" PRId64 " size %" PRIu64, f->mode,
 	    (int64_t)f->pos, (uint64_t)f->size);
-	if (f->kind == CKPT_FILE_PIPE)
+	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(" pipe %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(" rdev %" PRIu64 ":%" PRIu64,

@@ -407,6 +407,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_CHR = 3,	/* memory character device (/dev/null, ...) */
 	CKPT_FILE_TTY = 4,	/* a terminal: the restarter's terminal */
 	CKPT_FILE_PIPE = 5,	/* one end of a pipe(2): @ref names the pipe */
+	CKPT_FILE_FIFO = 6,	/* a FIFO opened by path: @ref names its pipe */
 };
 
 /**
@@ -419,8 +420,8 @@ enum ckpt_file_kind {
  * @rdev: device number, for CKPT_FILE_CHR (new_encode_dev format)
  * @size: file size at checkpoint (informational)
  * @path_len: bytes of the path that follows, NUL included
- * @ref: for CKPT_FILE_PIPE the CKPT_OBJ_PIPE objref of its pipe (whose
- *	PIPE record comes first); 0 for the other kinds
+ * @ref: for CKPT_FILE_PIPE and CKPT_FILE_FIFO the CKPT_OBJ_PIPE objref
+ *	of its pipe (whose PIPE record comes first); 0 for the other kinds
  *
  * The path is absolute, except for a pipe, whose "pipe:[inode]" is only
  * informational.
@@ -446,10 +447,11 @@ struct ckpt_hdr_file {
  * @nr_bytes: bytes of unread data that follow, at most @size
  * @_pad: zero
  *
- * Restart creates the pipe, sets its capacity and writes the data back,
- * so reading yields exactly the unread bytes, in order.  The ends are
- * the FILE records naming it.  Packet-mode (O_DIRECT) pipes and
- * notification pipes are not supported.
+ * When the first FILE record naming it comes, restart creates the pipe
+ * (for a FIFO: opens its path read-write), sets its capacity and writes
+ * the data back, so reading yields exactly the unread bytes, in order.
+ * The ends are the FILE records naming it.  Packet-mode (O_DIRECT) pipes
+ * and notification pipes are not supported.
  */
 struct ckpt_hdr_pipe {
 	struct ckpt_hdr h;

@@ -189,6 +189,75 @@ TEST_F(pipes, write_end_alone)
 }
 
 /*
+ * A FIFO opened read-write and read-only (non-blocking) keeps its
+ * buffered bytes and both open files, reopened by path.
+ */
+TEST_F(pipes, fifo_data_and_ends)
+{
+	const char *path = ckpt_tmp_path(&self->c, "fifo");
+	pid_t pid;
+
+	unlink(path);
+	ASSERT_EQ(0, mkfifo(path, 0600));
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		static char in[9000], out[9000];
+		int rw, rd, fl0[2];
+		struct stat st0, st1;
+
+		ckpt_fill(in, sizeof(in), 0xf1f0);
+		rw = CKPT_SYS(open(path, O_RDWR));
+		rd = CKPT_SYS(open(path, O_RDONLY | O_NONBLOCK));
+		CKPT_CHECK(write(rw, in, sizeof(in)) == sizeof(in), "write");
+		fl0[0] = CKPT_SYS(fcntl(rw, F_GETFL));
+		fl0[1] = CKPT_SYS(fcntl(rd, F_GETFL));
+		CKPT_SYS(fstat(rd, &st0));
+		ckpt_self(&self->c);
+		CKPT_SYS(fstat(rd, &st1));
+		CKPT_CHECK(st0.st_ino == st1.st_ino && S_ISFIFO(st1.st_mode),
+			   "not the same FIFO");
+		CKPT_CHECK(fcntl(rw, F_GETFL) == fl0[0] &&
+			   fcntl(rd, F_GETFL) == fl0[1], "flags %#x %#x, were %#x %#x",
+			   fcntl(rw, F_GETFL), fcntl(rd, F_GETFL), fl0[0], fl0[1]);
+		CKPT_CHECK(read_all(rd, out, sizeof(out)) == 0, "read back");
+		CKPT_CHECK(!memcmp(in, out, sizeof(in)), "data differs");
+		CKPT_CHECK(read(rd, out, 1) == -1 && errno == EAGAIN, "more data");
+		CKPT_CHECK(write(rw, "q", 1) == 1 && read(rd, out, 1) == 1 &&
+			   out[0] == 'q', "FIFO works");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+	unlink(path);
+}
+
+/* A FIFO another process keeps open is refused: it would keep its data. */
+TEST_F(pipes, fifo_open_elsewhere_refused)
+{
+	const char *path = ckpt_tmp_path(&self->c, "fifo2");
+	pid_t pid;
+	int keep;
+
+	unlink(path);
+	ASSERT_EQ(0, mkfifo(path, 0600));
+	keep = open(path, O_RDWR);
+	ASSERT_LE(0, keep);
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		long r;
+		int fd = CKPT_SYS(open(path, O_WRONLY));
+
+		r = sys_checkpoint(0, self->c.imgfd, 0, self->c.logfd);
+		CKPT_CHECK(r == -1 && errno == EOPNOTSUPP, "checkpoint: %ld (%s)",
+			   r, strerror(errno));
+		close(fd);
+		_exit(0);
+	}
+	ASSERT_EQ(0, ckpt_wait_exit(pid)) ckpt_show(_metadata, &self->c);
+	close(keep);
+	unlink(path);
+}
+
+/*
  * A pipe whose other end another process holds is refused (EOPNOTSUPP,
  * naming the fd): restart could not reconnect it.  The process goes on
  * using the pipe.
