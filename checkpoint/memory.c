@@ -33,6 +33,9 @@ struct ckpt_vma {
 };
 
 /* a batch of pages on its way to the image */
+/* Against hostile images, whatever vm.max_map_count says. */
+#define CKPT_VMAS_MAX	BIT(20)
+
 struct ckpt_pagebatch {
 	struct page *pages[CKPT_PAGES_BATCH];
 	u64 addr[CKPT_PAGES_BATCH];
@@ -470,7 +473,8 @@ static int restore_mm_check(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *h)
 	    memchr_inv(&h->auxv[h->nr_auxv], 0,
 		       (CKPT_AUXV_WORDS - h->nr_auxv) * sizeof(u64)))
 		return ckpt_err(ctx, -EBADMSG, "mm record malformed");
-	if (h->nr_vmas > READ_ONCE(sysctl_max_map_count))
+	if (h->nr_vmas > min_t(u32, READ_ONCE(sysctl_max_map_count),
+			       CKPT_VMAS_MAX))
 		return ckpt_err(ctx, -EBADMSG, "%u mappings exceed vm.max_map_count",
 				h->nr_vmas);
 	return 0;
@@ -522,8 +526,10 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 		ms->files[i] = file;
 		return 0;
 	case CKPT_VMA_VDSO:
+		/* mapped with its vvar, which must come right before */
 		if (v->end - v->start != image->size ||
-		    v->start != ms->mm->vdso)
+		    v->start != ms->mm->vdso || !i ||
+		    ms->vmas[i - 1].kind != CKPT_VMA_VVAR)
 			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad vDSO", i);
 		return 0;
 	case CKPT_VMA_VVAR:
@@ -573,10 +579,18 @@ static int restore_mm_read(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 		if (!S_ISREG(file_inode(ms->exe)->i_mode))
 			return ckpt_err(ctx, -EBADMSG,
 					"executable is not a regular file");
+		/* as prctl(PR_SET_MM_EXE_FILE): a file we may execute */
+		if (!(ms->exe->f_mode & FMODE_READ) ||
+		    path_noexec(&ms->exe->f_path) ||
+		    file_permission(ms->exe, MAY_EXEC))
+			return ckpt_err(ctx, -EACCES,
+					"the executable may not be executed");
 	}
 	ms->nr = ms->mm->nr_vmas;
-	ms->vmas = kvcalloc(ms->nr, sizeof(*ms->vmas), GFP_KERNEL);
-	ms->files = kvcalloc(ms->nr, sizeof(*ms->files), GFP_KERNEL);
+	ms->vmas = kvcalloc(ms->nr, sizeof(*ms->vmas),
+			    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	ms->files = kvcalloc(ms->nr, sizeof(*ms->files),
+			     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ms->vmas || !ms->files)
 		return -ENOMEM;
 	for (i = 0; i < ms->nr; i++) {
@@ -689,6 +703,10 @@ static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 				    v->start + vdso_image_64.sym_vvar_start);
 		if (err)
 			return ckpt_err(ctx, err, "mapping the vDSO");
+		/* the address is a hint to map_vdso(): it must have held */
+		if (current->mm->context.vdso != (void __user *)v->start)
+			return ckpt_err(ctx, -EINVAL, "the vDSO landed at %p",
+					current->mm->context.vdso);
 		return 0;
 	case CKPT_VMA_ANON:
 		flags |= MAP_PRIVATE | MAP_ANONYMOUS;

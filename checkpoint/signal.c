@@ -283,14 +283,16 @@ int restore_signals_read(struct ckpt_ctx *ctx)
 /**
  * restore_signals_commit - apply the staged signal state to current
  * @ctx: restart context
+ *
+ * Return: 0 or a negative errno (logged); past the point of no return.
  */
-void restore_signals_commit(struct ckpt_ctx *ctx)
+int restore_signals_commit(struct ckpt_ctx *ctx)
 {
 	struct ckpt_task_state *ts = &ctx->ts;
 	struct ckpt_hdr_signal *h = ts->signal;
 	struct itimerspec64 it;
 	sigset_t blocked;
-	int i;
+	int i, err;
 
 	for (i = 0; i < CKPT_NSIG; i++) {
 		struct k_sigaction ka = {};
@@ -328,15 +330,21 @@ void restore_signals_commit(struct ckpt_ctx *ctx)
 		kernel_siginfo_t info;
 
 		memcpy(&info, p->info, sizeof(info));
-		do_send_sig_info(info.si_signo, &info, current,
-				 p->shared ? PIDTYPE_TGID : PIDTYPE_PID);
+		err = do_send_sig_info(info.si_signo, &info, current,
+				       p->shared ? PIDTYPE_TGID : PIDTYPE_PID);
+		if (err)
+			return ckpt_err(ctx, err, "queueing signal %d",
+					info.si_signo);
 	}
 
 	for (i = 0; i < 3; i++) {
 		it.it_value = ns_to_timespec64(h->itimer[i].value_ns);
 		it.it_interval = ns_to_timespec64(h->itimer[i].interval_ns);
-		do_setitimer(i, &it, NULL);
+		err = do_setitimer(i, &it, NULL);
+		if (err)
+			return ckpt_err(ctx, err, "setting itimer %d", i);
 	}
+	return 0;
 }
 
 void restore_signals_free(struct ckpt_ctx *ctx)

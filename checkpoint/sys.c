@@ -4,7 +4,9 @@
  * and the log.
  */
 #include <linux/checkpoint.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/fs_struct.h>
 #include <linux/fs.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
@@ -273,6 +275,13 @@ static long do_restart(struct ckpt_ctx *ctx)
 	if (get_nr_threads(current) != 1)
 		return ckpt_err(ctx, -EBUSY,
 				"the restarting process must be single-threaded");
+	/* what restart replaces must be ours alone (vfork, CLONE_FILES, ...) */
+	if (atomic_read(&current->mm->mm_users) > 1 ||
+	    atomic_read(&current->files->count) > 1 ||
+	    READ_ONCE(current->fs->users) > 1 ||
+	    refcount_read(&current->sighand->count) > 1)
+		return ckpt_err(ctx, -EBUSY,
+				"the restarting process shares its memory, files, fs or signal handlers");
 
 	err = ckpt_read_header(ctx);
 	if (!err)
@@ -283,10 +292,12 @@ static long do_restart(struct ckpt_ctx *ctx)
 		err = restore_mm(ctx);
 	if (!err)
 		err = ckpt_read_tail(ctx);
-	if (!err) {
-		restore_task_commit(ctx);
+	if (!err)
+		err = restore_task_commit(ctx);
+	if (!err)
 		err = restore_file_table_commit(ctx);
-	}
+	if (!err)
+		err = restore_signals_commit(ctx);
 	if (err) {
 		if (ctx->no_return) {
 			ckpt_err(ctx, err, "restart failed after the address space was replaced; killing the process");
@@ -294,7 +305,6 @@ static long do_restart(struct ckpt_ctx *ctx)
 		}
 		return err;
 	}
-	restore_signals_commit(ctx);
 	ret = restore_cpu_commit(ctx);
 	return ret;
 }

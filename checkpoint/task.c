@@ -15,6 +15,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/securebits.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
@@ -200,6 +201,14 @@ static int restore_task_record(struct ckpt_ctx *ctx)
 			       UNAME26 | FDPIC_FUNCPTRS))
 		return ckpt_err(ctx, -EBADMSG, "unknown personality %#x",
 				h->personality);
+	/*
+	 * Only the parent chooses the signal its child's death sends it
+	 * (exec resets it to SIGCHLD): an image may not pick another.
+	 */
+	if (h->exit_signal != SIGCHLD &&
+	    h->exit_signal != current->exit_signal)
+		return ckpt_err(ctx, -EPERM, "exit signal %u not allowed",
+				h->exit_signal);
 	/* MMAP_PAGE_ZERO maps page 0 on exec: as privileged as mmap_min_addr */
 	if ((h->personality & MMAP_PAGE_ZERO) && !capable(CAP_SYS_RAWIO))
 		return ckpt_err(ctx, -EPERM, "personality MMAP_PAGE_ZERO needs CAP_SYS_RAWIO");
@@ -238,6 +247,7 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	u32 uids[4] = { h->uid, h->euid, h->suid, h->fsuid };
 	u32 gids[4] = { h->gid, h->egid, h->sgid, h->fsgid };
 	u64 valid = CAP_VALID_MASK;
+	u32 locks;
 	bool setuid = ns_capable_setid(ns, CAP_SETUID);
 	bool setgid = ns_capable(ns, CAP_SETGID);
 	struct group_info *gi;
@@ -266,10 +276,14 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	    (h->cap_ambient & ~(h->cap_permitted & h->cap_inheritable)))
 		return ckpt_err(ctx, -EPERM,
 				"creds: capabilities exceed the restarter's");
-	if (!ns_capable(ns, CAP_SETPCAP) &&
-	    !ckpt_cap_subset(h->cap_inheritable,
+	/* as cap_capset(): never beyond inheritable | bounding set */
+	if (!ckpt_cap_subset(h->cap_inheritable,
 			     cap_combine(old->cap_inheritable,
-					 old->cap_permitted)))
+					 old->cap_bset)) ||
+	    (!ns_capable(ns, CAP_SETPCAP) &&
+	     !ckpt_cap_subset(h->cap_inheritable,
+			      cap_combine(old->cap_inheritable,
+					  old->cap_permitted))))
 		return ckpt_err(ctx, -EPERM,
 				"creds: inheritable capabilities exceed the restarter's");
 	if (h->securebits & ~SECUREBITS_DEFAULT & ~SECURE_ALL_BITS &
@@ -278,6 +292,16 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	if (h->securebits != old->securebits && !ns_capable(ns, CAP_SETPCAP))
 		return ckpt_err(ctx, -EPERM,
 				"creds: changing securebits needs CAP_SETPCAP");
+	/* as cap_task_prctl(): locked bits and locks stay */
+	locks = old->securebits & SECURE_ALL_LOCKS;
+	if (((locks >> 1) & (old->securebits ^ h->securebits)) ||
+	    (locks & ~h->securebits))
+		return ckpt_err(ctx, -EPERM, "creds: securebits are locked");
+	if ((h->cap_ambient & ~old->cap_ambient.val) &&
+	    ((old->securebits | h->securebits) &
+	     issecure_mask(SECURE_NO_CAP_AMBIENT_RAISE)))
+		return ckpt_err(ctx, -EPERM,
+				"creds: raising ambient capabilities is locked");
 
 	new->uid = uid[0];
 	new->euid = uid[1];
@@ -316,6 +340,21 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	}
 	set_groups(new, gi);
 	put_group_info(gi);
+
+	/*
+	 * LSMs that police id changes (SafeSetID, ...) see them here, as in
+	 * setresuid(2); the capability fixups they imply are not wanted:
+	 * the sets were checked above and are the image's.
+	 */
+	i = security_task_fix_setuid(new, old, LSM_SETID_RES);
+	if (!i)
+		i = security_task_fix_setgid(new, old, LSM_SETID_RES);
+	if (i)
+		return ckpt_err(ctx, i, "creds: the security module refused the ids");
+	new->cap_inheritable.val = h->cap_inheritable;
+	new->cap_permitted.val = h->cap_permitted;
+	new->cap_effective.val = h->cap_effective;
+	new->cap_ambient.val = h->cap_ambient;
 	return 0;
 }
 
@@ -467,22 +506,26 @@ int restore_task_read(struct ckpt_ctx *ctx)
  * restore_task_commit - apply the staged task state to current
  * @ctx: restart context
  */
-void restore_task_commit(struct ckpt_ctx *ctx)
+int restore_task_commit(struct ckpt_ctx *ctx)
 {
 	struct ckpt_task_state *ts = &ctx->ts;
-	int i;
+	int i, err;
 
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		err = do_prlimit(current, i, &ts->rlim[i], NULL);
+		if (err)
+			return ckpt_err(ctx, err, "setting rlimit %d", i);
+	}
 	set_task_comm(current, ts->task->comm);
 	current->personality = ts->task->personality;
 	current->exit_signal = ts->task->exit_signal;
 	current->clear_child_tid = (u32 __user *)ts->task->clear_child_tid;
-	for (i = 0; i < RLIM_NLIMITS; i++)
-		do_prlimit(current, i, &ts->rlim[i], NULL);
 	set_fs_root(current->fs, &ts->root);
 	set_fs_pwd(current->fs, &ts->pwd);
 	current->fs->umask = ts->umask;
 	commit_creds(ts->cred);
 	ts->cred = NULL;
+	return 0;
 }
 
 void restore_task_free(struct ckpt_ctx *ctx)

@@ -228,6 +228,19 @@ out:
 static struct file *restore_open(struct ckpt_ctx *ctx,
 				 struct ckpt_hdr_file *h, const char *path);
 
+/* Is @inode of the type, and for a device of the number, @h says? */
+static bool ckpt_same_kind(struct inode *inode, struct ckpt_hdr_file *h)
+{
+	if ((inode->i_mode ^ h->mode) & S_IFMT)
+		return false;
+	if (h->kind == CKPT_FILE_CHR)
+		return ckpt_is_memdev(inode) &&
+		       inode->i_rdev == new_decode_dev(h->rdev);
+	if (h->kind == CKPT_FILE_TTY)
+		return ckpt_is_tty(inode);
+	return true;
+}
+
 /*
  * The restarter's terminal: the first of its fds 0-2 that is a tty,
  * opened anew with the saved flags (its own fd may lack the access mode
@@ -290,27 +303,39 @@ static struct file *restore_open(struct ckpt_ctx *ctx,
 				 struct ckpt_hdr_file *h, const char *path)
 {
 	struct file *file;
+	struct path p;
+	bool same;
 	loff_t pos;
+	int err;
 
-	/* a serial line must not wait for carrier, nor become our tty */
-	file = filp_open(path, h->kind == CKPT_FILE_TTY ?
-			 h->f_flags | O_NOCTTY | O_NONBLOCK : h->f_flags, 0);
+	/*
+	 * The type first, so that no device's open runs on the image's
+	 * word (a FIFO named as a regular file would block, a tty named as
+	 * /dev/null would become ours), and then again on what was opened.
+	 */
+	err = kern_path(path, h->f_flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &p);
+	if (err) {
+		ckpt_err(ctx, err, "cannot find %s", path);
+		return ERR_PTR(err);
+	}
+	same = ckpt_same_kind(d_inode(p.dentry), h);
+	path_put(&p);
+	if (!same)
+		goto stale;
+	/* never wait for a peer or a carrier, never take a controlling tty */
+	file = filp_open(path, h->f_flags | O_NOCTTY | O_NONBLOCK, 0);
 	if (IS_ERR(file)) {
 		ckpt_err(ctx, PTR_ERR(file), "cannot open %s", path);
 		return file;
 	}
-	if (h->kind == CKPT_FILE_TTY && !(h->f_flags & O_NONBLOCK)) {
+	if (!(h->f_flags & O_NONBLOCK)) {
 		spin_lock(&file->f_lock);
 		file->f_flags &= ~O_NONBLOCK;
 		spin_unlock(&file->f_lock);
 	}
-	if ((file_inode(file)->i_mode ^ h->mode) & S_IFMT ||
-	    (h->kind == CKPT_FILE_CHR &&
-	     file_inode(file)->i_rdev != new_decode_dev(h->rdev))) {
+	if (!ckpt_same_kind(file_inode(file), h)) {
 		fput(file);
-		ckpt_err(ctx, -ESTALE, "%s is no longer the file it was",
-			 path);
-		return ERR_PTR(-ESTALE);
+		goto stale;
 	}
 	if (h->pos && (h->kind == CKPT_FILE_REG || h->kind == CKPT_FILE_DIR) &&
 	    !(h->f_flags & O_PATH)) {
@@ -323,6 +348,9 @@ static struct file *restore_open(struct ckpt_ctx *ctx,
 		}
 	}
 	return file;
+stale:
+	ckpt_err(ctx, -ESTALE, "%s is no longer the file it was", path);
+	return ERR_PTR(-ESTALE);
 }
 
 /**

@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/magic.h>
+#include <linux/namei.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -186,18 +187,20 @@ void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec)
 	struct ckpt_hdr_pipe *h = rec;
 	struct ckpt_pipe *p;
 
-	if (h->h.len != sizeof(*h) + h->nr_bytes || h->_pad ||
+	if (h->h.len < sizeof(*h) ||
+	    h->h.len != sizeof(*h) + h->nr_bytes || h->_pad ||
 	    h->size < PAGE_SIZE || !is_power_of_2(h->size) ||
 	    h->nr_bytes > h->size) {
 		ckpt_err(ctx, -EBADMSG, "pipe %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->size = h->size;
 	p->nr_bytes = h->nr_bytes;
-	p->data = kvmemdup(h->data, h->nr_bytes, GFP_KERNEL);
+	/* charged to the restarter, like the pipe buffer it becomes */
+	p->data = kvmemdup(h->data, h->nr_bytes, GFP_KERNEL_ACCOUNT);
 	if (!p->data) {
 		kfree(p);
 		return ERR_PTR(-ENOMEM);
@@ -276,7 +279,19 @@ static struct file *restore_fifo_end(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 		return ERR_PTR(-EBADMSG);
 	}
 	if (!p->anchor) {
+		struct path fifo;
+
 		p->fifo = true;
+		/* no device's open runs on the image's word: a FIFO or nothing */
+		err = kern_path(path, LOOKUP_FOLLOW, &fifo);
+		if (err)
+			return ERR_PTR(ckpt_err(ctx, err, "cannot find FIFO %s",
+						path));
+		err = S_ISFIFO(d_inode(fifo.dentry)->i_mode) ? 0 : -ESTALE;
+		path_put(&fifo);
+		if (err)
+			return ERR_PTR(ckpt_err(ctx, err, "%s is no longer a FIFO",
+						path));
 		file = filp_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
 		if (IS_ERR(file))
 			return ERR_PTR(ckpt_err(ctx, PTR_ERR(file),

@@ -145,13 +145,13 @@ void ckpt_file_drop(void *ptr);
 /* task (checkpoint/task.c) */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_task_read(struct ckpt_ctx *ctx);
-void restore_task_commit(struct ckpt_ctx *ctx);
+int restore_task_commit(struct ckpt_ctx *ctx);
 void restore_task_free(struct ckpt_ctx *ctx);
 
 /* signals (checkpoint/signal.c) */
 int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_signals_read(struct ckpt_ctx *ctx);
-void restore_signals_commit(struct ckpt_ctx *ctx);
+int restore_signals_commit(struct ckpt_ctx *ctx);
 void restore_signals_free(struct ckpt_ctx *ctx);
 
 /* memory (checkpoint/memory.c) */

@@ -18,6 +18,7 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/sched.h>
 #include <asm/fpu/signal.h>
+#include <asm/unistd.h>
 #include <asm/fpu/types.h>
 #include <asm/fsgsbase.h>
 #include <asm/prctl.h>
@@ -225,7 +226,11 @@ int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 	return err;
 }
 
-/* A TLS descriptor must be empty or a present 32-bit user data/code one. */
+/*
+ * A TLS descriptor must be empty or what set_thread_area() makes: a
+ * present 32-bit user data segment with the accessed bit set (the GDT
+ * is mapped read-only: a CPU setting that bit on load would fault).
+ */
 static bool ckpt_tls_ok(const struct desc_struct *d)
 {
 	static const struct desc_struct zero;
@@ -233,7 +238,7 @@ static bool ckpt_tls_ok(const struct desc_struct *d)
 	if (!memcmp(d, &zero, sizeof(zero)))
 		return true;
 	return d->p && d->s && d->dpl == 3 && d->d && !d->l &&
-	       (d->type & 0xc) != 0xc;
+	       (d->type & 1) && !(d->type & 8);
 }
 
 static bool ckpt_is_restart_err(u64 ax)
@@ -277,7 +282,9 @@ static int ckpt_check_cpu(struct ckpt_ctx *ctx, struct ckpt_hdr_cpu *h,
 					"cpu: bad syscall restart state");
 		break;
 	case CKPT_RESTART_NANOSLEEP:
-		if (ckpt_clock_now(h->restart_arg[0], &now) ||
+		if ((h->orig_ax != __NR_nanosleep &&
+		     h->orig_ax != __NR_clock_nanosleep) ||
+		    ckpt_clock_now(h->restart_arg[0], &now) ||
 		    h->restart_arg[1] > KTIME_MAX / 2 ||
 		    h->restart_arg[2] >= TASK_SIZE_MAX)
 			return ckpt_err(ctx, -EBADMSG,

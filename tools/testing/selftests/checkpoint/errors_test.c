@@ -826,6 +826,51 @@ TEST_F(errors, xstate_feature_missing_refused)
 	free(img);
 }
 
+/* Make the tail's checksum fit a patched image again. */
+static void reseal(char *img, size_t len)
+{
+	size_t tail = len - sizeof(struct ckpt_hdr_tail);
+	struct ckpt_hdr_tail *t = (struct ckpt_hdr_tail *)(img + tail);
+	uint64_t s1, s2;
+
+	ckpt_checksum(img, tail, &s1, &s2);
+	t->sum1 = s1;
+	t->sum2 = s2;
+}
+
+/*
+ * TLS descriptors are checked as set_thread_area() makes them: one the
+ * CPU would have to mark accessed in the read-only GDT is refused
+ * (EBADMSG, before anything changed); with the accessed bit the same
+ * descriptor restores and the process runs.
+ */
+TEST_F(errors, tls_descriptor_checked)
+{
+	static const int ebadmsg[] = { EBADMSG, 0 };
+	/* base 0, limit 4 GiB, present, DPL 3, 32-bit, data read/write */
+	const uint64_t d = 0xffffULL | 2ULL << 40 | 1ULL << 44 | 3ULL << 45 |
+			   1ULL << 47 | 0xfULL << 48 | 1ULL << 54 | 1ULL << 55;
+	struct ckpt_hdr_cpu *cpu;
+	size_t len;
+	ssize_t off;
+	int st;
+	char *img = good_image(_metadata, &self->c, &len);
+
+	ASSERT_NE(NULL, img);
+	off = ckpt_record_offset(img, len, -1, CKPT_HDR_CPU);
+	ASSERT_GE(off, 0) TH_LOG("no CPU record");
+	cpu = (struct ckpt_hdr_cpu *)(img + off);
+	cpu->tls[1] = d;
+	reseal(img, len);
+	EXPECT_REFUSED(restart_bytes(_metadata, &self->c, img, len), ebadmsg,
+		       false, "TLS descriptor without the accessed bit");
+	cpu->tls[1] = d | 1ULL << 40;
+	reseal(img, len);
+	st = restart_bytes(_metadata, &self->c, img, len);
+	ckpt_expect_restored(_metadata, &self->c, st);
+	free(img);
+}
+
 /* restart(2) in a multithreaded caller is refused (EBUSY), the caller lives. */
 TEST_F(errors, restart_multithreaded_caller)
 {
