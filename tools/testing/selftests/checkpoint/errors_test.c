@@ -574,6 +574,19 @@ static char *good_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 	return img;
 }
 
+/* A fresh good image in *@img and its first record of @type, or NULL. */
+static void *good_record(struct __test_metadata *_metadata, struct ckpt_ctx *c,
+			 char **img, size_t *len, uint32_t type)
+{
+	ssize_t off;
+
+	*img = good_image(_metadata, c, len);
+	if (!*img)
+		return NULL;
+	off = ckpt_record_offset(*img, *len, -1, type);
+	return off < 0 ? NULL : *img + off;
+}
+
 /* A header field changed: @off, new bytes @val of size @size. */
 static int restart_patched(struct __test_metadata *_metadata,
 			   struct ckpt_ctx *c, const char *img, size_t len,
@@ -802,16 +815,12 @@ TEST_F(errors, xstate_feature_missing_refused)
 	static const int eopnotsupp[] = { EOPNOTSUPP, 0 };
 	struct ckpt_hdr_xstate *xs;
 	uint64_t *hdr_feat;
-	char log[4096];
+	char log[4096], *img;
 	size_t len;
-	ssize_t off;
 	off_t before;
-	char *img = good_image(_metadata, &self->c, &len);
 
-	ASSERT_NE(NULL, img);
-	off = ckpt_record_offset(img, len, -1, CKPT_HDR_XSTATE);
-	ASSERT_GE(off, 0) TH_LOG("no XSTATE record");
-	xs = (struct ckpt_hdr_xstate *)(img + off);
+	xs = good_record(_metadata, &self->c, &img, &len, CKPT_HDR_XSTATE);
+	ASSERT_NE(NULL, xs) TH_LOG("no XSTATE record");
 	ASSERT_TRUE(xs->size >= 512 + 64);
 	/* the record's copy and the XSAVE header's must agree */
 	hdr_feat = (uint64_t *)(xs->data + 512);
@@ -852,14 +861,11 @@ TEST_F(errors, tls_descriptor_checked)
 			   1ULL << 47 | 0xfULL << 48 | 1ULL << 54 | 1ULL << 55;
 	struct ckpt_hdr_cpu *cpu;
 	size_t len;
-	ssize_t off;
+	char *img;
 	int st;
-	char *img = good_image(_metadata, &self->c, &len);
 
-	ASSERT_NE(NULL, img);
-	off = ckpt_record_offset(img, len, -1, CKPT_HDR_CPU);
-	ASSERT_GE(off, 0) TH_LOG("no CPU record");
-	cpu = (struct ckpt_hdr_cpu *)(img + off);
+	cpu = good_record(_metadata, &self->c, &img, &len, CKPT_HDR_CPU);
+	ASSERT_NE(NULL, cpu) TH_LOG("no CPU record");
 	cpu->tls[1] = d;
 	reseal(img, len);
 	EXPECT_REFUSED(restart_bytes(_metadata, &self->c, img, len), ebadmsg,
