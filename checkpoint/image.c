@@ -111,59 +111,6 @@ int ckpt_write_obj(struct ckpt_ctx *ctx, u32 type, void *rec, u32 len)
 	return ckpt_write(ctx, rec, ckpt_padded(len));
 }
 
-/**
- * ckpt_write_pages - write whole pages to the image in one call
- * @ctx: checkpoint context
- * @pages: the pages, at most CKPT_PAGES_BATCH
- * @nr: how many
- * @shared: some may be written meanwhile by a process that still runs
- *
- * The checksum must cover exactly the bytes that reach the image, so
- * pages that may change under us (shared memory) are copied first.
- * Private pages of the frozen target are written from where they are:
- * only a debugger poking the frozen process could change them, and the
- * image would then fail its checksum at restart rather than lie.
- *
- * Return: 0 or a negative errno.
- */
-int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
-		     unsigned int nr, bool shared)
-{
-	struct bio_vec *bv;
-	struct iov_iter iter;
-	unsigned int i;
-	int err;
-
-	if (WARN_ON_ONCE(nr > CKPT_PAGES_BATCH))
-		return -EINVAL;
-	if (shared) {
-		if (!ctx->pagebuf) {
-			ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE,
-						GFP_KERNEL);
-			if (!ctx->pagebuf)
-				return -ENOMEM;
-		}
-		for (i = 0; i < nr; i++)
-			memcpy_from_page(ctx->pagebuf + i * PAGE_SIZE,
-					 pages[i], 0, PAGE_SIZE);
-		return ckpt_write(ctx, ctx->pagebuf, (size_t)nr * PAGE_SIZE);
-	}
-	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
-	if (!bv)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		void *p = kmap_local_page(pages[i]);
-
-		ckpt_csum(ctx, p, PAGE_SIZE);
-		kunmap_local(p);
-		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
-	}
-	iov_iter_bvec(&iter, ITER_SOURCE, bv, nr, (size_t)nr * PAGE_SIZE);
-	err = ckpt_write_iter(ctx, &iter);
-	kfree(bv);
-	return err;
-}
-
 static int ckpt_read_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
 {
 	size_t len = iov_iter_count(iter), done = 0;
@@ -184,6 +131,79 @@ static int ckpt_read_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
 		done += ret;
 	}
 	return 0;
+}
+
+/* Checksum whole pages where they are. */
+static void ckpt_csum_pages(struct ckpt_ctx *ctx, struct page **pages,
+			    unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(pages[i]);
+
+		ckpt_csum(ctx, p, PAGE_SIZE);
+		kunmap_local(p);
+	}
+}
+
+/* Write (ITER_SOURCE) or read (ITER_DEST) whole pages in one call. */
+static int ckpt_pages_io(struct ckpt_ctx *ctx, struct page **pages,
+			 unsigned int nr, unsigned int dir)
+{
+	struct bio_vec *bv;
+	struct iov_iter iter;
+	unsigned int i;
+	int err;
+
+	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
+	if (!bv)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, dir, bv, nr, (size_t)nr * PAGE_SIZE);
+	err = dir == ITER_SOURCE ? ckpt_write_iter(ctx, &iter) :
+				   ckpt_read_iter(ctx, &iter);
+	kfree(bv);
+	return err;
+}
+
+/**
+ * ckpt_write_pages - write whole pages to the image in one call
+ * @ctx: checkpoint context
+ * @pages: the pages, at most CKPT_PAGES_BATCH
+ * @nr: how many
+ * @shared: some may be written meanwhile by a process that still runs
+ *
+ * The checksum must cover exactly the bytes that reach the image, so
+ * pages that may change under us (shared memory) are copied first.
+ * Private pages of the frozen target are written from where they are:
+ * only a debugger poking the frozen process could change them, and the
+ * image would then fail its checksum at restart rather than lie.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
+		     unsigned int nr, bool shared)
+{
+	unsigned int i;
+
+	if (WARN_ON_ONCE(nr > CKPT_PAGES_BATCH))
+		return -EINVAL;
+	if (shared) {
+		if (!ctx->pagebuf) {
+			ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE,
+						GFP_KERNEL);
+			if (!ctx->pagebuf)
+				return -ENOMEM;
+		}
+		for (i = 0; i < nr; i++)
+			memcpy_from_page(ctx->pagebuf + i * PAGE_SIZE,
+					 pages[i], 0, PAGE_SIZE);
+		return ckpt_write(ctx, ctx->pagebuf, (size_t)nr * PAGE_SIZE);
+	}
+	ckpt_csum_pages(ctx, pages, nr);
+	return ckpt_pages_io(ctx, pages, nr, ITER_SOURCE);
 }
 
 /**
@@ -218,25 +238,11 @@ int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len)
 int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
 		    unsigned int nr)
 {
-	struct bio_vec *bv;
-	struct iov_iter iter;
-	unsigned int i;
 	int err;
 
-	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
-	if (!bv)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++)
-		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
-	iov_iter_bvec(&iter, ITER_DEST, bv, nr, (size_t)nr * PAGE_SIZE);
-	err = ckpt_read_iter(ctx, &iter);
-	kfree(bv);
-	for (i = 0; i < nr && !err; i++) {
-		void *p = kmap_local_page(pages[i]);
-
-		ckpt_csum(ctx, p, PAGE_SIZE);
-		kunmap_local(p);
-	}
+	err = ckpt_pages_io(ctx, pages, nr, ITER_DEST);
+	if (!err)
+		ckpt_csum_pages(ctx, pages, nr);
 	return err;
 }
 

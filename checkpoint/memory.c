@@ -649,13 +649,14 @@ static int restore_vma_isolate(unsigned long start, unsigned long end,
 			       bool drop_write)
 {
 	struct mm_struct *mm = current->mm;
-	VMA_ITERATOR(vmi, mm, start);
 	struct vm_area_struct *vma, *prev;
+	struct vma_iterator vmi;
 	struct mmu_gather tlb;
 	int err = 0;
 
 	if (mmap_write_lock_killable(mm))
 		return -EINTR;
+	vma_iter_init(&vmi, mm, start);
 	vma = vma_find(&vmi, end);
 	if (!vma || vma->vm_start > start || vma->vm_end != end) {
 		err = -EFAULT;

@@ -225,9 +225,6 @@ out:
 	return err;
 }
 
-static struct file *restore_open(struct ckpt_ctx *ctx,
-				 struct ckpt_hdr_file *h, const char *path);
-
 /* Is @inode of the type, and for a device of the number, @h says? */
 static bool ckpt_same_kind(struct inode *inode, struct ckpt_hdr_file *h)
 {
@@ -262,16 +259,9 @@ static struct file *restore_tty(struct ckpt_ctx *ctx,
 			break;
 		fput(tty);
 	}
-	if (fd == 3) {
-		file = restore_open(ctx, h, path);
-		if (IS_ERR(file) || ckpt_is_tty(file_inode(file)))
-			return file;
-		fput(file);
-		ckpt_err(ctx, -ENOTTY,
-			 "the process had terminal %s open, restart has none on fds 0-2 and %s is no terminal now",
-			 path, path);
-		return ERR_PTR(-ENOTTY);
-	}
+	/* ckpt_open_file() checks that the path still is a terminal */
+	if (fd == 3)
+		return ckpt_open_file(ctx, h, path);
 	switch (h->f_flags & O_ACCMODE) {
 	case O_RDONLY:
 		mask = MAY_READ;
@@ -299,8 +289,32 @@ static struct file *restore_tty(struct ckpt_ctx *ctx,
 	return file;
 }
 
-static struct file *restore_open(struct ckpt_ctx *ctx,
-				 struct ckpt_hdr_file *h, const char *path)
+/**
+ * ckpt_set_nonblock - give an open file the O_NONBLOCK of an image
+ * @file: the file
+ * @nonblock: whether it had O_NONBLOCK
+ */
+void ckpt_set_nonblock(struct file *file, bool nonblock)
+{
+	spin_lock(&file->f_lock);
+	if (nonblock)
+		file->f_flags |= O_NONBLOCK;
+	else
+		file->f_flags &= ~O_NONBLOCK;
+	spin_unlock(&file->f_lock);
+}
+
+/**
+ * ckpt_open_file - reopen the file of a FILE record by @path
+ * @ctx: restart context
+ * @h: the record (checked by the caller)
+ * @path: its path, NUL-terminated
+ *
+ * Return: the file (the caller owns the reference) or an ERR_PTR
+ * (logged).
+ */
+struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			    const char *path)
 {
 	struct file *file;
 	struct path p;
@@ -328,11 +342,7 @@ static struct file *restore_open(struct ckpt_ctx *ctx,
 		ckpt_err(ctx, PTR_ERR(file), "cannot open %s", path);
 		return file;
 	}
-	if (!(h->f_flags & O_NONBLOCK)) {
-		spin_lock(&file->f_lock);
-		file->f_flags &= ~O_NONBLOCK;
-		spin_unlock(&file->f_lock);
-	}
+	ckpt_set_nonblock(file, h->f_flags & O_NONBLOCK);
 	if (!ckpt_same_kind(file_inode(file), h)) {
 		fput(file);
 		goto stale;
@@ -390,15 +400,15 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	case CKPT_FILE_REG:
 		if (!S_ISREG(h->mode))
 			break;
-		return restore_open(ctx, h, path);
+		return ckpt_open_file(ctx, h, path);
 	case CKPT_FILE_DIR:
 		if (!S_ISDIR(h->mode))
 			break;
-		return restore_open(ctx, h, path);
+		return ckpt_open_file(ctx, h, path);
 	case CKPT_FILE_CHR:
 		if (!S_ISCHR(h->mode))
 			break;
-		return restore_open(ctx, h, path);
+		return ckpt_open_file(ctx, h, path);
 	}
 	ckpt_err(ctx, -EBADMSG, "file %s: kind and mode disagree", path);
 	return ERR_PTR(-EBADMSG);

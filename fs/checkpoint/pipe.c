@@ -11,7 +11,6 @@
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/magic.h>
-#include <linux/namei.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -128,19 +127,15 @@ unlock:
 /* Write @len bytes into a pipe with room for them, without blocking. */
 static int restore_pipe_fill(struct file *w, const void *data, size_t len)
 {
-	unsigned int fl = w->f_flags;
+	bool nonblock = w->f_flags & O_NONBLOCK;
 	loff_t pos = 0;
 	ssize_t n;
 
 	if (!len)
 		return 0;
-	spin_lock(&w->f_lock);
-	w->f_flags |= O_NONBLOCK;
-	spin_unlock(&w->f_lock);
+	ckpt_set_nonblock(w, true);
 	n = kernel_write(w, data, len, &pos);
-	spin_lock(&w->f_lock);
-	w->f_flags = (w->f_flags & ~O_NONBLOCK) | (fl & O_NONBLOCK);
-	spin_unlock(&w->f_lock);
+	ckpt_set_nonblock(w, nonblock);
 	if (n < 0)
 		return n;
 	return n == len ? 0 : -ENOSPC;
@@ -255,10 +250,7 @@ static struct file *restore_anon_end(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	p->end[end] = NULL;
-	spin_lock(&file->f_lock);
-	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
-			(h->f_flags & O_NONBLOCK);
-	spin_unlock(&file->f_lock);
+	ckpt_set_nonblock(file, h->f_flags & O_NONBLOCK);
 	return file;
 }
 
@@ -279,44 +271,27 @@ static struct file *restore_fifo_end(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 		return ERR_PTR(-EBADMSG);
 	}
 	if (!p->anchor) {
-		struct path fifo;
+		/* the same FIFO, opened read-write: that never blocks */
+		struct ckpt_hdr_file rw = *h;
 
 		p->fifo = true;
-		/* no device's open runs on the image's word: a FIFO or nothing */
-		err = kern_path(path, LOOKUP_FOLLOW, &fifo);
-		if (err)
-			return ERR_PTR(ckpt_err(ctx, err, "cannot find FIFO %s",
-						path));
-		err = S_ISFIFO(d_inode(fifo.dentry)->i_mode) ? 0 : -ESTALE;
-		path_put(&fifo);
-		if (err)
-			return ERR_PTR(ckpt_err(ctx, err, "%s is no longer a FIFO",
-						path));
-		file = filp_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
+		rw.f_flags = (h->f_flags & ~O_ACCMODE) | O_RDWR;
+		file = ckpt_open_file(ctx, &rw, path);
 		if (IS_ERR(file))
-			return ERR_PTR(ckpt_err(ctx, PTR_ERR(file),
-						"cannot open FIFO %s", path));
+			return file;
 		p->anchor = file;
-		if (!S_ISFIFO(file_inode(file)->i_mode) || !ckpt_is_fifo(file))
-			return ERR_PTR(ckpt_err(ctx, -ESTALE,
-						"%s is no longer a FIFO", path));
 		err = restore_pipe_setup(ctx, p, file, h->ref);
 		if (err)
 			return ERR_PTR(err);
 	}
-	file = filp_open(path, h->f_flags | O_NONBLOCK | O_NOCTTY, 0);
+	file = ckpt_open_file(ctx, h, path);
 	if (IS_ERR(file))
-		return ERR_PTR(ckpt_err(ctx, PTR_ERR(file),
-					"cannot open FIFO %s", path));
+		return file;
 	if (file_inode(file) != file_inode(p->anchor)) {
 		fput(file);
 		return ERR_PTR(ckpt_err(ctx, -ESTALE,
 					"FIFO %s changed during restart", path));
 	}
-	spin_lock(&file->f_lock);
-	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
-			(h->f_flags & O_NONBLOCK);
-	spin_unlock(&file->f_lock);
 	return file;
 }
 

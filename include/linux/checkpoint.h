@@ -135,6 +135,9 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
 int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec);
 void restore_pipe_release(void *ptr);
+void ckpt_set_nonblock(struct file *file, bool nonblock);
+struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			    const char *path);
 bool ckpt_is_pipe(struct file *file);
 bool ckpt_is_fifo(struct file *file);
 struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
