@@ -4,6 +4,7 @@
  * and the log.
  */
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs_struct.h>
@@ -70,6 +71,9 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 		restore_mm_free(ctx);
 	}
 	ckpt_obj_hash_free(ctx);
+	ckpt_relink_release(ctx);
+	if (ctx->cred)
+		put_cred(ctx->cred);
 	if (ctx->file)
 		fput(ctx->file);
 	if (ctx->logfile)
@@ -92,6 +96,8 @@ static struct ckpt_ctx *ckpt_ctx_alloc(enum ckpt_op op, int fd,
 		return ERR_PTR(-ENOMEM);
 	ctx->op = op;
 	ctx->flags = flags;
+	ctx->cred = get_current_cred();
+	INIT_LIST_HEAD(&ctx->relinks);
 
 	err = -EBADF;
 	if (logfd != CHECKPOINT_FD_NONE) {
@@ -238,6 +244,8 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	ret = do_checkpoint(ctx, pid);
+	if (ret < 0)
+		ckpt_relink_undo(ctx);
 	ckpt_ctx_free(ctx);
 	return ret;
 }
@@ -298,6 +306,8 @@ static long do_restart(struct ckpt_ctx *ctx)
 		err = restore_file_table_commit(ctx);
 	if (!err)
 		err = restore_signals_commit(ctx);
+	if (!err)
+		restore_relink_finish(ctx);
 	if (err) {
 		if (ctx->no_return) {
 			ckpt_err(ctx, err, "restart failed after the address space was replaced; killing the process");

@@ -122,6 +122,12 @@ static int ckpt_file_kind(struct file *file)
 	return -EOPNOTSUPP;
 }
 
+static bool ckpt_file_unlinked(struct file *file, int kind)
+{
+	return (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR ||
+		kind == CKPT_FILE_FIFO) && d_unlinked(file->f_path.dentry);
+}
+
 /**
  * ckpt_file_supported - can this open file be checkpointed?
  * @file: the file
@@ -142,10 +148,10 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 		snprintf(why, len, "pipe in packet mode (O_DIRECT)");
 		return -EOPNOTSUPP;
 	}
-	if (kind > 0 && !((kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR ||
-			   kind == CKPT_FILE_FIFO) &&
-			  d_unlinked(file->f_path.dentry)))
+	if (kind > 0 && !ckpt_file_unlinked(file, kind))
 		return 0;
+	if (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR)
+		return ckpt_relink_supported(file, why, len);
 	if (S_ISSOCK(inode->i_mode))
 		type = "socket";
 	else if (S_ISFIFO(inode->i_mode))
@@ -190,7 +196,7 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	if (err)
 		return ckpt_err(ctx, err, "cannot checkpoint %s", why);
 	kind = ckpt_file_kind(file);
-	h = kzalloc(sizeof(*h) + CKPT_PATH_MAX, GFP_KERNEL);
+	h = kzalloc(sizeof(*h) + 2 * CKPT_PATH_MAX, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	path = ckpt_file_path(file, h->path, CKPT_PATH_MAX);
@@ -201,7 +207,24 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	plen = strlen(path) + 1;
 	memmove(h->path, path, plen);
 	memset(h->path + plen, 0, CKPT_PATH_MAX - plen);
+	if (ckpt_file_unlinked(file, kind)) {
+		/* d_path() said "<old name> (deleted)": keep the name */
+		if (plen > 11 && !strcmp(h->path + plen - 11, " (deleted)")) {
+			plen -= 10;
+			memset(h->path + plen - 1, 0, 10);
+		}
+		path = ckpt_relink(ctx, file, objref, h->path + plen,
+				   CKPT_PATH_MAX);
+		if (IS_ERR(path)) {
+			err = PTR_ERR(path);
+			goto out;
+		}
+		h->relink_len = strlen(path) + 1;
+		memmove(h->path + plen, path, h->relink_len);
+	}
 	h->objref = objref;
+	h->uid = from_kuid_munged(current_user_ns(), inode->i_uid);
+	h->gid = from_kgid_munged(current_user_ns(), inode->i_gid);
 	h->kind = kind;
 	h->f_flags = file->f_flags & CKPT_FILE_FLAGS;
 	h->mode = inode->i_mode;
@@ -219,7 +242,8 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		h->rdev = new_encode_dev(inode->i_rdev);
 	h->size = i_size_read(inode);
 	h->path_len = plen;
-	err = ckpt_write_obj(ctx, CKPT_HDR_FILE, h, sizeof(*h) + plen);
+	err = ckpt_write_obj(ctx, CKPT_HDR_FILE, h,
+			     sizeof(*h) + plen + h->relink_len);
 out:
 	kfree(h);
 	return err;
@@ -375,11 +399,13 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_file *h = rec;
 	bool pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
-	const char *path;
+	const char *path, *relink;
 
 	/* a pipe end, and only a pipe end, names its pipe */
 	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
-	    h->h.len != sizeof(*h) + h->path_len || !h->ref == pipe ||
+	    h->relink_len > CKPT_PATH_MAX ||
+	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
+	    !h->ref == pipe || h->_pad ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
 	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_FIFO) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
@@ -388,6 +414,13 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	path = ckpt_string(ctx, h->path, h->path_len, "file path");
 	if (IS_ERR(path))
 		return ERR_PTR(PTR_ERR(path));
+	if (h->relink_len) {
+		relink = ckpt_string(ctx, h->path + h->path_len,
+				     h->relink_len, "relinked path");
+		if (IS_ERR(relink))
+			return ERR_PTR(PTR_ERR(relink));
+		return restore_relinked(ctx, h, relink);
+	}
 	if (pipe)
 		return restore_pipe_end(ctx, h, path);
 	if (h->path[0] != '/') {

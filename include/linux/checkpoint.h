@@ -9,6 +9,7 @@
 #include <linux/align.h>
 #include <linux/types.h>
 #include <linux/err.h>
+#include <linux/list.h>
 #include <linux/path.h>
 #include <linux/resource.h>
 #include <linux/signal_types.h>
@@ -58,6 +59,8 @@ struct ckpt_task_state {
  * @ckpt_id: id of this checkpoint
  * @objhash: shared objects met so far, by pointer and by objref
  * @ts: restart staging of the task's state
+ * @cred: the caller's credentials when the operation began
+ * @relinks: links and directories made for unlinked files (relink.c)
  * @no_return: restart changed the caller; failure now kills it
  */
 struct ckpt_ctx {
@@ -72,6 +75,8 @@ struct ckpt_ctx {
 	struct ckpt_obj_hash *objhash;
 	struct ckpt_task_state ts;
 	void *pagebuf;		/* CKPT_PAGES_BATCH pages of bounce buffer */
+	const struct cred *cred;
+	struct list_head relinks;
 	bool no_return;
 };
 
@@ -144,6 +149,16 @@ struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			      const char *path);
 void ckpt_file_grab(void *ptr);
 void ckpt_file_drop(void *ptr);
+
+/* unlinked files (fs/checkpoint/relink.c) */
+int ckpt_relink_supported(struct file *file, char *why, size_t len);
+char *ckpt_relink(struct ckpt_ctx *ctx, struct file *file, int objref,
+		  char *buf, int len);
+void ckpt_relink_undo(struct ckpt_ctx *ctx);
+struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			      const char *path);
+void restore_relink_finish(struct ckpt_ctx *ctx);
+void ckpt_relink_release(struct ckpt_ctx *ctx);
 
 /* task (checkpoint/task.c) */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);

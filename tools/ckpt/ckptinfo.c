@@ -648,10 +648,21 @@ static void rec_file(uint32_t len)
 	if (len < sizeof(*f))
 		bad(rec_off, "FILE record length %u, expected at least %zu",
 		    len, sizeof(*f));
-	need_len(len, sizeof(*f) + (uint64_t)f->path_len, "FILE");
+	need_len(len, sizeof(*f) + (uint64_t)f->path_len + f->relink_len,
+		 "FILE");
 	if (f->kind != CKPT_FILE_PIPE && f->kind != CKPT_FILE_FIFO)
 		need_zero(f->ref, "ref");
+	need_zero(f->_pad, "_pad");
 	need_path(f->path, f->path_len, "path");
+	if (f->relink_len) {
+		need_path(f->path + f->path_len, f->relink_len,
+			  "relinked path");
+		if (f->kind != CKPT_FILE_REG && f->kind != CKPT_FILE_DIR)
+			bad(rec_off, "relinked path on a file of kind %u",
+			    f->kind);
+		if (f->path[f->path_len] != '/')
+			bad(rec_off, "relinked path is not absolute");
+	}
 	switch (f->kind) {
 	case CKPT_FILE_REG:
 		mode_ok = S_ISREG(f->mode);
@@ -687,14 +698,16 @@ static void rec_file(uint32_t len)
 	obj_define(f->objref, CKPT_OBJ_FILE, f->path, "FILE");
 	out("  objref %u %s %s\n    ", f->objref, kinds[f->kind], f->path);
 	print_oflags(f->f_flags);
-	out(" mode 0%o pos %" PRId64 " size %" PRIu64, f->mode,
-	    (int64_t)f->pos, (uint64_t)f->size);
+	out(" mode 0%o owner %u:%u pos %" PRId64 " size %" PRIu64, f->mode,
+	    f->uid, f->gid, (int64_t)f->pos, (uint64_t)f->size);
 	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(" pipe %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(" rdev %" PRIu64 ":%" PRIu64,
 		    (uint64_t)((f->rdev & 0xfff00) >> 8),
 		    (uint64_t)((f->rdev & 0xff) | ((f->rdev >> 12) & 0xfff00)));
+	if (f->relink_len)
+		out("\n    unlinked, relinked at %s", f->path + f->path_len);
 	out("\n");
 	pending_file = f->objref;
 	pending_file_off = rec_off;

@@ -422,9 +422,21 @@ enum ckpt_file_kind {
  * @path_len: bytes of the path that follows, NUL included
  * @ref: for CKPT_FILE_PIPE and CKPT_FILE_FIFO the CKPT_OBJ_PIPE objref
  *	of its pipe (whose PIPE record comes first); 0 for the other kinds
+ * @relink_len: bytes of the relinked path that follows the path, NUL
+ *	included; 0 unless the file had no name left at checkpoint
+ * @uid: owner of the inode (user namespace of the checkpointer)
+ * @gid: group of the inode
+ * @_pad: zero
  *
  * The path is absolute, except for a pipe, whose "pipe:[inode]" is only
- * informational.
+ * informational.  For an unlinked file (CKPT_FILE_REG or CKPT_FILE_DIR
+ * only) @path is the name it had, informational, and the relinked path
+ * is where restart finds it: a hard link checkpoint made in
+ * lost+found/checkpoint/<dir>/ at the root of the file's mount, which
+ * restart opens and unlinks once the whole restart succeeded (unless
+ * RESTART_KEEP_LINKS).  A directory is recreated there empty, with @mode,
+ * @uid and @gid, opened and removed.  Restart refuses a relinked path
+ * whose directory is not lost+found/checkpoint/<dir> at a mount's root.
  */
 struct ckpt_hdr_file {
 	struct ckpt_hdr h;
@@ -437,6 +449,10 @@ struct ckpt_hdr_file {
 	__u64 size;
 	__u32 path_len;
 	__u32 ref;
+	__u32 relink_len;
+	__u32 uid;
+	__u32 gid;
+	__u32 _pad;
 	char path[];
 };
 

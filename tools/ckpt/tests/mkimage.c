@@ -27,6 +27,8 @@ static const char *variants[][2] = {
 	{ "ok",			"valid image" },
 	{ "two-tasks",		"valid image of two tasks" },
 	{ "many-pages",		"valid image with 1300 pages (full batches)" },
+	{ "relinked",		"valid image with an unlinked, relinked file" },
+	{ "relink-kind",	"relinked path on a CHR file" },
 	{ "bad-version",	"header version 2" },
 	{ "bad-arch",		"header arch 7" },
 	{ "bad-pagesize",	"header page size 5000" },
@@ -149,9 +151,18 @@ static void file(uint32_t objref, uint32_t kind, uint32_t mode,
 		f.rdev = (1 << 8) | 3;	/* 1:3 /dev/null */
 	if (V("file-kind") && objref == 3)
 		f.kind = 9;
+	static const char relinked[] = "/tmp/lost+found/checkpoint/1-0/";
+	char paths[2 * 256];
+
 	if (V("file-mode") && objref == 3)
 		f.mode = 040755;
-	emit(CKPT_HDR_FILE, &f, sizeof(f), path, f.path_len);
+	snprintf(paths, sizeof(paths), "%s", path);
+	if ((V("relinked") && kind == CKPT_FILE_REG && objref == 3) ||
+	    (V("relink-kind") && kind == CKPT_FILE_CHR)) {
+		f.relink_len = snprintf(paths + f.path_len, 256, "%s%u",
+					relinked, objref) + 1;
+	}
+	emit(CKPT_HDR_FILE, &f, sizeof(f), paths, f.path_len + f.relink_len);
 }
 
 static void fd(uint32_t n, uint32_t objref, uint32_t flags)
