@@ -74,50 +74,100 @@ static u32 ckpt_vma_flags(struct vm_area_struct *vma)
 	return r;
 }
 
+/* Can checkpoint take this mapping?  @why says why not. */
+static int ckpt_vma_check(struct vm_area_struct *vma, char *why, size_t len)
+{
+	const char *name = ckpt_special_name(vma);
+
+	if (name && (!strcmp(name, "[vdso]") || !strcmp(name, "[vvar]")))
+		return 0;
+	if (name || vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP |
+				     VM_HUGETLB)) {
+		snprintf(why, len, "mapping %#lx-%#lx (%s) is not supported",
+			 vma->vm_start, vma->vm_end,
+			 name ?: "device or hugetlb memory");
+		return -EOPNOTSUPP;
+	}
+	if (vma->vm_flags & VM_LOCKED) {
+		snprintf(why, len, "mlocked mapping %#lx-%#lx is not supported yet",
+			 vma->vm_start, vma->vm_end);
+		return -EOPNOTSUPP;
+	}
+	if (vma->vm_file && !vma_is_anon_shmem(vma) &&
+	    !S_ISREG(file_inode(vma->vm_file)->i_mode)) {
+		snprintf(why, len, "mapping %#lx-%#lx of a non-regular file",
+			 vma->vm_start, vma->vm_end);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 			     struct ckpt_vma *v)
 {
 	const char *name = ckpt_special_name(vma);
+	char why[128];
+	int err;
 
+	err = ckpt_vma_check(vma, why, sizeof(why));
+	if (err)
+		return ckpt_err(ctx, err, "%s", why);
 	v->start = vma->vm_start;
 	v->end = vma->vm_end;
 	v->pgoff = vma->vm_pgoff;
 	v->flags = ckpt_vma_flags(vma);
 	v->file = NULL;
-	if (name && !strcmp(name, "[vdso]")) {
+	if (name && !strcmp(name, "[vdso]"))
 		v->kind = CKPT_VMA_VDSO;
-		return 0;
-	}
-	if (name && !strcmp(name, "[vvar]")) {
+	else if (name)
 		v->kind = CKPT_VMA_VVAR;
-		return 0;
-	}
-	if (name || vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP |
-				     VM_HUGETLB))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"mapping %#lx-%#lx (%s) is not supported",
-				vma->vm_start, vma->vm_end,
-				name ?: "device or hugetlb memory");
-	if (vma->vm_flags & VM_LOCKED)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"mlocked mapping %#lx-%#lx is not supported yet",
-				vma->vm_start, vma->vm_end);
-	if (!vma->vm_file) {
+	else if (!vma->vm_file)
 		v->kind = CKPT_VMA_ANON;
-		return 0;
-	}
-	if (vma_is_anon_shmem(vma)) {
+	else if (vma_is_anon_shmem(vma))
 		v->kind = CKPT_VMA_SHMEM;
+	else
+		v->kind = CKPT_VMA_FILE;
+	if (vma->vm_file)
 		v->file = get_file(vma->vm_file);
-		return 0;
-	}
-	if (!S_ISREG(file_inode(vma->vm_file)->i_mode))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"mapping %#lx-%#lx of a non-regular file",
-				vma->vm_start, vma->vm_end);
-	v->kind = CKPT_VMA_FILE;
-	v->file = get_file(vma->vm_file);
 	return 0;
+}
+
+/**
+ * ckpt_mm_checkpointable - would checkpoint take a task's memory?
+ * @t: the task
+ * @why: filled with a short reason when it would not
+ * @len: size of @why
+ *
+ * The mapping checks of checkpoint, and the file checks for mapped files.
+ *
+ * Return: 0 or the errno checkpoint would fail with.
+ */
+int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	int err = 0;
+
+	mm = get_task_mm(t);
+	if (!mm) {
+		snprintf(why, len, "task has no address space");
+		return -EINVAL;
+	}
+	mmap_read_lock(mm);
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			err = ckpt_vma_check(vma, why, len);
+			if (!err && vma->vm_file && !vma_is_anon_shmem(vma))
+				err = ckpt_file_supported(vma->vm_file, why, len);
+			if (err)
+				break;
+		}
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return err;
 }
 
 static void ckpt_vmas_free(struct ckpt_vma *vmas, int nr)

@@ -150,30 +150,55 @@ static int ckpt_target_quiescent(struct ckpt_ctx *ctx, struct task_struct *t)
 	return 0;
 }
 
-static int ckpt_check_target(struct ckpt_ctx *ctx, struct task_struct *t)
+/**
+ * ckpt_task_checkpointable - is a task of a kind checkpoint takes?
+ * @t: the task
+ * @why: filled with a short reason when it is not
+ * @len: size of @why
+ *
+ * Return: 0 or the errno checkpoint would fail with.
+ */
+int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len)
 {
+	bool children;
 	int err;
 
-	if (t->flags & (PF_KTHREAD | PF_EXITING))
-		return ckpt_err(ctx, -EINVAL, "cannot checkpoint a %s task",
-				t->flags & PF_KTHREAD ? "kernel" :
-				"exiting");
-	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
-		return ckpt_err(ctx, -EPERM,
-				"no ptrace access to the target");
-	if (get_nr_threads(t) != 1)
-		return ckpt_err(ctx, -EBUSY,
-				"multi-threaded processes are not supported yet (%d threads)",
-				get_nr_threads(t));
+	if (t->flags & (PF_KTHREAD | PF_EXITING)) {
+		snprintf(why, len, "cannot checkpoint a %s task",
+			 t->flags & PF_KTHREAD ? "kernel" : "exiting");
+		return -EINVAL;
+	}
+	if (get_nr_threads(t) != 1) {
+		snprintf(why, len,
+			 "multi-threaded processes are not supported yet (%d threads)",
+			 get_nr_threads(t));
+		return -EBUSY;
+	}
 	read_lock(&tasklist_lock);
-	err = list_empty(&t->children) ? 0 : -EBUSY;
+	children = !list_empty(&t->children);
 	read_unlock(&tasklist_lock);
-	if (err)
-		return ckpt_err(ctx, err,
-				"processes with children are not supported yet");
+	if (children) {
+		snprintf(why, len, "processes with children are not supported yet");
+		return -EBUSY;
+	}
 	err = ckpt_arch_task_supported(t);
 	if (err)
-		return ckpt_err(ctx, err, "unsupported task mode");
+		snprintf(why, len, "unsupported task mode");
+	return err;
+}
+
+static int ckpt_check_target(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	char why[128];
+	int err;
+
+	if (!(t->flags & PF_KTHREAD) &&
+	    !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+		return ckpt_err(ctx, -EPERM,
+				"no ptrace access to the target");
+	err = ckpt_task_checkpointable(t, why, sizeof(why));
+	if (err)
+		return ckpt_err(ctx, err, "%s", why);
 	return ckpt_target_quiescent(ctx, t);
 }
 

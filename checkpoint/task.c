@@ -101,6 +101,48 @@ static int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ckpt_write_obj(ctx, CKPT_HDR_RLIMITS, &h, sizeof(h));
 }
 
+/* The task's root and working directory, referenced, and its umask. */
+static int ckpt_fs_paths(struct task_struct *t, struct path *root,
+			 struct path *pwd, u32 *umask)
+{
+	task_lock(t);
+	if (t->fs) {
+		get_fs_root(t->fs, root);
+		get_fs_pwd(t->fs, pwd);
+		*umask = t->fs->umask;
+	}
+	task_unlock(t);
+	return root->mnt ? 0 : -EINVAL;
+}
+
+/**
+ * ckpt_fs_checkpointable - would checkpoint take a task's root and cwd?
+ * @t: the task
+ * @why: filled with a short reason when it would not
+ * @len: size of @why
+ *
+ * Return: 0 or the errno checkpoint would fail with.
+ */
+int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len)
+{
+	struct path root = {}, pwd = {};
+	u32 umask;
+	int err;
+
+	err = ckpt_fs_paths(t, &root, &pwd, &umask);
+	if (err) {
+		snprintf(why, len, "task has no filesystem context");
+		return err;
+	}
+	if (d_unlinked(pwd.dentry) || d_unlinked(root.dentry)) {
+		snprintf(why, len, "root or working directory has no reachable name");
+		err = -EOPNOTSUPP;
+	}
+	path_put(&root);
+	path_put(&pwd);
+	return err;
+}
+
 static int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct path root = {}, pwd = {};
@@ -109,14 +151,7 @@ static int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 	u32 umask = 0, rlen, clen, len;
 	int err = -ENOMEM;
 
-	task_lock(t);
-	if (t->fs) {
-		get_fs_root(t->fs, &root);
-		get_fs_pwd(t->fs, &pwd);
-		umask = t->fs->umask;
-	}
-	task_unlock(t);
-	if (!root.mnt)
+	if (ckpt_fs_paths(t, &root, &pwd, &umask))
 		return ckpt_err(ctx, -EINVAL, "task has no filesystem context");
 	rbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);
 	cbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);

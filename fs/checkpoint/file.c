@@ -452,21 +452,68 @@ static struct pipe_inode_info *ckpt_fd_pipe(struct ckpt_fd *fd)
 	return get_pipe_info(fd->file, false);
 }
 
+/* A task's open files, each with a reference, in fd order. */
+struct ckpt_fds {
+	struct files_struct *files;
+	struct ckpt_fd *fds;
+	unsigned int nr;
+};
+
+static void ckpt_fds_release(struct ckpt_fds *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nr; i++)
+		fput(f->fds[i].file);
+	kvfree(f->fds);
+}
+
+static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
+{
+	unsigned int max, fd;
+
+	memset(f, 0, sizeof(*f));
+	task_lock(t);
+	f->files = t->files;
+	max = f->files ? files_fdtable(f->files)->max_fds : 0;
+	task_unlock(t);
+	if (!f->files)
+		return -EINVAL;
+	f->fds = kvcalloc(max, sizeof(*f->fds), GFP_KERNEL);
+	if (!f->fds)
+		return -ENOMEM;
+	for (fd = 0; fd < max; fd++) {
+		struct file *file = fget_task(t, fd);
+
+		if (!file)
+			continue;
+		f->fds[f->nr].fd = fd;
+		f->fds[f->nr].file = file;
+		task_lock(t);
+		f->fds[f->nr].flags = t->files && close_on_exec(fd, t->files) ?
+				      FD_CLOEXEC : 0;
+		task_unlock(t);
+		f->nr++;
+	}
+	return 0;
+}
+
 /*
  * Every end of a pipe or FIFO must be in the checkpoint: an end held
  * outside it (the shell's "prog | cat") would be cut off at restart, and
  * a FIFO kept open elsewhere would keep its data and get it twice.  The pipe
  * counts its open files per side; so do we, among distinct files.
+ * Only the pipe of fds[@only] is checked if @only is not -1.
  */
-static int ckpt_check_pipe_peers(struct ckpt_ctx *ctx, struct ckpt_fd *fds,
-				 unsigned int nr)
+static int ckpt_check_pipe_peers(struct ckpt_fd *fds, unsigned int nr,
+				 int only, char *why, size_t len)
 {
 	struct pipe_inode_info *pipe;
 	unsigned int i, j, k, r, w;
 
 	for (i = 0; i < nr; i++) {
 		pipe = ckpt_fd_pipe(&fds[i]);
-		if (!pipe)
+		if (!pipe || (only >= 0 && pipe != ckpt_fd_pipe(&fds[only])))
 			continue;
 		for (j = 0; j < i && ckpt_fd_pipe(&fds[j]) != pipe; j++)
 			;
@@ -487,17 +534,73 @@ static int ckpt_check_pipe_peers(struct ckpt_ctx *ctx, struct ckpt_fd *fds,
 				w++;
 		}
 		/* a FIFO's ends are reopened by name: any number of them */
-		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[i].file))
-			return ckpt_err(ctx, -EOPNOTSUPP,
-					"fd %u: a pipe end opened more than once",
-					fds[i].fd);
+		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[i].file)) {
+			snprintf(why, len, "fd %u: a pipe end opened more than once",
+				 fds[i].fd);
+			return -EOPNOTSUPP;
+		}
 		if (r != READ_ONCE(pipe->readers) ||
-		    w != READ_ONCE(pipe->writers))
-			return ckpt_err(ctx, -EOPNOTSUPP,
-					"fd %u: the pipe's other end is open outside the checkpoint",
-					fds[i].fd);
+		    w != READ_ONCE(pipe->writers)) {
+			snprintf(why, len,
+				 "fd %u: the pipe's other end is open outside the checkpoint",
+				 fds[i].fd);
+			return -EOPNOTSUPP;
+		}
 	}
 	return 0;
+}
+
+/*
+ * The checks checkpoint makes on a task's files: each fd, or only @fd
+ * if it is not -1, then the pipes among them.
+ */
+static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
+{
+	char what[300];
+	int only = -1;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < f->nr; i++) {
+		if (fd >= 0 && f->fds[i].fd != fd)
+			continue;
+		only = i;
+		err = ckpt_file_supported(f->fds[i].file, what, sizeof(what));
+		if (err) {
+			snprintf(why, len, "fd %u: unsupported %s",
+				 f->fds[i].fd, what);
+			return err;
+		}
+	}
+	if (fd >= 0 && only < 0)
+		return 0;
+	return ckpt_check_pipe_peers(f->fds, f->nr, fd >= 0 ? only : -1, why,
+				     len);
+}
+
+/**
+ * ckpt_files_checkpointable - would checkpoint take a task's files?
+ * @t: the task
+ * @fd: only this descriptor (and the pipe it is an end of), or -1 for all
+ * @why: filled with a short reason when it would not
+ * @len: size of @why
+ *
+ * Return: 0 or the errno checkpoint would fail with.
+ */
+int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
+			      size_t len)
+{
+	struct ckpt_fds f;
+	int err;
+
+	err = ckpt_fds_collect(t, &f);
+	if (err)
+		snprintf(why, len, "%s", err == -EINVAL ? "task has no file table" :
+			 "out of memory");
+	else
+		err = ckpt_fds_check(&f, fd, why, len);
+	ckpt_fds_release(&f);
+	return err;
 }
 
 /**
@@ -513,68 +616,45 @@ static int ckpt_check_pipe_peers(struct ckpt_ctx *ctx, struct ckpt_fd *fds,
 int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_file_table h = {};
-	struct ckpt_fd *fds = NULL;
-	struct files_struct *files;
-	unsigned int max, fd, nr = 0, i;
-	char why[300];
-	int err = 0, objref;
+	struct ckpt_fds f;
+	char why[400];
+	unsigned int i;
+	int err, objref;
 
-	task_lock(t);
-	files = t->files;
-	max = files ? files_fdtable(files)->max_fds : 0;
-	task_unlock(t);
-	if (!files)
-		return ckpt_err(ctx, -EINVAL, "task has no file table");
-	fds = kvcalloc(max, sizeof(*fds), GFP_KERNEL);
-	if (!fds)
-		return -ENOMEM;
-	for (fd = 0; fd < max; fd++) {
-		struct file *file = fget_task(t, fd);
-
-		if (!file)
-			continue;
-		fds[nr].fd = fd;
-		fds[nr].file = file;
-		task_lock(t);
-		fds[nr].flags = t->files && close_on_exec(fd, t->files) ?
-				FD_CLOEXEC : 0;
-		task_unlock(t);
-		nr++;
-		err = ckpt_file_supported(file, why, sizeof(why));
-		if (err) {
-			ckpt_err(ctx, err, "fd %u: unsupported %s", fd, why);
-			goto out;
-		}
+	err = ckpt_fds_collect(t, &f);
+	if (err == -EINVAL)
+		err = ckpt_err(ctx, err, "task has no file table");
+	if (!err) {
+		err = ckpt_fds_check(&f, -1, why, sizeof(why));
+		if (err)
+			ckpt_err(ctx, err, "%s", why);
 	}
-	err = ckpt_check_pipe_peers(ctx, fds, nr);
 	if (err)
 		goto out;
 
-	objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE_TABLE, files);
+	objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE_TABLE, f.files);
 	if (objref < 0) {
 		err = objref;
 		goto out;
 	}
 	h.objref = objref;
-	h.nr_fds = nr;
+	h.nr_fds = f.nr;
 	err = ckpt_write_obj(ctx, CKPT_HDR_FILE_TABLE, &h, sizeof(h));
-	for (i = 0; i < nr && !err; i++) {
+	for (i = 0; i < f.nr && !err; i++) {
 		struct ckpt_hdr_fd fh = {};
 
-		objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, fds[i].file);
+		objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, f.fds[i].file);
 		if (objref < 0) {
 			err = objref;
 			break;
 		}
-		fh.fd = fds[i].fd;
-		fh.flags = fds[i].flags;
+		fh.fd = f.fds[i].fd;
+		fh.flags = f.fds[i].flags;
 		fh.file_objref = objref;
 		err = ckpt_write_obj(ctx, CKPT_HDR_FD, &fh, sizeof(fh));
 	}
 out:
-	for (i = 0; i < nr; i++)
-		fput(fds[i].file);
-	kvfree(fds);
+	ckpt_fds_release(&f);
 	return err;
 }
 

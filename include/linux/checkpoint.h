@@ -160,7 +160,9 @@ struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 void restore_relink_finish(struct ckpt_ctx *ctx);
 void ckpt_relink_release(struct ckpt_ctx *ctx);
 
-/* task (checkpoint/task.c) */
+/* task (checkpoint/task.c, checkpoint/sys.c) */
+int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len);
+int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len);
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_task_read(struct ckpt_ctx *ctx);
 int restore_task_commit(struct ckpt_ctx *ctx);
@@ -175,6 +177,7 @@ void restore_signals_free(struct ckpt_ctx *ctx);
 /* memory (checkpoint/memory.c) */
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
+int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len);
 void restore_mm_free(struct ckpt_ctx *ctx);
 
 /* files (fs/checkpoint/file.c) */
@@ -183,6 +186,8 @@ int restore_file_table_read(struct ckpt_ctx *ctx);
 int restore_file_table_commit(struct ckpt_ctx *ctx);
 void restore_file_table_free(struct ckpt_ctx *ctx);
 int ckpt_file_supported(struct file *file, char *why, size_t len);
+int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
+			      size_t len);
 char *ckpt_file_path(struct file *file, char *buf, int len);
 
 /* architecture (arch/x86/checkpoint/cpu.c) */
@@ -193,5 +198,21 @@ void restore_cpu_free(struct ckpt_ctx *ctx);
 int ckpt_arch_header(struct ckpt_hdr_header *h);
 int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h);
 int ckpt_arch_task_supported(struct task_struct *t);
+
+/* /proc (checkpoint/proc.c) */
+struct seq_file;
+struct pid_namespace;
+struct pid;
+#ifdef CONFIG_CHECKPOINT
+int proc_pid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
+			    struct pid *pid, struct task_struct *task);
+void ckpt_show_fdinfo(struct seq_file *m, struct task_struct *task,
+		      unsigned int fd);
+#else
+static inline void ckpt_show_fdinfo(struct seq_file *m,
+				    struct task_struct *task, unsigned int fd)
+{
+}
+#endif
 
 #endif /* _LINUX_CHECKPOINT_H */

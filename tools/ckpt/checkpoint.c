@@ -3,6 +3,7 @@
  * checkpoint - freeze a process, write its checkpoint image, thaw it
  *
  *   checkpoint [-o FILE] [--kill|--stop] [--log FILE] [-v] PID
+ *   checkpoint --check PID
  *
  * The target is frozen with the cgroup v2 freezer, so it does not notice:
  * it is moved into a temporary cgroup /sys/fs/cgroup/ckpt-PID-OURPID,
@@ -10,10 +11,15 @@
  * (--stop) or just thawed, and moved back to its own cgroup.  A failed
  * checkpoint always leaves the target running where it was and removes
  * the partial image.
+ *
+ * --check only asks: it prints /proc/PID/checkpointable and the
+ * "checkpointable:" line of each fd's fdinfo, and exits 0 if checkpoint
+ * would take the process, 1 if not.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <getopt.h>
+#include <dirent.h>
 #include <limits.h>
 #include <mntent.h>
 #include <poll.h>
@@ -423,6 +429,95 @@ static void print_log(const struct logbuf *lb)
 
 /* ---- main ---- */
 
+/* Read a small /proc file into @buf (NUL-terminated); -1 on error. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = ckpt_read_full(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* Print one "name:\tverdict" line as "name: verdict". */
+static void print_verdict(const char *name, const char *line)
+{
+	const char *v = strchr(line, '\t');
+	int len = strcspn(v ? v + 1 : line, "\n");
+
+	printf("%s: %.*s\n", name, len, v ? v + 1 : line);
+}
+
+/*
+ * checkpoint --check: what checkpoint(2) would say, per area and per fd,
+ * from /proc.  Returns the exit status: 0 yes, 1 no, 2 cannot tell.
+ */
+static int check_pid(pid_t pid)
+{
+	char path[64], buf[8192], link[PATH_MAX], name[PATH_MAX + 32];
+	char *line, *next;
+	int fd, ok = -1;
+	struct dirent *e;
+	ssize_t n;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/checkpointable", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) < 0) {
+		if (errno == ENOENT && kill(pid, 0) == 0)
+			err("%s: this kernel has no checkpoint/restart", path);
+		else
+			err("%s: %s", path, strerror(errno));
+		return 2;
+	}
+	printf("pid %d\n", (int)pid);
+	for (line = buf; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (!strncmp(line, "checkpointable:", 15)) {
+			ok = strtol(line + 15, NULL, 10);
+		} else if (strchr(line, ':')) {
+			*strchr(line, ':') = '\0';
+			snprintf(name, sizeof(name), "  %.64s", line);
+			print_verdict(name, line + strlen(line) + 1);
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d) {
+		err("%s: %s", path, strerror(errno));
+		return 2;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		fd = atoi(e->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n < 0 ? 0 : n] = '\0';
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+		if (read_small(path, buf, sizeof(buf)) < 0)
+			continue;	/* closed meanwhile */
+		line = strstr(buf, "\ncheckpointable:");
+		snprintf(name, sizeof(name), "  fd %d %s", fd, link);
+		print_verdict(name, line ? line + 1 : "?");
+	}
+	closedir(d);
+	if (ok < 0) {
+		err("pid %d: no verdict in /proc/%d/checkpointable", (int)pid,
+		    (int)pid);
+		return 2;
+	}
+	printf("checkpointable: %s\n", ok ? "yes" : "no");
+	return ok ? 0 : 1;
+}
+
 static void on_signal(int sig)
 {
 	interrupted = sig;
@@ -432,6 +527,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " [-o FILE] [--kill|--stop] [--log FILE] [-v] PID\n"
+		"       " PROG " --check PID\n"
 		"Freeze process PID, write its checkpoint image, thaw it.\n"
 		"  -o, --output FILE  write the image to FILE (mode 0600) "
 		"instead of stdout\n"
@@ -443,6 +539,10 @@ static void usage(FILE *f)
 		"instead of stderr\n"
 		"  -t, --timeout SEC  how long to wait for the freeze "
 		"(default 10)\n"
+		"  -C, --check        only say, per area and per fd, whether "
+		"PID can be\n"
+		"                     checkpointed (exit 0) or not (exit 1), "
+		"and why\n"
 		"  -v, --verbose      say what is done\n"
 		"  -h, --help         this help\n"
 		"On failure the process is left running, the partial image "
@@ -463,7 +563,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *output = NULL, *logname = NULL;
-	bool do_kill = false, do_stop = false;
+	bool do_kill = false, do_stop = false, check = false;
 	unsigned int timeout = 10;
 	struct cgroup_state cs = { .created = false };
 	struct logbuf lb = { .fd = -1 };
@@ -478,7 +578,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 	int c, saved, ret;
 
-	while ((c = getopt_long(argc, argv, "o:ksl:t:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:ksl:t:vhC", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			output = optarg;
@@ -508,8 +608,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'C':
-			err("--check is not implemented yet");
-			return 2;
+			check = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -532,6 +632,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pid = pid_l;
+	if (check) {
+		if (do_kill || do_stop || output || logname) {
+			err("--check takes no other option");
+			return 2;
+		}
+		return check_pid(pid);
+	}
 	if (pid == getpid()) {
 		err("refusing to checkpoint myself");
 		return 2;

@@ -4,7 +4,9 @@
 # The tools end to end: checkpoint --kill a running process, restart it
 # from stdin with its pid, and it counts on from where it was with its
 # memory intact; a checkpoint without --kill leaves the target running;
-# a corrupted image is refused with a message and a non-zero status.
+# a corrupted image is refused with a message and a non-zero status;
+# checkpoint --check says yes for a plain process and no, naming the fd,
+# for one whose pipe peer is outside.
 
 ksft_skip=4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +32,7 @@ wait_count() {
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..10"
 
 "$here/ckpt_counter" "$dir/count" </dev/null >/dev/null 2>&1 &
 pid=$!
@@ -57,8 +59,30 @@ ok $? "restart from stdin: counts on from $c1 with pid $pid"
 
 checkpoint -o "$dir/img2" "$pid" 2>"$dir/err" && wait_count "$(count)"
 ok $? "checkpoint without --kill leaves the target running"
+
+checkpoint --check "$pid" >"$dir/out" 2>&1
+[ $? -eq 0 ] && grep -q "^checkpointable: yes$" "$dir/out" &&
+	grep -q "^  files: 1$" "$dir/out" && grep -q "^  fd 0 /dev/null: 1$" "$dir/out"
+ok $? "checkpoint --check: a plain process can be checkpointed"
 kill -9 "$pid"
 pid=
+
+# stdout of a pipeline's first process: its reader is another process
+sleep 1000 </dev/null 2>/dev/null | cat >/dev/null &
+sleep 0.2
+spid=
+for p in /proc/[0-9]*; do
+	[ "$(cat "$p/comm" 2>/dev/null)" = sleep ] && [ "$(cat "$p/cmdline" 2>/dev/null | tr '\0' ' ')" = "sleep 1000 " ] && spid=${p#/proc/}
+done
+checkpoint --check "$spid" >"$dir/out" 2>&1
+st=$?
+[ $st -eq 1 ] && grep -q "^checkpointable: no$" "$dir/out" &&
+	grep -q "^  fd 1 pipe:\[[0-9]*\]: 0 (fd 1: the pipe's other end is open outside the checkpoint)$" "$dir/out"
+ok $? "checkpoint --check: names the pipe whose reader is outside (status $st)"
+checkpoint --kill "$spid" >/dev/null 2>"$dir/err"
+[ $? -ne 0 ] && grep -q "fd 1: the pipe's other end" "$dir/err" && kill -0 "$spid"
+ok $? "checkpoint agrees with --check and leaves the target running"
+kill -9 "$spid" 2>/dev/null
 
 # flip one byte in the middle of the image
 size=$(wc -c <"$dir/img")
