@@ -264,6 +264,8 @@ static const char *ckpt_type_name(u32 type)
 	case CKPT_HDR_FILE_TABLE: return "FILE_TABLE";
 	case CKPT_HDR_FILE: return "FILE";
 	case CKPT_HDR_FD: return "FD";
+	case CKPT_HDR_PIPE: return "PIPE";
+	case CKPT_HDR_MEMFD: return "MEMFD";
 	case CKPT_HDR_SIGHAND: return "SIGHAND";
 	case CKPT_HDR_SIGNAL: return "SIGNAL";
 	case CKPT_HDR_SIGPENDING: return "SIGPENDING";

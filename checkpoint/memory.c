@@ -10,6 +10,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
 #include <linux/pagemap.h>
 #include <linux/pagewalk.h>
 #include <linux/sched/mm.h>
@@ -74,6 +75,19 @@ static u32 ckpt_vma_flags(struct vm_area_struct *vma)
 	return r;
 }
 
+/*
+ * MAP_SHARED | MAP_ANONYMOUS memory: a shmem file on the kernel's mount
+ * that nothing else names.  A memfd or an unlinked tmpfs file mapped
+ * has the same vm_ops (shmem picks them by the link count) but is a file
+ * of its own in the image.
+ */
+static bool ckpt_vma_anon_shared(struct vm_area_struct *vma)
+{
+	return vma_is_anon_shmem(vma) &&
+	       vma->vm_file->f_path.mnt->mnt_flags & MNT_INTERNAL &&
+	       !ckpt_is_memfd(vma->vm_file);
+}
+
 /* Can checkpoint take this mapping?  @why says why not. */
 static int ckpt_vma_check(struct vm_area_struct *vma, char *why, size_t len)
 {
@@ -93,7 +107,7 @@ static int ckpt_vma_check(struct vm_area_struct *vma, char *why, size_t len)
 			 vma->vm_start, vma->vm_end);
 		return -EOPNOTSUPP;
 	}
-	if (vma->vm_file && !vma_is_anon_shmem(vma) &&
+	if (vma->vm_file && !ckpt_vma_anon_shared(vma) &&
 	    !S_ISREG(file_inode(vma->vm_file)->i_mode)) {
 		snprintf(why, len, "mapping %#lx-%#lx of a non-regular file",
 			 vma->vm_start, vma->vm_end);
@@ -123,7 +137,7 @@ static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 		v->kind = CKPT_VMA_VVAR;
 	else if (!vma->vm_file)
 		v->kind = CKPT_VMA_ANON;
-	else if (vma_is_anon_shmem(vma))
+	else if (ckpt_vma_anon_shared(vma))
 		v->kind = CKPT_VMA_SHMEM;
 	else
 		v->kind = CKPT_VMA_FILE;
@@ -159,7 +173,7 @@ int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len)
 
 		for_each_vma(vmi, vma) {
 			err = ckpt_vma_check(vma, why, len);
-			if (!err && vma->vm_file && !vma_is_anon_shmem(vma))
+			if (!err && vma->vm_file && !ckpt_vma_anon_shared(vma))
 				err = ckpt_file_supported(vma->vm_file, why, len);
 			if (err)
 				break;
@@ -316,6 +330,137 @@ static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *v,
 		cond_resched();
 	}
 	return 0;
+}
+
+/**
+ * ckpt_dump_mapping - write the pages of a memory file
+ * @ctx: checkpoint context
+ * @mapping: the file's page cache (shmem)
+ * @size: the file's size
+ *
+ * The pages present below @size go out as PAGES records whose addresses
+ * are file offsets, holes and zero pages left out, then a PAGES record of
+ * no pages.  Others may write the file meanwhile: the pages are copied.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
+		      loff_t size)
+{
+	struct ckpt_hdr_pages end = {};
+	struct folio_batch fbatch;
+	struct ckpt_pagebatch *b;
+	pgoff_t index = 0, last;
+	unsigned int i, j;
+	int err = 0;
+
+	b = kvzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	folio_batch_init(&fbatch);
+	last = size > 0 ? (size - 1) >> PAGE_SHIFT : 0;
+	while (size > 0 && !err &&
+	       filemap_get_folios(mapping, &index, last, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch) && !err; i++) {
+			struct folio *folio = fbatch.folios[i];
+
+			for (j = 0; j < folio_nr_pages(folio) && !err; j++) {
+				pgoff_t idx = folio->index + j;
+
+				if (idx > last)
+					break;
+				b->pages[b->nr] = folio_page(folio, j);
+				get_page(b->pages[b->nr]);
+				b->addr[b->nr] = (u64)idx << PAGE_SHIFT;
+				b->shared = true;
+				if (++b->nr == CKPT_PAGES_BATCH)
+					err = ckpt_flush_pages(ctx, b);
+			}
+		}
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	if (!err && b->nr)
+		err = ckpt_flush_pages(ctx, b);
+	for (i = 0; i < b->nr; i++)
+		put_page(b->pages[i]);
+	kvfree(b);
+	if (!err)
+		err = ckpt_write_obj(ctx, CKPT_HDR_PAGES, &end, sizeof(end));
+	return err;
+}
+
+/**
+ * restore_file_contents - fill a new memory file from PAGES records
+ * @ctx: restart context
+ * @file: the file, empty, open for writing
+ * @size: its size, from a checked record
+ *
+ * Reads PAGES records whose addresses are file offsets up to the one of
+ * no pages, and writes each page at its offset.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,
+			  loff_t size)
+{
+	struct ckpt_hdr_pages h;
+	u64 *addr, next = 0;
+	loff_t pos;
+	ssize_t n;
+	int err;
+	u32 i;
+
+	addr = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(u64), GFP_KERNEL);
+	if (!addr)
+		return -ENOMEM;
+	if (!ctx->pagebuf)
+		ctx->pagebuf = kvmalloc(CKPT_PAGES_BATCH * PAGE_SIZE, GFP_KERNEL);
+	if (!ctx->pagebuf) {
+		kvfree(addr);
+		return -ENOMEM;
+	}
+	for (;;) {
+		err = ckpt_read(ctx, &h, sizeof(h));
+		if (err)
+			break;
+		if (h.h.type != CKPT_HDR_PAGES || h.nr_pages > CKPT_PAGES_BATCH ||
+		    h._pad || h.h.len != sizeof(h) + h.nr_pages *
+		    (sizeof(u64) + PAGE_SIZE)) {
+			err = ckpt_err(ctx, -EBADMSG,
+				       "bad page batch of a file (type %u, %u pages, length %u)",
+				       h.h.type, h.nr_pages, h.h.len);
+			break;
+		}
+		if (!h.nr_pages)
+			break;
+		err = ckpt_read(ctx, addr, h.nr_pages * sizeof(u64));
+		for (i = 0; i < h.nr_pages && !err; i++) {
+			if (!PAGE_ALIGNED(addr[i]) || addr[i] < next ||
+			    addr[i] >= size)
+				err = ckpt_err(ctx, -EBADMSG,
+					       "file page %#llx out of order or beyond the size",
+					       addr[i]);
+			next = addr[i] + PAGE_SIZE;
+		}
+		if (!err)
+			err = ckpt_read(ctx, ctx->pagebuf,
+					(size_t)h.nr_pages * PAGE_SIZE);
+		for (i = 0; i < h.nr_pages && !err; i++) {
+			pos = addr[i];
+			n = kernel_write(file, ctx->pagebuf + i * PAGE_SIZE,
+					 min_t(u64, PAGE_SIZE, size - addr[i]),
+					 &pos);
+			if (n < 0)
+				err = ckpt_err(ctx, n, "writing a file's page %#llx",
+					       addr[i]);
+		}
+		if (err)
+			break;
+		cond_resched();
+	}
+	kvfree(addr);
+	return err;
 }
 
 static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,

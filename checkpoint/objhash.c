@@ -60,6 +60,20 @@ static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
 		.release = restore_pipe_release,
 	},
 	/*
+	 * A memfd is its inode at checkpoint, kept alive by the file that
+	 * led to it; at restart, the file made for it, which each FILE
+	 * naming it opens again.
+	 */
+	[CKPT_OBJ_MEMFD] = {
+		.name = "memfd",
+		.hdr_type = CKPT_HDR_MEMFD,
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+		.checkpoint = checkpoint_memfd_obj,
+		.restore = restore_memfd_obj,
+		.release = ckpt_file_drop,
+	},
+	/*
 	 * File tables and address spaces are written in line by their
 	 * task for now; the hash only reserves their objref, so a later
 	 * sharer (CLONE_FILES, threads) can point at them.

@@ -109,6 +109,8 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_TTY;
 	if (ckpt_is_memdev(inode))
 		return CKPT_FILE_CHR;
+	if (ckpt_is_memfd(file))
+		return CKPT_FILE_MEMFD;
 	if (ckpt_is_pipe(file))
 		return CKPT_FILE_PIPE;
 	if (ckpt_is_fifo(file))
@@ -237,6 +239,13 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 			goto out;
 		h->ref = err;
 		h->pos = 0;
+	}
+	if (kind == CKPT_FILE_MEMFD) {
+		/* the MEMFD record, with the contents, goes first */
+		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_MEMFD, inode);
+		if (err < 0)
+			goto out;
+		h->ref = err;
 	}
 	if (S_ISCHR(inode->i_mode))
 		h->rdev = new_encode_dev(inode->i_rdev);
@@ -399,15 +408,16 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_file *h = rec;
 	bool pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
+	bool ref = pipe || h->kind == CKPT_FILE_MEMFD;
 	const char *path, *relink;
 
-	/* a pipe end, and only a pipe end, names its pipe */
+	/* a pipe end or memfd, and only those, name their object */
 	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
 	    h->relink_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
-	    !h->ref == pipe || h->_pad ||
+	    !h->ref == ref || h->_pad ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_FIFO) {
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_MEMFD) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
@@ -423,6 +433,8 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	}
 	if (pipe)
 		return restore_pipe_end(ctx, h, path);
+	if (h->kind == CKPT_FILE_MEMFD)
+		return restore_memfd_file(ctx, h);
 	if (h->path[0] != '/') {
 		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
 		return ERR_PTR(-EBADMSG);

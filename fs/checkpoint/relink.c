@@ -282,6 +282,11 @@ int ckpt_relink_supported(struct file *file, char *why, size_t len)
 		snprintf(why, len, "unlinked file: relinking needs CAP_DAC_READ_SEARCH");
 		return -EPERM;
 	}
+	if (mnt->mnt_flags & MNT_INTERNAL) {
+		snprintf(why, len, "unlinked file on an internal %s mount",
+			 inode->i_sb->s_type->name);
+		return -EOPNOTSUPP;
+	}
 	if (__mnt_is_readonly(mnt)) {
 		snprintf(why, len, "unlinked file on a read-only mount: cannot relink");
 		return -EOPNOTSUPP;

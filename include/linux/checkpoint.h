@@ -16,6 +16,7 @@
 #include <uapi/linux/checkpoint.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
+struct address_space;
 struct file;
 struct page;
 struct task_struct;
@@ -140,6 +141,10 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
 int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec);
 void restore_pipe_release(void *ptr);
+int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec);
+bool ckpt_is_memfd(struct file *file);
+struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 void ckpt_set_nonblock(struct file *file, bool nonblock);
 struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			    const char *path);
@@ -178,6 +183,10 @@ void restore_signals_free(struct ckpt_ctx *ctx);
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
 int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len);
+int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
+		      loff_t size);
+int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,
+			  loff_t size);
 void restore_mm_free(struct ckpt_ctx *ctx);
 
 /* files (fs/checkpoint/file.c) */

@@ -172,6 +172,7 @@ static inline const char *ckpt_type_name(uint32_t type)
 	case CKPT_HDR_FILE:		return "FILE";
 	case CKPT_HDR_FD:		return "FD";
 	case CKPT_HDR_PIPE:		return "PIPE";
+	case CKPT_HDR_MEMFD:		return "MEMFD";
 	case CKPT_HDR_SIGHAND:		return "SIGHAND";
 	case CKPT_HDR_SIGNAL:		return "SIGNAL";
 	case CKPT_HDR_SIGPENDING:	return "SIGPENDING";
@@ -186,6 +187,7 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 	case CKPT_OBJ_FILE_TABLE:	return "file table";
 	case CKPT_OBJ_MM:		return "mm";
 	case CKPT_OBJ_PIPE:		return "pipe";
+	case CKPT_OBJ_MEMFD:		return "memfd";
 	}
 	return "unknown object";
 }

@@ -209,6 +209,10 @@ static uint32_t pending_file;		/* objref of a FILE awaiting its user */
 static uint64_t pending_file_off;
 static bool fd_seen;
 static uint32_t last_fd;
+/* a MEMFD's pages follow it, then the FILE of its first open file */
+static bool in_memfd, memfd_wants_file;
+static uint64_t memfd_size, memfd_next;
+static uint32_t memfd_objref;
 
 struct vma_range {
 	uint64_t start, end;
@@ -232,6 +236,24 @@ static void check_order(uint32_t type)
 {
 	const char *want;
 
+	if (in_memfd) {
+		if (type != CKPT_HDR_PAGES)
+			bad(rec_off, "%s record among the pages of memfd %u",
+			    ckpt_type_name(type), memfd_objref);
+		return;
+	}
+	if (memfd_wants_file && type != CKPT_HDR_FILE)
+		bad(rec_off, "%s record where the FILE of memfd %u was "
+		    "expected", ckpt_type_name(type), memfd_objref);
+	memfd_wants_file = false;
+	/* a MEMFD comes right before the FILE of its first open file */
+	if (type == CKPT_HDR_MEMFD &&
+	    (state == S_FD || state == S_MM || state == S_VMA)) {
+		if (pending_file)
+			bad(rec_off, "MEMFD record follows FILE objref %u, "
+			    "which no record used", pending_file);
+		return;
+	}
 	/* a PIPE comes right before the FILE of its first end */
 	if (type == CKPT_HDR_PIPE && state == S_FD) {
 		if (pending_file)
@@ -641,7 +663,7 @@ static void print_oflags(uint32_t f)
 static void rec_file(uint32_t len)
 {
 	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY", "PIPE",
-				       "FIFO" };
+				       "FIFO", "MEMFD" };
 	struct ckpt_hdr_file *f = (void *)buf;
 	bool mode_ok;
 
@@ -650,7 +672,8 @@ static void rec_file(uint32_t len)
 		    len, sizeof(*f));
 	need_len(len, sizeof(*f) + (uint64_t)f->path_len + f->relink_len,
 		 "FILE");
-	if (f->kind != CKPT_FILE_PIPE && f->kind != CKPT_FILE_FIFO)
+	if (f->kind != CKPT_FILE_PIPE && f->kind != CKPT_FILE_FIFO &&
+	    f->kind != CKPT_FILE_MEMFD)
 		need_zero(f->ref, "ref");
 	need_zero(f->_pad, "_pad");
 	need_path(f->path, f->path_len, "path");
@@ -686,6 +709,10 @@ static void rec_file(uint32_t len)
 		if ((f->f_flags & 3) != O_RDONLY && (f->f_flags & 3) != O_WRONLY)
 			bad(rec_off, "pipe end neither read-only nor write-only");
 		break;
+	case CKPT_FILE_MEMFD:
+		mode_ok = S_ISREG(f->mode);
+		obj_use(f->ref, CKPT_OBJ_MEMFD, "ref");
+		break;
 	default:
 		bad(rec_off, "unknown file kind %u", f->kind);
 	}
@@ -702,6 +729,8 @@ static void rec_file(uint32_t len)
 	    f->uid, f->gid, (int64_t)f->pos, (uint64_t)f->size);
 	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(" pipe %u", f->ref);
+	if (f->kind == CKPT_FILE_MEMFD)
+		out(" memfd %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(" rdev %" PRIu64 ":%" PRIu64,
 		    (uint64_t)((f->rdev & 0xfff00) >> 8),
@@ -731,6 +760,30 @@ static void rec_pipe(uint32_t len)
 	obj_define(p->objref, CKPT_OBJ_PIPE, NULL, "PIPE");
 	out("  objref %u, size %u, %u bytes buffered\n", p->objref, p->size,
 	    p->nr_bytes);
+}
+
+static void rec_memfd(uint32_t len)
+{
+	struct ckpt_hdr_memfd *m = (void *)buf;
+
+	if (len < sizeof(*m))
+		bad(rec_off, "MEMFD record length %u, expected at least %zu",
+		    len, sizeof(*m));
+	need_len(len, sizeof(*m) + (uint64_t)m->name_len, "MEMFD");
+	need_zero(m->_pad, "_pad");
+	if (m->name_len < 1 || m->name_len > 250 ||
+	    m->name[m->name_len - 1] || strlen(m->name) != m->name_len - 1)
+		bad(rec_off, "memfd name is not a string of %u bytes",
+		    m->name_len);
+	if (m->seals & ~0x3fu)
+		bad(rec_off, "unknown seals %#x", m->seals);
+	obj_define(m->objref, CKPT_OBJ_MEMFD, NULL, "MEMFD");
+	out("  objref %u, \"memfd:%s\", %" PRIu64 " bytes, seals %#x\n",
+	    m->objref, m->name, (uint64_t)m->size, m->seals);
+	in_memfd = true;
+	memfd_size = m->size;
+	memfd_next = 0;
+	memfd_objref = m->objref;
 }
 
 static void rec_fd(uint32_t len)
@@ -979,6 +1032,27 @@ static void rec_pages(uint32_t len)
 	if (n > CKPT_PAGES_BATCH)
 		bad(rec_off, "nr_pages %u exceeds %u", n, CKPT_PAGES_BATCH);
 	need_len(len, sizeof(*p) + (uint64_t)n * (8 + page_size), "PAGES");
+	if (in_memfd) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t a = p->addr[i];
+
+			if (a & (page_size - 1) || a < memfd_next ||
+			    a >= memfd_size)
+				bad(rec_off + sizeof(*p) + (uint64_t)i * 8,
+				    "memfd offset 0x%" PRIx64 " unaligned, out "
+				    "of order or beyond the size", a);
+			memfd_next = a + page_size;
+		}
+		if (n)
+			out("  %u page%s of memfd %u\n", n, n == 1 ? "" : "s",
+			    memfd_objref);
+		else
+			out("  end of the pages of memfd %u\n", memfd_objref);
+		in_memfd = n;
+		memfd_wants_file = !n;
+		npages += n;
+		return;
+	}
 	if (!n) {
 		out("  end of the pages of mm %u\n", mm_objref);
 		state = S_TASK;
@@ -1150,6 +1224,7 @@ static int check_image(void)
 		case CKPT_HDR_FILE:		rec_file(len); break;
 		case CKPT_HDR_FD:		rec_fd(len); break;
 		case CKPT_HDR_PIPE:		rec_pipe(len); break;
+		case CKPT_HDR_MEMFD:		rec_memfd(len); break;
 		case CKPT_HDR_CPU:		rec_cpu(len); break;
 		case CKPT_HDR_XSTATE:		rec_xstate(len); break;
 		case CKPT_HDR_MM:		rec_mm(len); break;

@@ -14,11 +14,12 @@
  *   TREE                     the tasks, in creation order
  *   for each task:
  *     TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
- *     FILE_TABLE { [[PIPE] FILE] FD }*
+ *     FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0)] FILE] FD }*
  *     CPU XSTATE
  *     FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
  *                            (the FILEs: exe and mapped files not yet
- *                            in the image)
+ *                            in the image, each after its PIPE or
+ *                            MEMFD part as above)
  *   TAIL
  *
  * Shared kernel objects (files, file tables, address spaces) carry an
@@ -87,6 +88,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE = 401,
 	CKPT_HDR_FD = 402,
 	CKPT_HDR_PIPE = 403,
+	CKPT_HDR_MEMFD = 404,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -99,6 +101,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_FILE_TABLE = 2,
 	CKPT_OBJ_MM = 3,
 	CKPT_OBJ_PIPE = 4,
+	CKPT_OBJ_MEMFD = 5,
 	CKPT_OBJ_MAX
 };
 
@@ -408,6 +411,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_TTY = 4,	/* a terminal: the restarter's terminal */
 	CKPT_FILE_PIPE = 5,	/* one end of a pipe(2): @ref names the pipe */
 	CKPT_FILE_FIFO = 6,	/* a FIFO opened by path: @ref names its pipe */
+	CKPT_FILE_MEMFD = 7,	/* a memfd_create(2) file: @ref names it */
 };
 
 /**
@@ -421,7 +425,8 @@ enum ckpt_file_kind {
  * @size: file size at checkpoint (informational)
  * @path_len: bytes of the path that follows, NUL included
  * @ref: for CKPT_FILE_PIPE and CKPT_FILE_FIFO the CKPT_OBJ_PIPE objref
- *	of its pipe (whose PIPE record comes first); 0 for the other kinds
+ *	of its pipe (whose PIPE record comes first), for CKPT_FILE_MEMFD the
+ *	CKPT_OBJ_MEMFD objref of its memory file; 0 for the other kinds
  * @relink_len: bytes of the relinked path that follows the path, NUL
  *	included; 0 unless the file had no name left at checkpoint
  * @uid: owner of the inode (user namespace of the checkpointer)
@@ -476,6 +481,33 @@ struct ckpt_hdr_pipe {
 	__u32 nr_bytes;
 	__u32 _pad;
 	__u8 data[];
+};
+
+/**
+ * struct ckpt_hdr_memfd - a memfd_create(2) file: name, seals, contents
+ * @objref: CKPT_OBJ_MEMFD objref
+ * @seals: F_SEAL_* of the file (F_GET_SEALS)
+ * @size: its size in bytes
+ * @name_len: bytes of the name that follows (without the "memfd:"
+ *	prefix), NUL included, at most 250
+ * @_pad: zero
+ *
+ * Followed by the file's contents as PAGES records whose addresses are
+ * file offsets (increasing, page aligned, below @size; pages that are
+ * holes or all zero are left out), and a PAGES record of no pages.
+ * Restart creates the file, writes the contents, then adds the seals.
+ * Each FILE record naming it (the first comes right after the PAGES
+ * end) is an open file description of it.  Hugetlb memfds are not
+ * supported.
+ */
+struct ckpt_hdr_memfd {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 seals;
+	__u64 size;
+	__u32 name_len;
+	__u32 _pad;
+	char name[];
 };
 
 /**

@@ -378,4 +378,34 @@ TEST_F(relink, unlinked_directory_recreated)
 	EXPECT_EQ(self->before, relink_count(self->lf));
 }
 
+/* A shared mapping of an unlinked file still is the file after restart. */
+TEST_F(relink, mapped_unlinked_file_stays_shared)
+{
+	const char *x = ckpt_tmp_path_in(&self->c, variant->dir, "map");
+	pid_t pid;
+
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		char *p, c;
+		int fd;
+
+		fd = CKPT_SYS(open(x, O_RDWR | O_CREAT | O_TRUNC, 0600));
+		CKPT_SYS(ftruncate(fd, 2 * 4096));
+		p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 fd, 0);
+		CKPT_CHECK(p != MAP_FAILED, "mmap");
+		ckpt_fill(p, 4096, 0xabc);
+		CKPT_SYS(unlink(x));
+		ckpt_self(&self->c);
+
+		CKPT_CHECK(ckpt_verify(p, 4096, 0xabc) < 0, "contents");
+		p[4096] = 'm';
+		CKPT_CHECK(pread(fd, &c, 1, 4096) == 1 && c == 'm',
+			   "the mapping is not the file");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+	EXPECT_EQ(self->before, relink_count(self->lf));
+}
+
 TEST_HARNESS_MAIN
