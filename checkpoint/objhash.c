@@ -74,6 +74,38 @@ static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
 		.release = ckpt_file_drop,
 	},
 	/*
+	 * An eventfd, signalfd or timerfd is its file at checkpoint (the
+	 * FILE object holds it); at restart, the file made from the
+	 * record, which the FILE naming it takes.
+	 */
+	[CKPT_OBJ_EVENTFD] = {
+		.name = "eventfd",
+		.hdr_type = CKPT_HDR_EVENTFD,
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+		.checkpoint = checkpoint_eventfd_obj,
+		.restore = restore_eventfd_obj,
+		.release = ckpt_file_drop,
+	},
+	[CKPT_OBJ_SIGNALFD] = {
+		.name = "signalfd",
+		.hdr_type = CKPT_HDR_SIGNALFD,
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+		.checkpoint = checkpoint_signalfd_obj,
+		.restore = restore_signalfd_obj,
+		.release = ckpt_file_drop,
+	},
+	[CKPT_OBJ_TIMERFD] = {
+		.name = "timerfd",
+		.hdr_type = CKPT_HDR_TIMERFD,
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+		.checkpoint = checkpoint_timerfd_obj,
+		.restore = restore_timerfd_obj,
+		.release = ckpt_file_drop,
+	},
+	/*
 	 * File tables and address spaces are written in line by their
 	 * task for now; the hash only reserves their objref, so a later
 	 * sharer (CLONE_FILES, threads) can point at them.
@@ -123,12 +155,14 @@ void ckpt_obj_hash_free(struct ckpt_ctx *ctx)
 	ctx->objhash = NULL;
 }
 
-static struct ckpt_obj *ckpt_obj_find_ptr(struct ckpt_obj_hash *oh, void *ptr)
+/* Kinds may share a pointer: a timerfd's file is its FILE and its TIMERFD. */
+static struct ckpt_obj *ckpt_obj_find_ptr(struct ckpt_obj_hash *oh, void *ptr,
+					  enum ckpt_obj_type type)
 {
 	struct ckpt_obj *obj;
 
 	hash_for_each_possible(oh->by_ptr, obj, by_ptr, (unsigned long)ptr)
-		if (obj->ptr == ptr)
+		if (obj->ptr == ptr && obj->type == type)
 			return obj;
 	return NULL;
 }
@@ -187,9 +221,9 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 	struct ckpt_obj *obj;
 	int err;
 
-	obj = ckpt_obj_find_ptr(oh, ptr);
+	obj = ckpt_obj_find_ptr(oh, ptr, type);
 	if (obj)
-		return obj->type == type ? obj->objref : -EINVAL;
+		return obj->objref;
 	obj = ckpt_obj_add(ctx, type, ptr, oh->next_objref++, false);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);

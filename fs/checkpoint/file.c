@@ -111,6 +111,12 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_CHR;
 	if (ckpt_is_memfd(file))
 		return CKPT_FILE_MEMFD;
+	if (ckpt_is_eventfd(file))
+		return CKPT_FILE_EVENTFD;
+	if (ckpt_is_signalfd(file))
+		return CKPT_FILE_SIGNALFD;
+	if (ckpt_is_timerfd(file))
+		return CKPT_FILE_TIMERFD;
 	if (ckpt_is_pipe(file))
 		return CKPT_FILE_PIPE;
 	if (ckpt_is_fifo(file))
@@ -174,6 +180,41 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	snprintf(why, len, "%s %s", type, IS_ERR(path) ? "" : path);
 	kfree(buf);
 	return -EOPNOTSUPP;
+}
+
+/* The object holding the state of an anonymous file of @kind, or 0. */
+static enum ckpt_obj_type ckpt_file_state_obj(int kind)
+{
+	switch (kind) {
+	case CKPT_FILE_EVENTFD:
+		return CKPT_OBJ_EVENTFD;
+	case CKPT_FILE_SIGNALFD:
+		return CKPT_OBJ_SIGNALFD;
+	case CKPT_FILE_TIMERFD:
+		return CKPT_OBJ_TIMERFD;
+	}
+	return 0;
+}
+
+/*
+ * An eventfd, signalfd or timerfd: the file its state record made, with
+ * the FILE record's O_NONBLOCK.  They are always open read-write.
+ */
+static struct file *restore_state_file(struct ckpt_ctx *ctx,
+				       struct ckpt_hdr_file *h)
+{
+	struct file *file;
+
+	file = ckpt_obj_fetch(ctx, h->ref, ckpt_file_state_obj(h->kind));
+	if (IS_ERR(file))
+		return file;
+	if ((h->f_flags & ~(O_NONBLOCK | O_LARGEFILE)) != O_RDWR) {
+		ckpt_err(ctx, -EBADMSG, "file %d: flags %#x", h->objref,
+			 h->f_flags);
+		return ERR_PTR(-EBADMSG);
+	}
+	ckpt_set_nonblock(file, h->f_flags & O_NONBLOCK);
+	return get_file(file);
 }
 
 /**
@@ -246,6 +287,14 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		if (err < 0)
 			goto out;
 		h->ref = err;
+	}
+	if (ckpt_file_state_obj(kind)) {
+		/* so does the record of an eventfd's, ... state */
+		err = ckpt_obj_checkpoint(ctx, ckpt_file_state_obj(kind), file);
+		if (err < 0)
+			goto out;
+		h->ref = err;
+		h->pos = 0;
 	}
 	if (S_ISCHR(inode->i_mode))
 		h->rdev = new_encode_dev(inode->i_rdev);
@@ -408,16 +457,17 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_file *h = rec;
 	bool pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
-	bool ref = pipe || h->kind == CKPT_FILE_MEMFD;
+	bool ref = pipe || h->kind == CKPT_FILE_MEMFD ||
+		   ckpt_file_state_obj(h->kind);
 	const char *path, *relink;
 
-	/* a pipe end or memfd, and only those, name their object */
+	/* pipe ends, memfds, eventfds, ..., and only those, name an object */
 	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
 	    h->relink_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
 	    !h->ref == ref || h->_pad ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_MEMFD) {
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_TIMERFD) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
@@ -435,6 +485,8 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 		return restore_pipe_end(ctx, h, path);
 	if (h->kind == CKPT_FILE_MEMFD)
 		return restore_memfd_file(ctx, h);
+	if (ckpt_file_state_obj(h->kind))
+		return restore_state_file(ctx, h);
 	if (h->path[0] != '/') {
 		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
 		return ERR_PTR(-EBADMSG);

@@ -155,6 +155,34 @@ struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 void ckpt_file_grab(void *ptr);
 void ckpt_file_drop(void *ptr);
 
+/* eventfd, signalfd, timerfd (fs/checkpoint/{eventfd,signalfd,timerfd}.c) */
+#define CKPT_ANON_FILE_KIND(kind)					\
+bool ckpt_is_##kind(struct file *file);					\
+int checkpoint_##kind##_obj(struct ckpt_ctx *ctx, void *ptr, int objref); \
+void *restore_##kind##_obj(struct ckpt_ctx *ctx, void *rec)
+
+#ifdef CONFIG_EVENTFD
+CKPT_ANON_FILE_KIND(eventfd);
+#else
+static inline bool ckpt_is_eventfd(struct file *file) { return false; }
+#define checkpoint_eventfd_obj	NULL
+#define restore_eventfd_obj	NULL
+#endif
+#ifdef CONFIG_SIGNALFD
+CKPT_ANON_FILE_KIND(signalfd);
+#else
+static inline bool ckpt_is_signalfd(struct file *file) { return false; }
+#define checkpoint_signalfd_obj	NULL
+#define restore_signalfd_obj	NULL
+#endif
+#ifdef CONFIG_TIMERFD
+CKPT_ANON_FILE_KIND(timerfd);
+#else
+static inline bool ckpt_is_timerfd(struct file *file) { return false; }
+#define checkpoint_timerfd_obj	NULL
+#define restore_timerfd_obj	NULL
+#endif
+
 /* unlinked files (fs/checkpoint/relink.c) */
 int ckpt_relink_supported(struct file *file, char *why, size_t len);
 char *ckpt_relink(struct ckpt_ctx *ctx, struct file *file, int objref,

@@ -173,6 +173,9 @@ static inline const char *ckpt_type_name(uint32_t type)
 	case CKPT_HDR_FD:		return "FD";
 	case CKPT_HDR_PIPE:		return "PIPE";
 	case CKPT_HDR_MEMFD:		return "MEMFD";
+	case CKPT_HDR_EVENTFD:		return "EVENTFD";
+	case CKPT_HDR_SIGNALFD:		return "SIGNALFD";
+	case CKPT_HDR_TIMERFD:		return "TIMERFD";
 	case CKPT_HDR_SIGHAND:		return "SIGHAND";
 	case CKPT_HDR_SIGNAL:		return "SIGNAL";
 	case CKPT_HDR_SIGPENDING:	return "SIGPENDING";
@@ -188,6 +191,9 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 	case CKPT_OBJ_MM:		return "mm";
 	case CKPT_OBJ_PIPE:		return "pipe";
 	case CKPT_OBJ_MEMFD:		return "memfd";
+	case CKPT_OBJ_EVENTFD:		return "eventfd";
+	case CKPT_OBJ_SIGNALFD:		return "signalfd";
+	case CKPT_OBJ_TIMERFD:		return "timerfd";
 	}
 	return "unknown object";
 }

@@ -210,9 +210,11 @@ static uint64_t pending_file_off;
 static bool fd_seen;
 static uint32_t last_fd;
 /* a MEMFD's pages follow it, then the FILE of its first open file */
-static bool in_memfd, memfd_wants_file;
+static bool in_memfd;
 static uint64_t memfd_size, memfd_next;
 static uint32_t memfd_objref;
+/* the objref (and kind) of a state record whose FILE must come next */
+static uint32_t wants_file, wants_file_kind;
 
 struct vma_range {
 	uint64_t start, end;
@@ -242,16 +244,22 @@ static void check_order(uint32_t type)
 			    ckpt_type_name(type), memfd_objref);
 		return;
 	}
-	if (memfd_wants_file && type != CKPT_HDR_FILE)
-		bad(rec_off, "%s record where the FILE of memfd %u was "
-		    "expected", ckpt_type_name(type), memfd_objref);
-	memfd_wants_file = false;
-	/* a MEMFD comes right before the FILE of its first open file */
-	if (type == CKPT_HDR_MEMFD &&
+	if (wants_file && type != CKPT_HDR_FILE)
+		bad(rec_off, "%s record where the FILE of %s %u was expected",
+		    ckpt_type_name(type), ckpt_obj_name(wants_file_kind),
+		    wants_file);
+	wants_file = 0;
+	/*
+	 * A MEMFD, EVENTFD, SIGNALFD or TIMERFD comes right before the FILE
+	 * of its (first) open file, wherever a FILE may come.
+	 */
+	if ((type == CKPT_HDR_MEMFD || type == CKPT_HDR_EVENTFD ||
+	     type == CKPT_HDR_SIGNALFD || type == CKPT_HDR_TIMERFD) &&
 	    (state == S_FD || state == S_MM || state == S_VMA)) {
 		if (pending_file)
-			bad(rec_off, "MEMFD record follows FILE objref %u, "
-			    "which no record used", pending_file);
+			bad(rec_off, "%s record follows FILE objref %u, "
+			    "which no record used", ckpt_type_name(type),
+			    pending_file);
 		return;
 	}
 	/* a PIPE comes right before the FILE of its first end */
@@ -663,7 +671,13 @@ static void print_oflags(uint32_t f)
 static void rec_file(uint32_t len)
 {
 	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY", "PIPE",
-				       "FIFO", "MEMFD" };
+				       "FIFO", "MEMFD", "EVENTFD", "SIGNALFD",
+				       "TIMERFD" };
+	static const uint32_t state_obj[] = {
+		[CKPT_FILE_EVENTFD] = CKPT_OBJ_EVENTFD,
+		[CKPT_FILE_SIGNALFD] = CKPT_OBJ_SIGNALFD,
+		[CKPT_FILE_TIMERFD] = CKPT_OBJ_TIMERFD,
+	};
 	struct ckpt_hdr_file *f = (void *)buf;
 	bool mode_ok;
 
@@ -673,7 +687,7 @@ static void rec_file(uint32_t len)
 	need_len(len, sizeof(*f) + (uint64_t)f->path_len + f->relink_len,
 		 "FILE");
 	if (f->kind != CKPT_FILE_PIPE && f->kind != CKPT_FILE_FIFO &&
-	    f->kind != CKPT_FILE_MEMFD)
+	    f->kind < CKPT_FILE_MEMFD)
 		need_zero(f->ref, "ref");
 	need_zero(f->_pad, "_pad");
 	need_path(f->path, f->path_len, "path");
@@ -713,6 +727,15 @@ static void rec_file(uint32_t len)
 		mode_ok = S_ISREG(f->mode);
 		obj_use(f->ref, CKPT_OBJ_MEMFD, "ref");
 		break;
+	case CKPT_FILE_EVENTFD:
+	case CKPT_FILE_SIGNALFD:
+	case CKPT_FILE_TIMERFD:
+		mode_ok = true;		/* anonymous inodes have no type */
+		obj_use(f->ref, state_obj[f->kind], "ref");
+		if ((f->f_flags & 3) != O_RDWR)
+			bad(rec_off, "%s not open read-write",
+			    kinds[f->kind]);
+		break;
 	default:
 		bad(rec_off, "unknown file kind %u", f->kind);
 	}
@@ -729,8 +752,8 @@ static void rec_file(uint32_t len)
 	    f->uid, f->gid, (int64_t)f->pos, (uint64_t)f->size);
 	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(" pipe %u", f->ref);
-	if (f->kind == CKPT_FILE_MEMFD)
-		out(" memfd %u", f->ref);
+	if (f->kind >= CKPT_FILE_MEMFD)
+		out(" state %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(" rdev %" PRIu64 ":%" PRIu64,
 		    (uint64_t)((f->rdev & 0xfff00) >> 8),
@@ -784,6 +807,59 @@ static void rec_memfd(uint32_t len)
 	memfd_size = m->size;
 	memfd_next = 0;
 	memfd_objref = m->objref;
+}
+
+/* the record of an eventfd's, signalfd's or timerfd's state */
+static void state_record(uint32_t len, size_t size, uint32_t objref,
+			 uint32_t kind, const char *type)
+{
+	need_len(len, size, type);
+	obj_define(objref, kind, NULL, type);
+	wants_file = objref;
+	wants_file_kind = kind;
+}
+
+static void rec_eventfd(uint32_t len)
+{
+	struct ckpt_hdr_eventfd *e = (void *)buf;
+
+	state_record(len, sizeof(*e), e->objref, CKPT_OBJ_EVENTFD, "EVENTFD");
+	if (e->flags & ~1u)
+		bad(rec_off, "unknown eventfd flags %#x", e->flags);
+	if (e->count == UINT64_MAX)
+		bad(rec_off, "eventfd counter 2^64 - 1");
+	out("  objref %u, count %" PRIu64 "%s\n", e->objref,
+	    (uint64_t)e->count, e->flags ? ", semaphore" : "");
+}
+
+static void rec_signalfd(uint32_t len)
+{
+	struct ckpt_hdr_signalfd *g = (void *)buf;
+
+	state_record(len, sizeof(*g), g->objref, CKPT_OBJ_SIGNALFD,
+		     "SIGNALFD");
+	need_zero(g->_pad, "_pad");
+	out("  objref %u, mask %#" PRIx64 "\n", g->objref, (uint64_t)g->mask);
+}
+
+static void rec_timerfd(uint32_t len)
+{
+	struct ckpt_hdr_timerfd *t = (void *)buf;
+
+	state_record(len, sizeof(*t), t->objref, CKPT_OBJ_TIMERFD, "TIMERFD");
+	need_zero(t->_pad, "_pad");
+	/* REALTIME, MONOTONIC, BOOTTIME and the two _ALARM clocks */
+	if (t->clockid != 0 && t->clockid != 1 && t->clockid != 7 &&
+	    t->clockid != 8 && t->clockid != 9)
+		bad(rec_off, "timerfd clock %d", t->clockid);
+	if (t->settime_flags & ~3u)
+		bad(rec_off, "unknown timerfd flags %#x", t->settime_flags);
+	if (t->value_ns > (UINT64_MAX >> 3) || t->interval_ns > (UINT64_MAX >> 3))
+		bad(rec_off, "timerfd time out of range");
+	out("  objref %u, clock %d, next in %" PRIu64 " ns, every %" PRIu64
+	    " ns, %" PRIu64 " unread, flags %#x\n", t->objref, t->clockid,
+	    (uint64_t)t->value_ns, (uint64_t)t->interval_ns,
+	    (uint64_t)t->ticks, t->settime_flags);
 }
 
 static void rec_fd(uint32_t len)
@@ -1049,7 +1125,10 @@ static void rec_pages(uint32_t len)
 		else
 			out("  end of the pages of memfd %u\n", memfd_objref);
 		in_memfd = n;
-		memfd_wants_file = !n;
+		if (!n) {
+			wants_file = memfd_objref;
+			wants_file_kind = CKPT_OBJ_MEMFD;
+		}
 		npages += n;
 		return;
 	}
@@ -1225,6 +1304,9 @@ static int check_image(void)
 		case CKPT_HDR_FD:		rec_fd(len); break;
 		case CKPT_HDR_PIPE:		rec_pipe(len); break;
 		case CKPT_HDR_MEMFD:		rec_memfd(len); break;
+		case CKPT_HDR_EVENTFD:		rec_eventfd(len); break;
+		case CKPT_HDR_SIGNALFD:		rec_signalfd(len); break;
+		case CKPT_HDR_TIMERFD:		rec_timerfd(len); break;
 		case CKPT_HDR_CPU:		rec_cpu(len); break;
 		case CKPT_HDR_XSTATE:		rec_xstate(len); break;
 		case CKPT_HDR_MM:		rec_mm(len); break;

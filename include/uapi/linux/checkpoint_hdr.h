@@ -14,7 +14,8 @@
  *   TREE                     the tasks, in creation order
  *   for each task:
  *     TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
- *     FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0)] FILE] FD }*
+ *     FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0) | EVENTFD | SIGNALFD |
+ *                   TIMERFD] FILE] FD }*
  *     CPU XSTATE
  *     FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
  *                            (the FILEs: exe and mapped files not yet
@@ -89,6 +90,9 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FD = 402,
 	CKPT_HDR_PIPE = 403,
 	CKPT_HDR_MEMFD = 404,
+	CKPT_HDR_EVENTFD = 405,
+	CKPT_HDR_SIGNALFD = 406,
+	CKPT_HDR_TIMERFD = 407,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -102,6 +106,9 @@ enum ckpt_obj_type {
 	CKPT_OBJ_MM = 3,
 	CKPT_OBJ_PIPE = 4,
 	CKPT_OBJ_MEMFD = 5,
+	CKPT_OBJ_EVENTFD = 6,
+	CKPT_OBJ_SIGNALFD = 7,
+	CKPT_OBJ_TIMERFD = 8,
 	CKPT_OBJ_MAX
 };
 
@@ -412,6 +419,9 @@ enum ckpt_file_kind {
 	CKPT_FILE_PIPE = 5,	/* one end of a pipe(2): @ref names the pipe */
 	CKPT_FILE_FIFO = 6,	/* a FIFO opened by path: @ref names its pipe */
 	CKPT_FILE_MEMFD = 7,	/* a memfd_create(2) file: @ref names it */
+	CKPT_FILE_EVENTFD = 8,	/* eventfd(2): @ref names its EVENTFD */
+	CKPT_FILE_SIGNALFD = 9,	/* signalfd(2): @ref names its SIGNALFD */
+	CKPT_FILE_TIMERFD = 10,	/* timerfd_create(2): @ref names its TIMERFD */
 };
 
 /**
@@ -426,7 +436,9 @@ enum ckpt_file_kind {
  * @path_len: bytes of the path that follows, NUL included
  * @ref: for CKPT_FILE_PIPE and CKPT_FILE_FIFO the CKPT_OBJ_PIPE objref
  *	of its pipe (whose PIPE record comes first), for CKPT_FILE_MEMFD the
- *	CKPT_OBJ_MEMFD objref of its memory file; 0 for the other kinds
+ *	CKPT_OBJ_MEMFD objref of its memory file, for CKPT_FILE_EVENTFD,
+ *	CKPT_FILE_SIGNALFD and CKPT_FILE_TIMERFD the objref of the record
+ *	(right before it) that holds its state; 0 for the other kinds
  * @relink_len: bytes of the relinked path that follows the path, NUL
  *	included; 0 unless the file had no name left at checkpoint
  * @uid: owner of the inode (user namespace of the checkpointer)
@@ -508,6 +520,61 @@ struct ckpt_hdr_memfd {
 	__u32 name_len;
 	__u32 _pad;
 	char name[];
+};
+
+/**
+ * struct ckpt_hdr_eventfd - the state of an eventfd(2) file
+ * @objref: CKPT_OBJ_EVENTFD objref
+ * @flags: EFD_SEMAPHORE or 0
+ * @count: the counter, below 2^64 - 1
+ */
+struct ckpt_hdr_eventfd {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 flags;
+	__u64 count;
+};
+
+/**
+ * struct ckpt_hdr_signalfd - the state of a signalfd(2) file
+ * @objref: CKPT_OBJ_SIGNALFD objref
+ * @_pad: zero
+ * @mask: the signals it accepts (bit n-1 for signal n)
+ */
+struct ckpt_hdr_signalfd {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 _pad;
+	__u64 mask;
+};
+
+/**
+ * struct ckpt_hdr_timerfd - the state of a timerfd_create(2) file
+ * @objref: CKPT_OBJ_TIMERFD objref
+ * @clockid: CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME or their
+ *	_ALARM variants (which need CAP_WAKE_ALARM at restart)
+ * @settime_flags: TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET of the last
+ *	timerfd_settime(2)
+ * @_pad: zero
+ * @ticks: expirations not read yet
+ * @value_ns: time to the next expiration (0: disarmed), as
+ *	timerfd_gettime(2) gives it
+ * @interval_ns: the interval, 0 for a one-shot timer
+ *
+ * Restart arms the timer @value_ns from the moment it restores it (an
+ * absolute timer: at the clock's time then plus @value_ns, with
+ * @settime_flags), so the time the process spent checkpointed does not
+ * count.
+ */
+struct ckpt_hdr_timerfd {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__s32 clockid;
+	__u32 settime_flags;
+	__u32 _pad;
+	__u64 ticks;
+	__u64 value_ns;
+	__u64 interval_ns;
 };
 
 /**

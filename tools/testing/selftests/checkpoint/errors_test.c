@@ -9,7 +9,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <stddef.h>
-#include <sys/eventfd.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include "ckpt_test.h"
@@ -266,8 +266,8 @@ TEST_F(errors, target_with_socket)
 
 /*
  * Self-checkpoint of a process holding an unsupported file (@kind:
- * 0 packet-mode pipe, 1 eventfd) at fd @fd: EOPNOTSUPP naming the fd; the process
- * goes on with it.
+ * 0 packet-mode pipe, 1 epoll instance) at fd @fd: EOPNOTSUPP naming the fd
+ * and the kind; the process goes on with it.
  */
 static void self_unsupported(struct __test_metadata *_metadata,
 			     struct ckpt_ctx *c, int kind, int fd)
@@ -290,7 +290,7 @@ static void self_unsupported(struct __test_metadata *_metadata,
 			close(p[0]);
 			close(p[1]);
 		} else {
-			int e = CKPT_SYS(eventfd(0, 0));
+			int e = CKPT_SYS(epoll_create1(0));
 
 			CKPT_SYS(dup2(e, fd));
 			close(e);
@@ -302,8 +302,12 @@ static void self_unsupported(struct __test_metadata *_metadata,
 			CKPT_CHECK(write(fd, "x", 1) == 1, "pipe write");
 			CKPT_CHECK(read(fd + 1, &v, 1) == 1, "pipe read");
 		} else {
-			CKPT_CHECK(write(fd, &v, 8) == 8, "eventfd write");
-			CKPT_CHECK(read(fd, &v, 8) == 8 && v == 5, "eventfd read");
+			struct epoll_event ev = { .events = EPOLLIN };
+
+			CKPT_SYS(pipe(p));
+			CKPT_CHECK(write(p[1], "x", 1) == 1, "pipe write");
+			CKPT_SYS(epoll_ctl(fd, EPOLL_CTL_ADD, p[0], &ev));
+			CKPT_CHECK(epoll_wait(fd, &ev, 1, 0) == 1, "epoll_wait");
 		}
 		_exit(0);
 	}
@@ -313,6 +317,8 @@ static void self_unsupported(struct __test_metadata *_metadata,
 	log_since(c, before, log, sizeof(log));
 	EXPECT_TRUE(ckpt_mentions_number(log, fd))
 		TH_LOG("log does not name fd %d: %s", fd, log);
+	EXPECT_TRUE(strstr(log, kind ? "eventpoll" : "packet mode") != NULL)
+		TH_LOG("log does not name the kind: %s", log);
 }
 
 TEST_F(errors, self_with_packet_pipe)
@@ -320,7 +326,7 @@ TEST_F(errors, self_with_packet_pipe)
 	self_unsupported(_metadata, &self->c, 0, 45);
 }
 
-TEST_F(errors, self_with_eventfd)
+TEST_F(errors, self_with_epoll)
 {
 	self_unsupported(_metadata, &self->c, 1, 46);
 }
