@@ -269,6 +269,7 @@ static const char *ckpt_type_name(u32 type)
 	case CKPT_HDR_EVENTFD: return "EVENTFD";
 	case CKPT_HDR_SIGNALFD: return "SIGNALFD";
 	case CKPT_HDR_TIMERFD: return "TIMERFD";
+	case CKPT_HDR_EPOLL: return "EPOLL";
 	case CKPT_HDR_SIGHAND: return "SIGHAND";
 	case CKPT_HDR_SIGNAL: return "SIGNAL";
 	case CKPT_HDR_SIGPENDING: return "SIGPENDING";

@@ -202,6 +202,21 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx,
 }
 
 /**
+ * ckpt_obj_lookup - the objref of an object already in the image
+ * @ctx: checkpoint context
+ * @type: its kind
+ * @ptr: the object
+ *
+ * Return: the objref, or 0 if the object was not met yet.
+ */
+int ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr)
+{
+	struct ckpt_obj *obj = ckpt_obj_find_ptr(ctx->objhash, ptr, type);
+
+	return obj ? obj->objref : 0;
+}
+
+/**
  * ckpt_obj_checkpoint - name a shared object, writing it the first time
  * @ctx: checkpoint context
  * @type: its kind

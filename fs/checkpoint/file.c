@@ -11,6 +11,8 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+/* after fs.h: its inline helpers need struct file */
+#include <linux/eventpoll.h>
 #include <linux/kdev_t.h>
 #include <linux/magic.h>
 #include <linux/major.h>
@@ -117,6 +119,8 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_SIGNALFD;
 	if (ckpt_is_timerfd(file))
 		return CKPT_FILE_TIMERFD;
+	if (ckpt_is_epoll(file))
+		return CKPT_FILE_EPOLL;
 	if (ckpt_is_pipe(file))
 		return CKPT_FILE_PIPE;
 	if (ckpt_is_fifo(file))
@@ -467,7 +471,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
 	    !h->ref == ref || h->_pad ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_TIMERFD) {
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_EPOLL) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
@@ -487,6 +491,8 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 		return restore_memfd_file(ctx, h);
 	if (ckpt_file_state_obj(h->kind))
 		return restore_state_file(ctx, h);
+	if (h->kind == CKPT_FILE_EPOLL)
+		return restore_epoll_file(ctx, h);
 	if (h->path[0] != '/') {
 		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
 		return ERR_PTR(-EBADMSG);
@@ -614,6 +620,35 @@ static int ckpt_check_pipe_peers(struct ckpt_fd *fds, unsigned int nr,
 	return 0;
 }
 
+/* Does fds[@i], an epoll file, watch only files of the table? */
+static int ckpt_check_epoll(struct ckpt_fds *f, unsigned int i, char *why,
+			    size_t len)
+{
+	struct epoll_item_info *items;
+	unsigned int j;
+	int k, nr, err = 0;
+
+	items = ckpt_epoll_items(f->fds[i].file, &nr);
+	if (IS_ERR(items)) {
+		snprintf(why, len, "fd %u: cannot read the epoll file",
+			 f->fds[i].fd);
+		return PTR_ERR(items);
+	}
+	for (k = 0; k < nr && !err; k++) {
+		for (j = 0; j < f->nr && f->fds[j].file != items[k].file; j++)
+			;
+		if (j == f->nr) {
+			snprintf(why, len,
+				 "fd %u: epoll watches a file no fd holds (added as fd %d)",
+				 f->fds[i].fd, items[k].fd);
+			err = -EOPNOTSUPP;
+		}
+	}
+	ckpt_epoll_items_put(items, nr);
+	kvfree(items);
+	return err;
+}
+
 /*
  * The checks checkpoint makes on a task's files: each fd, or only @fd
  * if it is not -1, then the pipes among them.
@@ -634,6 +669,11 @@ static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 			snprintf(why, len, "fd %u: unsupported %s",
 				 f->fds[i].fd, what);
 			return err;
+		}
+		if (ckpt_is_epoll(f->fds[i].file)) {
+			err = ckpt_check_epoll(f, i, why, len);
+			if (err)
+				return err;
 		}
 	}
 	if (fd >= 0 && only < 0)
@@ -665,6 +705,18 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 		err = ckpt_fds_check(&f, fd, why, len);
 	ckpt_fds_release(&f);
 	return err;
+}
+
+/* Is fds[@i] an epoll file no lower fd refers to? */
+static bool ckpt_first_epoll(struct ckpt_fds *f, unsigned int i)
+{
+	unsigned int j;
+
+	if (!ckpt_is_epoll(f->fds[i].file))
+		return false;
+	for (j = 0; j < i && f->fds[j].file != f->fds[i].file; j++)
+		;
+	return j == i;
 }
 
 /**
@@ -703,6 +755,8 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 	h.objref = objref;
 	h.nr_fds = f.nr;
+	for (i = 0; i < f.nr; i++)
+		h.nr_epolls += ckpt_first_epoll(&f, i);
 	err = ckpt_write_obj(ctx, CKPT_HDR_FILE_TABLE, &h, sizeof(h));
 	for (i = 0; i < f.nr && !err; i++) {
 		struct ckpt_hdr_fd fh = {};
@@ -717,6 +771,10 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 		fh.file_objref = objref;
 		err = ckpt_write_obj(ctx, CKPT_HDR_FD, &fh, sizeof(fh));
 	}
+	/* what epoll files watch, now that every file is in the image */
+	for (i = 0; i < f.nr && !err; i++)
+		if (ckpt_first_epoll(&f, i))
+			err = checkpoint_epoll(ctx, f.fds[i].file);
 out:
 	ckpt_fds_release(&f);
 	return err;
@@ -762,7 +820,7 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_FILE_TABLE, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
-	if (h->objref <= 0 ||
+	if (h->objref <= 0 || h->_pad || h->nr_epolls > h->nr_fds ||
 	    h->nr_fds > min_t(unsigned long, nofile, sysctl_nr_open)) {
 		kvfree(h);
 		return ckpt_err(ctx, -EBADMSG, "file table malformed");
@@ -802,6 +860,14 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 		fs->nr++;
 		prev = fh->fd;
 		kvfree(fh);
+	}
+	for (i = 0; i < h->nr_epolls; i++) {
+		int err = restore_epoll(ctx);
+
+		if (err) {
+			kvfree(h);
+			return err;
+		}
 	}
 	kvfree(h);
 	return 0;

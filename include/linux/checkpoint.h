@@ -134,6 +134,7 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, int objref,
 		     enum ckpt_obj_type type);
+int ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr);
 
 /* per-kind object handlers named by the ops table */
 int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
@@ -181,6 +182,44 @@ CKPT_ANON_FILE_KIND(timerfd);
 static inline bool ckpt_is_timerfd(struct file *file) { return false; }
 #define checkpoint_timerfd_obj	NULL
 #define restore_timerfd_obj	NULL
+#endif
+
+/* epoll (fs/checkpoint/epoll.c) */
+struct epoll_item_info;
+#ifdef CONFIG_EPOLL
+bool ckpt_is_epoll(struct file *file);
+struct epoll_item_info *ckpt_epoll_items(struct file *file, int *nr);
+void ckpt_epoll_items_put(struct epoll_item_info *items, int nr);
+int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file);
+struct file *restore_epoll_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
+int restore_epoll(struct ckpt_ctx *ctx);
+#else
+static inline bool ckpt_is_epoll(struct file *file) { return false; }
+static inline struct epoll_item_info *
+ckpt_epoll_items(struct file *file, int *nr)
+{
+	return ERR_PTR(-EINVAL);
+}
+
+static inline void ckpt_epoll_items_put(struct epoll_item_info *items, int nr)
+{
+}
+
+static inline int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline struct file *restore_epoll_file(struct ckpt_ctx *ctx,
+					      struct ckpt_hdr_file *h)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline int restore_epoll(struct ckpt_ctx *ctx)
+{
+	return -EOPNOTSUPP;
+}
 #endif
 
 /* unlinked files (fs/checkpoint/relink.c) */

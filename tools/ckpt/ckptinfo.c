@@ -187,7 +187,7 @@ static struct obj *obj_use(uint32_t ref, uint32_t kind, const char *field)
 enum state {
 	S_HEADER, S_TREE, S_TASK, S_CREDS, S_RLIMITS, S_FS, S_SIGHAND,
 	S_SIGNAL, S_SIGPENDING, S_FILE_TABLE, S_FD, S_CPU, S_XSTATE, S_MM,
-	S_VMA, S_PAGES,
+	S_VMA, S_PAGES, S_EPOLL,
 };
 
 static const uint32_t state_type[] = {
@@ -199,12 +199,13 @@ static const uint32_t state_type[] = {
 	[S_FILE_TABLE] = CKPT_HDR_FILE_TABLE, [S_FD] = CKPT_HDR_FD,
 	[S_CPU] = CKPT_HDR_CPU,		[S_XSTATE] = CKPT_HDR_XSTATE,
 	[S_MM] = CKPT_HDR_MM,		[S_VMA] = CKPT_HDR_VMA,
-	[S_PAGES] = CKPT_HDR_PAGES,
+	[S_PAGES] = CKPT_HDR_PAGES,	[S_EPOLL] = CKPT_HDR_EPOLL,
 };
 
 static enum state state = S_HEADER;
 static uint32_t nr_tasks, tasks_seen;
 static uint32_t left;			/* SIGPENDING, FD or VMA records due */
+static uint32_t epolls_left;		/* EPOLL records due after the FDs */
 static uint32_t pending_file;		/* objref of a FILE awaiting its user */
 static uint64_t pending_file_off;
 static bool fd_seen;
@@ -229,6 +230,8 @@ static void settle(void)
 	if (state == S_SIGPENDING && !left)
 		state = S_FILE_TABLE;
 	if (state == S_FD && !left)
+		state = epolls_left ? S_EPOLL : S_CPU;
+	if (state == S_EPOLL && !epolls_left)
 		state = S_CPU;
 	if (state == S_VMA && !left)
 		state = S_PAGES;
@@ -633,10 +636,16 @@ static void rec_file_table(uint32_t len)
 	struct ckpt_hdr_file_table *t = (void *)buf;
 
 	need_len(len, sizeof(*t), "FILE_TABLE");
+	need_zero(t->_pad, "_pad");
+	if (t->nr_epolls > t->nr_fds)
+		bad(rec_off, "%u epoll files in a table of %u fds",
+		    t->nr_epolls, t->nr_fds);
 	obj_define(t->objref, CKPT_OBJ_FILE_TABLE, NULL, "FILE_TABLE");
-	out("  objref %u, %u fd%s\n", t->objref, t->nr_fds,
-	    t->nr_fds == 1 ? "" : "s");
+	out("  objref %u, %u fd%s, %u epoll file%s\n", t->objref, t->nr_fds,
+	    t->nr_fds == 1 ? "" : "s", t->nr_epolls,
+	    t->nr_epolls == 1 ? "" : "s");
 	left = t->nr_fds;
+	epolls_left = t->nr_epolls;
 	fd_seen = false;
 	state = S_FD;
 }
@@ -672,7 +681,7 @@ static void rec_file(uint32_t len)
 {
 	static const char *kinds[] = { "?", "REG", "DIR", "CHR", "TTY", "PIPE",
 				       "FIFO", "MEMFD", "EVENTFD", "SIGNALFD",
-				       "TIMERFD" };
+				       "TIMERFD", "EPOLL" };
 	static const uint32_t state_obj[] = {
 		[CKPT_FILE_EVENTFD] = CKPT_OBJ_EVENTFD,
 		[CKPT_FILE_SIGNALFD] = CKPT_OBJ_SIGNALFD,
@@ -687,7 +696,7 @@ static void rec_file(uint32_t len)
 	need_len(len, sizeof(*f) + (uint64_t)f->path_len + f->relink_len,
 		 "FILE");
 	if (f->kind != CKPT_FILE_PIPE && f->kind != CKPT_FILE_FIFO &&
-	    f->kind < CKPT_FILE_MEMFD)
+	    (f->kind < CKPT_FILE_MEMFD || f->kind == CKPT_FILE_EPOLL))
 		need_zero(f->ref, "ref");
 	need_zero(f->_pad, "_pad");
 	need_path(f->path, f->path_len, "path");
@@ -727,6 +736,12 @@ static void rec_file(uint32_t len)
 		mode_ok = S_ISREG(f->mode);
 		obj_use(f->ref, CKPT_OBJ_MEMFD, "ref");
 		break;
+	case CKPT_FILE_EPOLL:
+		mode_ok = true;
+		need_zero(f->ref, "ref");
+		if ((f->f_flags & 3) != O_RDWR)
+			bad(rec_off, "EPOLL not open read-write");
+		break;
 	case CKPT_FILE_EVENTFD:
 	case CKPT_FILE_SIGNALFD:
 	case CKPT_FILE_TIMERFD:
@@ -752,7 +767,7 @@ static void rec_file(uint32_t len)
 	    f->uid, f->gid, (int64_t)f->pos, (uint64_t)f->size);
 	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(" pipe %u", f->ref);
-	if (f->kind >= CKPT_FILE_MEMFD)
+	if (f->kind >= CKPT_FILE_MEMFD && f->kind != CKPT_FILE_EPOLL)
 		out(" state %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(" rdev %" PRIu64 ":%" PRIu64,
@@ -860,6 +875,31 @@ static void rec_timerfd(uint32_t len)
 	    " ns, %" PRIu64 " unread, flags %#x\n", t->objref, t->clockid,
 	    (uint64_t)t->value_ns, (uint64_t)t->interval_ns,
 	    (uint64_t)t->ticks, t->settime_flags);
+}
+
+static void rec_epoll(uint32_t len)
+{
+	struct ckpt_hdr_epoll *e = (void *)buf;
+
+	if (len < sizeof(*e))
+		bad(rec_off, "EPOLL record length %u, expected at least %zu",
+		    len, sizeof(*e));
+	need_len(len, sizeof(*e) + (uint64_t)e->nr_items * sizeof(e->items[0]),
+		 "EPOLL");
+	obj_use(e->file_objref, CKPT_OBJ_FILE, "file_objref");
+	out("  epoll file %u watches %u file%s\n", e->file_objref,
+	    e->nr_items, e->nr_items == 1 ? "" : "s");
+	for (uint32_t i = 0; i < e->nr_items; i++) {
+		struct ckpt_epoll_item *it = &e->items[i];
+
+		obj_use(it->file_objref, CKPT_OBJ_FILE, "file_objref");
+		need_zero(it->_pad, "_pad");
+		if (it->fd < 0)
+			bad(rec_off, "epoll entry %u: fd %d", i, it->fd);
+		out("    file %u as fd %d, events %#x, data %#" PRIx64 "\n",
+		    it->file_objref, it->fd, it->events, (uint64_t)it->data);
+	}
+	epolls_left--;
 }
 
 static void rec_fd(uint32_t len)
@@ -1307,6 +1347,7 @@ static int check_image(void)
 		case CKPT_HDR_EVENTFD:		rec_eventfd(len); break;
 		case CKPT_HDR_SIGNALFD:		rec_signalfd(len); break;
 		case CKPT_HDR_TIMERFD:		rec_timerfd(len); break;
+		case CKPT_HDR_EPOLL:		rec_epoll(len); break;
 		case CKPT_HDR_CPU:		rec_cpu(len); break;
 		case CKPT_HDR_XSTATE:		rec_xstate(len); break;
 		case CKPT_HDR_MM:		rec_mm(len); break;

@@ -15,7 +15,7 @@
  *   for each task:
  *     TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
  *     FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0) | EVENTFD | SIGNALFD |
- *                   TIMERFD] FILE] FD }*
+ *                   TIMERFD] FILE] FD }* EPOLL*
  *     CPU XSTATE
  *     FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
  *                            (the FILEs: exe and mapped files not yet
@@ -93,6 +93,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_EVENTFD = 405,
 	CKPT_HDR_SIGNALFD = 406,
 	CKPT_HDR_TIMERFD = 407,
+	CKPT_HDR_EPOLL = 408,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -403,11 +404,16 @@ struct ckpt_hdr_pages {
  * struct ckpt_hdr_file_table - a file descriptor table
  * @objref: CKPT_OBJ_FILE_TABLE objref
  * @nr_fds: FD records that follow (each may be preceded by its FILE)
+ * @nr_epolls: EPOLL records that follow the FD records, one per epoll
+ *	file of the table
+ * @_pad: zero
  */
 struct ckpt_hdr_file_table {
 	struct ckpt_hdr h;
 	__u32 objref;
 	__u32 nr_fds;
+	__u32 nr_epolls;
+	__u32 _pad;
 };
 
 /* Kinds of open files */
@@ -422,6 +428,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_EVENTFD = 8,	/* eventfd(2): @ref names its EVENTFD */
 	CKPT_FILE_SIGNALFD = 9,	/* signalfd(2): @ref names its SIGNALFD */
 	CKPT_FILE_TIMERFD = 10,	/* timerfd_create(2): @ref names its TIMERFD */
+	CKPT_FILE_EPOLL = 11,	/* epoll_create(2): filled by an EPOLL record */
 };
 
 /**
@@ -575,6 +582,43 @@ struct ckpt_hdr_timerfd {
 	__u64 ticks;
 	__u64 value_ns;
 	__u64 interval_ns;
+};
+
+/**
+ * struct ckpt_epoll_item - one entry of an epoll interest list
+ * @file_objref: CKPT_OBJ_FILE watched, an open file of the fd table
+ * @fd: the descriptor number it was added as (epoll_ctl(2) knows an
+ *	entry by file and number)
+ * @events: its event mask (EPOLLIN, EPOLLET, EPOLLONESHOT, ...)
+ * @_pad: zero
+ * @data: its epoll_data
+ */
+struct ckpt_epoll_item {
+	__u32 file_objref;
+	__s32 fd;
+	__u32 events;
+	__u32 _pad;
+	__u64 data;
+};
+
+/**
+ * struct ckpt_hdr_epoll - what an epoll file watches
+ * @file_objref: CKPT_OBJ_FILE of the epoll file (kind CKPT_FILE_EPOLL)
+ * @nr_items: entries that follow
+ * @items: the interest list
+ *
+ * EPOLL records follow the FD records of the table that holds the epoll
+ * file, when every watched file is restored: restart adds each entry
+ * with epoll_ctl(EPOLL_CTL_ADD) semantics (EPOLLWAKEUP needs
+ * CAP_BLOCK_SUSPEND, loops are refused).  Which entries are ready is
+ * found anew.  A watched file that no fd of the checkpoint holds makes
+ * checkpoint fail.
+ */
+struct ckpt_hdr_epoll {
+	struct ckpt_hdr h;
+	__u32 file_objref;
+	__u32 nr_items;
+	struct ckpt_epoll_item items[];
 };
 
 /**

@@ -9,7 +9,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <stddef.h>
-#include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include "ckpt_test.h"
@@ -266,7 +266,7 @@ TEST_F(errors, target_with_socket)
 
 /*
  * Self-checkpoint of a process holding an unsupported file (@kind:
- * 0 packet-mode pipe, 1 epoll instance) at fd @fd: EOPNOTSUPP naming the fd
+ * 0 packet-mode pipe, 1 inotify instance) at fd @fd: EOPNOTSUPP naming the fd
  * and the kind; the process goes on with it.
  */
 static void self_unsupported(struct __test_metadata *_metadata,
@@ -290,7 +290,7 @@ static void self_unsupported(struct __test_metadata *_metadata,
 			close(p[0]);
 			close(p[1]);
 		} else {
-			int e = CKPT_SYS(epoll_create1(0));
+			int e = CKPT_SYS(inotify_init1(0));
 
 			CKPT_SYS(dup2(e, fd));
 			close(e);
@@ -302,12 +302,7 @@ static void self_unsupported(struct __test_metadata *_metadata,
 			CKPT_CHECK(write(fd, "x", 1) == 1, "pipe write");
 			CKPT_CHECK(read(fd + 1, &v, 1) == 1, "pipe read");
 		} else {
-			struct epoll_event ev = { .events = EPOLLIN };
-
-			CKPT_SYS(pipe(p));
-			CKPT_CHECK(write(p[1], "x", 1) == 1, "pipe write");
-			CKPT_SYS(epoll_ctl(fd, EPOLL_CTL_ADD, p[0], &ev));
-			CKPT_CHECK(epoll_wait(fd, &ev, 1, 0) == 1, "epoll_wait");
+			CKPT_SYS(inotify_add_watch(fd, "/", IN_CREATE));
 		}
 		_exit(0);
 	}
@@ -317,7 +312,7 @@ static void self_unsupported(struct __test_metadata *_metadata,
 	log_since(c, before, log, sizeof(log));
 	EXPECT_TRUE(ckpt_mentions_number(log, fd))
 		TH_LOG("log does not name fd %d: %s", fd, log);
-	EXPECT_TRUE(strstr(log, kind ? "eventpoll" : "packet mode") != NULL)
+	EXPECT_TRUE(strstr(log, kind ? "inotify" : "packet mode") != NULL)
 		TH_LOG("log does not name the kind: %s", log);
 }
 
@@ -326,7 +321,7 @@ TEST_F(errors, self_with_packet_pipe)
 	self_unsupported(_metadata, &self->c, 0, 45);
 }
 
-TEST_F(errors, self_with_epoll)
+TEST_F(errors, self_with_inotify)
 {
 	self_unsupported(_metadata, &self->c, 1, 46);
 }
