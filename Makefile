@@ -74,6 +74,12 @@ initramfs: tools selftests examples
 check: all
 	@$(SCRIPTS)/run-tests.sh --timeout $(CHECK_TIMEOUT) $(TESTS)
 
+# The selftests on a kernel with kmemleak and lockdep (slower; the
+# next plain build reconfigures back).  Fails on any leak report too.
+check-debug:
+	@CKPT_DEBUG=1 $(MAKE) --no-print-directory all
+	@CKPT_DEBUG=1 $(SCRIPTS)/run-tests.sh --timeout $$(( $(CHECK_TIMEOUT) * 3 )) $(TESTS)
+
 demo: all
 	@$(CKPT_VM) -- ckpt-demo
 
@@ -95,6 +101,7 @@ help:
 	@echo "  selftests      tools/testing/selftests/checkpoint -> build/selftests"
 	@echo "  initramfs      build/initramfs.cpio for tools/ckpt/ckpt-vm"
 	@echo "  check          run all tests; TESTS=... picks some, CHECK_TIMEOUT=s"
+	@echo "  check-debug    the tests on a kmemleak+lockdep kernel"
 	@echo "  demo           checkpoint/kill/restart a counter in the VM"
 	@echo "  bench          ckpt-bench (tools/ckpt/bench) in the VM"
 	@echo "  series         the change as a git-format-patch series (not yet)"

@@ -332,6 +332,26 @@ static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *v,
 	return 0;
 }
 
+/*
+ * The next PAGES record's header and page addresses (CKPT_PAGES_BATCH
+ * room in @addr); its pages are the caller's to read.
+ */
+static int ckpt_read_pages_head(struct ckpt_ctx *ctx, struct ckpt_hdr_pages *h,
+				u64 *addr)
+{
+	int err = ckpt_read(ctx, h, sizeof(*h));
+
+	if (err)
+		return err;
+	if (h->h.type != CKPT_HDR_PAGES || h->nr_pages > CKPT_PAGES_BATCH ||
+	    h->_pad || h->h.len != sizeof(*h) + h->nr_pages *
+	    (sizeof(u64) + PAGE_SIZE))
+		return ckpt_err(ctx, -EBADMSG,
+				"bad page batch (type %u, %u pages, length %u)",
+				h->h.type, h->nr_pages, h->h.len);
+	return ckpt_read(ctx, addr, h->nr_pages * sizeof(u64));
+}
+
 /**
  * ckpt_dump_mapping - write the pages of a memory file
  * @ctx: checkpoint context
@@ -421,20 +441,9 @@ int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,
 		return -ENOMEM;
 	}
 	for (;;) {
-		err = ckpt_read(ctx, &h, sizeof(h));
-		if (err)
+		err = ckpt_read_pages_head(ctx, &h, addr);
+		if (err || !h.nr_pages)
 			break;
-		if (h.h.type != CKPT_HDR_PAGES || h.nr_pages > CKPT_PAGES_BATCH ||
-		    h._pad || h.h.len != sizeof(h) + h.nr_pages *
-		    (sizeof(u64) + PAGE_SIZE)) {
-			err = ckpt_err(ctx, -EBADMSG,
-				       "bad page batch of a file (type %u, %u pages, length %u)",
-				       h.h.type, h.nr_pages, h.h.len);
-			break;
-		}
-		if (!h.nr_pages)
-			break;
-		err = ckpt_read(ctx, addr, h.nr_pages * sizeof(u64));
 		for (i = 0; i < h.nr_pages && !err; i++) {
 			if (!PAGE_ALIGNED(addr[i]) || addr[i] < next ||
 			    addr[i] >= size)
@@ -1083,22 +1092,11 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 		goto out;
 	}
 	for (;;) {
-		err = ckpt_read(ctx, &h, sizeof(h));
+		err = ckpt_read_pages_head(ctx, &h, addr);
 		if (err)
 			goto out;
-		if (h.h.type != CKPT_HDR_PAGES || h.nr_pages > CKPT_PAGES_BATCH ||
-		    h._pad || h.h.len != sizeof(h) + h.nr_pages *
-		    (sizeof(u64) + PAGE_SIZE)) {
-			err = ckpt_err(ctx, -EBADMSG,
-				       "bad page batch (type %u, %u pages, length %u)",
-				       h.h.type, h.nr_pages, h.h.len);
-			goto out;
-		}
 		if (!h.nr_pages)
 			break;
-		err = ckpt_read(ctx, addr, h.nr_pages * sizeof(u64));
-		if (err)
-			goto out;
 		for (i = 0; i < h.nr_pages; i++) {
 			struct ckpt_hdr_vma *v;
 

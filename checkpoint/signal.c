@@ -201,6 +201,17 @@ static int restore_sighand_check(struct ckpt_ctx *ctx,
 	return 0;
 }
 
+/* As sigaltstack(2) checks it: under siglock, for dynamic FPU sizes. */
+static bool restore_altstack_size_valid(size_t size)
+{
+	bool valid;
+
+	spin_lock_irq(&current->sighand->siglock);
+	valid = sigaltstack_size_valid(size);
+	spin_unlock_irq(&current->sighand->siglock);
+	return valid;
+}
+
 static int restore_signal_check(struct ckpt_ctx *ctx,
 				struct ckpt_hdr_signal *h)
 {
@@ -214,7 +225,7 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
 		   h->altstack_size < MINSIGSTKSZ ||
 		   h->altstack_size > TASK_SIZE_MAX ||
 		   h->altstack_sp > TASK_SIZE_MAX - h->altstack_size ||
-		   !sigaltstack_size_valid(h->altstack_size)) {
+		   !restore_altstack_size_valid(h->altstack_size)) {
 		return ckpt_err(ctx, -EBADMSG, "sigaltstack malformed");
 	}
 	if (h->nr_pending > CKPT_PENDING_MAX)

@@ -545,7 +545,9 @@ static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
 	memset(f, 0, sizeof(*f));
 	task_lock(t);
 	f->files = t->files;
+	rcu_read_lock();
 	max = f->files ? files_fdtable(f->files)->max_fds : 0;
+	rcu_read_unlock();
 	task_unlock(t);
 	if (!f->files)
 		return -EINVAL;
@@ -560,8 +562,10 @@ static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
 		f->fds[f->nr].fd = fd;
 		f->fds[f->nr].file = file;
 		task_lock(t);
+		rcu_read_lock();
 		f->fds[f->nr].flags = t->files && close_on_exec(fd, t->files) ?
 				      FD_CLOEXEC : 0;
+		rcu_read_unlock();
 		task_unlock(t);
 		f->nr++;
 	}

@@ -116,6 +116,32 @@ static bool ckpt_is_relink_dir(struct vfsmount *mnt, struct dentry *dir)
 	return ok;
 }
 
+/* @name in @dir, with write access to the mount and @dir locked. */
+static struct dentry *ckpt_lookup_for_create(const struct path *dir,
+					     const char *name)
+{
+	struct dentry *d;
+	int err;
+
+	err = mnt_want_write(dir->mnt);
+	if (err)
+		return ERR_PTR(err);
+	inode_lock_nested(d_inode(dir->dentry), I_MUTEX_PARENT);
+	d = lookup_one_len(name, dir->dentry, strlen(name));
+	if (IS_ERR(d)) {
+		inode_unlock(d_inode(dir->dentry));
+		mnt_drop_write(dir->mnt);
+	}
+	return d;
+}
+
+static void ckpt_done_create(const struct path *dir, struct dentry *d)
+{
+	dput(d);
+	inode_unlock(d_inode(dir->dentry));
+	mnt_drop_write(dir->mnt);
+}
+
 /*
  * Look @name up in @parent, creating it as a directory if missing (or
  * failing with EEXIST if it is there and @excl).
@@ -123,34 +149,24 @@ static bool ckpt_is_relink_dir(struct vfsmount *mnt, struct dentry *dir)
 static int ckpt_mkdir_at(const struct path *parent, const char *name,
 			 bool excl, struct path *res)
 {
-	struct inode *dir = d_inode(parent->dentry);
 	struct dentry *d;
-	int err;
+	int err = 0;
 
-	err = mnt_want_write(parent->mnt);
-	if (err)
-		return err;
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	d = lookup_one_len(name, parent->dentry, strlen(name));
-	if (IS_ERR(d)) {
-		err = PTR_ERR(d);
-		goto unlock;
-	}
+	d = ckpt_lookup_for_create(parent, name);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	if (d_is_negative(d))
-		err = vfs_mkdir(mnt_idmap(parent->mnt), dir, d, 0700);
+		err = vfs_mkdir(mnt_idmap(parent->mnt), d_inode(parent->dentry),
+				d, 0700);
 	else if (excl)
 		err = -EEXIST;
 	if (!err && (d_is_negative(d) || !d_is_dir(d)))
 		err = -ENOTDIR;
-	if (err) {
-		dput(d);
-	} else {
+	if (!err) {
 		res->mnt = mntget(parent->mnt);
-		res->dentry = d;
+		res->dentry = dget(d);
 	}
-unlock:
-	inode_unlock(dir);
-	mnt_drop_write(parent->mnt);
+	ckpt_done_create(parent, d);
 	return err;
 }
 
@@ -215,23 +231,17 @@ static struct ckpt_relink *ckpt_relink_dir(struct ckpt_ctx *ctx,
 static int ckpt_link_at(const struct path *dir, const char *name,
 			struct dentry *old, struct path *res)
 {
-	struct inode *inode = d_inode(old), *pdir = d_inode(dir->dentry);
+	struct inode *inode = d_inode(old);
 	bool linkable = false;
 	struct dentry *d;
 	int err;
 
-	err = mnt_want_write(dir->mnt);
-	if (err)
-		return err;
-	inode_lock_nested(pdir, I_MUTEX_PARENT);
-	d = lookup_one_len(name, dir->dentry, strlen(name));
-	if (IS_ERR(d)) {
-		err = PTR_ERR(d);
-		goto unlock;
-	}
+	d = ckpt_lookup_for_create(dir, name);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	if (d_is_positive(d)) {
-		err = -EEXIST;
-		goto put;
+		ckpt_done_create(dir, d);
+		return -EEXIST;
 	}
 	/*
 	 * A file with no name left may be linked only if I_LINKABLE (as an
@@ -244,7 +254,7 @@ static int ckpt_link_at(const struct path *dir, const char *name,
 		linkable = true;
 	}
 	spin_unlock(&inode->i_lock);
-	err = vfs_link(old, mnt_idmap(dir->mnt), pdir, d, NULL);
+	err = vfs_link(old, mnt_idmap(dir->mnt), d_inode(dir->dentry), d, NULL);
 	if (err && linkable) {
 		spin_lock(&inode->i_lock);
 		inode->i_state &= ~I_LINKABLE;
@@ -254,11 +264,7 @@ static int ckpt_link_at(const struct path *dir, const char *name,
 		res->mnt = mntget(dir->mnt);
 		res->dentry = dget(d);
 	}
-put:
-	dput(d);
-unlock:
-	inode_unlock(pdir);
-	mnt_drop_write(dir->mnt);
+	ckpt_done_create(dir, d);
 	return err;
 }
 

@@ -20,6 +20,11 @@ config_stamp=$CKPT_BUILD/.linux-config.stamp
 headers_stamp=$CKPT_BUILD/.linux-headers.stamp
 overlay_list=$CKPT_BUILD/.linux-overlay.list
 fragment=$CKPT_SELFTESTS_SRC/config
+# CKPT_DEBUG=1 (make check-debug): the same plus kmemleak and lockdep.
+if [ "${CKPT_DEBUG:-0}" != 0 ]; then
+	cat "$CKPT_SELFTESTS_SRC/config" "$CKPT_SELFTESTS_SRC/config.debug" >"$CKPT_BUILD/config.debug-merged"
+	fragment=${CKPT_BUILD#"$CKPT_REPO"/}/config.debug-merged
+fi
 overlay_dirs=(checkpoint fs arch include kernel mm Documentation "$CKPT_SELFTESTS_SRC")
 
 kmake() { make -C "$ksrc" "${CKPT_KBUILD_VARS[@]}" "$@"; }
