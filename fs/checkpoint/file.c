@@ -699,8 +699,30 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			      size_t len)
 {
 	struct ckpt_fds f;
+	struct file *file;
+	char what[300];
 	int err;
 
+	/*
+	 * One fd that is neither a pipe end nor an epoll file is judged
+	 * alone: reading every fdinfo of a task must not cost the square
+	 * of its fds.
+	 */
+	if (fd >= 0) {
+		file = fget_task(t, fd);
+		if (!file)
+			return 0;
+		err = -EAGAIN;
+		if (!get_pipe_info(file, false) && !ckpt_is_epoll(file)) {
+			err = ckpt_file_supported(file, what, sizeof(what));
+			if (err)
+				snprintf(why, len, "fd %d: unsupported %s", fd,
+					 what);
+		}
+		fput(file);
+		if (err != -EAGAIN)
+			return err;
+	}
 	err = ckpt_fds_collect(t, &f);
 	if (err)
 		snprintf(why, len, "%s", err == -EINVAL ? "task has no file table" :
