@@ -313,12 +313,22 @@ static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *v,
 	pgoff_t idx;
 	int err;
 
+	if (READ_ONCE(SHMEM_I(mapping->host)->swapped))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"shared mapping %#lx-%#lx has swapped-out pages",
+				v->start, v->end);
+
 	for (addr = v->start, idx = v->pgoff; addr < v->end;
 	     addr += PAGE_SIZE, idx++) {
 		struct page *page = find_get_page(mapping, idx);
 
 		if (!page)
 			continue;
+		/* fallocate()d, never written: a hole, and not zeroed */
+		if (!PageUptodate(page)) {
+			put_page(page);
+			continue;
+		}
 		b->pages[b->nr] = page;
 		b->addr[b->nr] = addr;
 		b->shared = true;
@@ -374,6 +384,11 @@ int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
 	unsigned int i, j;
 	int err = 0;
 
+	/* the page cache walk below does not see swapped-out pages */
+	if (READ_ONCE(SHMEM_I(mapping->host)->swapped))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"a memory file has swapped-out pages");
+
 	b = kvzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
@@ -384,6 +399,9 @@ int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
 		for (i = 0; i < folio_batch_count(&fbatch) && !err; i++) {
 			struct folio *folio = fbatch.folios[i];
 
+			/* fallocate()d, never written: a hole, and not zeroed */
+			if (!folio_test_uptodate(folio))
+				continue;
 			for (j = 0; j < folio_nr_pages(folio) && !err; j++) {
 				pgoff_t idx = folio->index + j;
 

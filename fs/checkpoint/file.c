@@ -25,7 +25,7 @@
 /* open(2) flags a restored file may carry */
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
 			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
-			 O_NOFOLLOW | O_NOATIME | O_PATH | FASYNC)
+			 O_NOFOLLOW | O_NOATIME | O_PATH)
 
 struct ckpt_fd {
 	u32 fd;
@@ -155,6 +155,11 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	char *buf, *path;
 	int kind = ckpt_file_kind(file);
 
+	/* a restored file would need its owner and ->fasync() again */
+	if (file->f_flags & FASYNC) {
+		snprintf(why, len, "file with O_ASYNC (signal-driven I/O)");
+		return -EOPNOTSUPP;
+	}
 	if ((kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO) &&
 	    file->f_flags & O_DIRECT) {
 		snprintf(why, len, "pipe in packet mode (O_DIRECT)");
@@ -274,6 +279,12 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	h->gid = from_kgid_munged(current_user_ns(), inode->i_gid);
 	h->kind = kind;
 	h->f_flags = file->f_flags & CKPT_FILE_FLAGS;
+	/* O_TMPFILE leaves O_DIRECTORY in f_flags of a regular file */
+	if (!S_ISDIR(inode->i_mode))
+		h->f_flags &= ~O_DIRECTORY;
+	/* anonymous files: only the access mode and O_NONBLOCK matter */
+	if (ckpt_file_state_obj(kind) || kind == CKPT_FILE_EPOLL)
+		h->f_flags &= O_ACCMODE | O_NONBLOCK;
 	h->mode = inode->i_mode;
 	h->pos = file->f_pos;
 	if (kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO) {
@@ -540,6 +551,7 @@ static void ckpt_fds_release(struct ckpt_fds *f)
 
 static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
 {
+	struct fdtable *fdt;
 	unsigned int max, fd;
 
 	memset(f, 0, sizeof(*f));
@@ -563,10 +575,14 @@ static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
 		f->fds[f->nr].file = file;
 		task_lock(t);
 		rcu_read_lock();
-		f->fds[f->nr].flags = t->files && close_on_exec(fd, t->files) ?
+		/* the table may have shrunk since (exec, unshare) */
+		fdt = t->files ? files_fdtable(t->files) : NULL;
+		f->fds[f->nr].flags = fdt && fd < fdt->max_fds &&
+				      test_bit(fd, fdt->close_on_exec) ?
 				      FD_CLOEXEC : 0;
 		rcu_read_unlock();
 		task_unlock(t);
+		cond_resched();
 		f->nr++;
 	}
 	return 0;
@@ -586,6 +602,7 @@ static int ckpt_check_pipe_peers(struct ckpt_fd *fds, unsigned int nr,
 	unsigned int i, j, k, r, w;
 
 	for (i = 0; i < nr; i++) {
+		cond_resched();
 		pipe = ckpt_fd_pipe(&fds[i]);
 		if (!pipe || (only >= 0 && pipe != ckpt_fd_pipe(&fds[only])))
 			continue;
@@ -639,6 +656,7 @@ static int ckpt_check_epoll(struct ckpt_fds *f, unsigned int i, char *why,
 		return PTR_ERR(items);
 	}
 	for (k = 0; k < nr && !err; k++) {
+		cond_resched();
 		for (j = 0; j < f->nr && f->fds[j].file != items[k].file; j++)
 			;
 		if (j == f->nr) {

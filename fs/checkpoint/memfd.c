@@ -80,6 +80,7 @@ int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	inode_lock_shared(inode);
 	h->seals = SHMEM_I(inode)->seals;
 	h->size = i_size_read(inode);
+	h->mode = inode->i_mode & 07777;
 	inode_unlock_shared(inode);
 	err = ckpt_write_obj(ctx, CKPT_HDR_MEMFD, h, len);
 	if (!err)
@@ -87,6 +88,22 @@ int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	if (err)
 		ckpt_err(ctx, err, "writing memfd %s", h->name);
 	kfree(h);
+	return err;
+}
+
+/* Its mode, before the seals: F_SEAL_EXEC looks at the exec bits. */
+static int restore_memfd_mode(struct ckpt_ctx *ctx, struct file *file,
+			      u32 mode)
+{
+	struct iattr attr = { .ia_valid = ATTR_MODE, .ia_mode = S_IFREG | mode };
+	struct dentry *d = file->f_path.dentry;
+	int err;
+
+	inode_lock(d_inode(d));
+	err = notify_change(file_mnt_idmap(file), d, &attr, NULL);
+	inode_unlock(d_inode(d));
+	if (err)
+		ckpt_err(ctx, err, "memfd: mode %#o", mode);
 	return err;
 }
 
@@ -107,7 +124,7 @@ void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec)
 	int err;
 
 	if (h->h.len < sizeof(*h) + 1 || h->name_len > CKPT_MEMFD_NAME_MAX ||
-	    h->h.len != sizeof(*h) + h->name_len || h->_pad ||
+	    h->h.len != sizeof(*h) + h->name_len || h->mode & ~07777 ||
 	    h->seals & ~CKPT_MEMFD_SEALS || h->size > MAX_LFS_FILESIZE ||
 	    h->name[h->name_len - 1] ||
 	    strlen(h->name) != h->name_len - 1) {
@@ -130,6 +147,8 @@ void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec)
 		ckpt_err(ctx, err, "memfd %s: size %llu", h->name, h->size);
 	if (!err)
 		err = restore_file_contents(ctx, file, h->size);
+	if (!err)
+		err = restore_memfd_mode(ctx, file, h->mode);
 	if (!err && h->seals) {
 		ret = memfd_fcntl(file, F_ADD_SEALS, h->seals);
 		if (ret < 0)

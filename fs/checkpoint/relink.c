@@ -31,6 +31,7 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/random.h>
+#include <linux/security.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -65,7 +66,8 @@ static int ckpt_relink_add(struct ckpt_ctx *ctx, enum ckpt_relink_kind kind,
 /* Remove @p (a directory if @dir) if it still is where it was. */
 static int ckpt_remove(const struct path *p, bool dir)
 {
-	struct dentry *parent = dget_parent(p->dentry);
+	struct path pp = { .mnt = p->mnt, .dentry = dget_parent(p->dentry) };
+	struct dentry *parent = pp.dentry;
 	struct inode *pdir = d_inode(parent);
 	int err;
 
@@ -73,13 +75,16 @@ static int ckpt_remove(const struct path *p, bool dir)
 	if (err)
 		goto out;
 	inode_lock_nested(pdir, I_MUTEX_PARENT);
+	/* the path hooks too, as rmdir(2) and unlink(2) call them */
 	if (p->dentry->d_parent != parent || d_unhashed(p->dentry) ||
 	    d_is_negative(p->dentry))
 		err = -ENOENT;
 	else if (dir)
-		err = vfs_rmdir(mnt_idmap(p->mnt), pdir, p->dentry);
+		err = security_path_rmdir(&pp, p->dentry) ?:
+		      vfs_rmdir(mnt_idmap(p->mnt), pdir, p->dentry);
 	else
-		err = vfs_unlink(mnt_idmap(p->mnt), pdir, p->dentry, NULL);
+		err = security_path_unlink(&pp, p->dentry) ?:
+		      vfs_unlink(mnt_idmap(p->mnt), pdir, p->dentry, NULL);
 	inode_unlock(pdir);
 	mnt_drop_write(p->mnt);
 out:
@@ -396,7 +401,7 @@ void ckpt_relink_undo(struct ckpt_ctx *ctx)
 static int restore_mkdir(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			 const char *path)
 {
-	struct iattr attr = { .ia_valid = ATTR_UID | ATTR_GID };
+	struct iattr attr = { .ia_valid = ATTR_UID | ATTR_GID | ATTR_MODE };
 	struct path parent, made;
 	struct dentry *d;
 	int err;
@@ -414,7 +419,9 @@ static int restore_mkdir(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		return ckpt_err(ctx, -EBADMSG,
 				"%s is not in lost+found/checkpoint", path);
 	}
-	err = vfs_mkdir(mnt_idmap(parent.mnt), d_inode(parent.dentry), d,
+	/* the path hooks too, as mkdir(2) and chown(2) call them */
+	err = security_path_mkdir(&parent, d, h->mode & S_IALLUGO) ?:
+	      vfs_mkdir(mnt_idmap(parent.mnt), d_inode(parent.dentry), d,
 			h->mode & S_IALLUGO);
 	if (!err && d_is_negative(d))
 		err = -ENOENT;
@@ -423,8 +430,11 @@ static int restore_mkdir(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		made.dentry = d;
 		err = ckpt_relink_add(ctx, CKPT_RELINK_MKDIR, &made);
 	}
-	if (!err && (!uid_eq(attr.ia_uid, d_inode(d)->i_uid) ||
-		     !gid_eq(attr.ia_gid, d_inode(d)->i_gid))) {
+	/* the exact mode, whatever the umask, and the owner */
+	attr.ia_mode = S_IFDIR | (h->mode & S_IALLUGO);
+	if (!err)
+		err = security_path_chown(&made, attr.ia_uid, attr.ia_gid);
+	if (!err) {
 		inode_lock(d_inode(d));
 		err = notify_change(mnt_idmap(parent.mnt), d, &attr, NULL);
 		inode_unlock(d_inode(d));

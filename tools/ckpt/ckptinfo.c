@@ -808,7 +808,8 @@ static void rec_memfd(uint32_t len)
 		bad(rec_off, "MEMFD record length %u, expected at least %zu",
 		    len, sizeof(*m));
 	need_len(len, sizeof(*m) + (uint64_t)m->name_len, "MEMFD");
-	need_zero(m->_pad, "_pad");
+	if (m->mode & ~07777u)
+		bad(rec_off, "memfd mode %#o", m->mode);
 	if (m->name_len < 1 || m->name_len > 250 ||
 	    m->name[m->name_len - 1] || strlen(m->name) != m->name_len - 1)
 		bad(rec_off, "memfd name is not a string of %u bytes",
@@ -816,8 +817,9 @@ static void rec_memfd(uint32_t len)
 	if (m->seals & ~0x3fu)
 		bad(rec_off, "unknown seals %#x", m->seals);
 	obj_define(m->objref, CKPT_OBJ_MEMFD, NULL, "MEMFD");
-	out("  objref %u, \"memfd:%s\", %" PRIu64 " bytes, seals %#x\n",
-	    m->objref, m->name, (uint64_t)m->size, m->seals);
+	out("  objref %u, \"memfd:%s\", %" PRIu64 " bytes, mode 0%o, seals "
+	    "%#x\n", m->objref, m->name, (uint64_t)m->size, m->mode,
+	    m->seals);
 	in_memfd = true;
 	memfd_size = m->size;
 	memfd_next = 0;

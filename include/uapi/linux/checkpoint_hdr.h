@@ -509,7 +509,7 @@ struct ckpt_hdr_pipe {
  * @size: its size in bytes
  * @name_len: bytes of the name that follows (without the "memfd:"
  *	prefix), NUL included, at most 250
- * @_pad: zero
+ * @mode: its permission bits (fchmod(2)), restored before the seals
  *
  * Followed by the file's contents as PAGES records whose addresses are
  * file offsets (increasing, page aligned, below @size; pages that are
@@ -525,7 +525,7 @@ struct ckpt_hdr_memfd {
 	__u32 seals;
 	__u64 size;
 	__u32 name_len;
-	__u32 _pad;
+	__u32 mode;
 	char name[];
 };
 

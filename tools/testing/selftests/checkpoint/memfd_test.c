@@ -76,13 +76,18 @@ TEST_F(memfd, seals_are_kept)
 
 	if (pid == 0) {
 		int fd, seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
+		struct stat st;
 
 		fd = CKPT_SYS(memfd_create("sealed", MFD_ALLOW_SEALING));
 		memfd_fill(fd);
+		CKPT_SYS(fchmod(fd, 0640));
 		CKPT_SYS(fcntl(fd, F_ADD_SEALS, seals));
 		ckpt_self(&self->c);
 
 		memfd_verify(fd);
+		CKPT_SYS(fstat(fd, &st));
+		CKPT_CHECK((st.st_mode & 07777) == 0640, "mode %o",
+			   st.st_mode & 07777);
 		CKPT_CHECK(fcntl(fd, F_GET_SEALS) == seals, "seals %#x",
 			   fcntl(fd, F_GET_SEALS));
 		CKPT_CHECK(ftruncate(fd, PG) == -1 && errno == EPERM,
