@@ -304,42 +304,60 @@ static int ckpt_dump_private(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	return 0;
 }
 
+/*
+ * Add the pages of the shmem @mapping at indices @first..@last to @b,
+ * page @first at address @base, flushing full batches.  Holes, and
+ * folios fallocate() left !uptodate (not zeroed), are skipped.
+ */
+static int ckpt_batch_shmem(struct ckpt_ctx *ctx, struct ckpt_pagebatch *b,
+			    struct address_space *mapping, pgoff_t first,
+			    pgoff_t last, u64 base)
+{
+	struct folio_batch fbatch;
+	pgoff_t index = first;
+	unsigned int i, j;
+	int err = 0;
+
+	/* the page cache walk does not see swapped-out pages */
+	if (READ_ONCE(SHMEM_I(mapping->host)->swapped))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"shared memory with swapped-out pages");
+	folio_batch_init(&fbatch);
+	while (!err && filemap_get_folios(mapping, &index, last, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch) && !err; i++) {
+			struct folio *folio = fbatch.folios[i];
+
+			if (!folio_test_uptodate(folio))
+				continue;
+			for (j = 0; j < folio_nr_pages(folio) && !err; j++) {
+				pgoff_t idx = folio->index + j;
+
+				if (idx < first)
+					continue;
+				if (idx > last)
+					break;
+				b->pages[b->nr] = folio_page(folio, j);
+				get_page(b->pages[b->nr]);
+				b->addr[b->nr] = base +
+						 ((u64)(idx - first) << PAGE_SHIFT);
+				b->shared = true;
+				if (++b->nr == CKPT_PAGES_BATCH)
+					err = ckpt_flush_pages(ctx, b);
+			}
+		}
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	return err;
+}
+
 /* Shared anonymous memory: whatever the shmem object holds. */
 static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *v,
 			   struct ckpt_pagebatch *b)
 {
-	struct address_space *mapping = v->file->f_mapping;
-	unsigned long addr;
-	pgoff_t idx;
-	int err;
-
-	if (READ_ONCE(SHMEM_I(mapping->host)->swapped))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"shared mapping %#lx-%#lx has swapped-out pages",
-				v->start, v->end);
-
-	for (addr = v->start, idx = v->pgoff; addr < v->end;
-	     addr += PAGE_SIZE, idx++) {
-		struct page *page = find_get_page(mapping, idx);
-
-		if (!page)
-			continue;
-		/* fallocate()d, never written: a hole, and not zeroed */
-		if (!PageUptodate(page)) {
-			put_page(page);
-			continue;
-		}
-		b->pages[b->nr] = page;
-		b->addr[b->nr] = addr;
-		b->shared = true;
-		if (++b->nr == CKPT_PAGES_BATCH) {
-			err = ckpt_flush_pages(ctx, b);
-			if (err)
-				return err;
-		}
-		cond_resched();
-	}
-	return 0;
+	return ckpt_batch_shmem(ctx, b, v->file->f_mapping, v->pgoff,
+				v->pgoff + ((v->end - v->start) >> PAGE_SHIFT) - 1,
+				v->start);
 }
 
 /*
@@ -378,46 +396,16 @@ int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
 		      loff_t size)
 {
 	struct ckpt_hdr_pages end = {};
-	struct folio_batch fbatch;
 	struct ckpt_pagebatch *b;
-	pgoff_t index = 0, last;
-	unsigned int i, j;
+	unsigned int i;
 	int err = 0;
-
-	/* the page cache walk below does not see swapped-out pages */
-	if (READ_ONCE(SHMEM_I(mapping->host)->swapped))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"a memory file has swapped-out pages");
 
 	b = kvzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
-	folio_batch_init(&fbatch);
-	last = size > 0 ? (size - 1) >> PAGE_SHIFT : 0;
-	while (size > 0 && !err &&
-	       filemap_get_folios(mapping, &index, last, &fbatch)) {
-		for (i = 0; i < folio_batch_count(&fbatch) && !err; i++) {
-			struct folio *folio = fbatch.folios[i];
-
-			/* fallocate()d, never written: a hole, and not zeroed */
-			if (!folio_test_uptodate(folio))
-				continue;
-			for (j = 0; j < folio_nr_pages(folio) && !err; j++) {
-				pgoff_t idx = folio->index + j;
-
-				if (idx > last)
-					break;
-				b->pages[b->nr] = folio_page(folio, j);
-				get_page(b->pages[b->nr]);
-				b->addr[b->nr] = (u64)idx << PAGE_SHIFT;
-				b->shared = true;
-				if (++b->nr == CKPT_PAGES_BATCH)
-					err = ckpt_flush_pages(ctx, b);
-			}
-		}
-		folio_batch_release(&fbatch);
-		cond_resched();
-	}
+	if (size > 0)
+		err = ckpt_batch_shmem(ctx, b, mapping, 0,
+				       (size - 1) >> PAGE_SHIFT, 0);
 	if (!err && b->nr)
 		err = ckpt_flush_pages(ctx, b);
 	for (i = 0; i < b->nr; i++)

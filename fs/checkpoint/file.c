@@ -191,10 +191,15 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-/* The object holding the state of an anonymous file of @kind, or 0. */
-static enum ckpt_obj_type ckpt_file_state_obj(int kind)
+/* The kind of object a FILE of @kind names in its ref, or 0. */
+static enum ckpt_obj_type ckpt_file_ref_obj(int kind)
 {
 	switch (kind) {
+	case CKPT_FILE_PIPE:
+	case CKPT_FILE_FIFO:
+		return CKPT_OBJ_PIPE;
+	case CKPT_FILE_MEMFD:
+		return CKPT_OBJ_MEMFD;
 	case CKPT_FILE_EVENTFD:
 		return CKPT_OBJ_EVENTFD;
 	case CKPT_FILE_SIGNALFD:
@@ -203,6 +208,26 @@ static enum ckpt_obj_type ckpt_file_state_obj(int kind)
 		return CKPT_OBJ_TIMERFD;
 	}
 	return 0;
+}
+
+/* That object at checkpoint: the pipe, the memfd's inode, or the file. */
+static void *ckpt_file_ref_ptr(struct file *file, int kind)
+{
+	switch (ckpt_file_ref_obj(kind)) {
+	case CKPT_OBJ_PIPE:
+		return get_pipe_info(file, false);
+	case CKPT_OBJ_MEMFD:
+		return file_inode(file);
+	default:
+		return file;
+	}
+}
+
+/* Anonymous files whose state is an object of its own. */
+static bool ckpt_file_has_state(int kind)
+{
+	return kind == CKPT_FILE_EVENTFD || kind == CKPT_FILE_SIGNALFD ||
+	       kind == CKPT_FILE_TIMERFD;
 }
 
 /*
@@ -214,7 +239,7 @@ static struct file *restore_state_file(struct ckpt_ctx *ctx,
 {
 	struct file *file;
 
-	file = ckpt_obj_fetch(ctx, h->ref, ckpt_file_state_obj(h->kind));
+	file = ckpt_obj_fetch(ctx, h->ref, ckpt_file_ref_obj(h->kind));
 	if (IS_ERR(file))
 		return file;
 	if ((h->f_flags & ~(O_NONBLOCK | O_LARGEFILE)) != O_RDWR) {
@@ -283,33 +308,23 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	if (!S_ISDIR(inode->i_mode))
 		h->f_flags &= ~O_DIRECTORY;
 	/* anonymous files: only the access mode and O_NONBLOCK matter */
-	if (ckpt_file_state_obj(kind) || kind == CKPT_FILE_EPOLL)
+	if (ckpt_file_has_state(kind) || kind == CKPT_FILE_EPOLL)
 		h->f_flags &= O_ACCMODE | O_NONBLOCK;
 	h->mode = inode->i_mode;
 	h->pos = file->f_pos;
-	if (kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO) {
-		/* the PIPE record, with the data, goes first */
-		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_PIPE,
-					  get_pipe_info(file, false));
+	if (ckpt_file_ref_obj(kind)) {
+		/*
+		 * The record of the object the file is a view of (a pipe
+		 * with its data, a memfd with its contents, an eventfd's
+		 * state, ...) goes first.
+		 */
+		err = ckpt_obj_checkpoint(ctx, ckpt_file_ref_obj(kind),
+					  ckpt_file_ref_ptr(file, kind));
 		if (err < 0)
 			goto out;
 		h->ref = err;
-		h->pos = 0;
-	}
-	if (kind == CKPT_FILE_MEMFD) {
-		/* the MEMFD record, with the contents, goes first */
-		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_MEMFD, inode);
-		if (err < 0)
-			goto out;
-		h->ref = err;
-	}
-	if (ckpt_file_state_obj(kind)) {
-		/* so does the record of an eventfd's, ... state */
-		err = ckpt_obj_checkpoint(ctx, ckpt_file_state_obj(kind), file);
-		if (err < 0)
-			goto out;
-		h->ref = err;
-		h->pos = 0;
+		if (kind != CKPT_FILE_MEMFD)
+			h->pos = 0;
 	}
 	if (S_ISCHR(inode->i_mode))
 		h->rdev = new_encode_dev(inode->i_rdev);
@@ -472,8 +487,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_file *h = rec;
 	bool pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
-	bool ref = pipe || h->kind == CKPT_FILE_MEMFD ||
-		   ckpt_file_state_obj(h->kind);
+	bool ref = ckpt_file_ref_obj(h->kind);
 	const char *path, *relink;
 
 	/* pipe ends, memfds, eventfds, ..., and only those, name an object */
@@ -500,7 +514,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 		return restore_pipe_end(ctx, h, path);
 	if (h->kind == CKPT_FILE_MEMFD)
 		return restore_memfd_file(ctx, h);
-	if (ckpt_file_state_obj(h->kind))
+	if (ckpt_file_has_state(h->kind))
 		return restore_state_file(ctx, h);
 	if (h->kind == CKPT_FILE_EPOLL)
 		return restore_epoll_file(ctx, h);
