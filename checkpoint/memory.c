@@ -147,6 +147,73 @@ static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 }
 
 /**
+ * ckpt_tree_shmem_check - is shared anonymous memory shared in the tree?
+ * @ctx: checkpoint context
+ * @tasks: the tasks checkpoint takes
+ * @nr: how many
+ *
+ * Restart rebuilds each process's MAP_SHARED | MAP_ANONYMOUS regions on
+ * its own, so two processes of the tree sharing one (over fork) would
+ * silently stop sharing it: refused.  Sharing with a process outside
+ * the tree is not: that one keeps the old memory, as after exec.
+ *
+ * Return: 0 or -EOPNOTSUPP (logged).
+ */
+int ckpt_tree_shmem_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
+			  unsigned int nr)
+{
+	struct mm_struct **mms;
+	struct vm_area_struct *vma, *other;
+	unsigned int i, k;
+	int err = 0;
+
+	mms = kvcalloc(nr, sizeof(*mms), GFP_KERNEL);
+	if (!mms)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		if (thread_group_leader(tasks[i]))
+			mms[i] = get_task_mm(tasks[i]);
+	for (i = 0; i < nr && !err; i++) {
+		VMA_ITERATOR(vmi, mms[i], 0);
+
+		if (!mms[i])
+			continue;
+		mmap_read_lock(mms[i]);
+		for_each_vma(vmi, vma) {
+			struct address_space *mapping;
+
+			if (!vma->vm_file || !ckpt_vma_anon_shared(vma))
+				continue;
+			mapping = vma->vm_file->f_mapping;
+			i_mmap_lock_read(mapping);
+			vma_interval_tree_foreach(other, &mapping->i_mmap, 0,
+						  ULONG_MAX) {
+				for (k = 0; k < nr && !err; k++)
+					if (k != i && mms[k] == other->vm_mm)
+						err = -EOPNOTSUPP;
+				if (err)
+					break;
+			}
+			i_mmap_unlock_read(mapping);
+			if (err) {
+				ckpt_err(ctx, err,
+					 "process %d shares the anonymous mapping %#lx-%#lx with process %d of the tree: not supported yet",
+					 task_pid_vnr(tasks[i]), vma->vm_start,
+					 vma->vm_end, task_pid_vnr(tasks[k - 1]));
+				break;
+			}
+		}
+		mmap_read_unlock(mms[i]);
+		cond_resched();
+	}
+	for (i = 0; i < nr; i++)
+		if (mms[i])
+			mmput(mms[i]);
+	kvfree(mms);
+	return err;
+}
+
+/**
  * ckpt_mm_checkpointable - would checkpoint take a task's memory?
  * @t: the task
  * @why: filled with a short reason when it would not
@@ -650,9 +717,9 @@ struct ckpt_mm_state {
 	u32 nr;
 };
 
-void restore_mm_free(struct ckpt_ctx *ctx)
+void restore_mm_free(struct ckpt_task_state *ts)
 {
-	struct ckpt_mm_state *ms = ctx->ts.mm;
+	struct ckpt_mm_state *ms = ts->mm;
 
 	if (!ms)
 		return;
@@ -660,7 +727,7 @@ void restore_mm_free(struct ckpt_ctx *ctx)
 	kvfree(ms->vmas);
 	kvfree(ms->files);
 	kfree(ms);
-	ctx->ts.mm = NULL;
+	ts->mm = NULL;
 }
 
 static bool ckpt_range_ok(u64 start, u64 end)
@@ -1153,7 +1220,7 @@ int restore_mm(struct ckpt_ctx *ctx)
 	ms = kzalloc(sizeof(*ms), GFP_KERNEL);
 	if (!ms)
 		return -ENOMEM;
-	ctx->ts.mm = ms;
+	ctx->ts->mm = ms;
 	err = restore_mm_read(ctx, ms);
 	if (err)
 		return err;

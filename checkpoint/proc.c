@@ -13,6 +13,14 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
+/* The task itself, and what its process shares with others. */
+static int ckpt_task_area(struct task_struct *t, char *why, size_t len)
+{
+	int err = ckpt_task_checkpointable(t, why, len);
+
+	return err ?: ckpt_process_shares(t->group_leader, why, len);
+}
+
 static int ckpt_all_files_checkpointable(struct task_struct *t, char *why,
 					 size_t len)
 {
@@ -23,7 +31,7 @@ static const struct {
 	const char *name;
 	int (*check)(struct task_struct *t, char *why, size_t len);
 } ckpt_areas[] = {
-	{ "task", ckpt_task_checkpointable },
+	{ "task", ckpt_task_area },
 	{ "fs", ckpt_fs_checkpointable },
 	{ "files", ckpt_all_files_checkpointable },
 	{ "mm", ckpt_mm_checkpointable },

@@ -96,7 +96,12 @@ static int ckpt_count_pending(struct sigpending *p)
 	return n + CKPT_NSIG;
 }
 
-static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t)
+/*
+ * The task's mask, alternate stack and queue; for the first task of a
+ * process also the process's queue and interval timers.
+ */
+static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
+				   bool leader)
 {
 	struct ckpt_hdr_sigpending **pend = NULL;
 	struct ckpt_hdr_signal *h;
@@ -109,7 +114,7 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	/* size the array outside the lock; the target is frozen */
 	spin_lock_irq(&t->sighand->siglock);
 	max = ckpt_count_pending(&t->pending) +
-	      ckpt_count_pending(&t->signal->shared_pending);
+	      (leader ? ckpt_count_pending(&t->signal->shared_pending) : 0);
 	spin_unlock_irq(&t->sighand->siglock);
 	max = min(max, CKPT_PENDING_MAX);
 	pend = kvcalloc(max, sizeof(*pend), GFP_KERNEL);
@@ -132,7 +137,7 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	h->altstack_size = t->sas_ss_size;
 	h->altstack_flags = t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE;
 	n = ckpt_collect_pending(&t->pending, false, pend, 0, max);
-	if (n >= 0)
+	if (n >= 0 && leader)
 		n = ckpt_collect_pending(&t->signal->shared_pending, true,
 					 pend, n, max);
 	spin_unlock_irq(&t->sighand->siglock);
@@ -142,7 +147,7 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 	h->nr_pending = n;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 3 && leader; i++) {
 		err = do_getitimer_task(t, i, &it);
 		if (err)
 			goto out;
@@ -172,9 +177,10 @@ out:
  */
 int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	int err = checkpoint_sighand(ctx, t);
+	bool leader = thread_group_leader(t);
+	int err = leader ? checkpoint_sighand(ctx, t) : 0;
 
-	return err ?: checkpoint_signal_state(ctx, t);
+	return err ?: checkpoint_signal_state(ctx, t, leader);
 }
 
 /* restart */
@@ -233,7 +239,9 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
 				h->nr_pending);
 	for (i = 0; i < 3; i++)
 		if (h->itimer[i].value_ns > KTIME_MAX / 2 ||
-		    h->itimer[i].interval_ns > KTIME_MAX / 2)
+		    h->itimer[i].interval_ns > KTIME_MAX / 2 ||
+		    (!ctx->ts->leader && (h->itimer[i].value_ns ||
+					  h->itimer[i].interval_ns)))
 			return ckpt_err(ctx, -EBADMSG, "itimer %d out of range",
 					i);
 	return 0;
@@ -247,20 +255,22 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
  */
 int restore_signals_read(struct ckpt_ctx *ctx)
 {
-	struct ckpt_task_state *ts = &ctx->ts;
+	struct ckpt_task_state *ts = ctx->ts;
 	struct ckpt_hdr_sigpending *p;
 	int i, err;
 
-	ts->sighand = ckpt_read_obj_fixed(ctx, CKPT_HDR_SIGHAND,
-					  sizeof(*ts->sighand));
-	if (IS_ERR(ts->sighand)) {
-		err = PTR_ERR(ts->sighand);
-		ts->sighand = NULL;
-		return err;
+	if (ts->leader) {
+		ts->sighand = ckpt_read_obj_fixed(ctx, CKPT_HDR_SIGHAND,
+						  sizeof(*ts->sighand));
+		if (IS_ERR(ts->sighand)) {
+			err = PTR_ERR(ts->sighand);
+			ts->sighand = NULL;
+			return err;
+		}
+		err = restore_sighand_check(ctx, ts->sighand);
+		if (err)
+			return err;
 	}
-	err = restore_sighand_check(ctx, ts->sighand);
-	if (err)
-		return err;
 	ts->signal = ckpt_read_obj_fixed(ctx, CKPT_HDR_SIGNAL,
 					 sizeof(*ts->signal));
 	if (IS_ERR(ts->signal)) {
@@ -283,7 +293,7 @@ int restore_signals_read(struct ckpt_ctx *ctx)
 			return PTR_ERR(p);
 		ts->pending[i] = p;
 		si = (siginfo_t *)p->info;
-		if (p->shared > 1 || p->_pad || si->si_signo < 1 ||
+		if (p->shared > ts->leader || p->_pad || si->si_signo < 1 ||
 		    si->si_signo > CKPT_NSIG)
 			return ckpt_err(ctx, -EBADMSG,
 					"pending signal %d malformed", i);
@@ -299,13 +309,13 @@ int restore_signals_read(struct ckpt_ctx *ctx)
  */
 int restore_signals_commit(struct ckpt_ctx *ctx)
 {
-	struct ckpt_task_state *ts = &ctx->ts;
+	struct ckpt_task_state *ts = ctx->ts;
 	struct ckpt_hdr_signal *h = ts->signal;
 	struct itimerspec64 it;
 	sigset_t blocked;
 	int i, err;
 
-	for (i = 0; i < CKPT_NSIG; i++) {
+	for (i = 0; i < CKPT_NSIG && ts->leader; i++) {
 		struct k_sigaction ka = {};
 		int sig = i + 1;
 
@@ -322,7 +332,8 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 	/* drop what the restarter had queued, then queue the image's */
 	spin_lock_irq(&current->sighand->siglock);
 	flush_sigqueue(&current->pending);
-	flush_sigqueue(&current->signal->shared_pending);
+	if (ts->leader)
+		flush_sigqueue(&current->signal->shared_pending);
 	spin_unlock_irq(&current->sighand->siglock);
 
 	blocked.sig[0] = h->blocked;
@@ -348,7 +359,7 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 					info.si_signo);
 	}
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 3 && ts->leader; i++) {
 		it.it_value = ns_to_timespec64(h->itimer[i].value_ns);
 		it.it_interval = ns_to_timespec64(h->itimer[i].interval_ns);
 		err = do_setitimer(i, &it, NULL);
@@ -358,9 +369,8 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 	return 0;
 }
 
-void restore_signals_free(struct ckpt_ctx *ctx)
+void restore_signals_free(struct ckpt_task_state *ts)
 {
-	struct ckpt_task_state *ts = &ctx->ts;
 	int i;
 
 	if (ts->pending && ts->signal)

@@ -26,8 +26,10 @@ static atomic64_t ckpt_id_counter = ATOMIC64_INIT(0);
  * @err: the negative errno about to be returned
  * @fmt: what failed and why
  *
- * Writes one line, prefixed with the operation and the task's pid and
- * suffixed with the errno, to the logfd given to the system call.
+ * Writes one line, prefixed with the operation and the pid of the task
+ * being written or restored (as in the image; 0 for the operation as a
+ * whole) and suffixed with the errno, to the logfd given to the system
+ * call.
  *
  * Return: @err, so that callers can write "return ckpt_err(...)".
  */
@@ -47,7 +49,7 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 	line = kasprintf(GFP_KERNEL, "%s: pid %d: %pV (error %d)\n",
 			 ctx->op == CKPT_OP_CHECKPOINT ? "checkpoint" :
 			 "restart",
-			 ctx->task ? task_pid_vnr(ctx->task) : 0, &vaf, err);
+			 ctx->log_pid, &vaf, err);
 	va_end(args);
 	if (!line)
 		return err;
@@ -61,15 +63,13 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
-static void ckpt_ctx_free(struct ckpt_ctx *ctx)
+static void ckpt_ctx_free(struct kref *ref)
 {
-	if (ctx->op == CKPT_OP_RESTART) {
-		restore_task_free(ctx);
-		restore_signals_free(ctx);
-		restore_file_table_free(ctx);
-		restore_cpu_free(ctx);
-		restore_mm_free(ctx);
-	}
+	struct ckpt_ctx *ctx = container_of(ref, struct ckpt_ctx, ref);
+
+	if (ctx->ts)
+		restore_task_state_free(ctx->ts);
+	ckpt_tree_free(ctx->tree);
 	ckpt_obj_hash_free(ctx);
 	ckpt_relink_release(ctx);
 	if (ctx->cred)
@@ -78,10 +78,20 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 		fput(ctx->file);
 	if (ctx->logfile)
 		fput(ctx->logfile);
-	if (ctx->task)
-		put_task_struct(ctx->task);
 	kvfree(ctx->pagebuf);
 	kfree(ctx);
+}
+
+/**
+ * ckpt_ctx_put - drop a reference to an operation
+ * @ctx: the operation
+ *
+ * A restart is held by its caller and by every task that joined it; the
+ * last one frees it.
+ */
+void ckpt_ctx_put(struct ckpt_ctx *ctx)
+{
+	kref_put(&ctx->ref, ckpt_ctx_free);
 }
 
 static struct ckpt_ctx *ckpt_ctx_alloc(enum ckpt_op op, int fd,
@@ -94,6 +104,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(enum ckpt_op op, int fd,
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
+	kref_init(&ctx->ref);
 	ctx->op = op;
 	ctx->flags = flags;
 	ctx->cred = get_current_cred();
@@ -125,29 +136,8 @@ static struct ckpt_ctx *ckpt_ctx_alloc(enum ckpt_op op, int fd,
 		goto out;
 	return ctx;
 out:
-	ckpt_ctx_free(ctx);
+	ckpt_ctx_put(ctx);
 	return ERR_PTR(err);
-}
-
-/*
- * The target may not run while it is read: it must be frozen by the
- * cgroup v2 freezer or stopped, and off its CPU.
- */
-static int ckpt_target_quiescent(struct ckpt_ctx *ctx, struct task_struct *t)
-{
-	bool parked;
-
-	if (t == current)
-		return 0;
-	parked = t->frozen || task_is_stopped_or_traced(t);
-	if (!parked)
-		return ckpt_err(ctx, -EBUSY,
-				"target is neither frozen nor stopped");
-	/* A frozen task sleeps interruptibly in do_freezer_trap(). */
-	if (!wait_task_inactive(t, TASK_INTERRUPTIBLE | __TASK_STOPPED |
-				   __TASK_TRACED))
-		return ckpt_err(ctx, -EBUSY, "target is still on a CPU");
-	return 0;
 }
 
 /**
@@ -160,7 +150,6 @@ static int ckpt_target_quiescent(struct ckpt_ctx *ctx, struct task_struct *t)
  */
 int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len)
 {
-	bool children;
 	int err;
 
 	if (t->flags & (PF_KTHREAD | PF_EXITING)) {
@@ -168,59 +157,9 @@ int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len)
 			 t->flags & PF_KTHREAD ? "kernel" : "exiting");
 		return -EINVAL;
 	}
-	if (get_nr_threads(t) != 1) {
-		snprintf(why, len,
-			 "multi-threaded processes are not supported yet (%d threads)",
-			 get_nr_threads(t));
-		return -EBUSY;
-	}
-	read_lock(&tasklist_lock);
-	children = !list_empty(&t->children);
-	read_unlock(&tasklist_lock);
-	if (children) {
-		snprintf(why, len, "processes with children are not supported yet");
-		return -EBUSY;
-	}
 	err = ckpt_arch_task_supported(t);
 	if (err)
 		snprintf(why, len, "unsupported task mode");
-	return err;
-}
-
-static int ckpt_check_target(struct ckpt_ctx *ctx, struct task_struct *t)
-{
-	char why[128];
-	int err;
-
-	if (!(t->flags & PF_KTHREAD) &&
-	    !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
-		return ckpt_err(ctx, -EPERM,
-				"no ptrace access to the target");
-	err = ckpt_task_checkpointable(t, why, sizeof(why));
-	if (err)
-		return ckpt_err(ctx, err, "%s", why);
-	return ckpt_target_quiescent(ctx, t);
-}
-
-static int ckpt_write_tree(struct ckpt_ctx *ctx, struct task_struct *t)
-{
-	struct ckpt_hdr_tree *h;
-	u32 len = sizeof(*h) + sizeof(h->pids[0]);
-	int err;
-
-	h = kzalloc(len, GFP_KERNEL);
-	if (!h)
-		return -ENOMEM;
-	h->nr_tasks = 1;
-	rcu_read_lock();
-	h->pids[0].pid = task_pid_vnr(t);
-	h->pids[0].tgid = task_tgid_vnr(t);
-	h->pids[0].ppid = task_tgid_vnr(rcu_dereference(t->real_parent));
-	h->pids[0].pgid = task_pgrp_vnr(t);
-	h->pids[0].sid = task_session_vnr(t);
-	rcu_read_unlock();
-	err = ckpt_write_obj(ctx, CKPT_HDR_TREE, h, len);
-	kfree(h);
 	return err;
 }
 
@@ -230,24 +169,17 @@ static long do_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	int err;
 
 	if (pid == 0 || pid == task_pid_vnr(current)) {
-		t = current;
-		get_task_struct(t);
+		t = get_task_struct(current);
 	} else {
 		t = find_get_task_by_vpid(pid);
 		if (!t)
 			return ckpt_err(ctx, -ESRCH, "no process %d", pid);
 	}
-	ctx->task = t;
-	err = ckpt_check_target(ctx, t);
-	if (err)
-		return err;
-
 	ctx->ckpt_id = atomic64_inc_return(&ckpt_id_counter);
 	err = ckpt_write_header(ctx);
 	if (!err)
-		err = ckpt_write_tree(ctx, t);
-	if (!err)
-		err = checkpoint_task(ctx, t);
+		err = checkpoint_tree(ctx, t);
+	put_task_struct(t);
 	if (!err)
 		err = ckpt_write_tail(ctx);
 	if (err)
@@ -271,40 +203,23 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	ret = do_checkpoint(ctx, pid);
 	if (ret < 0)
 		ckpt_relink_undo(ctx);
-	ckpt_ctx_free(ctx);
+	ckpt_ctx_put(ctx);
 	return ret;
 }
 
-static int ckpt_read_tree(struct ckpt_ctx *ctx)
-{
-	struct ckpt_hdr_tree *h;
-	u32 len = sizeof(*h) + sizeof(h->pids[0]);
-	int err = 0;
-
-	h = ckpt_read_obj(ctx, CKPT_HDR_TREE, sizeof(*h), len);
-	if (IS_ERR(h))
-		return PTR_ERR(h);
-	if (h->nr_tasks != 1 || h->h.len != len || h->_pad)
-		err = ckpt_err(ctx, -EBADMSG,
-			       "tree of %u tasks: only one is supported",
-			       h->nr_tasks);
-	kvfree(h);
-	return err;
-}
-
 /*
- * Restore into current.  Everything that can fail for a reason other
- * than a damaged stream is read and checked first; only then is the
- * address space replaced (the point of no return), the tail verified,
- * and the staged state committed.
+ * RESTART_TASKSELF: restore an image of one task into current.
+ * Everything that can fail for a reason other than a damaged stream is
+ * read and checked first; only then is the address space replaced (the
+ * point of no return), the tail verified, and the staged state
+ * committed.
  */
-static long do_restart(struct ckpt_ctx *ctx)
+static long do_restart_self(struct ckpt_ctx *ctx)
 {
 	long ret;
 	int err;
 
-	get_task_struct(current);
-	ctx->task = current;
+	ctx->log_pid = task_pid_vnr(current);
 	if (get_nr_threads(current) != 1)
 		return ckpt_err(ctx, -EBUSY,
 				"the restarting process must be single-threaded");
@@ -315,10 +230,18 @@ static long do_restart(struct ckpt_ctx *ctx)
 	    refcount_read(&current->sighand->count) > 1)
 		return ckpt_err(ctx, -EBUSY,
 				"the restarting process shares its memory, files, fs or signal handlers");
+	ctx->ts = kzalloc(sizeof(*ctx->ts), GFP_KERNEL);
+	if (!ctx->ts)
+		return -ENOMEM;
+	ctx->ts->leader = true;
 
 	err = ckpt_read_header(ctx);
 	if (!err)
 		err = ckpt_read_tree(ctx);
+	if (!err && ckpt_tree_nr(ctx->tree) != 1)
+		err = ckpt_err(ctx, -EINVAL,
+			       "the image holds %u tasks: RESTART_TASKSELF restores one (use the restart tool)",
+			       ckpt_tree_nr(ctx->tree));
 	if (!err)
 		err = restore_task_read(ctx);
 	if (!err)
@@ -344,6 +267,33 @@ static long do_restart(struct ckpt_ctx *ctx)
 	return ret;
 }
 
+/*
+ * The coordinator of a restart: @pid is a process the caller made for
+ * it, the root of the tree or an ancestor of it, whose subtree holds
+ * the tasks that join.
+ */
+static long do_restart_coord(struct ckpt_ctx *ctx, pid_t pid)
+{
+	struct task_struct *root;
+	int err;
+
+	root = find_get_task_by_vpid(pid);
+	if (!root)
+		return ckpt_err(ctx, -ESRCH, "no process %d", pid);
+	if (same_thread_group(root, current))
+		err = ckpt_err(ctx, -EINVAL,
+			       "the coordinator cannot be restored itself; use RESTART_TASKSELF");
+	else if (!ptrace_may_access(root, PTRACE_MODE_ATTACH_REALCREDS))
+		err = ckpt_err(ctx, -EPERM, "no ptrace access to process %d",
+			       pid);
+	else
+		err = ckpt_read_header(ctx);
+	if (!err)
+		err = ckpt_restart_coordinate(ctx, root);
+	put_task_struct(root);
+	return err;
+}
+
 SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 		int, logfd)
 {
@@ -352,17 +302,30 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 
 	if (flags & ~RESTART_USER_FLAGS)
 		return -EINVAL;
+	if (flags & RESTART_JOIN) {
+		if (flags != RESTART_JOIN || fd != CHECKPOINT_FD_NONE ||
+		    logfd != CHECKPOINT_FD_NONE)
+			return -EINVAL;
+		return ckpt_restart_join(pid);
+	}
+	if ((flags & RESTART_TASKSELF) && (flags & RESTART_FROZEN))
+		return -EINVAL;
 	ctx = ckpt_ctx_alloc(CKPT_OP_RESTART, fd, flags, logfd);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (pid != 0 && pid != task_pid_vnr(current)) {
-		ctx->task = get_task_struct(current);
+	if (flags & RESTART_TASKSELF) {
+		if (pid != 0 && pid != task_pid_vnr(current))
+			ret = ckpt_err(ctx, -EINVAL,
+				       "RESTART_TASKSELF restores the caller: pid must be 0");
+		else
+			ret = do_restart_self(ctx);
+	} else if (pid <= 0) {
 		ret = ckpt_err(ctx, -EINVAL,
-			       "restart into another task (pid %d) is not supported; use pid 0",
+			       "pid %d: a coordinated restart needs the process made for the tree",
 			       pid);
 	} else {
-		ret = do_restart(ctx);
+		ret = do_restart_coord(ctx, pid);
 	}
-	ckpt_ctx_free(ctx);
+	ckpt_ctx_put(ctx);
 	return ret;
 }

@@ -5,6 +5,7 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/capability.h>
+#include <uapi/linux/futex.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
@@ -26,10 +27,16 @@ static int checkpoint_task_record(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_task h = {};
 
-	h.exit_signal = t->exit_signal;
+	/* a thread that is not the first of its process has none */
+	if (thread_group_leader(t))
+		h.exit_signal = t->exit_signal;
 	h.personality = t->personality;
+	if (ckpt_task_zombie(t))
+		h.exit_code = t->exit_code;
+	h.pdeath_signal = t->pdeath_signal;
 	get_task_comm(h.comm, t);
 	h.clear_child_tid = (unsigned long)t->clear_child_tid;
+	h.robust_list = (unsigned long)t->robust_list;
 	return ckpt_write_obj(ctx, CKPT_HDR_TASK, &h, sizeof(h));
 }
 
@@ -191,26 +198,31 @@ out:
  * @ctx: checkpoint context
  * @t: the task
  *
+ * The first task of a process carries the process-wide state too; a
+ * zombie only its TASK record.
+ *
  * Return: 0 or a negative errno (logged).
  */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	bool leader = thread_group_leader(t);
 	int err;
 
 	err = checkpoint_task_record(ctx, t);
-	if (!err)
-		err = checkpoint_creds(ctx, t);
-	if (!err)
+	if (err || ckpt_task_zombie(t))
+		return err;
+	err = checkpoint_creds(ctx, t);
+	if (!err && leader)
 		err = checkpoint_rlimits(ctx, t);
-	if (!err)
+	if (!err && leader)
 		err = checkpoint_fs(ctx, t);
 	if (!err)
 		err = checkpoint_signals(ctx, t);
-	if (!err)
+	if (!err && leader)
 		err = checkpoint_file_table(ctx, t);
 	if (!err)
 		err = checkpoint_cpu(ctx, t);
-	if (!err)
+	if (!err && leader)
 		err = checkpoint_mm(ctx, t);
 	return err;
 }
@@ -219,16 +231,26 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 
 static int restore_task_record(struct ckpt_ctx *ctx)
 {
+	struct ckpt_task_state *ts = ctx->ts;
 	struct ckpt_hdr_task *h;
+	u32 code;
 
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_TASK, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
-	ctx->ts.task = h;
-	if (!valid_signal(h->exit_signal) || h->flags || h->_pad ||
+	ts->task = h;
+	if (!valid_signal(h->exit_signal) || !valid_signal(h->pdeath_signal) ||
 	    strnlen(h->comm, sizeof(h->comm)) == sizeof(h->comm) ||
-	    h->clear_child_tid >= TASK_SIZE_MAX)
+	    h->clear_child_tid >= TASK_SIZE_MAX ||
+	    h->robust_list > TASK_SIZE_MAX - sizeof(struct robust_list_head) ||
+	    (!ts->leader && h->exit_signal))
 		return ckpt_err(ctx, -EBADMSG, "task record malformed");
+	/* a wait(2) status: exited with a code, or killed by a signal */
+	code = h->exit_code;
+	if (!ts->zombie ? code :
+	    (code & 0x7f) ? (code & ~0xffU) || (code & 0x7f) > CKPT_NSIG :
+	    code & ~0xff00U)
+		return ckpt_err(ctx, -EBADMSG, "exit code %#x malformed", code);
 	if (h->personality & ~(PER_MASK | ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO |
 			       ADDR_COMPAT_LAYOUT | READ_IMPLIES_EXEC |
 			       ADDR_LIMIT_32BIT | SHORT_INODE | WHOLE_SECONDS |
@@ -240,7 +262,7 @@ static int restore_task_record(struct ckpt_ctx *ctx)
 	 * Only the parent chooses the signal its child's death sends it
 	 * (exec resets it to SIGCHLD): an image may not pick another.
 	 */
-	if (h->exit_signal != SIGCHLD &&
+	if (ts->leader && h->exit_signal != SIGCHLD &&
 	    h->exit_signal != current->exit_signal)
 		return ckpt_err(ctx, -EPERM, "exit signal %u not allowed",
 				h->exit_signal);
@@ -419,7 +441,7 @@ static int restore_creds(struct ckpt_ctx *ctx)
 		abort_creds(new);
 		return err;
 	}
-	ctx->ts.cred = new;
+	ctx->ts->cred = new;
 	return 0;
 }
 
@@ -434,7 +456,7 @@ static int restore_rlimits(struct ckpt_ctx *ctx)
 		return PTR_ERR(h);
 	for (i = 0; i < CKPT_RLIM_NLIMITS && !err; i++) {
 		u64 cur = h->rlim[i].cur, max = h->rlim[i].max;
-		struct rlimit *r = &ctx->ts.rlim[i];
+		struct rlimit *r = &ctx->ts->rlim[i];
 
 		if (i >= RLIM_NLIMITS) {
 			if (cur != RLIM64_INFINITY || max != RLIM64_INFINITY)
@@ -482,26 +504,26 @@ static int restore_fs(struct ckpt_ctx *ctx)
 	cwd = ckpt_string(ctx, h->paths + h->root_len, h->cwd_len, "cwd");
 	if (IS_ERR(root) || IS_ERR(cwd))
 		goto out;
-	ctx->ts.umask = h->umask;
-	err = kern_path(root, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts.root);
+	ctx->ts->umask = h->umask;
+	err = kern_path(root, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts->root);
 	if (err) {
 		ckpt_err(ctx, err, "root directory %s", root);
 		goto out;
 	}
 	get_fs_root(current->fs, &cur);
-	if (!path_equal(&cur, &ctx->ts.root) &&
+	if (!path_equal(&cur, &ctx->ts->root) &&
 	    !ns_capable(current_user_ns(), CAP_SYS_CHROOT))
 		err = ckpt_err(ctx, -EPERM,
 			       "changing root to %s needs CAP_SYS_CHROOT", root);
 	path_put(&cur);
 	if (err)
 		goto out;
-	err = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts.pwd);
+	err = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts->pwd);
 	if (err) {
 		ckpt_err(ctx, err, "working directory %s", cwd);
 		goto out;
 	}
-	err = path_permission(&ctx->ts.pwd, MAY_EXEC | MAY_CHDIR);
+	err = path_permission(&ctx->ts->pwd, MAY_EXEC | MAY_CHDIR);
 	if (err)
 		ckpt_err(ctx, err, "working directory %s not accessible", cwd);
 out:
@@ -519,18 +541,20 @@ out:
  */
 int restore_task_read(struct ckpt_ctx *ctx)
 {
+	bool leader = ctx->ts->leader;
 	int err;
 
 	err = restore_task_record(ctx);
-	if (!err)
-		err = restore_creds(ctx);
-	if (!err)
+	if (err || ctx->ts->zombie)
+		return err;
+	err = restore_creds(ctx);
+	if (!err && leader)
 		err = restore_rlimits(ctx);
-	if (!err)
+	if (!err && leader)
 		err = restore_fs(ctx);
 	if (!err)
 		err = restore_signals_read(ctx);
-	if (!err)
+	if (!err && leader)
 		err = restore_file_table_read(ctx);
 	if (!err)
 		err = restore_cpu_read(ctx);
@@ -543,30 +567,35 @@ int restore_task_read(struct ckpt_ctx *ctx)
  */
 int restore_task_commit(struct ckpt_ctx *ctx)
 {
-	struct ckpt_task_state *ts = &ctx->ts;
+	struct ckpt_task_state *ts = ctx->ts;
 	int i, err;
 
-	for (i = 0; i < RLIM_NLIMITS; i++) {
+	set_task_comm(current, ts->task->comm);
+	if (ts->zombie)
+		return 0;
+	for (i = 0; ts->leader && i < RLIM_NLIMITS; i++) {
 		err = do_prlimit(current, i, &ts->rlim[i], NULL);
 		if (err)
 			return ckpt_err(ctx, err, "setting rlimit %d", i);
 	}
-	set_task_comm(current, ts->task->comm);
 	current->personality = ts->task->personality;
-	current->exit_signal = ts->task->exit_signal;
+	current->pdeath_signal = ts->task->pdeath_signal;
 	current->clear_child_tid = (u32 __user *)ts->task->clear_child_tid;
-	set_fs_root(current->fs, &ts->root);
-	set_fs_pwd(current->fs, &ts->pwd);
-	current->fs->umask = ts->umask;
+	current->robust_list =
+		(struct robust_list_head __user *)ts->task->robust_list;
+	if (ts->leader) {
+		current->exit_signal = ts->task->exit_signal;
+		set_fs_root(current->fs, &ts->root);
+		set_fs_pwd(current->fs, &ts->pwd);
+		current->fs->umask = ts->umask;
+	}
 	commit_creds(ts->cred);
 	ts->cred = NULL;
 	return 0;
 }
 
-void restore_task_free(struct ckpt_ctx *ctx)
+void restore_task_free(struct ckpt_task_state *ts)
 {
-	struct ckpt_task_state *ts = &ctx->ts;
-
 	kvfree(ts->task);
 	ts->task = NULL;
 	if (ts->cred)
@@ -576,4 +605,18 @@ void restore_task_free(struct ckpt_ctx *ctx)
 	path_put(&ts->pwd);
 	memset(&ts->root, 0, sizeof(ts->root));
 	memset(&ts->pwd, 0, sizeof(ts->pwd));
+}
+
+/**
+ * restore_task_state_free - free what restart staged for a task
+ * @ts: the staged state
+ */
+void restore_task_state_free(struct ckpt_task_state *ts)
+{
+	restore_task_free(ts);
+	restore_signals_free(ts);
+	restore_file_table_free(ts);
+	restore_cpu_free(ts);
+	restore_mm_free(ts);
+	kfree(ts);
 }

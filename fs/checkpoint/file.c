@@ -31,6 +31,7 @@ struct ckpt_fd {
 	u32 fd;
 	u32 flags;
 	struct file *file;
+	pid_t pid;		/* whose fd, for messages about a tree */
 };
 
 struct ckpt_files_state {
@@ -587,6 +588,7 @@ static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
 			continue;
 		f->fds[f->nr].fd = fd;
 		f->fds[f->nr].file = file;
+		f->fds[f->nr].pid = task_tgid_vnr(t);
 		task_lock(t);
 		rcu_read_lock();
 		/* the table may have shrunk since (exec, unshare) */
@@ -640,15 +642,16 @@ static int ckpt_check_pipe_peers(struct ckpt_fd *fds, unsigned int nr,
 		}
 		/* a FIFO's ends are reopened by name: any number of them */
 		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[i].file)) {
-			snprintf(why, len, "fd %u: a pipe end opened more than once",
-				 fds[i].fd);
+			snprintf(why, len,
+				 "process %d fd %u: a pipe end opened more than once",
+				 fds[i].pid, fds[i].fd);
 			return -EOPNOTSUPP;
 		}
 		if (r != READ_ONCE(pipe->readers) ||
 		    w != READ_ONCE(pipe->writers)) {
 			snprintf(why, len,
-				 "fd %u: the pipe's other end is open outside the checkpoint",
-				 fds[i].fd);
+				 "process %d fd %u: the pipe's other end is open outside the checkpoint",
+				 fds[i].pid, fds[i].fd);
 			return -EOPNOTSUPP;
 		}
 	}
@@ -686,20 +689,19 @@ static int ckpt_check_epoll(struct ckpt_fds *f, unsigned int i, char *why,
 }
 
 /*
- * The checks checkpoint makes on a task's files: each fd, or only @fd
- * if it is not -1, then the pipes among them.
+ * The checks checkpoint makes on a task's files, each on its own: every
+ * fd, or only @fd if it is not -1.  Pipe ends are checked across the
+ * tree (ckpt_tree_files_check()).
  */
 static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 {
 	char what[300];
-	int only = -1;
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < f->nr; i++) {
 		if (fd >= 0 && f->fds[i].fd != fd)
 			continue;
-		only = i;
 		err = ckpt_file_supported(f->fds[i].file, what, sizeof(what));
 		if (err) {
 			snprintf(why, len, "fd %u: unsupported %s",
@@ -712,10 +714,116 @@ static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 				return err;
 		}
 	}
-	if (fd >= 0 && only < 0)
+	return 0;
+}
+
+/* Move the files of @f to the end of @all. */
+static int ckpt_fds_append(struct ckpt_fds *all, struct ckpt_fds *f)
+{
+	struct ckpt_fd *fds;
+
+	if (!f->nr)
 		return 0;
-	return ckpt_check_pipe_peers(f->fds, f->nr, fd >= 0 ? only : -1, why,
-				     len);
+	fds = kvcalloc(all->nr + f->nr, sizeof(*fds), GFP_KERNEL);
+	if (!fds)
+		return -ENOMEM;
+	if (all->nr)
+		memcpy(fds, all->fds, all->nr * sizeof(*fds));
+	memcpy(fds + all->nr, f->fds, f->nr * sizeof(*fds));
+	kvfree(all->fds);
+	all->fds = fds;
+	all->nr += f->nr;
+	f->nr = 0;
+	return 0;
+}
+
+/*
+ * The open files of the live processes among @tasks, in one list, for
+ * the checks that look across processes (pipe ends).
+ */
+static int ckpt_fds_collect_tree(struct task_struct **tasks, unsigned int nr,
+				 struct ckpt_fds *all)
+{
+	struct ckpt_fds f;
+	unsigned int i;
+	int err = 0;
+
+	memset(all, 0, sizeof(*all));
+	for (i = 0; i < nr && !err; i++) {
+		if (!thread_group_leader(tasks[i]) ||
+		    ckpt_task_zombie(tasks[i]))
+			continue;
+		err = ckpt_fds_collect(tasks[i], &f);
+		if (err == -EINVAL)
+			err = 0;	/* no file table: nothing to count */
+		else if (!err)
+			err = ckpt_fds_append(all, &f);
+		ckpt_fds_release(&f);
+	}
+	return err;
+}
+
+/**
+ * ckpt_tree_files_check - checks on the files of a whole tree
+ * @ctx: checkpoint context
+ * @tasks: the tasks checkpoint takes
+ * @nr: how many
+ *
+ * Every end of every pipe must be held inside the tree.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
+			  unsigned int nr)
+{
+	struct ckpt_fds all;
+	char why[200];
+	int err;
+
+	err = ckpt_fds_collect_tree(tasks, nr, &all);
+	if (!err) {
+		err = ckpt_check_pipe_peers(all.fds, all.nr, -1, why,
+					    sizeof(why));
+		if (err)
+			ckpt_err(ctx, err, "%s", why);
+	}
+	ckpt_fds_release(&all);
+	return err;
+}
+
+/*
+ * The pipe checks as a checkpoint of @t's subtree (CHECKPOINT_SUBTREE)
+ * would make them: for every fd of @f, or only @fd if it is not -1.
+ */
+static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
+			      int fd, char *why, size_t len)
+{
+	struct task_struct **tasks;
+	struct ckpt_fds all;
+	unsigned int nr, i, k;
+	int err;
+
+	tasks = ckpt_tasks_collect(t, true, &nr);
+	if (IS_ERR(tasks)) {
+		snprintf(why, len, "cannot list the process's subtree");
+		return PTR_ERR(tasks);
+	}
+	err = ckpt_fds_collect_tree(tasks, nr, &all);
+	ckpt_tasks_put(tasks, nr);
+	if (err) {
+		snprintf(why, len, "out of memory");
+		return err;
+	}
+	for (i = 0; i < f->nr && !err; i++) {
+		if ((fd >= 0 && f->fds[i].fd != fd) || !ckpt_fd_pipe(&f->fds[i]))
+			continue;
+		for (k = 0; k < all.nr && all.fds[k].file != f->fds[i].file; k++)
+			;
+		if (k < all.nr)
+			err = ckpt_check_pipe_peers(all.fds, all.nr, k, why, len);
+	}
+	ckpt_fds_release(&all);
+	return err;
 }
 
 /**
@@ -756,11 +864,15 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			return err;
 	}
 	err = ckpt_fds_collect(t, &f);
-	if (err)
+	if (err) {
 		snprintf(why, len, "%s", err == -EINVAL ? "task has no file table" :
 			 "out of memory");
-	else
-		err = ckpt_fds_check(&f, fd, why, len);
+		ckpt_fds_release(&f);
+		return err;
+	}
+	err = ckpt_fds_check(&f, fd, why, len);
+	if (!err)
+		err = ckpt_subtree_peers(t, &f, fd, why, len);
 	ckpt_fds_release(&f);
 	return err;
 }
@@ -867,7 +979,7 @@ static struct ckpt_hdr_fd *restore_next_fd(struct ckpt_ctx *ctx)
  */
 int restore_file_table_read(struct ckpt_ctx *ctx)
 {
-	unsigned long nofile = ctx->ts.rlim[RLIMIT_NOFILE].rlim_cur;
+	unsigned long nofile = ctx->ts->rlim[RLIMIT_NOFILE].rlim_cur;
 	struct ckpt_hdr_file_table *h;
 	struct ckpt_files_state *fs;
 	struct ckpt_hdr_fd *fh;
@@ -886,7 +998,7 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 	fs = kzalloc(sizeof(*fs), GFP_KERNEL);
 	if (fs)
 		fs->fds = kvcalloc(h->nr_fds, sizeof(*fs->fds), GFP_KERNEL);
-	ctx->ts.files = fs;
+	ctx->ts->files = fs;
 	if (!fs || !fs->fds) {
 		kvfree(h);
 		return -ENOMEM;
@@ -939,7 +1051,7 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
  */
 int restore_file_table_commit(struct ckpt_ctx *ctx)
 {
-	struct ckpt_files_state *fs = ctx->ts.files;
+	struct ckpt_files_state *fs = ctx->ts->files;
 	u32 i;
 	int ret;
 
@@ -956,9 +1068,9 @@ int restore_file_table_commit(struct ckpt_ctx *ctx)
 	return 0;
 }
 
-void restore_file_table_free(struct ckpt_ctx *ctx)
+void restore_file_table_free(struct ckpt_task_state *ts)
 {
-	struct ckpt_files_state *fs = ctx->ts.files;
+	struct ckpt_files_state *fs = ts->files;
 	u32 i;
 
 	if (!fs)
@@ -967,5 +1079,5 @@ void restore_file_table_free(struct ckpt_ctx *ctx)
 		fput(fs->fds[i].file);
 	kvfree(fs->fds);
 	kfree(fs);
-	ctx->ts.files = NULL;
+	ts->files = NULL;
 }

@@ -9,6 +9,7 @@
 #include <linux/align.h>
 #include <linux/types.h>
 #include <linux/err.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/path.h>
 #include <linux/resource.h>
@@ -26,14 +27,21 @@ struct ckpt_obj_hash;
 struct ckpt_arch_state;
 struct ckpt_mm_state;
 struct ckpt_files_state;
+struct ckpt_tree;
 
 enum ckpt_op {
 	CKPT_OP_CHECKPOINT,
 	CKPT_OP_RESTART,
 };
 
-/* What restart reads and checks before it changes the caller. */
+/*
+ * What restart reads and checks before it changes a task.  Process-wide
+ * state (rlimits, fs, dispositions, files, memory) is only the
+ * leader's: the first task of its process in the tree.
+ */
 struct ckpt_task_state {
+	bool leader;
+	bool zombie;
 	struct ckpt_hdr_task *task;
 	struct cred *cred;		/* prepared, committed at the end */
 	struct rlimit rlim[CKPT_RLIM_NLIMITS];
@@ -56,10 +64,12 @@ struct ckpt_task_state {
  * @nbytes: bytes of image written or read so far
  * @sum1: running checksum (see struct ckpt_hdr_tail)
  * @sum2: running checksum, second half
- * @task: the task being checkpointed (restart: current)
+ * @log_pid: the pid log lines name: the task being written or restored
  * @ckpt_id: id of this checkpoint
  * @objhash: shared objects met so far, by pointer and by objref
- * @ts: restart staging of the task's state
+ * @tree: the tasks (checkpoint/tree.c)
+ * @ref: restart: held by the caller and by each task that joined
+ * @ts: restart: the staged state of the task whose turn it is
  * @cred: the caller's credentials when the operation began
  * @relinks: links and directories made for unlinked files (relink.c)
  * @no_return: restart changed the caller; failure now kills it
@@ -71,10 +81,12 @@ struct ckpt_ctx {
 	struct file *logfile;
 	u64 nbytes;
 	u64 sum1, sum2;
-	struct task_struct *task;
+	pid_t log_pid;
 	u64 ckpt_id;
 	struct ckpt_obj_hash *objhash;
-	struct ckpt_task_state ts;
+	struct ckpt_tree *tree;
+	struct kref ref;
+	struct ckpt_task_state *ts;
 	void *pagebuf;		/* CKPT_PAGES_BATCH pages of bounce buffer */
 	const struct cred *cred;
 	struct list_head relinks;
@@ -232,45 +244,65 @@ struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 void restore_relink_finish(struct ckpt_ctx *ctx);
 void ckpt_relink_release(struct ckpt_ctx *ctx);
 
+void ckpt_ctx_put(struct ckpt_ctx *ctx);
+
+/* the task tree and coordinated restart (checkpoint/tree.c) */
+struct task_struct **ckpt_tasks_collect(struct task_struct *root,
+					bool subtree, unsigned int *nr);
+void ckpt_tasks_put(struct task_struct **tasks, unsigned int nr);
+bool ckpt_task_zombie(struct task_struct *t);
+int ckpt_process_shares(struct task_struct *p, char *why, size_t len);
+int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root);
+int ckpt_read_tree(struct ckpt_ctx *ctx);
+int ckpt_restart_coordinate(struct ckpt_ctx *ctx, struct task_struct *root);
+long ckpt_restart_join(pid_t image_pid);
+void ckpt_tree_free(struct ckpt_tree *tree);
+u32 ckpt_tree_nr(struct ckpt_tree *tree);
+
 /* task (checkpoint/task.c, checkpoint/sys.c) */
 int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len);
+void restore_task_state_free(struct ckpt_task_state *ts);
 int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len);
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_task_read(struct ckpt_ctx *ctx);
 int restore_task_commit(struct ckpt_ctx *ctx);
-void restore_task_free(struct ckpt_ctx *ctx);
+void restore_task_free(struct ckpt_task_state *ts);
 
 /* signals (checkpoint/signal.c) */
 int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_signals_read(struct ckpt_ctx *ctx);
 int restore_signals_commit(struct ckpt_ctx *ctx);
-void restore_signals_free(struct ckpt_ctx *ctx);
+void restore_signals_free(struct ckpt_task_state *ts);
 
 /* memory (checkpoint/memory.c) */
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
 int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len);
+int ckpt_tree_shmem_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
+			  unsigned int nr);
 int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
 		      loff_t size);
 int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,
 			  loff_t size);
-void restore_mm_free(struct ckpt_ctx *ctx);
+void restore_mm_free(struct ckpt_task_state *ts);
 
 /* files (fs/checkpoint/file.c) */
 int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_file_table_read(struct ckpt_ctx *ctx);
 int restore_file_table_commit(struct ckpt_ctx *ctx);
-void restore_file_table_free(struct ckpt_ctx *ctx);
+void restore_file_table_free(struct ckpt_task_state *ts);
 int ckpt_file_supported(struct file *file, char *why, size_t len);
 int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			      size_t len);
+int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
+			  unsigned int nr);
 char *ckpt_file_path(struct file *file, char *buf, int len);
 
 /* architecture (arch/x86/checkpoint/cpu.c) */
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_cpu_read(struct ckpt_ctx *ctx);
 long restore_cpu_commit(struct ckpt_ctx *ctx);
-void restore_cpu_free(struct ckpt_ctx *ctx);
+void restore_cpu_free(struct ckpt_task_state *ts);
 int ckpt_arch_header(struct ckpt_hdr_header *h);
 int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h);
 int ckpt_arch_task_supported(struct task_struct *t);

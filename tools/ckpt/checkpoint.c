@@ -5,12 +5,15 @@
  *   checkpoint [-o FILE] [--kill|--stop] [--log FILE] [-v] PID
  *   checkpoint --check PID
  *
- * The target is frozen with the cgroup v2 freezer, so it does not notice:
- * it is moved into a temporary cgroup /sys/fs/cgroup/ckpt-PID-OURPID,
- * frozen, dumped with checkpoint(2), then killed (--kill), stopped
- * (--stop) or just thawed, and moved back to its own cgroup.  A failed
- * checkpoint always leaves the target running where it was and removes
- * the partial image.
+ * The target and all its descendants (CHECKPOINT_SUBTREE) are frozen with
+ * the cgroup v2 freezer, so they do not notice: each process is moved
+ * into a temporary cgroup /sys/fs/cgroup/ckpt-PID-OURPID (children forked
+ * meanwhile follow their parent there, and are looked for again until
+ * none is left behind), the cgroup is frozen, the tree dumped with
+ * checkpoint(2), then killed (--kill), stopped (--stop) or just thawed,
+ * and each process moved back to its own cgroup.  A failed checkpoint
+ * always leaves the tree running where it was and removes the partial
+ * image.
  *
  * --check only asks: it prints /proc/PID/checkpointable and the
  * "checkpointable:" line of each fd's fdinfo, and exits 0 if checkpoint
@@ -249,12 +252,157 @@ static int wait_event(const char *cg, const char *key, int val,
 	return ret;
 }
 
+struct moved {
+	pid_t pid;
+	char *orig;		/* its cgroup before, full path */
+};
+
 struct cgroup_state {
 	char root[PATH_MAX];	/* cgroup2 mount */
 	char orig[PATH_MAX];	/* the target's cgroup, full path */
 	char tmp[PATH_MAX];	/* ours */
 	bool created, moved, frozen;
+	struct moved *procs;	/* the processes moved into ours */
+	size_t nprocs;
 };
+
+/* ---- the target's descendants, from /proc/N/stat ---- */
+
+static pid_t stat_ppid(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int fd, ppid = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/* The processes under @root (not @root itself); returns how many. */
+static size_t descendants(pid_t root, pid_t **out)
+{
+	pid_t *pid = NULL, *ppid = NULL, *res = NULL, *tmp;
+	size_t n = 0, cap = 0, nres = 0, i, k;
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+
+	*out = NULL;
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		char *end;
+		long v = strtol(d->d_name, &end, 10);
+
+		if (*end || v <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			tmp = realloc(pid, cap * sizeof(*pid));
+			if (!tmp)
+				break;
+			pid = tmp;
+			tmp = realloc(ppid, cap * sizeof(*ppid));
+			if (!tmp)
+				break;
+			ppid = tmp;
+		}
+		pid[n] = v;
+		ppid[n] = stat_ppid(v);
+		n++;
+	}
+	closedir(dir);
+	res = calloc(n ? n : 1, sizeof(*res));
+	if (res) {
+		/* breadth first: res grows while it is walked */
+		for (k = 0; k <= nres; k++) {
+			pid_t parent = k ? res[k - 1] : root;
+
+			for (i = 0; i < n; i++)
+				if (ppid[i] == parent && pid[i] != root)
+					res[nres++] = pid[i];
+		}
+	}
+	free(pid);
+	free(ppid);
+	*out = res;
+	return res ? nres : 0;
+}
+
+static bool was_moved(const struct cgroup_state *cs, pid_t pid)
+{
+	for (size_t i = 0; i < cs->nprocs; i++)
+		if (cs->procs[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* Move @pid into our cgroup, remembering where it was.  0, or -1. */
+static int move_in(struct cgroup_state *cs, pid_t pid)
+{
+	char rel[PATH_MAX], path[PATH_MAX + 32], num[32];
+	struct moved *m;
+	int ret;
+
+	if (target_cgroup(pid, rel, sizeof(rel)) != 0)
+		return kill(pid, 0) && errno == ESRCH ? 0 : -1;
+	m = realloc(cs->procs, (cs->nprocs + 1) * sizeof(*m));
+	if (!m)
+		return -1;
+	cs->procs = m;
+	m = &cs->procs[cs->nprocs];
+	m->pid = pid;
+	if (asprintf(&m->orig, "%s%s", cs->root, strcmp(rel, "/") ? rel : "") < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cs->tmp);
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	ret = write_str(path, num);
+	if (ret == -ESRCH) {
+		free(m->orig);
+		return 0;	/* it exited meanwhile */
+	}
+	if (ret) {
+		err("cannot move pid %d into %s: %s", (int)pid, cs->tmp,
+		    strerror(-ret));
+		free(m->orig);
+		return -1;
+	}
+	cs->nprocs++;
+	return 0;
+}
+
+/*
+ * Move every descendant of @pid that is not in our cgroup yet; returns
+ * how many were moved, or -1.
+ */
+static int move_descendants(struct cgroup_state *cs, pid_t pid)
+{
+	pid_t *d;
+	size_t n = descendants(pid, &d), i;
+	int moved = 0;
+
+	for (i = 0; i < n; i++) {
+		if (was_moved(cs, d[i]))
+			continue;
+		if (move_in(cs, d[i])) {
+			free(d);
+			return -1;
+		}
+		moved++;
+	}
+	free(d);
+	return moved;
+}
 
 static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 {
@@ -294,6 +442,15 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 	}
 	cs->moved = true;
 	info("moved pid %d from %s to %s", (int)pid, cs->orig, cs->tmp);
+	/* children forked before their parent moved stay behind: chase them */
+	for (int pass = 0; (ret = move_descendants(cs, pid)) > 0; pass++) {
+		if (pass == 50) {
+			err("the processes under pid %d keep forking", (int)pid);
+			return -1;
+		}
+	}
+	if (ret < 0)
+		return -1;
 
 	snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
 	ret = write_str(path, "1");
@@ -316,8 +473,24 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 		    strerror(-ret));
 		return -1;
 	}
-	info("pid %d frozen", (int)pid);
+	/* one that slipped out before the freeze freezes when moved in */
+	ret = move_descendants(cs, pid);
+	if (ret < 0)
+		return -1;
+	if (ret > 0 && wait_event(cs->tmp, "frozen", 1, timeout * 1000)) {
+		err("pid %d did not freeze within %u s", (int)pid, timeout);
+		return -1;
+	}
+	info("pid %d frozen with %zu descendant process%s", (int)pid,
+	     cs->nprocs, cs->nprocs == 1 ? "" : "es");
 	return 0;
+}
+
+/* Send @sig to the target's descendants we froze. */
+static void signal_descendants(const struct cgroup_state *cs, int sig)
+{
+	for (size_t i = 0; i < cs->nprocs; i++)
+		kill(cs->procs[i].pid, sig);
 }
 
 /* Thaw, move the target back (if @alive) and remove our cgroup. */
@@ -337,6 +510,22 @@ static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
 			info("thawed pid %d", (int)pid);
 		}
 	}
+	for (size_t i = 0; i < cs->nprocs; i++) {
+		if (alive) {
+			snprintf(path, sizeof(path), "%s/cgroup.procs",
+				 cs->procs[i].orig);
+			snprintf(num, sizeof(num), "%d", (int)cs->procs[i].pid);
+			ret = write_str(path, num);
+			if (ret && ret != -ESRCH) {
+				err("cannot move pid %d back to %s: %s",
+				    (int)cs->procs[i].pid, cs->procs[i].orig,
+				    strerror(-ret));
+				status = -1;
+			}
+		}
+		free(cs->procs[i].orig);
+	}
+	cs->nprocs = 0;
 	if (cs->moved && alive) {
 		snprintf(path, sizeof(path), "%s/cgroup.procs", cs->orig);
 		snprintf(num, sizeof(num), "%d", (int)pid);
@@ -714,7 +903,7 @@ int main(int argc, char **argv)
 		goto fail_early;
 	}
 
-	id = ckpt_checkpoint(pid, outfd, 0, logfd);
+	id = ckpt_checkpoint(pid, outfd, CHECKPOINT_SUBTREE, logfd);
 	saved = errno;
 
 	if (draining) {
@@ -748,10 +937,12 @@ int main(int argc, char **argv)
 		print_log(&lb);
 	if (do_kill) {
 		kill(pid, SIGKILL);
-		info("killed pid %d", (int)pid);
+		signal_descendants(&cs, SIGKILL);
+		info("killed pid %d and its descendants", (int)pid);
 	} else if (do_stop) {
 		kill(pid, SIGSTOP);
-		info("stopped pid %d", (int)pid);
+		signal_descendants(&cs, SIGSTOP);
+		info("stopped pid %d and its descendants", (int)pid);
 	}
 	ret = unfreeze(pid, &cs, !do_kill);
 	if (out_reg && verbose && output && stat(output, &st) == 0)

@@ -204,6 +204,10 @@ static const uint32_t state_type[] = {
 
 static enum state state = S_HEADER;
 static uint32_t nr_tasks, tasks_seen;
+/* what each TREE entry's records are: a process, another thread, a zombie */
+enum task_kind { K_PROCESS, K_THREAD, K_ZOMBIE };
+static unsigned char *task_kinds;
+static enum task_kind cur_kind;
 static uint32_t left;			/* SIGPENDING, FD or VMA records due */
 static uint32_t epolls_left;		/* EPOLL records due after the FDs */
 static uint32_t pending_file;		/* objref of a FILE awaiting its user */
@@ -228,7 +232,7 @@ static uint32_t mm_objref;
 static void settle(void)
 {
 	if (state == S_SIGPENDING && !left)
-		state = S_FILE_TABLE;
+		state = cur_kind == K_THREAD ? S_CPU : S_FILE_TABLE;
 	if (state == S_FD && !left)
 		state = epolls_left ? S_EPOLL : S_CPU;
 	if (state == S_EPOLL && !epolls_left)
@@ -448,16 +452,40 @@ static void rec_tree(uint32_t len)
 	need_len(len, sizeof(*t) + (uint64_t)t->nr_tasks * sizeof(t->pids[0]),
 		 "TREE");
 	need_zero(t->_pad, "_pad");
+	if (t->nr_tasks > CKPT_TREE_MAX)
+		bad(rec_off, "TREE of %u tasks, more than %u", t->nr_tasks,
+		    CKPT_TREE_MAX);
 	out("  %u task%s\n", t->nr_tasks, t->nr_tasks == 1 ? "" : "s");
+	free(task_kinds);
+	task_kinds = calloc(t->nr_tasks, 1);
+	if (!task_kinds)
+		io_error("calloc");
 	for (uint32_t i = 0; i < t->nr_tasks; i++) {
 		struct ckpt_pids *p = &t->pids[i];
+		char tmp[16];
 
 		if (p->pid <= 0 || p->tgid <= 0)
 			bad(rec_off, "task %u: bad pid %d / tgid %d", i,
 			    p->pid, p->tgid);
 		need_zero(p->_pad, "pids._pad");
-		out("  task %u: pid %d tgid %d ppid %d pgid %d sid %d\n", i,
-		    p->pid, p->tgid, p->ppid, p->pgid, p->sid);
+		if (p->flags & ~CKPT_PIDS_FLAGS_ALL)
+			bad(rec_off, "task %u: unknown flags 0x%x", i, p->flags);
+		if (p->exit_signal > CKPT_NSIG)
+			bad(rec_off, "task %u: bad exit signal %u", i,
+			    p->exit_signal);
+		if (p->pid != p->tgid && (i == 0 || p->tgid != t->pids[i - 1].tgid))
+			bad(rec_off, "task %u: thread %d does not follow its "
+			    "process %d", i, p->pid, p->tgid);
+		task_kinds[i] = p->flags & CKPT_PIDS_ZOMBIE ? K_ZOMBIE :
+				p->pid != p->tgid ? K_THREAD : K_PROCESS;
+		out("  task %u: pid %d tgid %d ppid %d pgid %d sid %d%s%s",
+		    i, p->pid, p->tgid, p->ppid, p->pgid, p->sid,
+		    task_kinds[i] == K_THREAD ? " (thread)" : "",
+		    task_kinds[i] == K_ZOMBIE ? " (zombie)" : "");
+		if (p->pid == p->tgid)
+			out(", exit signal %s", p->exit_signal ?
+			    sig_name(p->exit_signal, tmp, sizeof(tmp)) : "none");
+		out("\n");
 	}
 	nr_tasks = t->nr_tasks;
 	state = S_TASK;
@@ -469,15 +497,28 @@ static void rec_task(uint32_t len)
 
 	need_len(len, sizeof(*t), "TASK");
 	need_cstr(t->comm, sizeof(t->comm), "comm");
-	need_zero(t->flags, "flags");
-	need_zero(t->_pad, "_pad");
-	if (t->exit_signal > CKPT_NSIG)
-		bad(rec_off, "bad exit_signal %u", t->exit_signal);
+	if (t->exit_signal > CKPT_NSIG || t->pdeath_signal > CKPT_NSIG)
+		bad(rec_off, "bad exit_signal %u or pdeath_signal %u",
+		    t->exit_signal, t->pdeath_signal);
+	cur_kind = task_kinds[tasks_seen];
+	if (cur_kind != K_ZOMBIE)
+		need_zero(t->exit_code, "exit_code");
 	out("  task %u: comm \"%s\", exit signal %u, personality 0x%x, "
-	    "clear_child_tid 0x%" PRIx64 "\n", tasks_seen, t->comm,
-	    t->exit_signal, t->personality, (uint64_t)t->clear_child_tid);
+	    "clear_child_tid 0x%" PRIx64 ", robust_list 0x%" PRIx64
+	    ", pdeath signal %u\n", tasks_seen, t->comm, t->exit_signal,
+	    t->personality, (uint64_t)t->clear_child_tid,
+	    (uint64_t)t->robust_list, t->pdeath_signal);
+	if (cur_kind == K_ZOMBIE) {
+		if (t->exit_code & 0x7f)
+			out("  zombie: killed by signal %u%s\n",
+			    t->exit_code & 0x7f,
+			    t->exit_code & 0x80 ? " (core dumped)" : "");
+		else
+			out("  zombie: exited with status %u\n",
+			    (t->exit_code >> 8) & 0xff);
+	}
 	tasks_seen++;
-	state = S_CREDS;
+	state = cur_kind == K_ZOMBIE ? S_TASK : S_CREDS;
 }
 
 static void rec_creds(uint32_t len)
@@ -506,7 +547,7 @@ static void rec_creds(uint32_t len)
 	for (i = 0; i < shown; i++)
 		out("%s%u", i ? " " : ": ", c->groups[i]);
 	out("%s\n", shown < c->ngroups ? " ..." : "");
-	state = S_RLIMITS;
+	state = cur_kind == K_THREAD ? S_SIGNAL : S_RLIMITS;
 }
 
 static void rec_rlimits(uint32_t len)
@@ -1004,7 +1045,7 @@ static void rec_xstate(uint32_t len)
 			first = 0;
 		}
 	out(")\n");
-	state = S_MM;
+	state = cur_kind == K_THREAD ? S_TASK : S_MM;
 }
 
 static void rec_mm(uint32_t len)

@@ -1,22 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restart - restart a process from a checkpoint image
+ * restart - restart the tasks of a checkpoint image
  *
- *   restart [-i FILE] [-d|--detach] [--log FILE] [--keep-links] [-v]
+ *   restart [-i FILE] [-d|--detach] [--pidns] [--log FILE] [--keep-links]
+ *           [-v]
  *
- * The restored process is a child of this tool: it is created with
- * clone3(set_tid = the original pid) where that pid is free and we may
- * choose it (else with a new pid), and turns itself into the
- * checkpointed process with restart(2) and RESTART_TASKSELF.  The tool
- * learns whether that worked from the kernel's log pipe: the pipe's
- * write end lives only in the child and the kernel, so end of file with
- * nothing written means success; any text means failure.  Then it waits
- * for the restored process and passes on its exit status, unless
+ * The tool is the coordinator of restart(2) (linux-cr's model).  It reads
+ * the image's HEADER and TREE, then builds the tree the image describes:
+ * each process a child of its parent, created with clone3(set_tid = its
+ * old pid) where that pid is free and may be chosen (else with a new one),
+ * in its old session and process group, with its threads; each task then
+ * calls restart(image_pid, -1, RESTART_JOIN, -1) and waits in the kernel.
+ * Meanwhile the tool calls restart(root, image, flags, logfd), which
+ * restores every task in turn, verifies the image, and lets them all go.
+ * Then the tool waits for the root and passes on its exit status, unless
  * detached.
  *
- * The image may come from a pipe (checkpoint 123 | restart): the header
- * and tree are read to learn the pid, and a thread feeds those bytes and
- * the rest of the input to the child through a new pipe.
+ * --pidns builds the tree in a new pid namespace, where every pid is
+ * free: the root is its init if it was pid 1, else a small init made by
+ * the tool reaps the namespace and exits with the root's status.
+ *
+ * Every task the tool makes dies with its parent (PR_SET_PDEATHSIG,
+ * until restart(2) restores the image's), so a failure anywhere takes
+ * the whole half-built tree down.  The image may come from a pipe
+ * (checkpoint 123 | restart): the bytes read to learn the tree are fed
+ * back to the kernel, followed by the rest of the input.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -24,9 +32,12 @@
 #include <limits.h>
 #include <linux/sched.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -43,64 +54,88 @@ static bool verbose;
 #define err(...)	ckpt_msg(PROG, __VA_ARGS__)
 #define info(...)	(verbose ? ckpt_msg(PROG, __VA_ARGS__) : (void)0)
 
-/* ---- the start of the image ---- */
-
-#define PREFIX_LEN (sizeof(struct ckpt_hdr_header) + \
-		    sizeof(struct ckpt_hdr_tree) + sizeof(struct ckpt_pids))
+/* ---- the start of the image: HEADER and TREE ---- */
 
 struct prefix {
-	union {
-		unsigned char bytes[PREFIX_LEN];
-		struct ckpt_hdr_header header;
-	};
+	unsigned char *bytes;
 	size_t len;
+	struct ckpt_hdr_header *header;
+	struct ckpt_pids *pids;
+	uint32_t nr;
 };
 
-/*
- * The original pid from the HEADER and TREE records, or 0 when they do
- * not look right; the kernel judges the image, this only picks a pid.
- */
-static pid_t original_pid(const struct prefix *p, const char **why)
-{
-	const struct ckpt_hdr_header *h = &p->header;
-	struct ckpt_hdr_tree t;
-	struct ckpt_pids pids;
+#define TREE_OFF	sizeof(struct ckpt_hdr_header)
 
-	if (p->len < PREFIX_LEN) {
+/*
+ * Read the HEADER and the TREE; the kernel judges them again, this only
+ * learns what tree to build.  Returns 0, or -1 with *why set.
+ */
+static int read_prefix(int fd, off_t off, bool seekable, struct prefix *p,
+		       const char **why)
+{
+	struct ckpt_hdr_tree t;
+	size_t want = TREE_OFF + sizeof(t), rlen;
+	ssize_t n;
+
+	p->bytes = malloc(want);
+	if (!p->bytes) {
+		*why = "out of memory";
+		return -1;
+	}
+	n = seekable ? ckpt_pread_full(fd, p->bytes, want, off) :
+		       ckpt_read_full(fd, p->bytes, want);
+	if (n < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	p->len = n;
+	if ((size_t)n < want) {
 		*why = "the image is too short";
-		return 0;
+		return -1;
 	}
-	if (h->h.type != CKPT_HDR_HEADER || h->magic != CKPT_MAGIC_HEAD) {
+	p->header = (struct ckpt_hdr_header *)p->bytes;
+	if (p->header->h.type != CKPT_HDR_HEADER ||
+	    p->header->magic != CKPT_MAGIC_HEAD) {
 		*why = "not a checkpoint image";
-		return 0;
+		return -1;
 	}
-	if (h->h.len != sizeof(*h)) {
+	if (p->header->h.len != sizeof(*p->header)) {
 		*why = "unexpected HEADER length";
-		return 0;
+		return -1;
 	}
-	memcpy(&t, p->bytes + sizeof(*h), sizeof(t));
-	memcpy(&pids, p->bytes + sizeof(*h) + sizeof(t), sizeof(pids));
+	memcpy(&t, p->bytes + TREE_OFF, sizeof(t));
 	if (t.h.type != CKPT_HDR_TREE || t.nr_tasks < 1 ||
-	    t.h.len < sizeof(t) + sizeof(pids)) {
-		*why = "no TREE record after the HEADER";
-		return 0;
+	    t.nr_tasks > CKPT_TREE_MAX ||
+	    t.h.len != sizeof(t) + t.nr_tasks * sizeof(struct ckpt_pids)) {
+		*why = "no good TREE record after the HEADER";
+		return -1;
 	}
-	if (pids.pid <= 0) {
-		*why = "bad pid in the TREE record";
-		return 0;
+	rlen = ckpt_padded(t.h.len);
+	want = TREE_OFF + rlen;
+	p->bytes = realloc(p->bytes, want);
+	if (!p->bytes) {
+		*why = "out of memory";
+		return -1;
 	}
-	if (verbose)
-		info("image of pid %d, checkpoint id %llu, kernel %.*s",
-		     pids.pid, (unsigned long long)h->ckpt_id,
-		     CKPT_UTS_LEN, h->release);
-	return pids.pid;
+	n = seekable ? ckpt_pread_full(fd, p->bytes + p->len, want - p->len,
+				       off + p->len) :
+		       ckpt_read_full(fd, p->bytes + p->len, want - p->len);
+	if (n < 0 || (size_t)n != want - p->len) {
+		*why = n < 0 ? strerror(errno) : "the image is too short";
+		return -1;
+	}
+	p->len = want;
+	p->header = (struct ckpt_hdr_header *)p->bytes;
+	p->pids = (struct ckpt_pids *)(p->bytes + TREE_OFF + sizeof(t));
+	p->nr = t.nr_tasks;
+	return 0;
 }
 
-/* ---- feeding a piped image to the child ---- */
+/* ---- feeding a piped image to the kernel ---- */
 
 struct feeder {
 	int in;			/* the tool's input */
-	int out;		/* write end of the child's image pipe */
+	int out;		/* write end of the kernel's image pipe */
 	const struct prefix *prefix;
 	const char *name;
 };
@@ -112,7 +147,7 @@ static void *feed(void *arg)
 	char *buf = NULL;
 
 	if (ckpt_write_full(f->out, f->prefix->bytes, f->prefix->len) < 0)
-		goto out;	/* EPIPE: the child stopped reading */
+		goto out;	/* EPIPE: the restart stopped reading */
 	for (;;) {
 		ssize_t n;
 
@@ -156,116 +191,295 @@ out:
 	return NULL;
 }
 
-/* ---- the restoring child ---- */
+/* ---- building the tree ---- */
 
-static pid_t spawn(pid_t want)
+struct build {
+	const struct prefix *img;
+	pid_t *real;		/* shared: the pid each entry got, by index */
+	int errfd;		/* builders report failures here */
+	pid_t tool;		/* and wake the tool with SIGUSR1 */
+	bool pidns;		/* in a new pid namespace: pids must be kept */
+	bool keep;		/* try to keep pids */
+};
+
+static struct build B;
+
+/* Report a failure of the building, wake the tool, and die. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+build_fail(const char *fmt, ...)
 {
-	struct clone_args args;
-	pid_t tid = want;
+	char msg[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if (n > (int)sizeof(msg) - 2)
+		n = sizeof(msg) - 2;
+	msg[n++] = '\n';
+	if (write(B.errfd, msg, n) < 0)
+		_exit(3);
+	kill(B.tool, SIGUSR1);
+	_exit(1);
+}
+
+static int index_of(pid_t pid)
+{
+	for (uint32_t i = 0; i < B.img->nr; i++)
+		if (B.img->pids[i].pid == pid)
+			return i;
+	return -1;
+}
+
+static bool is_process(int i)
+{
+	return i >= 0 && B.img->pids[i].pid == B.img->pids[i].tgid;
+}
+
+/*
+ * clone3() with the image's pid where we may keep it.  @fn runs in the
+ * new task on @stack (threads) or on a copy of ours (processes).
+ */
+static long clone3_raw(struct clone_args *args, void (*fn)(void *), void *arg)
+{
+	register void (*r12)(void *) __asm__("r12") = fn;
+	register void *r13 __asm__("r13") = arg;
 	long ret;
 
-	fflush(stdout);
-	fflush(stderr);
-	if (want > 0) {
-		memset(&args, 0, sizeof(args));
-		args.exit_signal = SIGCHLD;
-		args.set_tid = (uintptr_t)&tid;
-		args.set_tid_size = 1;
-		ret = syscall(SYS_clone3, &args, sizeof(args));
-		if (ret >= 0)
-			return ret;
-		switch (errno) {
-		case EEXIST:
-		case EPERM:
-		case EINVAL:
-		case ENOSPC:
-		case ENOSYS:
-		case E2BIG:
-			info("cannot keep pid %d (%s): restoring with a new "
-			     "pid", (int)want, strerror(errno));
-			break;
-		default:
-			err("clone3: %s", strerror(errno));
-			return -1;
-		}
-	}
-	ret = fork();
-	if (ret < 0)
-		err("fork: %s", strerror(errno));
+	__asm__ volatile(
+		"syscall\n\t"
+		"test %%rax, %%rax\n\t"
+		"jnz 1f\n\t"
+		"xor %%ebp, %%ebp\n\t"
+		"and $-16, %%rsp\n\t"
+		"mov %%r13, %%rdi\n\t"
+		"call *%%r12\n\t"
+		"mov $60, %%eax\n\t"
+		"xor %%edi, %%edi\n\t"
+		"syscall\n\t"
+		"hlt\n"
+		"1:"
+		: "=a"(ret)
+		: "0"((long)SYS_clone3), "D"(args), "S"(sizeof(*args)),
+		  "r"(r12), "r"(r13)
+		: "rcx", "r11", "rdx", "memory");
 	return ret;
 }
 
-static void __attribute__((noreturn))
-child(int imgfd, int logfd, unsigned long flags)
+static pid_t spawn(int i, uint64_t flags, void *stack, size_t stack_size,
+		   void (*fn)(void *))
 {
-	char msg[256];
+	const struct ckpt_pids *e = &B.img->pids[i];
+	struct clone_args args;
+	pid_t tid = e->pid;
 	long ret;
-	int e;
 
-	ret = ckpt_restart(0, imgfd, flags, logfd);
-	e = errno;
-	if (ret < 0)
-		snprintf(msg, sizeof(msg), PROG ": %s%s\n", strerror(e),
-			 e == ENOSYS ?
-			 " (this kernel has no checkpoint/restart)" : "");
-	else
-		snprintf(msg, sizeof(msg),
-			 PROG ": restart(2) returned %ld\n", ret);
-	if (ckpt_write_full(logfd, msg, strlen(msg)) < 0)
-		_exit(2);
-	_exit(1);
+	memset(&args, 0, sizeof(args));
+	args.flags = flags;
+	args.exit_signal = flags & CLONE_THREAD ? 0 : e->exit_signal;
+	args.stack = (uintptr_t)stack;
+	args.stack_size = stack_size;
+	if (B.keep) {
+		args.set_tid = (uintptr_t)&tid;
+		args.set_tid_size = 1;
+		ret = clone3_raw(&args, fn, (void *)(intptr_t)i);
+		if (ret >= 0 || B.pidns)
+			return ret < 0 ? -errno : ret;
+		if (errno != EEXIST && errno != EPERM && errno != EINVAL &&
+		    errno != ENOSPC && errno != E2BIG)
+			return -errno;
+		args.set_tid = 0;
+		args.set_tid_size = 0;
+	}
+	ret = clone3_raw(&args, fn, (void *)(intptr_t)i);
+	return ret < 0 ? -errno : ret;
+}
+
+static void __attribute__((noreturn)) join(int i)
+{
+	long r = ckpt_restart(B.img->pids[i].pid, -1, RESTART_JOIN, -1);
+
+	/* the kernel kills a task it claimed if the restart fails */
+	build_fail("task %d: restart(2) to join returned %ld: %s",
+		   B.img->pids[i].pid, r, strerror(errno));
+}
+
+static void thread_main(void *arg)
+{
+	join((int)(intptr_t)arg);
+}
+
+static void become(void *arg);
+
+/* The threads and children of entry @i, made from inside it. */
+static void make_family(int i)
+{
+	const struct ckpt_pids *e = &B.img->pids[i];
+	uint64_t tflags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			  CLONE_THREAD | CLONE_SYSVSEM;
+	size_t ssize = 64 << 10;
+	uint32_t k;
+	pid_t got;
+
+	for (k = i + 1; k < B.img->nr && B.img->pids[k].tgid == e->pid &&
+	     !is_process(k); k++) {
+		void *stack = mmap(NULL, ssize, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (stack == MAP_FAILED)
+			build_fail("thread %d: mmap: %s", B.img->pids[k].pid,
+				   strerror(errno));
+		got = spawn(k, tflags, stack, ssize, thread_main);
+		if (got < 0)
+			build_fail("thread %d: clone3: %s", B.img->pids[k].pid,
+				   strerror(-got));
+		B.real[k] = got;
+	}
+	for (k = i + 1; k < B.img->nr; k++) {
+		if (!is_process(k) || B.img->pids[k].ppid != e->pid)
+			continue;
+		got = spawn(k, 0, NULL, 0, become);
+		if (got < 0)
+			build_fail("process %d: clone3: %s",
+				   B.img->pids[k].pid, strerror(-got));
+		B.real[k] = got;
+	}
+}
+
+/*
+ * Put the new process in its session and group.  Sessions can only be
+ * made (setsid) or inherited, so a process is in its old session if it
+ * led one or its parent was in it; groups are joined by setpgid() within
+ * the session, once their leader exists.
+ */
+static void set_groups(int i)
+{
+	const struct ckpt_pids *e = &B.img->pids[i];
+	int s = index_of(e->sid), g = index_of(e->pgid);
+	pid_t self = getpid();
+
+	if (e->sid == e->pid) {
+		if (setsid() < 0)
+			build_fail("process %d: setsid: %s", e->pid,
+				   strerror(errno));
+	} else if (is_process(s) && getsid(0) != B.real[s]) {
+		build_fail("process %d: cannot rejoin session %d (its parent "
+			   "is in another)", e->pid, e->sid);
+	}
+	if (e->pgid == e->pid) {
+		if (getpgid(0) != self && setpgid(0, 0) < 0)
+			build_fail("process %d: setpgid: %s", e->pid,
+				   strerror(errno));
+	} else if (is_process(g) && getpgid(0) != B.real[g]) {
+		if (!B.real[g])
+			build_fail("process %d: its group leader %d does not "
+				   "exist yet", e->pid, e->pgid);
+		if (setpgid(0, B.real[g]) < 0)
+			build_fail("process %d: joining group %d: %s", e->pid,
+				   e->pgid, strerror(errno));
+	}
+}
+
+/* A new process: stand for entry @arg. */
+static void become(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		build_fail("prctl: %s", strerror(errno));
+	B.real[i] = getpid();
+	set_groups(i);
+	make_family(i);
+	join(i);
+}
+
+/*
+ * The init of a new pid namespace whose root is not pid 1: make the
+ * root, reap the namespace, exit like the root.
+ */
+static void ns_init(void *arg)
+{
+	pid_t root, pid;
+	int status, root_status = 0;
+
+	(void)arg;
+	root = spawn(0, 0, NULL, 0, become);
+	if (root < 0)
+		build_fail("process %d: clone3: %s", B.img->pids[0].pid,
+			   strerror(-root));
+	for (;;) {
+		pid = waitpid(-1, &status, __WALL);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		if (pid == root)
+			root_status = status;
+	}
+	if (WIFSIGNALED(root_status)) {
+		signal(WTERMSIG(root_status), SIG_DFL);
+		kill(getpid(), WTERMSIG(root_status));
+	}
+	_exit(WIFEXITED(root_status) ? WEXITSTATUS(root_status) : 1);
 }
 
 /* ---- the log ---- */
 
-#define LOG_MAX (1 << 20)
-
-/* Read the log pipe to its end; returns the bytes (NUL terminated). */
-static char *read_log(int fd, size_t *len, bool *cut)
+static void print_log(int fd, const char *logname)
 {
-	char *data = NULL, tmp[4096];
+	char buf[4096], *line = NULL;
+	size_t len = 0;
 	ssize_t n;
 
-	*len = 0;
-	*cut = false;
-	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err("reading the kernel log: %s", strerror(errno));
-			break;
-		}
-		if (*len + n > LOG_MAX) {
-			*cut = true;
-			continue;
-		}
-		char *p = realloc(data, *len + n + 1);
-
-		if (!p) {
-			*cut = true;
-			continue;
-		}
-		data = p;
-		memcpy(data + *len, tmp, n);
-		*len += n;
-		data[*len] = '\0';
+	if (logname) {
+		err("restart failed; the kernel's explanation is in %s",
+		    logname);
+		return;
 	}
-	return data;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		char *p = realloc(line, len + n + 1);
+
+		if (!p)
+			break;
+		line = p;
+		memcpy(line + len, buf, n);
+		len += n;
+	}
+	if (!line)
+		return;
+	line[len] = '\0';
+	for (char *s = line, *nl; *s; s = nl) {
+		nl = strchr(s, '\n');
+		if (nl)
+			*nl++ = '\0';
+		else
+			nl = s + strlen(s);
+		fprintf(stderr, PROG ": %s\n", s);
+	}
+	free(line);
 }
 
-static void print_log(const char *s)
+/* What the builders reported. */
+static void print_errors(int fd)
 {
-	const char *nl;
+	char buf[4096];
+	ssize_t n;
 
-	while (*s) {
-		nl = strchr(s, '\n');
-		if (!nl)
-			nl = s + strlen(s);
-		if (!strncmp(s, PROG ": ", strlen(PROG ": ")))
-			fprintf(stderr, "%.*s\n", (int)(nl - s), s);
-		else
-			fprintf(stderr, PROG ": %.*s\n", (int)(nl - s), s);
-		s = *nl ? nl + 1 : nl;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		for (char *s = buf, *nl; *s; s = nl) {
+			nl = strchr(s, '\n');
+			if (nl)
+				*nl++ = '\0';
+			else
+				nl = s + strlen(s);
+			fprintf(stderr, PROG ": %s\n", s);
+		}
 	}
 }
 
@@ -279,11 +493,16 @@ static void forward(int sig)
 		kill(restored, sig);
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;	/* interrupts restart(2) while tasks join */
+}
+
 static int wait_status(pid_t pid)
 {
 	int status;
 
-	while (waitpid(pid, &status, 0) < 0) {
+	while (waitpid(pid, &status, __WALL) < 0) {
 		if (errno != EINTR) {
 			err("waitpid: %s", strerror(errno));
 			return 1;
@@ -299,21 +518,24 @@ static int wait_status(pid_t pid)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " [-i FILE] [-d|--detach] [--log FILE] "
+		"Usage: " PROG " [-i FILE] [-d|--detach] [--pidns] [--log FILE] "
 		"[--keep-links] [-v]\n"
-		"Restart the process saved in a checkpoint image (default: "
+		"Restart the tasks saved in a checkpoint image (default: "
 		"read from stdin).\n"
 		"  -i, --input FILE  read the image from FILE\n"
-		"  -d, --detach      exit once the process is restored; do "
-		"not wait for it\n"
+		"  -d, --detach      exit once the tasks are restored; do "
+		"not wait for them\n"
+		"  -p, --pidns       restore in a new pid namespace, every "
+		"pid as it was\n"
 		"  -l, --log FILE    write the kernel's explanations of a "
 		"failure to FILE\n"
 		"  -k, --keep-links  leave relinked files in place "
 		"(RESTART_KEEP_LINKS)\n"
 		"  -v, --verbose     say what is done\n"
 		"  -h, --help        this help\n"
-		"Without --detach the exit status is the restored process's "
-		"(128+N if killed by\nsignal N); 1 if the restart failed.\n");
+		"Without --detach the exit status is the restored root "
+		"process's (128+N if\nkilled by signal N); 1 if the restart "
+		"failed.\n");
 }
 
 int main(int argc, char **argv)
@@ -321,6 +543,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "input",	required_argument, NULL, 'i' },
 		{ "detach",	no_argument,	   NULL, 'd' },
+		{ "pidns",	no_argument,	   NULL, 'p' },
 		{ "log",	required_argument, NULL, 'l' },
 		{ "keep-links",	no_argument,	   NULL, 'k' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
@@ -328,26 +551,27 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *input = NULL, *logname = NULL, *name, *why = NULL;
-	unsigned long flags = RESTART_TASKSELF;
-	bool detach = false, seekable, cut;
-	int infd, imgfd, logp[2], imgp[2] = { -1, -1 }, c;
+	unsigned long flags = 0;
+	bool detach = false, pidns = false, seekable;
+	int infd, imgfd, logfd, errp[2], imgp[2] = { -1, -1 }, c, e;
 	static struct prefix prefix;
 	struct feeder feeder;
 	struct sigaction sa;
 	pthread_t thread;
-	ssize_t n;
+	pid_t top;
+	long ret;
 	off_t off;
-	pid_t want, pid;
-	size_t loglen;
-	char *log;
 
-	while ((c = getopt_long(argc, argv, "i:dl:kvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:dpl:kvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
 			break;
 		case 'd':
 			detach = true;
+			break;
+		case 'p':
+			pidns = true;
 			break;
 		case 'l':
 			logname = optarg;
@@ -374,7 +598,7 @@ int main(int argc, char **argv)
 
 	if (input) {
 		name = input;
-		infd = open(input, O_RDONLY);
+		infd = open(input, O_RDONLY | O_CLOEXEC);
 		if (infd < 0) {
 			err("cannot open %s: %s", input, strerror(errno));
 			return 1;
@@ -389,25 +613,27 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* learn the original pid, leaving the offset where it is */
+	/* learn the tree, leaving the offset of a file where it is */
 	off = lseek(infd, 0, SEEK_CUR);
 	seekable = off >= 0;
-	if (seekable)
-		n = ckpt_pread_full(infd, prefix.bytes, PREFIX_LEN, off);
-	else
-		n = ckpt_read_full(infd, prefix.bytes, PREFIX_LEN);
-	if (n < 0) {
-		err("reading %s: %s", name, strerror(errno));
+	if (read_prefix(infd, off, seekable, &prefix, &why)) {
+		err("%s: %s", name, why);
 		return 1;
 	}
-	prefix.len = n;
-	want = original_pid(&prefix, &why);
-	if (!want)
-		info("cannot tell the original pid (%s); the kernel will "
-		     "judge the image", why);
+	info("image of %u task%s, root pid %d, checkpoint id %llu, kernel %.*s",
+	     prefix.nr, prefix.nr == 1 ? "" : "s", prefix.pids[0].pid,
+	     (unsigned long long)prefix.header->ckpt_id, CKPT_UTS_LEN,
+	     prefix.header->release);
 
-	if (pipe2(logp, O_CLOEXEC) != 0) {
-		err("pipe: %s", strerror(errno));
+	/* the kernel's explanations, read back after a failure */
+	if (logname)
+		logfd = open(logname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0644);
+	else
+		logfd = memfd_create("restart-log", MFD_CLOEXEC);
+	if (logfd < 0) {
+		err("cannot create %s: %s", logname ? logname : "a log file",
+		    strerror(errno));
 		return 1;
 	}
 	imgfd = infd;
@@ -419,80 +645,81 @@ int main(int argc, char **argv)
 		fcntl(imgp[1], F_SETPIPE_SZ, 1 << 20);	/* best effort */
 		imgfd = imgp[0];
 	}
-
-	pid = spawn(want);
-	if (pid < 0)
+	if (pipe2(errp, O_CLOEXEC) != 0) {
+		err("pipe: %s", strerror(errno));
 		return 1;
-	if (pid == 0) {
-		close(logp[0]);
-		if (!seekable) {
-			close(imgp[1]);
-			if (infd != imgfd)
-				close(infd);
-		}
-		child(imgfd, logp[1], flags);
 	}
-	restored = pid;
-	if (want && pid == want)
-		info("restoring pid %d", (int)pid);
-	else
-		info("restoring as pid %d", (int)pid);
 
-	close(logp[1]);
+	B.img = &prefix;
+	B.real = mmap(NULL, prefix.nr * sizeof(pid_t), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (B.real == MAP_FAILED) {
+		err("mmap: %s", strerror(errno));
+		return 1;
+	}
+	B.errfd = errp[1];
+	B.tool = getpid();
+	B.pidns = pidns;
+	B.keep = true;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;	/* no SA_RESTART */
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	fflush(stdout);
+	fflush(stderr);
+
+	if (pidns && prefix.pids[0].pid == 1) {
+		top = spawn(0, CLONE_NEWPID, NULL, 0, become);
+	} else if (pidns) {
+		struct clone_args args = { .flags = CLONE_NEWPID,
+					   .exit_signal = SIGCHLD };
+
+		top = clone3_raw(&args, ns_init, NULL);
+		if (top < 0)
+			top = -errno;
+	} else {
+		top = spawn(0, 0, NULL, 0, become);
+	}
+	if (top < 0) {
+		err("cannot create the root process: %s", strerror(-top));
+		return 1;
+	}
+	restored = top;
+	info("building the tree under pid %d", (int)top);
+
 	if (!seekable) {
-		close(imgp[0]);
 		feeder.in = infd;
 		feeder.out = imgp[1];
 		feeder.prefix = &prefix;
 		feeder.name = name;
 		if (pthread_create(&thread, NULL, feed, &feeder) != 0) {
 			err("cannot start a thread");
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
+			kill(top, SIGKILL);
+			waitpid(top, NULL, __WALL);
 			return 1;
 		}
 		pthread_detach(thread);
 	}
 
-	/* end of file: the restore is over */
-	log = read_log(logp[0], &loglen, &cut);
-	close(logp[0]);
-	if (loglen) {
-		int status = 0;
-
-		if (logname) {
-			int fd = open(logname, O_WRONLY | O_CREAT | O_TRUNC |
-				      O_CLOEXEC, 0644);
-
-			if (fd < 0 || ckpt_write_full(fd, log, loglen) < 0 ||
-			    close(fd) < 0) {
-				err("cannot write %s: %s", logname,
-				    strerror(errno));
-				print_log(log);
-			} else {
-				err("restart failed; the kernel's explanation "
-				    "is in %s", logname);
-			}
-		} else {
-			print_log(log);
-		}
-		if (cut)
-			err("(kernel log cut at %d bytes)", LOG_MAX);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		if (WIFSIGNALED(status))
-			info("the restoring process was killed by signal %d",
-			     WTERMSIG(status));
-		free(log);
+	ret = ckpt_restart(top, imgfd, flags, logfd);
+	e = errno;
+	close(errp[1]);
+	if (ret < 0) {
+		fcntl(errp[0], F_SETFL, O_NONBLOCK);
+		print_errors(errp[0]);
+		print_log(logfd, logname);
+		err("restart failed: %s%s", strerror(e), e == ENOSYS ?
+		    " (this kernel has no checkpoint/restart)" : "");
+		kill(top, SIGKILL);
+		waitpid(top, NULL, __WALL);
 		return 1;
 	}
-	free(log);
-	info("pid %d restored", (int)pid);
+	info("%u task%s restored", prefix.nr, prefix.nr == 1 ? "" : "s");
 	if (detach)
 		return 0;
 
-	/* wait like a shell: let the terminal's signals reach the child */
+	/* wait like a shell: let the terminal's signals reach the root */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGINT, &sa, NULL);
@@ -502,5 +729,5 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
-	return wait_status(pid);
+	return wait_status(top);
 }

@@ -362,7 +362,7 @@ int restore_cpu_read(struct ckpt_ctx *ctx)
 	as = kzalloc(sizeof(*as), GFP_KERNEL);
 	if (!as)
 		return -ENOMEM;
-	ctx->ts.arch = as;
+	ctx->ts->arch = as;
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_CPU, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
@@ -373,16 +373,16 @@ int restore_cpu_read(struct ckpt_ctx *ctx)
 	return err;
 }
 
-void restore_cpu_free(struct ckpt_ctx *ctx)
+void restore_cpu_free(struct ckpt_task_state *ts)
 {
-	struct ckpt_arch_state *as = ctx->ts.arch;
+	struct ckpt_arch_state *as = ts->arch;
 
 	if (!as)
 		return;
 	kvfree(as->cpu);
 	kvfree(as->xstate);
 	kfree(as);
-	ctx->ts.arch = NULL;
+	ts->arch = NULL;
 }
 
 static void restore_fpu_commit(struct ckpt_arch_state *as)
@@ -412,7 +412,7 @@ static void restore_fpu_commit(struct ckpt_arch_state *as)
  */
 long restore_cpu_commit(struct ckpt_ctx *ctx)
 {
-	struct ckpt_arch_state *as = ctx->ts.arch;
+	struct ckpt_arch_state *as = ctx->ts->arch;
 	struct ckpt_hdr_cpu *h = as->cpu;
 	struct pt_regs *regs = current_pt_regs();
 	struct restart_block *rb = &current->restart_block;

@@ -11,18 +11,36 @@
 /* logfd value meaning "no log" */
 #define CHECKPOINT_FD_NONE	(-1)
 
-/* checkpoint(2) flags */
-#define CHECKPOINT_SUBTREE	0x1UL	/* the whole subtree under pid */
+/*
+ * checkpoint(2) flags
+ *
+ * CHECKPOINT_SUBTREE: take the process at pid with all its descendants
+ * (every thread of each).  Without it, a process with children fails
+ * with EBUSY; its threads are always taken.
+ */
+#define CHECKPOINT_SUBTREE	0x1UL
 #define CHECKPOINT_USER_FLAGS	CHECKPOINT_SUBTREE
 
-/* restart(2) flags */
+/*
+ * restart(2) flags
+ *
+ * A coordinated restart (the restart tool's) has one caller with the
+ * image, the coordinator: restart(pid, fd, flags, logfd), where pid is
+ * a process it created for the restart, the root of the tree or an
+ * ancestor of it.  Every task of the tree calls restart(image_pid, -1,
+ * RESTART_JOIN, -1) from inside pid's subtree, image_pid being the pid
+ * in the image it stands for, and is restored in turn; none returns
+ * before all are restored and the image's tail is verified.  On
+ * failure every task that joined is killed.
+ */
 #define RESTART_TASKSELF	0x1UL	/* restore into the calling process */
 #define RESTART_FROZEN		0x2UL	/* leave restored tasks frozen */
 #define RESTART_GHOST		0x4UL	/* reserved: ghost coordinator */
 #define RESTART_KEEP_LSM	0x8UL	/* reserved: keep LSM labels */
 #define RESTART_CONN_RESET	0x10UL	/* reserved: reset connections */
 #define RESTART_KEEP_LINKS	0x20UL	/* leave relinked files in place */
+#define RESTART_JOIN		0x40UL	/* be a task of a coordinated restart */
 #define RESTART_USER_FLAGS	(RESTART_TASKSELF | RESTART_FROZEN | \
-				 RESTART_KEEP_LINKS)
+				 RESTART_KEEP_LINKS | RESTART_JOIN)
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

@@ -8,19 +8,24 @@
  * header and the payload but not the padding.  All fields are fixed
  * width and little endian (the only architecture is x86-64).
  *
- * Layout of an image of one process:
+ * Layout of an image:
  *
  *   HEADER
  *   TREE                     the tasks, in creation order
- *   for each task:
- *     TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
- *     FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0) | EVENTFD | SIGNALFD |
- *                   TIMERFD] FILE] FD }* EPOLL*
- *     CPU XSTATE
- *     FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
+ *   for each task of the TREE, in its order:
+ *     a process (the first task of a thread group):
+ *       TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
+ *       FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0) | EVENTFD | SIGNALFD |
+ *                     TIMERFD] FILE] FD }* EPOLL*
+ *       CPU XSTATE
+ *       FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
  *                            (the FILEs: exe and mapped files not yet
  *                            in the image, each after its PIPE or
  *                            MEMFD part as above)
+ *     another thread of that process:
+ *       TASK CREDS SIGNAL SIGPENDING* CPU XSTATE
+ *     a zombie (CKPT_PIDS_ZOMBIE):
+ *       TASK
  *   TAIL
  *
  * Shared kernel objects (files, file tables, address spaces) carry an
@@ -43,7 +48,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		1
+#define CKPT_VERSION		2
 
 #define CKPT_ARCH_X86_64	1
 
@@ -173,9 +178,25 @@ struct ckpt_hdr_tail {
 	__u64 sum2;
 };
 
+/* ckpt_pids.flags */
+#define CKPT_PIDS_ZOMBIE	0x1	/* exited, not yet reaped by its parent */
+#define CKPT_PIDS_FLAGS_ALL	CKPT_PIDS_ZOMBIE
+
+/* Most tasks in one image. */
+#define CKPT_TREE_MAX		32768
+
 /**
  * struct ckpt_pids - one task of the tree, as pid numbers seen in the
  * checkpointer's pid namespace
+ * @pid: its thread id
+ * @tgid: its process id; @pid for the first task of a process
+ * @ppid: the process id of its parent; for the root, informational
+ * @pgid: its process group
+ * @sid: its session
+ * @flags: CKPT_PIDS_* flags
+ * @exit_signal: what its death sends its parent (0 for a thread that is
+ *	not the first of its process), as the restart tool must clone it
+ * @_pad: zero
  */
 struct ckpt_pids {
 	__s32 pid;
@@ -183,12 +204,22 @@ struct ckpt_pids {
 	__s32 ppid;
 	__s32 pgid;
 	__s32 sid;
+	__u32 flags;
+	__u32 exit_signal;
 	__u32 _pad;
 };
 
 /**
  * struct ckpt_hdr_tree - the task tree
- * @nr_tasks: number of struct ckpt_pids that follow (1 for now)
+ * @nr_tasks: number of struct ckpt_pids that follow, 1..CKPT_TREE_MAX
+ * @_pad: zero
+ *
+ * Processes come in depth-first order from the root (the task given to
+ * checkpoint(2)), each parent before its children; the other threads of
+ * a process follow it directly.  So every @ppid but the root's names an
+ * earlier process, and every thread's @tgid the process just before its
+ * run of threads.  A @pgid or @sid that is no process of the tree is
+ * the restarter's at restart.
  */
 struct ckpt_hdr_tree {
 	struct ckpt_hdr h;
@@ -209,18 +240,21 @@ enum ckpt_restart_kind {
  * struct ckpt_hdr_task - per-task state
  * @exit_signal: signal sent to the parent on exit
  * @personality: personality(2) value
- * @flags: reserved, zero
+ * @exit_code: for a zombie, its wait(2) status; else zero
+ * @pdeath_signal: prctl(PR_SET_PDEATHSIG) value
  * @comm: command name, NUL terminated
  * @clear_child_tid: set_tid_address(2) value
+ * @robust_list: set_robust_list(2) head, 0 if none
  */
 struct ckpt_hdr_task {
 	struct ckpt_hdr h;
 	__u32 exit_signal;
 	__u32 personality;
-	__u32 flags;
-	__u32 _pad;
+	__u32 exit_code;
+	__u32 pdeath_signal;
 	char comm[16];
 	__u64 clear_child_tid;
+	__u64 robust_list;
 };
 
 /**

@@ -87,7 +87,7 @@ info_run() {
 img=$work/ok.img
 mk "$img"
 check "ckptinfo accepts a valid image" info_run 0 "$img"
-check "ckptinfo prints the verdict" grep -q '^image OK: 30 records, 22248 bytes, 4 pages$' "$work/out"
+check "ckptinfo prints the verdict" grep -q '^image OK: 30 records, 22264 bytes, 4 pages$' "$work/out"
 check "ckptinfo prints every record type" \
 	bash -c 'for t in HEADER TREE TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING FILE_TABLE FILE FD CPU XSTATE MM VMA PAGES TAIL; do grep -q "^$t @" "$1" || exit 1; done' _ "$work/out"
 check "ckptinfo prints VMAs like /proc/PID/maps" \
@@ -123,7 +123,7 @@ done < <(mk -l)
 
 size=$(stat -c %s "$img")
 bad_trunc=""
-for len in 0 1 8 15 16 17 100 391 392 393 431 432 480 3191 3192 5744 5752 18000 \
+for len in 0 1 8 15 16 17 100 391 392 393 439 440 496 3207 3208 5760 5768 18000 \
 	$((size - 41)) $((size - 40)) $((size - 39)) $((size - 8)) $((size - 1)); do
 	head -c "$len" "$img" >"$work/t.img"
 	info_run 1 "$work/t.img" || bad_trunc="$bad_trunc $len"
@@ -158,7 +158,7 @@ check "ckptinfo rejects $count single-byte corruptions${bad_flip:+ (failed at:$b
 
 # the 32-bit len of the records at these offsets (TREE, TASK, FS, FILE, PAGES)
 bad_len=""
-for roff in 392 432 840 3192 5744; do
+for roff in 392 440 856 3208 5760; do
 	for newlen in 0 7 9 $((0x7fffffff)) 4194305 4294967295; do
 		cp "$img" "$work/l.img"
 		printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((newlen & 255)) $(((newlen >> 8) & 255)) \

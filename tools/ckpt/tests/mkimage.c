@@ -237,7 +237,7 @@ static void task(int t)
 
 	memcpy(tk.comm, "prog", 5);
 	if (V("reserved"))
-		tk._pad = 1;
+		tk.exit_code = 1;
 	emit(CKPT_HDR_TASK, &tk, sizeof(tk), NULL, 0);
 
 	cr.c.uid = cr.c.euid = cr.c.suid = cr.c.fsuid = 1000;
@@ -370,8 +370,8 @@ static void build(void)
 		struct ckpt_hdr_tree t;
 		struct ckpt_pids p[2];
 	} tr = { .t = { .nr_tasks = ntasks },
-		 .p = { { 4242, 4242, 1, 4242, 4242, 0 },
-			{ 4243, 4243, 4242, 4242, 4242, 0 } } };
+		 .p = { { 4242, 4242, 1, 4242, 4242, 0, 17, 0 },
+			{ 4243, 4243, 4242, 4242, 4242, 0, 17, 0 } } };
 
 	strcpy(h.sysname, "Linux");
 	strcpy(h.release, "6.12.0-ckpt");
@@ -379,7 +379,7 @@ static void build(void)
 	strcpy(h.machine, "x86_64");
 	strcpy(h.nodename, "testhost");
 	if (V("bad-version"))
-		h.version = 2;
+		h.version = CKPT_VERSION + 1;
 	if (V("bad-arch"))
 		h.arch = 7;
 	if (V("bad-pagesize"))

@@ -7,7 +7,9 @@
  * past the point of no return, the restarting process is killed).
  */
 #include <grp.h>
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
@@ -63,7 +65,8 @@ TEST_F(errors, restart_bad_flags)
 		RESTART_TASKSELF | RESTART_GHOST,
 		RESTART_TASKSELF | RESTART_KEEP_LSM,
 		RESTART_TASKSELF | RESTART_CONN_RESET,
-		RESTART_TASKSELF | 0x40, RESTART_TASKSELF | (1UL << 63), ~0UL,
+		RESTART_TASKSELF | RESTART_JOIN, RESTART_TASKSELF | 0x80,
+		RESTART_TASKSELF | (1UL << 63), ~0UL,
 	};
 	unsigned int i;
 	pid_t pid;
@@ -334,7 +337,7 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
-/* A multithreaded process cannot checkpoint itself yet: EBUSY. */
+/* A multithreaded process cannot checkpoint itself: EBUSY. */
 TEST_F(errors, self_multithreaded)
 {
 	off_t before = log_size(&self->c);
@@ -354,38 +357,59 @@ TEST_F(errors, self_multithreaded)
 	EXPECT_LOGGED(&self->c, before);
 }
 
-/* Nor can a stopped multithreaded target be checkpointed: EBUSY. */
-TEST_F(errors, target_multithreaded)
+static volatile int *unshared_ready;
+
+static void *unshared_thread(void *arg)
 {
-	volatile int *ready = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	(void)arg;
+	if (unshare(CLONE_FILES) == 0)
+		*unshared_ready = 1;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * A thread with a file table of its own (unshare(CLONE_FILES)) cannot be
+ * restored as a thread of its process: EBUSY, naming the thread.
+ */
+TEST_F(errors, target_thread_with_own_files)
+{
+	char log[1024] = "";
 	off_t before;
 	pid_t pid;
 	int i;
 
-	ASSERT_NE(MAP_FAILED, ready);
+	unshared_ready = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, unshared_ready);
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		pthread_t t;
 
-		CKPT_CHECK(!pthread_create(&t, NULL, idle_thread, NULL), "thread");
-		*ready = 1;
+		CKPT_CHECK(!pthread_create(&t, NULL, unshared_thread, NULL),
+			   "thread");
 		idle_thread(NULL);
 	}
-	for (i = 0; i < 2000 && !*ready; i++)
+	for (i = 0; i < 2000 && !*unshared_ready; i++)
 		ckpt_msleep(5);
-	ASSERT_EQ(1, *ready);
+	ASSERT_EQ(1, *unshared_ready);
 	ckpt_stop(_metadata, pid);
 	before = log_size(&self->c);
 	errno = 0;
 	EXPECT_EQ(-1, sys_checkpoint(pid, self->c.imgfd, 0, self->c.logfd));
 	EXPECT_EQ(EBUSY, errno) TH_LOG("%s", strerror(errno));
 	EXPECT_LOGGED(&self->c, before);
+	pread(self->c.logfd, log, sizeof(log) - 1, before);
+	EXPECT_NE(NULL, strstr(log, "has its own file table")) TH_LOG("%s", log);
 	EXPECT_EQ('T', ckpt_proc_state(pid));
 	ckpt_kill(_metadata, pid);
 }
 
-/* A process with a child cannot checkpoint itself yet: EBUSY. */
+/*
+ * A process with a child cannot checkpoint itself without
+ * CHECKPOINT_SUBTREE: EBUSY.
+ */
 TEST_F(errors, self_with_child)
 {
 	off_t before = log_size(&self->c);
@@ -747,7 +771,7 @@ TEST_F(errors, corrupted_byte_caught_by_checksum)
 /*
  * A malformed record early in the stream (before anything is replaced):
  * restart(2) returns EBADMSG.  The TREE record's type, the TASK record's
- * length.
+ * length, an exit code in the TASK record of a task that was alive.
  */
 TEST_F(errors, malformed_early_record)
 {
@@ -771,8 +795,8 @@ TEST_F(errors, malformed_early_record)
 		       ebadmsg, false, "TASK len");
 	off = ckpt_record_offset(img, len, -1, CKPT_HDR_TASK);
 	EXPECT_REFUSED(restart_flipped(_metadata, &self->c, img, len,
-				       off + offsetof(struct ckpt_hdr_task, flags), 0x01),
-		       ebadmsg, false, "TASK reserved flags");
+				       off + offsetof(struct ckpt_hdr_task, exit_code), 0x01),
+		       ebadmsg, false, "TASK exit code of a live task");
 	free(img);
 }
 

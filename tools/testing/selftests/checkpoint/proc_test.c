@@ -4,7 +4,9 @@
  * "checkpointable:" line of /proc/PID/fdinfo/N say what checkpoint(2)
  * would do, and why not.
  */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include "ckpt_test.h"
 
@@ -14,6 +16,10 @@ enum proc_setup { PLAIN, SOCKET, PIPE, MLOCK, THREAD };
 
 static void *proc_thread(void *arg)
 {
+	/* a table of its own, without the copy of the sync pipe's end */
+	if (unshare(CLONE_FILES) == 0)
+		syscall(SYS_close_range, 3U, ~0U, 0U);
+	*(volatile int *)arg = 1;
 	for (;;)
 		pause();
 	return arg;
@@ -55,10 +61,16 @@ static pid_t proc_child(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 			CKPT_CHECK(p != MAP_FAILED, "mmap");
 			CKPT_SYS(mlock(p, 4096));
 			break;
-		case THREAD:
-			CKPT_CHECK(!pthread_create(&th, NULL, proc_thread, NULL),
+		case THREAD: {
+			static volatile int unshared;
+
+			CKPT_CHECK(!pthread_create(&th, NULL, proc_thread,
+						   (void *)&unshared),
 				   "pthread_create");
+			while (!unshared)
+				sched_yield();
 			break;
+		}
 		case PLAIN:
 			break;
 		}
@@ -205,7 +217,8 @@ TEST_F(proc, threads_are_named_in_task)
 	pid_t pid = proc_child(_metadata, &self->c, THREAD, NULL, 0, fds);
 
 	proc_read(_metadata, pid, "checkpointable", buf, sizeof(buf));
-	EXPECT_TRUE(strstr(buf, "task:\t0 (multi-threaded") == buf)
+	EXPECT_TRUE(strstr(buf, "task:\t0 (thread ") == buf &&
+		    strstr(buf, "has its own file table"))
 		TH_LOG("%s", buf);
 	EXPECT_EQ(EBUSY, proc_try_checkpoint(_metadata, &self->c, pid));
 	ckpt_kill(_metadata, pid);

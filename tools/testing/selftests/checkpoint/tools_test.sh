@@ -77,7 +77,7 @@ done
 checkpoint --check "$spid" >"$dir/out" 2>&1
 st=$?
 [ $st -eq 1 ] && grep -q "^checkpointable: no$" "$dir/out" &&
-	grep -q "^  fd 1 pipe:\[[0-9]*\]: 0 (fd 1: the pipe's other end is open outside the checkpoint)$" "$dir/out"
+	grep -q "^  fd 1 pipe:\\[[0-9]*\\]: 0 (process $spid fd 1: the pipe's other end is open outside the checkpoint)$" "$dir/out"
 ok $? "checkpoint --check: names the pipe whose reader is outside (status $st)"
 checkpoint --kill "$spid" >/dev/null 2>"$dir/err"
 [ $? -ne 0 ] && grep -q "fd 1: the pipe's other end" "$dir/err" && kill -0 "$spid"
