@@ -620,8 +620,8 @@ int main(int argc, char **argv)
 		err("%s: %s", name, why);
 		return 1;
 	}
-	info("image of %u task%s, root pid %d, checkpoint id %llu, kernel %.*s",
-	     prefix.nr, prefix.nr == 1 ? "" : "s", prefix.pids[0].pid,
+	info("image of pid %d (%u task%s), checkpoint id %llu, kernel %.*s",
+	     prefix.pids[0].pid, prefix.nr, prefix.nr == 1 ? "" : "s",
 	     (unsigned long long)prefix.header->ckpt_id, CKPT_UTS_LEN,
 	     prefix.header->release);
 
@@ -708,6 +708,8 @@ int main(int argc, char **argv)
 	if (ret < 0) {
 		fcntl(errp[0], F_SETFL, O_NONBLOCK);
 		print_errors(errp[0]);
+		if (logname)	/* the log also says what the tool saw */
+			dprintf(logfd, PROG ": restart(2): %s\n", strerror(e));
 		print_log(logfd, logname);
 		err("restart failed: %s%s", strerror(e), e == ENOSYS ?
 		    " (this kernel has no checkpoint/restart)" : "");
