@@ -216,7 +216,7 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
  */
 static long do_restart_self(struct ckpt_ctx *ctx)
 {
-	long ret;
+	long ret = 0;
 	int err;
 
 	ctx->log_pid = task_pid_vnr(current);
@@ -243,19 +243,11 @@ static long do_restart_self(struct ckpt_ctx *ctx)
 			       "the image holds %u tasks: RESTART_TASKSELF restores one (use the restart tool)",
 			       ckpt_tree_nr(ctx->tree));
 	if (!err)
-		err = restore_task_read(ctx);
-	if (!err)
-		err = restore_mm(ctx);
+		err = restore_task_stage(ctx);
 	if (!err)
 		err = ckpt_read_tail(ctx);
 	if (!err)
-		err = restore_task_commit(ctx);
-	if (!err)
-		err = restore_file_table_commit(ctx);
-	if (!err)
-		err = restore_signals_commit(ctx);
-	if (!err)
-		restore_relink_finish(ctx);
+		err = restore_task_apply(ctx, &ret);
 	if (err) {
 		if (ctx->no_return) {
 			ckpt_err(ctx, err, "restart failed after the address space was replaced; killing the process");
@@ -263,7 +255,7 @@ static long do_restart_self(struct ckpt_ctx *ctx)
 		}
 		return err;
 	}
-	ret = restore_cpu_commit(ctx);
+	restore_relink_finish(ctx);
 	return ret;
 }
 

@@ -229,6 +229,16 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 
 /* restart */
 
+/* A wait(2) status: exited with a code, or killed by a signal (+ core). */
+static bool ckpt_wait_status_valid(u32 code)
+{
+	u32 sig = code & 0x7f;
+
+	if (!sig)
+		return !(code & ~0xff00U);
+	return !(code & ~0xffU) && sig <= CKPT_NSIG;
+}
+
 static int restore_task_record(struct ckpt_ctx *ctx)
 {
 	struct ckpt_task_state *ts = ctx->ts;
@@ -245,11 +255,8 @@ static int restore_task_record(struct ckpt_ctx *ctx)
 	    h->robust_list > TASK_SIZE_MAX - sizeof(struct robust_list_head) ||
 	    (!ts->leader && h->exit_signal))
 		return ckpt_err(ctx, -EBADMSG, "task record malformed");
-	/* a wait(2) status: exited with a code, or killed by a signal */
 	code = h->exit_code;
-	if (!ts->zombie ? code :
-	    (code & 0x7f) ? (code & ~0xffU) || (code & 0x7f) > CKPT_NSIG :
-	    code & ~0xff00U)
+	if (ts->zombie ? !ckpt_wait_status_valid(code) : code)
 		return ckpt_err(ctx, -EBADMSG, "exit code %#x malformed", code);
 	if (h->personality & ~(PER_MASK | ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO |
 			       ADDR_COMPAT_LAYOUT | READ_IMPLIES_EXEC |
@@ -531,15 +538,8 @@ out:
 	return err;
 }
 
-/**
- * restore_task_read - read and check a task's records up to its memory
- * @ctx: restart context
- *
- * Nothing about current changes here; the state is staged in @ctx->ts.
- *
- * Return: 0 or a negative errno (logged).
- */
-int restore_task_read(struct ckpt_ctx *ctx)
+/* Read and check a task's records up to its memory, staged in @ctx->ts. */
+static int restore_task_read(struct ckpt_ctx *ctx)
 {
 	bool leader = ctx->ts->leader;
 	int err;
@@ -561,11 +561,8 @@ int restore_task_read(struct ckpt_ctx *ctx)
 	return err;
 }
 
-/**
- * restore_task_commit - apply the staged task state to current
- * @ctx: restart context
- */
-int restore_task_commit(struct ckpt_ctx *ctx)
+/* Apply the staged task record, creds, rlimits and fs to current. */
+static int restore_task_commit(struct ckpt_ctx *ctx)
 {
 	struct ckpt_task_state *ts = ctx->ts;
 	int i, err;
@@ -592,6 +589,49 @@ int restore_task_commit(struct ckpt_ctx *ctx)
 	commit_creds(ts->cred);
 	ts->cred = NULL;
 	return 0;
+}
+
+/**
+ * restore_task_stage - read a task's section of the image
+ * @ctx: restart context, @ctx->ts the task's (empty) staging state
+ *
+ * Reads and checks every record of the task and stages what they
+ * describe; a process's address space is rebuilt here, which is the
+ * point of no return for current.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_task_stage(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = ctx->ts;
+	int err = restore_task_read(ctx);
+
+	if (!err && ts->leader && !ts->zombie)
+		err = restore_mm(ctx);
+	return err;
+}
+
+/**
+ * restore_task_apply - make current the task restore_task_stage() read
+ * @ctx: restart context
+ * @ret: set to what restart(2) returns in the task (its rax)
+ *
+ * Return: 0 or a negative errno (logged); past the point of no return.
+ */
+int restore_task_apply(struct ckpt_ctx *ctx, long *ret)
+{
+	struct ckpt_task_state *ts = ctx->ts;
+	int err = restore_task_commit(ctx);
+
+	if (ts->zombie)
+		return err;
+	if (!err && ts->leader)
+		err = restore_file_table_commit(ctx);
+	if (!err)
+		err = restore_signals_commit(ctx);
+	if (!err)
+		*ret = restore_cpu_commit(ctx);
+	return err;
 }
 
 void restore_task_free(struct ckpt_task_state *ts)

@@ -720,18 +720,24 @@ static int ckpt_turn(struct ckpt_ctx *ctx, int i)
 	return READ_ONCE(tree->err);
 }
 
-/* The first failure sticks; every claimed task is killed. */
+/* Record a failure; the first one sticks. */
+static void ckpt_tree_fail(struct ckpt_tree *tree, int err)
+{
+	spin_lock(&tree->lock);
+	if (!tree->err)
+		tree->err = err;
+	spin_unlock(&tree->lock);
+}
+
+/* Fail the restart and kill every claimed task. */
 static void ckpt_abort(struct ckpt_ctx *ctx, int err)
 {
 	struct ckpt_tree *tree = ctx->tree;
 	int i;
 
-	spin_lock(&tree->lock);
-	if (!tree->err)
-		tree->err = err;
-	spin_unlock(&tree->lock);
-	for (i = 0; i < tree->nr; i++)
-		if (tree->tasks && tree->tasks[i])
+	ckpt_tree_fail(tree, err);
+	for (i = 0; tree->tasks && i < tree->nr; i++)
+		if (tree->tasks[i])
 			send_sig(SIGKILL, tree->tasks[i], 1);
 	wake_up_all(&tree->wq);
 }
@@ -806,17 +812,9 @@ static int ckpt_joined_turn(struct ckpt_ctx *ctx, struct ckpt_task_state *ts,
 	if (tree->phase == CKPT_PHASE_READ) {
 		ts->leader = e->pid == e->tgid;
 		ts->zombie = e->flags & CKPT_PIDS_ZOMBIE;
-		err = restore_task_read(ctx);
-		if (!err && ts->leader && !ts->zombie)
-			err = restore_mm(ctx);
+		err = restore_task_stage(ctx);
 	} else {
-		err = restore_task_commit(ctx);
-		if (!err && ts->leader && !ts->zombie)
-			err = restore_file_table_commit(ctx);
-		if (!err && !ts->zombie)
-			err = restore_signals_commit(ctx);
-		if (!err && !ts->zombie)
-			*ret = restore_cpu_commit(ctx);
+		err = restore_task_apply(ctx, ret);
 	}
 	ctx->ts = NULL;
 	ctx->log_pid = 0;
@@ -840,6 +838,7 @@ long ckpt_restart_join(pid_t image_pid)
 	struct ckpt_task_state *ts;
 	struct ckpt_tree *tree;
 	struct ckpt_ctx *ctx;
+	bool zombie;
 	long ret = 0;
 	int err;
 
@@ -876,25 +875,21 @@ long ckpt_restart_join(pid_t image_pid)
 		if (err || READ_ONCE(tree->phase) == CKPT_PHASE_DONE)
 			break;
 		err = ckpt_joined_turn(ctx, ts, j.idx, &ret);
-		if (err) {
-			spin_lock(&tree->lock);
-			if (!tree->err)
-				tree->err = err;
-			spin_unlock(&tree->lock);
-		}
+		if (err)
+			ckpt_tree_fail(tree, err);
 		WRITE_ONCE(tree->active, -1);
 		wake_up_all(&tree->wq);
-		if (err)
+		/* a zombie's restore ends with its exit, once committed */
+		if (err || (tree->phase == CKPT_PHASE_COMMIT && ts->zombie))
 			break;
-		if (tree->phase == CKPT_PHASE_COMMIT && ts->zombie) {
-			ret = ts->task->exit_code;
-			restore_task_state_free(ts);
-			ckpt_ctx_put(ctx);
-			do_exit(ret);
-		}
 	}
+	zombie = !err && ts->zombie;
+	if (zombie)
+		ret = ts->task->exit_code;
 	restore_task_state_free(ts);
 	ckpt_ctx_put(ctx);
+	if (zombie)
+		do_exit(ret);
 	if (err) {
 		/* the coordinator kills us too; do not run on half restored */
 		force_fatal_sig(SIGKILL);

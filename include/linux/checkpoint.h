@@ -264,8 +264,8 @@ int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len);
 void restore_task_state_free(struct ckpt_task_state *ts);
 int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len);
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_task_read(struct ckpt_ctx *ctx);
-int restore_task_commit(struct ckpt_ctx *ctx);
+int restore_task_stage(struct ckpt_ctx *ctx);
+int restore_task_apply(struct ckpt_ctx *ctx, long *ret);
 void restore_task_free(struct ckpt_task_state *ts);
 
 /* signals (checkpoint/signal.c) */

@@ -428,59 +428,48 @@ static void ns_init(void *arg)
 
 /* ---- the log ---- */
 
-static void print_log(int fd, const char *logname)
+/*
+ * Print what @fd holds from its offset to its end, a line at a time,
+ * each prefixed with our name unless it already is (the kernel's are).
+ */
+static void print_lines(int fd)
 {
-	char buf[4096], *line = NULL;
+	char buf[4096], *text = NULL;
 	size_t len = 0;
 	ssize_t n;
 
-	if (logname) {
-		err("restart failed; the kernel's explanation is in %s",
-		    logname);
-		return;
-	}
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return;
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		char *p = realloc(line, len + n + 1);
+		char *p = realloc(text, len + n + 1);
 
 		if (!p)
 			break;
-		line = p;
-		memcpy(line + len, buf, n);
+		text = p;
+		memcpy(text + len, buf, n);
 		len += n;
 	}
-	if (!line)
+	if (!text)
 		return;
-	line[len] = '\0';
-	for (char *s = line, *nl; *s; s = nl) {
+	text[len] = '\0';
+	for (char *s = text, *nl; *s; s = nl) {
 		nl = strchr(s, '\n');
 		if (nl)
 			*nl++ = '\0';
 		else
 			nl = s + strlen(s);
-		fprintf(stderr, PROG ": %s\n", s);
+		fprintf(stderr, "%s%s\n",
+			strncmp(s, PROG ": ", strlen(PROG ": ")) ? PROG ": " : "",
+			s);
 	}
-	free(line);
+	free(text);
 }
 
-/* What the builders reported. */
-static void print_errors(int fd)
+static void print_log(int fd, const char *logname)
 {
-	char buf[4096];
-	ssize_t n;
-
-	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		buf[n] = '\0';
-		for (char *s = buf, *nl; *s; s = nl) {
-			nl = strchr(s, '\n');
-			if (nl)
-				*nl++ = '\0';
-			else
-				nl = s + strlen(s);
-			fprintf(stderr, PROG ": %s\n", s);
-		}
-	}
+	if (logname)
+		err("restart failed; the kernel's explanation is in %s",
+		    logname);
+	else if (lseek(fd, 0, SEEK_SET) == 0)
+		print_lines(fd);
 }
 
 /* ---- waiting ---- */
@@ -707,7 +696,7 @@ int main(int argc, char **argv)
 	close(errp[1]);
 	if (ret < 0) {
 		fcntl(errp[0], F_SETFL, O_NONBLOCK);
-		print_errors(errp[0]);
+		print_lines(errp[0]);	/* what the builders reported */
 		if (logname)	/* the log also says what the tool saw */
 			dprintf(logfd, PROG ": restart(2): %s\n", strerror(e));
 		print_log(logfd, logname);

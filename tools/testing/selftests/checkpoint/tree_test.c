@@ -28,6 +28,13 @@ static bool go(void)
 	return access(go_path, F_OK) == 0;
 }
 
+/* In a task of the workload: wait for the go file (only after restart). */
+static void wait_go(void)
+{
+	while (!go())
+		usleep(2000);
+}
+
 /* checkpoint --kill the tree at @pid, make the go file, restart it. */
 static int cycle(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 		 pid_t pid, const char *restart_opt)
@@ -63,6 +70,13 @@ static __thread long tls_count;
 static long shared_count[NTHREADS];
 static long tls_seen[NTHREADS];
 static atomic_int futex_word, stop;
+
+/* Let the futex waiter run once more (up to @n waiters). */
+static void futex_kick(int n)
+{
+	atomic_store(&futex_word, 1);
+	syscall(SYS_futex, &futex_word, FUTEX_WAKE, n, NULL, NULL, 0);
+}
 
 static void *counter_thread(void *arg)
 {
@@ -104,9 +118,7 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 			CKPT_CHECK(!pthread_create(&t[i], NULL, counter_thread,
 						   (void *)i), "pthread_create");
 		while (!go()) {
-			atomic_store(&futex_word, 1);
-			syscall(SYS_futex, &futex_word, FUTEX_WAKE, 1, NULL,
-				NULL, 0);
+			futex_kick(1);
 			atomic_store(&futex_word, 0);
 			usleep(2000);
 		}
@@ -114,18 +126,12 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 		for (i = 0; i < NTHREADS; i++)
 			before[i] = shared_count[i];
 		for (int n = 0; n < 100; n++) {
-			atomic_store(&futex_word, 1);
-			syscall(SYS_futex, &futex_word, FUTEX_WAKE, 1, NULL,
-				NULL, 0);
+			futex_kick(1);
 			atomic_store(&futex_word, 0);
 			usleep(2000);
 		}
 		atomic_store(&stop, 1);
-		for (i = 0; i < NTHREADS; i++) {
-			atomic_store(&futex_word, 1);
-			syscall(SYS_futex, &futex_word, FUTEX_WAKE, INT_MAX,
-				NULL, NULL, 0);
-		}
+		futex_kick(INT_MAX);
 		for (i = 0; i < NTHREADS; i++)
 			CKPT_CHECK(!pthread_join(t[i], NULL), "join %ld", i);
 		for (i = 0; i < NTHREADS; i++) {
@@ -240,8 +246,7 @@ TEST_F(tree, zombie_is_reaped_with_its_status)
 			_exit(7);
 		/* wait until it is a zombie, without reaping it */
 		CKPT_SYS(waitid(P_PID, kid, &si, WEXITED | WNOWAIT));
-		while (!go())
-			usleep(2000);
+		wait_go();
 		CKPT_CHECK(ckpt_proc_state(kid) == 'Z', "state %c",
 			   ckpt_proc_state(kid));
 		CKPT_CHECK(waitpid(kid, &st, 0) == kid, "waitpid: %s",
@@ -297,14 +302,12 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 			leaf = CKPT_SYS(fork());
 			if (leaf == 0) {
 				was = my_ids();
-				while (!go())
-					usleep(2000);
+				wait_go();
 				now = my_ids();
 				_exit(memcmp(&now, &was, sizeof(now)) ||
 				      now.pgid != now.ppid ? 1 : 0);
 			}
-			while (!go())
-				usleep(2000);
+			wait_go();
 			now = my_ids();
 			CKPT_CHECK(!memcmp(&now, &was, sizeof(now)) &&
 				   now.pgid == now.pid,
@@ -314,8 +317,7 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 				   "leaf status %#x", st);
 			_exit(0);
 		}
-		while (!go())
-			usleep(2000);
+		wait_go();
 		now = my_ids();
 		CKPT_CHECK(now.pid == was.pid && now.pgid == was.pgid &&
 			   now.sid == was.sid && now.sid == now.pid,
@@ -352,14 +354,12 @@ TEST_F(tree, pidns_keeps_every_pid)
 
 		if (kid == 0) {
 			was = my_ids();
-			while (!go())
-				usleep(2000);
+			wait_go();
 			now = my_ids();
 			_exit(now.pid == was.pid && now.ppid == was.ppid ? 0 : 1);
 		}
 		was = my_ids();
-		while (!go())
-			usleep(2000);
+		wait_go();
 		now = my_ids();
 		CKPT_CHECK(now.pid == was.pid, "pid %d, was %d", now.pid,
 			   was.pid);
@@ -402,12 +402,10 @@ TEST_F(tree, failed_task_rolls_back_the_tree)
 		prctl(PR_SET_NAME, "ckpt-rollback");
 		if (kid == 0) {
 			CKPT_SYS(chdir(dir));
-			while (!go())
-				usleep(2000);
+			wait_go();
 			_exit(0);
 		}
-		while (!go())
-			usleep(2000);
+		wait_go();
 		CKPT_CHECK(waitpid(kid, &st, 0) == kid && st == 0, "child");
 		ckpt_restored_ok();
 	}
