@@ -84,7 +84,7 @@ demo: all
 	@$(CKPT_VM) -- ckpt-demo
 
 bench: all
-	@$(CKPT_VM) --mem 2048 --timeout 1800 -- ckpt-bench /tmp
+	@$(CKPT_VM) --mem 4096 --timeout 2400 -- ckpt-bench /tmp
 
 series:
 	@echo "series: not yet (will emit the whole change as a git-format-patch series)"

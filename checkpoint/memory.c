@@ -5,6 +5,7 @@
  * batches of up to CKPT_PAGES_BATCH, written with one vectored write.
  */
 #include <linux/checkpoint.h>
+#include <linux/checkpoint_ipc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -15,6 +16,8 @@
 #include <linux/pagewalk.h>
 #include <linux/sched/mm.h>
 #include <linux/security.h>
+#include <linux/shm.h>
+#include <uapi/linux/shm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -30,6 +33,7 @@
 struct ckpt_vma {
 	unsigned long start, end, pgoff;
 	u32 flags, kind, objref;
+	int shmid;
 	struct file *file;
 };
 
@@ -88,10 +92,21 @@ static bool ckpt_vma_anon_shared(struct vm_area_struct *vma)
 	       !ckpt_is_memfd(vma->vm_file);
 }
 
+/* The id of the SysV segment @vma attaches (shmat(2)), or -ENOENT. */
+static int ckpt_vma_shmid(struct vm_area_struct *vma, struct ipc_namespace **ns)
+{
+#ifdef CONFIG_SYSVIPC
+	if (vma->vm_file)
+		return ipc_ckpt_shm_id(vma->vm_file, ns);
+#endif
+	return -ENOENT;
+}
+
 /* Can checkpoint take this mapping?  @why says why not. */
 static int ckpt_vma_check(struct vm_area_struct *vma, char *why, size_t len)
 {
 	const char *name = ckpt_special_name(vma);
+	struct ipc_namespace *ns;
 
 	if (name && (!strcmp(name, "[vdso]") || !strcmp(name, "[vvar]")))
 		return 0;
@@ -107,6 +122,16 @@ static int ckpt_vma_check(struct vm_area_struct *vma, char *why, size_t len)
 			 vma->vm_start, vma->vm_end);
 		return -EOPNOTSUPP;
 	}
+	if (ckpt_vma_shmid(vma, &ns) >= 0) {
+		/* shmat(2) attaches a whole segment, and restart does */
+		if (vma->vm_pgoff || vma->vm_end - vma->vm_start !=
+		    PAGE_ALIGN(i_size_read(file_inode(vma->vm_file)))) {
+			snprintf(why, len, "mapping %#lx-%#lx is part of a SysV segment",
+				 vma->vm_start, vma->vm_end);
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
 	if (vma->vm_file && !ckpt_vma_anon_shared(vma) &&
 	    !S_ISREG(file_inode(vma->vm_file)->i_mode)) {
 		snprintf(why, len, "mapping %#lx-%#lx of a non-regular file",
@@ -120,6 +145,7 @@ static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 			     struct ckpt_vma *v)
 {
 	const char *name = ckpt_special_name(vma);
+	struct ipc_namespace *ns;
 	char why[128];
 	int err;
 
@@ -131,7 +157,14 @@ static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 	v->pgoff = vma->vm_pgoff;
 	v->flags = ckpt_vma_flags(vma);
 	v->file = NULL;
-	if (name && !strcmp(name, "[vdso]"))
+	v->shmid = ckpt_vma_shmid(vma, &ns);
+	if (v->shmid >= 0 && ns != ctx->ipc_ns)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"mapping %#lx-%#lx attaches SysV segment %d of an IPC namespace the tree does not have of its own",
+				vma->vm_start, vma->vm_end, v->shmid);
+	if (v->shmid >= 0)
+		v->kind = CKPT_VMA_SYSVSHM;
+	else if (name && !strcmp(name, "[vdso]"))
 		v->kind = CKPT_VMA_VDSO;
 	else if (name)
 		v->kind = CKPT_VMA_VVAR;
@@ -147,73 +180,6 @@ static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 }
 
 /**
- * ckpt_tree_shmem_check - is shared anonymous memory shared in the tree?
- * @ctx: checkpoint context
- * @tasks: the tasks checkpoint takes
- * @nr: how many
- *
- * Restart rebuilds each process's MAP_SHARED | MAP_ANONYMOUS regions on
- * its own, so two processes of the tree sharing one (over fork) would
- * silently stop sharing it: refused.  Sharing with a process outside
- * the tree is not: that one keeps the old memory, as after exec.
- *
- * Return: 0 or -EOPNOTSUPP (logged).
- */
-int ckpt_tree_shmem_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
-			  unsigned int nr)
-{
-	struct mm_struct **mms;
-	struct vm_area_struct *vma, *other;
-	unsigned int i, k;
-	int err = 0;
-
-	mms = kvcalloc(nr, sizeof(*mms), GFP_KERNEL);
-	if (!mms)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++)
-		if (thread_group_leader(tasks[i]))
-			mms[i] = get_task_mm(tasks[i]);
-	for (i = 0; i < nr && !err; i++) {
-		VMA_ITERATOR(vmi, mms[i], 0);
-
-		if (!mms[i])
-			continue;
-		mmap_read_lock(mms[i]);
-		for_each_vma(vmi, vma) {
-			struct address_space *mapping;
-
-			if (!vma->vm_file || !ckpt_vma_anon_shared(vma))
-				continue;
-			mapping = vma->vm_file->f_mapping;
-			i_mmap_lock_read(mapping);
-			vma_interval_tree_foreach(other, &mapping->i_mmap, 0,
-						  ULONG_MAX) {
-				for (k = 0; k < nr && !err; k++)
-					if (k != i && mms[k] == other->vm_mm)
-						err = -EOPNOTSUPP;
-				if (err)
-					break;
-			}
-			i_mmap_unlock_read(mapping);
-			if (err) {
-				ckpt_err(ctx, err,
-					 "process %d shares the anonymous mapping %#lx-%#lx with process %d of the tree: not supported yet",
-					 task_pid_vnr(tasks[i]), vma->vm_start,
-					 vma->vm_end, task_pid_vnr(tasks[k - 1]));
-				break;
-			}
-		}
-		mmap_read_unlock(mms[i]);
-		cond_resched();
-	}
-	for (i = 0; i < nr; i++)
-		if (mms[i])
-			mmput(mms[i]);
-	kvfree(mms);
-	return err;
-}
-
-/**
  * ckpt_mm_checkpointable - would checkpoint take a task's memory?
  * @t: the task
  * @why: filled with a short reason when it would not
@@ -225,6 +191,7 @@ int ckpt_tree_shmem_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
  */
 int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len)
 {
+	struct ipc_namespace *ns;
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;
 	int err = 0;
@@ -240,7 +207,8 @@ int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len)
 
 		for_each_vma(vmi, vma) {
 			err = ckpt_vma_check(vma, why, len);
-			if (!err && vma->vm_file && !ckpt_vma_anon_shared(vma))
+			if (!err && vma->vm_file && !ckpt_vma_anon_shared(vma) &&
+			    ckpt_vma_shmid(vma, &ns) < 0)
 				err = ckpt_file_supported(vma->vm_file, why, len);
 			if (err)
 				break;
@@ -418,15 +386,6 @@ static int ckpt_batch_shmem(struct ckpt_ctx *ctx, struct ckpt_pagebatch *b,
 	return err;
 }
 
-/* Shared anonymous memory: whatever the shmem object holds. */
-static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *v,
-			   struct ckpt_pagebatch *b)
-{
-	return ckpt_batch_shmem(ctx, b, v->file->f_mapping, v->pgoff,
-				v->pgoff + ((v->end - v->start) >> PAGE_SHIFT) - 1,
-				v->start);
-}
-
 /*
  * The next PAGES record's header and page addresses (CKPT_PAGES_BATCH
  * room in @addr); its pages are the caller's to read.
@@ -558,11 +517,10 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	for (i = 0; i < nr && !err; i++) {
 		struct ckpt_vma *v = &vmas[i];
 
+		/* shared memory went out with its object */
 		if (v->kind == CKPT_VMA_ANON ||
 		    (v->kind == CKPT_VMA_FILE && !(v->flags & CKPT_VMA_SHARED)))
 			err = ckpt_dump_private(ctx, mm, v, b);
-		else if (v->kind == CKPT_VMA_SHMEM)
-			err = ckpt_dump_shmem(ctx, v, b);
 	}
 	if (!err)
 		err = ckpt_flush_pages(ctx, b);
@@ -675,9 +633,14 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		}
 	}
 	for (i = 0; i < nr; i++) {
-		if (vmas[i].kind != CKPT_VMA_FILE)
+		if (vmas[i].kind == CKPT_VMA_SHMEM)
+			err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_SHMEM,
+						  file_inode(vmas[i].file));
+		else if (vmas[i].kind == CKPT_VMA_FILE)
+			err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE,
+						  vmas[i].file);
+		else
 			continue;
-		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, vmas[i].file);
 		if (err < 0)
 			goto out;
 		vmas[i].objref = err;
@@ -694,8 +657,7 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		h.flags = vmas[i].flags;
 		h.kind = vmas[i].kind;
 		h.file_objref = vmas[i].objref;
-		if (h.kind == CKPT_VMA_SHMEM)
-			h.shm_size = i_size_read(file_inode(vmas[i].file));
+		h.shmid = max(vmas[i].shmid, 0);
 		err = ckpt_write_obj(ctx, CKPT_HDR_VMA, &h, sizeof(h));
 	}
 	if (!err)
@@ -763,28 +725,43 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	const struct vdso_image *image = &vdso_image_64;
 	struct ckpt_hdr_vma *v = &ms->vmas[i];
 	struct file *file;
-	bool shared, shmem;
+	bool shared;
 	int err;
 
 	if (v->start >= v->end || v->end > TASK_SIZE ||
 	    !PAGE_ALIGNED(v->start) || !PAGE_ALIGNED(v->end) ||
 	    v->start < prev_end || v->flags & ~CKPT_VMA_FLAGS_ALL ||
-	    v->_pad || v->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
+	    (v->shmid && v->kind != CKPT_VMA_SYSVSHM) ||
+	    v->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
 	    ((v->end - v->start) >> PAGE_SHIFT))
 		return ckpt_err(ctx, -EBADMSG, "VMA %u malformed", i);
 	err = security_mmap_addr(v->start);
 	if (err)
 		return ckpt_err(ctx, err, "VMA %u at %#llx below mmap_min_addr",
 				i, v->start);
+	shared = v->flags & CKPT_VMA_SHARED;
 	switch (v->kind) {
 	case CKPT_VMA_ANON:
+		if (v->file_objref || shared)
+			return ckpt_err(ctx, -EBADMSG,
+					"VMA %u: stray file or sharing", i);
+		return 0;
 	case CKPT_VMA_SHMEM:
-		if (v->file_objref)
-			return ckpt_err(ctx, -EBADMSG, "VMA %u: stray file", i);
-		shared = v->flags & CKPT_VMA_SHARED;
-		shmem = v->kind == CKPT_VMA_SHMEM;
-		if (shared != shmem)
-			return ckpt_err(ctx, -EBADMSG, "VMA %u: bad sharing", i);
+		file = ckpt_obj_fetch(ctx, v->file_objref, CKPT_OBJ_SHMEM);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		if (!shared || v->pgoff + ((v->end - v->start) >> PAGE_SHIFT) >
+		    i_size_read(file_inode(file)) >> PAGE_SHIFT)
+			return ckpt_err(ctx, -EBADMSG,
+					"VMA %u: not shared or beyond its object", i);
+		ms->files[i] = file;
+		return 0;
+	case CKPT_VMA_SYSVSHM:
+		if (v->file_objref || !shared || v->pgoff || v->shmid < 0 ||
+		    !(ctx->ns_flags & CKPT_TREE_NEWIPC))
+			return ckpt_err(ctx, -EBADMSG,
+					"VMA %u: bad SysV attach (or no IPC namespace in the image)",
+					i);
 		return 0;
 	case CKPT_VMA_FILE:
 		file = ckpt_obj_fetch(ctx, v->file_objref, CKPT_OBJ_FILE);
@@ -959,6 +936,39 @@ out:
 	return err;
 }
 
+/* Attach the SysV segment again, with shmat(2)'s access and prot. */
+static int restore_vma_sysvshm(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *v)
+{
+	bool rdonly = !(v->flags & CKPT_VMA_MAYWRITE);
+	int shmflg = (rdonly ? SHM_RDONLY : 0) |
+		     (v->flags & CKPT_VMA_EXEC ? SHM_EXEC : 0);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long addr;
+	long err;
+
+	err = do_shmat(v->shmid, (char __user *)(unsigned long)v->start,
+		       shmflg, &addr, SHMLBA);
+	if (err)
+		return ckpt_err(ctx, err, "attaching SysV segment %d at %#llx",
+				v->shmid, v->start);
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, v->start);
+	err = vma && vma->vm_start == v->start && vma->vm_end == v->end ?
+	      0 : -EINVAL;
+	mmap_read_unlock(mm);
+	if (err)
+		return ckpt_err(ctx, err, "SysV segment %d does not fit %#llx-%#llx",
+				v->shmid, v->start, v->end);
+	if (!rdonly && !(v->flags & CKPT_VMA_WRITE))
+		err = restore_vma_isolate(v->start, v->end, true);
+	if (!err)
+		err = restore_vma_advice(mm, v);
+	if (err)
+		return ckpt_err(ctx, err, "SysV attach at %#llx", v->start);
+	return 0;
+}
+
 static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 			   u32 i)
 {
@@ -989,8 +999,12 @@ static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	case CKPT_VMA_ANON:
 		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
 		break;
+	case CKPT_VMA_SYSVSHM:
+		return restore_vma_sysvshm(ctx, v);
 	case CKPT_VMA_SHMEM:
-		flags |= MAP_SHARED | MAP_ANONYMOUS;
+		/* the shmem file of its object: shmem_mmap() sees it unlinked */
+		file = ms->files[i];
+		flags |= MAP_SHARED;
 		break;
 	case CKPT_VMA_FILE:
 		file = ms->files[i];
@@ -1063,8 +1077,7 @@ static int ckpt_find_vma(struct ckpt_mm_state *ms, u64 addr, u32 *hint)
  * The pages of a batch that go to private memory are faulted in (and
  * COW-broken, read-only ones as ptrace would poke them) with one GUP
  * call per run of consecutive addresses, and the image is read straight
- * into them; shared anonymous memory goes through a bounce page into its
- * shmem file.
+ * into them.
  */
 static int restore_batch_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 			       u64 *addr, u32 nr, struct page **pages)
@@ -1077,15 +1090,6 @@ static int restore_batch_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	memset(pages, 0, nr * sizeof(*pages));
 	while (i < nr) {
 		idx = ckpt_find_vma(ms, addr[i], &hint);
-		if (ms->vmas[idx].kind == CKPT_VMA_SHMEM) {
-			pages[i] = alloc_page(GFP_KERNEL);
-			if (!pages[i]) {
-				err = -ENOMEM;
-				goto out;
-			}
-			i++;
-			continue;
-		}
 		for (run = 1; i + run < nr &&
 		     addr[i + run] == addr[i] + (u64)run * PAGE_SIZE &&
 		     addr[i + run] < ms->vmas[idx].end; run++)
@@ -1110,39 +1114,8 @@ static int restore_batch_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	if (err)
 		goto out;
 
-	hint = 0;
-	for (i = 0; i < nr; i++) {
-		struct vm_area_struct *vma;
-		struct file *file;
-		loff_t pos;
-		void *p;
-		ssize_t n;
-
-		idx = ckpt_find_vma(ms, addr[i], &hint);
-		if (ms->vmas[idx].kind != CKPT_VMA_SHMEM) {
-			set_page_dirty_lock(pages[i]);
-			continue;
-		}
-		mmap_read_lock(mm);
-		vma = vma_lookup(mm, addr[i]);
-		file = vma && vma->vm_file ? get_file(vma->vm_file) : NULL;
-		pos = vma ? ((loff_t)vma->vm_pgoff << PAGE_SHIFT) +
-			    addr[i] - vma->vm_start : 0;
-		mmap_read_unlock(mm);
-		if (!file) {
-			err = -EFAULT;
-		} else {
-			p = kmap_local_page(pages[i]);
-			n = kernel_write(file, p, PAGE_SIZE, &pos);
-			kunmap_local(p);
-			fput(file);
-			err = n == PAGE_SIZE ? 0 : n < 0 ? n : -EFAULT;
-		}
-		if (err) {
-			ckpt_err(ctx, err, "writing page %#llx", addr[i]);
-			goto out;
-		}
-	}
+	for (i = 0; i < nr; i++)
+		set_page_dirty_lock(pages[i]);
 out:
 	for (i = 0; i < nr; i++)
 		if (pages[i])
@@ -1177,10 +1150,9 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 			if (PAGE_ALIGNED(addr[i]) && addr[i] >= next)
 				idx = ckpt_find_vma(ms, addr[i], &hint);
 			v = idx >= 0 ? &ms->vmas[idx] : NULL;
-			if (!v || v->kind == CKPT_VMA_VDSO ||
-			    v->kind == CKPT_VMA_VVAR ||
-			    (v->kind == CKPT_VMA_FILE &&
-			     v->flags & CKPT_VMA_SHARED)) {
+			if (!v || (v->kind != CKPT_VMA_ANON &&
+				   v->kind != CKPT_VMA_FILE) ||
+			    v->flags & CKPT_VMA_SHARED) {
 				err = ckpt_err(ctx, -EBADMSG,
 					       "page %#llx is out of order or outside a private mapping",
 					       addr[i]);

@@ -74,6 +74,20 @@ static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
 		.release = ckpt_file_drop,
 	},
 	/*
+	 * Shared anonymous memory is its inode at checkpoint, kept alive
+	 * by the mapping that led to it; at restart, the shmem file made
+	 * for it, which each VMA naming it maps.
+	 */
+	[CKPT_OBJ_SHMEM] = {
+		.name = "shared memory",
+		.hdr_type = CKPT_HDR_SHMEM,
+		.grab = ckpt_noop,
+		.drop = ckpt_noop,
+		.checkpoint = checkpoint_shmem_obj,
+		.restore = restore_shmem_obj,
+		.release = ckpt_file_drop,
+	},
+	/*
 	 * An eventfd, signalfd or timerfd is its file at checkpoint (the
 	 * FILE object holds it); at restart, the file made from the
 	 * record, which the FILE naming it takes.

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Signal state: dispositions, blocked mask, alternate stack, queued
- * signals with their siginfo, and interval timers.
+ * signals with their siginfo, interval timers and POSIX timers.
  */
 #include <linux/checkpoint.h>
 #include <linux/posix-timers.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/time.h>
@@ -97,13 +98,71 @@ static int ckpt_count_pending(struct sigpending *p)
 }
 
 /*
+ * The process's POSIX timers, as POSIX_TIMER records in *@out (kvmalloc'ed),
+ * their number in *@nr.
+ */
+static int ckpt_collect_timers(struct ckpt_ctx *ctx, struct task_struct *t,
+			       struct ckpt_hdr_posix_timer **out, u32 *nr)
+{
+	struct posix_timer_ckpt *pt = NULL;
+	struct ckpt_hdr_posix_timer *h;
+	int i, n, max = 0;
+
+	*out = NULL;
+	*nr = 0;
+	/* the process is frozen: the count holds, unless it has too many */
+	n = posix_timers_ckpt_read(t, NULL, 0);
+	if (n > CKPT_TIMERS_MAX)
+		return ckpt_err(ctx, -E2BIG, "%d POSIX timers", n);
+	if (n > 0) {
+		max = n;
+		pt = kvcalloc(max, sizeof(*pt), GFP_KERNEL);
+		if (!pt)
+			return -ENOMEM;
+		n = posix_timers_ckpt_read(t, pt, max);
+	}
+	if (n < 0 || n > max) {
+		kvfree(pt);
+		return n < 0 ? n : ckpt_err(ctx, -EBUSY,
+					    "the POSIX timers changed");
+	}
+	h = kvcalloc(n ?: 1, sizeof(*h), GFP_KERNEL);
+	if (!h) {
+		kvfree(pt);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		if (!pt[i].readable) {
+			kvfree(pt);
+			kvfree(h);
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"POSIX timer %d on clock %d: only CLOCK_REALTIME, MONOTONIC, BOOTTIME and TAI timers are supported",
+					pt[i].id, pt[i].clock);
+		}
+		h[i].id = pt[i].id;
+		h[i].clock = pt[i].clock;
+		h[i].notify = pt[i].notify;
+		h[i].signo = pt[i].signo;
+		h[i].value = (unsigned long)pt[i].value.sival_ptr;
+		h[i].tid = pt[i].tid;
+		h[i].value_ns = ckpt_ts_ns(pt[i].spec.it_value);
+		h[i].interval_ns = ckpt_ts_ns(pt[i].spec.it_interval);
+	}
+	kvfree(pt);
+	*out = h;
+	*nr = n;
+	return 0;
+}
+
+/*
  * The task's mask, alternate stack and queue; for the first task of a
- * process also the process's queue and interval timers.
+ * process also the process's queue, interval and POSIX timers.
  */
 static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 				   bool leader)
 {
 	struct ckpt_hdr_sigpending **pend = NULL;
+	struct ckpt_hdr_posix_timer *timers = NULL;
 	struct ckpt_hdr_signal *h;
 	struct itimerspec64 it;
 	int i, n = 0, max, err = -ENOMEM;
@@ -154,11 +213,20 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 		h->itimer[i].value_ns = ckpt_ts_ns(it.it_value);
 		h->itimer[i].interval_ns = ckpt_ts_ns(it.it_interval);
 	}
+	if (leader) {
+		err = ckpt_collect_timers(ctx, t, &timers, &h->nr_timers);
+		if (err)
+			goto out;
+	}
 	err = ckpt_write_obj(ctx, CKPT_HDR_SIGNAL, h, sizeof(*h));
 	for (i = 0; i < n && !err; i++)
 		err = ckpt_write_obj(ctx, CKPT_HDR_SIGPENDING, pend[i],
 				     sizeof(*pend[i]));
+	for (i = 0; i < h->nr_timers && !err; i++)
+		err = ckpt_write_obj(ctx, CKPT_HDR_POSIX_TIMER, &timers[i],
+				     sizeof(timers[i]));
 out:
+	kvfree(timers);
 	if (pend) {
 		for (i = 0; i < max; i++)
 			kfree(pend[i]);
@@ -237,6 +305,10 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
 	if (h->nr_pending > CKPT_PENDING_MAX)
 		return ckpt_err(ctx, -EBADMSG, "%u pending signals",
 				h->nr_pending);
+	if (h->_pad || h->nr_timers > CKPT_TIMERS_MAX ||
+	    (!ctx->ts->leader && h->nr_timers))
+		return ckpt_err(ctx, -EBADMSG, "%u POSIX timers",
+				h->nr_timers);
 	for (i = 0; i < 3; i++)
 		if (h->itimer[i].value_ns > KTIME_MAX / 2 ||
 		    h->itimer[i].interval_ns > KTIME_MAX / 2 ||
@@ -244,6 +316,83 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
 					  h->itimer[i].interval_ns)))
 			return ckpt_err(ctx, -EBADMSG, "itimer %d out of range",
 					i);
+	return 0;
+}
+
+static bool restore_timer_valid(struct ckpt_hdr_posix_timer *t)
+{
+	int notify = t->notify & ~SIGEV_THREAD_ID;
+
+	if (t->id < 0 || t->_pad ||
+	    (t->clock != CLOCK_REALTIME && t->clock != CLOCK_MONOTONIC &&
+	     t->clock != CLOCK_BOOTTIME && t->clock != CLOCK_TAI) ||
+	    (notify != SIGEV_SIGNAL && notify != SIGEV_NONE) ||
+	    (t->notify & SIGEV_THREAD_ID && notify != SIGEV_SIGNAL) ||
+	    t->signo < 0 || !valid_signal(t->signo) ||
+	    (notify == SIGEV_SIGNAL && !t->signo) ||
+	    !(t->notify & SIGEV_THREAD_ID) != !t->tid || t->tid < 0 ||
+	    t->value_ns > KTIME_MAX / 2 || t->interval_ns > KTIME_MAX / 2)
+		return false;
+	return true;
+}
+
+static int restore_timers_read(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = ctx->ts;
+	struct ckpt_hdr_posix_timer *t;
+	u32 i, n = ts->signal->nr_timers;
+
+	if (!n)
+		return 0;
+	ts->timers = kvcalloc(n, sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!ts->timers)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		t = ckpt_read_obj_fixed(ctx, CKPT_HDR_POSIX_TIMER, sizeof(*t));
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		ts->timers[i] = *t;
+		kvfree(t);
+		if (!restore_timer_valid(&ts->timers[i]))
+			return ckpt_err(ctx, -EBADMSG,
+					"POSIX timer %u malformed", i);
+	}
+	return 0;
+}
+
+/* Make the process's timers again, after what exec would drop. */
+static int restore_timers_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_state *ts = ctx->ts;
+	struct posix_timer_ckpt pt;
+	struct task_struct *target;
+	u32 i;
+	int err;
+
+	exit_itimers(current);
+	for (i = 0; i < ts->signal->nr_timers; i++) {
+		struct ckpt_hdr_posix_timer *t = &ts->timers[i];
+
+		memset(&pt, 0, sizeof(pt));
+		pt.id = t->id;
+		pt.clock = t->clock;
+		pt.notify = t->notify;
+		pt.signo = t->signo;
+		pt.value.sival_ptr = (void __user *)(unsigned long)t->value;
+		if (t->notify & SIGEV_THREAD_ID) {
+			target = ckpt_tree_task(ctx, t->tid);
+			if (!target || !same_thread_group(target, current))
+				return ckpt_err(ctx, -EINVAL,
+						"POSIX timer %d signals %d, no thread of the process",
+						t->id, t->tid);
+			pt.tid = task_pid_vnr(target);
+		}
+		pt.spec.it_value = ns_to_timespec64(t->value_ns);
+		pt.spec.it_interval = ns_to_timespec64(t->interval_ns);
+		err = posix_timer_ckpt_make(&pt);
+		if (err)
+			return ckpt_err(ctx, err, "making POSIX timer %d", t->id);
+	}
 	return 0;
 }
 
@@ -298,7 +447,7 @@ int restore_signals_read(struct ckpt_ctx *ctx)
 			return ckpt_err(ctx, -EBADMSG,
 					"pending signal %d malformed", i);
 	}
-	return 0;
+	return restore_timers_read(ctx);
 }
 
 /**
@@ -366,7 +515,7 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 		if (err)
 			return ckpt_err(ctx, err, "setting itimer %d", i);
 	}
-	return 0;
+	return ts->leader ? restore_timers_commit(ctx) : 0;
 }
 
 void restore_signals_free(struct ckpt_task_state *ts)
@@ -377,9 +526,11 @@ void restore_signals_free(struct ckpt_task_state *ts)
 		for (i = 0; i < ts->signal->nr_pending; i++)
 			kvfree(ts->pending[i]);
 	kvfree(ts->pending);
+	kvfree(ts->timers);
 	kvfree(ts->sighand);
 	kvfree(ts->signal);
 	ts->pending = NULL;
+	ts->timers = NULL;
 	ts->sighand = NULL;
 	ts->signal = NULL;
 }

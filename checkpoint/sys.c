@@ -70,6 +70,7 @@ static void ckpt_ctx_free(struct kref *ref)
 	if (ctx->ts)
 		restore_task_state_free(ctx->ts);
 	ckpt_tree_free(ctx->tree);
+	ckpt_ns_release(ctx);
 	ckpt_obj_hash_free(ctx);
 	ckpt_relink_release(ctx);
 	if (ctx->cred)
@@ -242,6 +243,9 @@ static long do_restart_self(struct ckpt_ctx *ctx)
 		err = ckpt_err(ctx, -EINVAL,
 			       "the image holds %u tasks: RESTART_TASKSELF restores one (use the restart tool)",
 			       ckpt_tree_nr(ctx->tree));
+	if (!err && ctx->ns_flags)
+		err = ckpt_err(ctx, -EINVAL,
+			       "the image brings namespaces of its own: RESTART_TASKSELF cannot make them (use the restart tool)");
 	if (!err)
 		err = restore_task_stage(ctx);
 	if (!err)

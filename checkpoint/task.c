@@ -291,6 +291,42 @@ static bool ckpt_gid_allowed(const struct cred *old, kgid_t gid)
 	       gid_eq(gid, old->sgid) || gid_eq(gid, old->fsgid);
 }
 
+/**
+ * ckpt_ids_check - may the restarter give an object these owner ids?
+ * @ctx: restart context
+ * @uid: user id from the image, in the restarter's user namespace
+ * @gid: group id from the image
+ * @kuid: set to @uid mapped
+ * @kgid: set to @gid mapped
+ * @what: the object, for the log
+ *
+ * As setresuid(2) and setresgid(2) would: ids of its own, or any with
+ * CAP_SETUID / CAP_SETGID.
+ *
+ * Return: 0, -EINVAL (no mapping) or -EPERM (logged).
+ */
+int ckpt_ids_check(struct ckpt_ctx *ctx, u32 uid, u32 gid, kuid_t *kuid,
+		   kgid_t *kgid, const char *what)
+{
+	const struct cred *old = current_cred();
+	struct user_namespace *ns = old->user_ns;
+
+	*kuid = make_kuid(ns, uid);
+	*kgid = make_kgid(ns, gid);
+	if (!uid_valid(*kuid) || !gid_valid(*kgid))
+		return ckpt_err(ctx, -EINVAL,
+				"%s: uid %u or gid %u has no mapping here",
+				what, uid, gid);
+	if (!ns_capable_setid(ns, CAP_SETUID) &&
+	    !ckpt_uid_allowed(old, *kuid))
+		return ckpt_err(ctx, -EPERM, "%s: may not take uid %u",
+				what, uid);
+	if (!ns_capable(ns, CAP_SETGID) && !ckpt_gid_allowed(old, *kgid))
+		return ckpt_err(ctx, -EPERM, "%s: may not take gid %u",
+				what, gid);
+	return 0;
+}
+
 static bool ckpt_cap_subset(u64 a, kernel_cap_t b)
 {
 	return !(a & ~b.val);
@@ -312,24 +348,16 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	u32 gids[4] = { h->gid, h->egid, h->sgid, h->fsgid };
 	u64 valid = CAP_VALID_MASK;
 	u32 locks;
-	bool setuid = ns_capable_setid(ns, CAP_SETUID);
 	bool setgid = ns_capable(ns, CAP_SETGID);
 	struct group_info *gi;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		uid[i] = make_kuid(ns, uids[i]);
-		gid[i] = make_kgid(ns, gids[i]);
-		if (!uid_valid(uid[i]) || !gid_valid(gid[i]))
-			return ckpt_err(ctx, -EINVAL,
-					"creds: uid %u or gid %u has no mapping here",
-					uids[i], gids[i]);
-		if (!setuid && !ckpt_uid_allowed(old, uid[i]))
-			return ckpt_err(ctx, -EPERM,
-					"creds: may not take uid %u", uids[i]);
-		if (!setgid && !ckpt_gid_allowed(old, gid[i]))
-			return ckpt_err(ctx, -EPERM,
-					"creds: may not take gid %u", gids[i]);
+		int err = ckpt_ids_check(ctx, uids[i], gids[i], &uid[i],
+					 &gid[i], "creds");
+
+		if (err)
+			return err;
 	}
 	if ((h->cap_inheritable | h->cap_permitted | h->cap_effective |
 	     h->cap_bset | h->cap_ambient) & ~valid)

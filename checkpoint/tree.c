@@ -28,6 +28,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/coredump.h>
+#include <linux/sched/jobctl.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -328,7 +329,7 @@ static int ckpt_check_tasks(struct ckpt_ctx *ctx)
 	}
 	ctx->log_pid = 0;
 	err = ckpt_tree_files_check(ctx, tree->tasks, tree->nr);
-	return err ?: ckpt_tree_shmem_check(ctx, tree->tasks, tree->nr);
+	return err ?: ckpt_ns_check(ctx, tree->tasks, tree->nr);
 }
 
 static int ckpt_write_tree(struct ckpt_ctx *ctx)
@@ -345,6 +346,7 @@ static int ckpt_write_tree(struct ckpt_ctx *ctx)
 	if (!h)
 		return -ENOMEM;
 	h->nr_tasks = tree->nr;
+	h->flags = ctx->ns_flags;
 	rcu_read_lock();
 	for (i = 0; i < tree->nr; i++) {
 		t = tree->tasks[i];
@@ -409,6 +411,8 @@ int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root)
 	err = ckpt_check_tasks(ctx);
 	if (!err)
 		err = ckpt_write_tree(ctx);
+	if (!err)
+		err = checkpoint_namespaces(ctx);
 	for (i = 0; i < tree->nr && !err; i++) {
 		t = tree->tasks[i];
 		ctx->log_pid = task_pid_vnr(t);
@@ -447,6 +451,24 @@ static int ckpt_tree_index(struct ckpt_tree *tree, pid_t pid)
 }
 
 /**
+ * ckpt_tree_task - the task restored for a pid of the image
+ * @ctx: restart context, its tasks claimed
+ * @pid: a pid of the TREE
+ *
+ * Return: the task (referenced by the tree, or current for
+ * RESTART_TASKSELF) or NULL if @pid is none.
+ */
+struct task_struct *ckpt_tree_task(struct ckpt_ctx *ctx, pid_t pid)
+{
+	int i = ctx->tree ? ckpt_tree_index(ctx->tree, pid) : -1;
+
+	if (i < 0)
+		return NULL;
+	/* RESTART_TASKSELF: the one task is the caller */
+	return ctx->tree->tasks ? ctx->tree->tasks[i] : current;
+}
+
+/**
  * ckpt_read_tree - read and check the TREE record
  * @ctx: restart context
  *
@@ -467,11 +489,13 @@ int ckpt_read_tree(struct ckpt_ctx *ctx)
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	tree->hdr = h;
-	if (h->_pad || h->nr_tasks < 1 || h->nr_tasks > CKPT_TREE_MAX ||
+	if (h->flags & ~CKPT_TREE_FLAGS_ALL ||
+	    h->nr_tasks < 1 || h->nr_tasks > CKPT_TREE_MAX ||
 	    h->h.len != struct_size(h, pids, h->nr_tasks))
 		return ckpt_err(ctx, -EBADMSG, "tree record malformed");
 	tree->nr = h->nr_tasks;
 	tree->pids = h->pids;
+	ctx->ns_flags = h->flags;
 	for (i = 0; i < tree->nr; i++) {
 		e = &h->pids[i];
 		if (e->pid <= 0 || e->tgid <= 0 || e->ppid < 0 ||
@@ -556,16 +580,28 @@ static unsigned int ckpt_claim_some(struct ckpt_ctx *ctx,
 }
 
 /* Is @t's cgroup (v2) set to freeze, so that it stops before user space? */
-static bool ckpt_cgroup_freezing(struct task_struct *t)
+/* RESTART_FROZEN: a cgroup v2 the caller can freeze, not the root one. */
+static bool ckpt_cgroup_freezable(struct task_struct *t)
 {
-	bool freezing = false;
+	bool ok = false;
 
 #ifdef CONFIG_CGROUPS
 	rcu_read_lock();
-	freezing = READ_ONCE(task_dfl_cgroup(t)->freezer.e_freeze) > 0;
+	ok = cgroup_parent(task_dfl_cgroup(t));
 	rcu_read_unlock();
 #endif
-	return freezing;
+	return ok;
+}
+
+/*
+ * RESTART_FROZEN: do not return to user space before the cgroup freezer
+ * has marked us; the return then ends in the freezer's trap.
+ */
+static void ckpt_wait_freezer(void)
+{
+	while (!(READ_ONCE(current->jobctl) & JOBCTL_TRAP_FREEZE) &&
+	       !fatal_signal_pending(current))
+		schedule_timeout_killable(HZ / 50);
 }
 
 static int ckpt_check_pgrp(struct ckpt_ctx *ctx, struct task_struct *t,
@@ -654,12 +690,12 @@ static int ckpt_check_claimed(struct ckpt_ctx *ctx)
 			err = ckpt_check_pgrp(ctx, t, e->sid, PIDTYPE_SID);
 		if (err)
 			return err;
-		if ((ctx->flags & RESTART_FROZEN) && !ckpt_cgroup_freezing(t))
+		if ((ctx->flags & RESTART_FROZEN) && !ckpt_cgroup_freezable(t))
 			return ckpt_err(ctx, -EINVAL,
-					"RESTART_FROZEN: its cgroup is not being frozen");
+					"RESTART_FROZEN: the task is in the root cgroup, which cannot be frozen");
 	}
 	ctx->log_pid = 0;
-	return 0;
+	return ckpt_ns_check_restart(ctx, tree->tasks, tree->pids, tree->nr);
 }
 
 /* Wait until another task joins: > 0, 0 on timeout, < 0 if interrupted. */
@@ -781,6 +817,7 @@ int ckpt_restart_coordinate(struct ckpt_ctx *ctx, struct task_struct *root)
 	err = ckpt_read_tail(ctx);
 	if (err)
 		goto fail;
+	restore_ipc_finish(ctx);
 	/* children first: a zombie's exit reaches its parent uncommitted */
 	tree->phase = CKPT_PHASE_COMMIT;
 	for (i = tree->nr - 1; i >= 0 && !err; i--) {
@@ -812,7 +849,10 @@ static int ckpt_joined_turn(struct ckpt_ctx *ctx, struct ckpt_task_state *ts,
 	if (tree->phase == CKPT_PHASE_READ) {
 		ts->leader = e->pid == e->tgid;
 		ts->zombie = e->flags & CKPT_PIDS_ZOMBIE;
-		err = restore_task_stage(ctx);
+		/* the root fills in its new namespaces before its records */
+		err = idx ? 0 : restore_namespaces(ctx);
+		if (!err)
+			err = restore_task_stage(ctx);
 	} else {
 		err = restore_task_apply(ctx, ret);
 	}
@@ -838,7 +878,7 @@ long ckpt_restart_join(pid_t image_pid)
 	struct ckpt_task_state *ts;
 	struct ckpt_tree *tree;
 	struct ckpt_ctx *ctx;
-	bool zombie;
+	bool zombie, frozen;
 	long ret = 0;
 	int err;
 
@@ -886,6 +926,7 @@ long ckpt_restart_join(pid_t image_pid)
 	zombie = !err && ts->zombie;
 	if (zombie)
 		ret = ts->task->exit_code;
+	frozen = !err && !zombie && ctx->flags & RESTART_FROZEN;
 	restore_task_state_free(ts);
 	ckpt_ctx_put(ctx);
 	if (zombie)
@@ -895,6 +936,8 @@ long ckpt_restart_join(pid_t image_pid)
 		force_fatal_sig(SIGKILL);
 		return err;
 	}
+	if (frozen)
+		ckpt_wait_freezer();
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/path.h>
 #include <linux/resource.h>
 #include <linux/signal_types.h>
+#include <linux/uidgid.h>
 #include <uapi/linux/checkpoint.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
@@ -28,6 +29,8 @@ struct ckpt_arch_state;
 struct ckpt_mm_state;
 struct ckpt_files_state;
 struct ckpt_tree;
+struct uts_namespace;
+struct ipc_namespace;
 
 enum ckpt_op {
 	CKPT_OP_CHECKPOINT,
@@ -50,6 +53,7 @@ struct ckpt_task_state {
 	struct ckpt_hdr_sighand *sighand;
 	struct ckpt_hdr_signal *signal;
 	struct ckpt_hdr_sigpending **pending;
+	struct ckpt_hdr_posix_timer *timers;	/* nr_timers of SIGNAL */
 	struct ckpt_files_state *files;
 	struct ckpt_arch_state *arch;
 	struct ckpt_mm_state *mm;
@@ -73,6 +77,11 @@ struct ckpt_task_state {
  * @cred: the caller's credentials when the operation began
  * @relinks: links and directories made for unlinked files (relink.c)
  * @no_return: restart changed the caller; failure now kills it
+ * @ns_flags: CKPT_TREE_NEWUTS / CKPT_TREE_NEWIPC: namespaces in the image
+ * @uts_ns: checkpoint: the tree's own UTS namespace, referenced
+ * @ipc_ns: the tree's own IPC namespace, referenced (restart: the new one)
+ * @shm_dest: restart: SysV segments to remove once all are attached
+ * @nr_shm_dest: how many
  */
 struct ckpt_ctx {
 	enum ckpt_op op;
@@ -91,6 +100,11 @@ struct ckpt_ctx {
 	const struct cred *cred;
 	struct list_head relinks;
 	bool no_return;
+	u32 ns_flags;
+	struct uts_namespace *uts_ns;
+	struct ipc_namespace *ipc_ns;
+	int *shm_dest;
+	unsigned int nr_shm_dest;
 };
 
 /* logging: one line per failure, to logfd */
@@ -157,6 +171,8 @@ void restore_pipe_release(void *ptr);
 int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec);
 bool ckpt_is_memfd(struct file *file);
+int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec);
 struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 void ckpt_set_nonblock(struct file *file, bool nonblock);
 struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
@@ -258,12 +274,45 @@ int ckpt_restart_coordinate(struct ckpt_ctx *ctx, struct task_struct *root);
 long ckpt_restart_join(pid_t image_pid);
 void ckpt_tree_free(struct ckpt_tree *tree);
 u32 ckpt_tree_nr(struct ckpt_tree *tree);
+struct task_struct *ckpt_tree_task(struct ckpt_ctx *ctx, pid_t pid);
+
+/* namespaces (checkpoint/namespace.c, ipc.c) */
+int ckpt_ns_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
+		  unsigned int nr);
+int checkpoint_namespaces(struct ckpt_ctx *ctx);
+int ckpt_ns_check_restart(struct ckpt_ctx *ctx, struct task_struct **tasks,
+			  const struct ckpt_pids *pids, unsigned int nr);
+int restore_namespaces(struct ckpt_ctx *ctx);
+void ckpt_ns_release(struct ckpt_ctx *ctx);
+#ifdef CONFIG_SYSVIPC
+int checkpoint_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+int restore_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+void restore_ipc_finish(struct ckpt_ctx *ctx);
+#else
+static inline int checkpoint_ipc_ns(struct ckpt_ctx *ctx,
+				    struct ipc_namespace *ns)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+
+static inline int restore_ipc_ns(struct ckpt_ctx *ctx,
+				 struct ipc_namespace *ns)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+
+static inline void restore_ipc_finish(struct ckpt_ctx *ctx)
+{
+}
+#endif
 
 /* task (checkpoint/task.c, checkpoint/sys.c) */
 int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len);
 void restore_task_state_free(struct ckpt_task_state *ts);
 int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len);
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_ids_check(struct ckpt_ctx *ctx, u32 uid, u32 gid, kuid_t *kuid,
+		   kgid_t *kgid, const char *what);
 int restore_task_stage(struct ckpt_ctx *ctx);
 int restore_task_apply(struct ckpt_ctx *ctx, long *ret);
 void restore_task_free(struct ckpt_task_state *ts);
@@ -278,8 +327,6 @@ void restore_signals_free(struct ckpt_task_state *ts);
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
 int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len);
-int ckpt_tree_shmem_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
-			  unsigned int nr);
 int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
 		      loff_t size);
 int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,

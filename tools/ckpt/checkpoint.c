@@ -40,29 +40,13 @@
 
 #define PROG "checkpoint"
 
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
-#ifndef SYSFS_MAGIC
-#define SYSFS_MAGIC 0x62656572
-#endif
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC 0x01021994
-#endif
-
 static bool verbose;
 static volatile sig_atomic_t interrupted;
 
 #define err(...)	ckpt_msg(PROG, __VA_ARGS__)
 #define info(...)	(verbose ? ckpt_msg(PROG, __VA_ARGS__) : (void)0)
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "cgroup.h"
 
 static void sleep_ms(unsigned int ms)
 {
@@ -72,185 +56,6 @@ static void sleep_ms(unsigned int ms)
 }
 
 /* ---- cgroup v2 ---- */
-
-/* Write @s to @path.  Returns 0 or -errno. */
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (ckpt_write_full(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	return ret;
-}
-
-static bool is_fs(const char *path, unsigned long magic)
-{
-	struct statfs sf;
-
-	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
-}
-
-/*
- * Find the cgroup2 mount, preferring /sys/fs/cgroup; mount it there
- * (or on /sys/fs/cgroup/unified under a v1 tmpfs) when none is and we
- * are root.
- */
-static int cgroup2_root(char *root, size_t n)
-{
-	const char *dir = "/sys/fs/cgroup";
-	FILE *m;
-	struct mntent *e;
-	bool found = false;
-
-	if (is_fs(dir, CGROUP2_SUPER_MAGIC)) {
-		snprintf(root, n, "%s", dir);
-		return 0;
-	}
-	m = setmntent("/proc/self/mounts", "r");
-	if (m) {
-		while ((e = getmntent(m))) {
-			if (strcmp(e->mnt_type, "cgroup2"))
-				continue;
-			if (is_fs(e->mnt_dir, CGROUP2_SUPER_MAGIC)) {
-				snprintf(root, n, "%s", e->mnt_dir);
-				found = true;
-				break;
-			}
-		}
-		endmntent(m);
-	}
-	if (found)
-		return 0;
-
-	if (geteuid() != 0) {
-		err("cgroup2 is not mounted (mount it on %s, or run as root)",
-		    dir);
-		return -1;
-	}
-	if (access(dir, F_OK) != 0 && !is_fs("/sys", SYSFS_MAGIC)) {
-		if (mount("sysfs", "/sys", "sysfs", 0, NULL) != 0) {
-			err("cannot mount sysfs on /sys: %s", strerror(errno));
-			return -1;
-		}
-	}
-	if (is_fs(dir, TMPFS_MAGIC)) {
-		/* cgroup v1 layout: put the unified hierarchy beside it */
-		dir = "/sys/fs/cgroup/unified";
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-			err("cannot create %s: %s", dir, strerror(errno));
-			return -1;
-		}
-	}
-	if (mount("cgroup2", dir, "cgroup2", 0, NULL) != 0) {
-		err("cannot mount cgroup2 on %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	info("mounted cgroup2 on %s", dir);
-	snprintf(root, n, "%s", dir);
-	return 0;
-}
-
-/* The target's cgroup v2 path, from the "0::/path" line. */
-static int target_cgroup(pid_t pid, char *path, size_t n)
-{
-	char file[64], *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *f;
-	int ret = -1;
-
-	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
-	f = fopen(file, "re");
-	if (!f) {
-		err("cannot read %s: %s", file, strerror(errno));
-		return -1;
-	}
-	while ((len = getline(&line, &cap, f)) > 0) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		if ((size_t)len - 3 >= n || line[3] != '/') {
-			err("%s: unusable cgroup path \"%s\"", file, line + 3);
-			ret = -2;
-			break;
-		}
-		snprintf(path, n, "%s", line + 3);
-		ret = 0;
-		break;
-	}
-	if (ret == -1)
-		err("%s has no cgroup v2 entry (\"0::\" line)", file);
-	free(line);
-	fclose(f);
-	return ret;
-}
-
-/* Does @text have the line @line (given with its '\n')? */
-static bool has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-
-	while (text && *text) {
-		if (!strncmp(text, line, n))
-			return true;
-		text = strchr(text, '\n');
-		if (text)
-			text++;
-	}
-	return false;
-}
-
-/*
- * Wait until cgroup.events in @cg has "@key @val".  Returns 0, -ETIMEDOUT,
- * -EINTR (a signal asked us to stop) or another -errno.
- */
-static int wait_event(const char *cg, const char *key, int val,
-		      unsigned int timeout_ms)
-{
-	char path[PATH_MAX], want[32], data[256];
-	uint64_t end = now_ms() + timeout_ms;
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
-	snprintf(want, sizeof(want), "%s %d\n", key, val);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLPRI };
-		ssize_t n = pread(fd, data, sizeof(data) - 1, 0);
-		uint64_t t;
-
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		data[n] = '\0';
-		if (has_line(data, want)) {
-			ret = 0;
-			break;
-		}
-		if (interrupted) {
-			ret = -EINTR;
-			break;
-		}
-		t = now_ms();
-		if (t >= end) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		/* kernfs notifies with POLLPRI; also recheck now and then */
-		poll(&p, 1, end - t < 100 ? (int)(end - t) : 100);
-	}
-	close(fd);
-	return ret;
-}
 
 struct moved {
 	pid_t pid;
@@ -354,7 +159,7 @@ static int move_in(struct cgroup_state *cs, pid_t pid)
 	struct moved *m;
 	int ret;
 
-	if (target_cgroup(pid, rel, sizeof(rel)) != 0)
+	if (cg_of_pid(pid, rel, sizeof(rel)) != 0)
 		return kill(pid, 0) && errno == ESRCH ? 0 : -1;
 	m = realloc(cs->procs, (cs->nprocs + 1) * sizeof(*m));
 	if (!m)
@@ -366,7 +171,7 @@ static int move_in(struct cgroup_state *cs, pid_t pid)
 		return -1;
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cs->tmp);
 	snprintf(num, sizeof(num), "%d", (int)pid);
-	ret = write_str(path, num);
+	ret = cg_write(path, num);
 	if (ret == -ESRCH) {
 		free(m->orig);
 		return 0;	/* it exited meanwhile */
@@ -409,9 +214,9 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 	char rel[PATH_MAX], path[PATH_MAX + 32], num[32];
 	int ret;
 
-	if (cgroup2_root(cs->root, sizeof(cs->root)))
+	if (cg_root(cs->root, sizeof(cs->root)))
 		return -1;
-	if (target_cgroup(pid, rel, sizeof(rel)) != 0)
+	if (cg_of_pid(pid, rel, sizeof(rel)) != 0)
 		return -1;
 	if (snprintf(cs->orig, sizeof(cs->orig), "%s%s", cs->root,
 		     strcmp(rel, "/") ? rel : "") >= (int)sizeof(cs->orig) ||
@@ -434,7 +239,7 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 	}
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cs->tmp);
 	snprintf(num, sizeof(num), "%d", (int)pid);
-	ret = write_str(path, num);
+	ret = cg_write(path, num);
 	if (ret) {
 		err("cannot move pid %d into %s: %s", (int)pid, cs->tmp,
 		    strerror(-ret));
@@ -453,13 +258,14 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 		return -1;
 
 	snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
-	ret = write_str(path, "1");
+	ret = cg_write(path, "1");
 	if (ret) {
 		err("cannot freeze %s: %s", cs->tmp, strerror(-ret));
 		return -1;
 	}
 	cs->frozen = true;
-	ret = wait_event(cs->tmp, "frozen", 1, timeout * 1000);
+	ret = cg_wait_event(cs->tmp, "frozen", 1, timeout * 1000,
+			    &interrupted);
 	if (ret == -ETIMEDOUT) {
 		err("pid %d did not freeze within %u s", (int)pid, timeout);
 		return -1;
@@ -477,7 +283,8 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 	ret = move_descendants(cs, pid);
 	if (ret < 0)
 		return -1;
-	if (ret > 0 && wait_event(cs->tmp, "frozen", 1, timeout * 1000)) {
+	if (ret > 0 && cg_wait_event(cs->tmp, "frozen", 1, timeout * 1000,
+				     &interrupted)) {
 		err("pid %d did not freeze within %u s", (int)pid, timeout);
 		return -1;
 	}
@@ -501,7 +308,7 @@ static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
 
 	if (cs->frozen) {
 		snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
-		ret = write_str(path, "0");
+		ret = cg_write(path, "0");
 		if (ret) {
 			err("cannot thaw %s: %s", cs->tmp, strerror(-ret));
 			status = -1;
@@ -515,7 +322,7 @@ static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
 			snprintf(path, sizeof(path), "%s/cgroup.procs",
 				 cs->procs[i].orig);
 			snprintf(num, sizeof(num), "%d", (int)cs->procs[i].pid);
-			ret = write_str(path, num);
+			ret = cg_write(path, num);
 			if (ret && ret != -ESRCH) {
 				err("cannot move pid %d back to %s: %s",
 				    (int)cs->procs[i].pid, cs->procs[i].orig,
@@ -529,7 +336,7 @@ static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
 	if (cs->moved && alive) {
 		snprintf(path, sizeof(path), "%s/cgroup.procs", cs->orig);
 		snprintf(num, sizeof(num), "%d", (int)pid);
-		ret = write_str(path, num);
+		ret = cg_write(path, num);
 		if (ret && ret != -ESRCH) {
 			err("cannot move pid %d back to %s: %s", (int)pid,
 			    cs->orig, strerror(-ret));
@@ -539,13 +346,13 @@ static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
 		}
 	}
 	if (cs->created) {
-		uint64_t end = now_ms() + 5000;
+		uint64_t end = cg_now_ms() + 5000;
 
 		/* a killed target leaves the cgroup once it has exited */
 		if (cs->moved)
-			wait_event(cs->tmp, "populated", 0, 5000);
+			cg_wait_event(cs->tmp, "populated", 0, 5000, &interrupted);
 		while (rmdir(cs->tmp) != 0) {
-			if (errno != EBUSY || now_ms() >= end) {
+			if (errno != EBUSY || cg_now_ms() >= end) {
 				err("cannot remove cgroup %s: %s", cs->tmp,
 				    strerror(errno));
 				return -1;

@@ -168,6 +168,7 @@ static inline const char *ckpt_type_name(uint32_t type)
 	case CKPT_HDR_MM:		return "MM";
 	case CKPT_HDR_VMA:		return "VMA";
 	case CKPT_HDR_PAGES:		return "PAGES";
+	case CKPT_HDR_SHMEM:		return "SHMEM";
 	case CKPT_HDR_FILE_TABLE:	return "FILE_TABLE";
 	case CKPT_HDR_FILE:		return "FILE";
 	case CKPT_HDR_FD:		return "FD";
@@ -180,6 +181,13 @@ static inline const char *ckpt_type_name(uint32_t type)
 	case CKPT_HDR_SIGHAND:		return "SIGHAND";
 	case CKPT_HDR_SIGNAL:		return "SIGNAL";
 	case CKPT_HDR_SIGPENDING:	return "SIGPENDING";
+	case CKPT_HDR_POSIX_TIMER:	return "POSIX_TIMER";
+	case CKPT_HDR_UTS_NS:		return "UTS_NS";
+	case CKPT_HDR_IPC_NS:		return "IPC_NS";
+	case CKPT_HDR_IPC_SHM:		return "IPC_SHM";
+	case CKPT_HDR_IPC_SEM:		return "IPC_SEM";
+	case CKPT_HDR_IPC_MSG:		return "IPC_MSG";
+	case CKPT_HDR_MSG:		return "MSG";
 	}
 	return NULL;
 }
@@ -195,6 +203,7 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 	case CKPT_OBJ_EVENTFD:		return "eventfd";
 	case CKPT_OBJ_SIGNALFD:		return "signalfd";
 	case CKPT_OBJ_TIMERFD:		return "timerfd";
+	case CKPT_OBJ_SHMEM:		return "shared memory object";
 	}
 	return "unknown object";
 }

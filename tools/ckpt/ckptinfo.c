@@ -98,6 +98,8 @@ struct obj {
 	uint32_t ref;		/* 0: free slot */
 	uint32_t kind;
 	char *path;		/* files: for display */
+	uint64_t size;		/* shared memory: its size */
+	bool mm_unused;		/* defined before an MM, not yet used by it */
 };
 
 static struct obj *objs;
@@ -124,7 +126,7 @@ static struct obj *obj_find(uint32_t ref)
 	return o->ref ? o : NULL;
 }
 
-static void obj_add(uint32_t ref, uint32_t kind, const char *path)
+static struct obj *obj_add(uint32_t ref, uint32_t kind, const char *path)
 {
 	struct obj *o;
 
@@ -147,12 +149,15 @@ static void obj_add(uint32_t ref, uint32_t kind, const char *path)
 	o->ref = ref;
 	o->kind = kind;
 	o->path = path ? strdup(path) : NULL;
+	o->size = 0;
+	o->mm_unused = false;
 	objs_nr++;
+	return o;
 }
 
 /* A record defines a new object: the objref must be positive and new. */
-static void obj_define(uint32_t ref, uint32_t kind, const char *path,
-		       const char *field)
+static struct obj *obj_define(uint32_t ref, uint32_t kind, const char *path,
+			      const char *field)
 {
 	struct obj *o;
 
@@ -162,7 +167,7 @@ static void obj_define(uint32_t ref, uint32_t kind, const char *path,
 	if (o)
 		bad(rec_off, "%s objref %u already names an earlier %s",
 		    field, ref, ckpt_obj_name(o->kind));
-	obj_add(ref, kind, path);
+	return obj_add(ref, kind, path);
 }
 
 /* A record uses an object: it must have come earlier, of this kind. */
@@ -182,12 +187,106 @@ static struct obj *obj_use(uint32_t ref, uint32_t kind, const char *field)
 	return o;
 }
 
+/* @arr with room for element @nr, of @size bytes each */
+static void *grow(void *arr, size_t *cap, size_t nr, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 64;
+
+	if (nr < *cap)
+		return arr;
+	arr = realloc(arr, n * size);
+	if (!arr) {
+		fprintf(msgf, PROG ": out of memory\n");
+		finish(2);
+	}
+	*cap = n;
+	return arr;
+}
+
+/*
+ * ---- SysV IPC objects of the image, by id and by key; POSIX timer ids,
+ * by process ----
+ */
+
+enum sysv_kind { SYSV_SHM, SYSV_SEM, SYSV_MSG };
+
+static const char *sysv_names[] = {
+	"SysV segment", "SysV semaphore set", "SysV message queue",
+};
+
+struct ipc_ent {
+	uint64_t tag;		/* 0: free slot; see ipc_tag() */
+	uint64_t val;		/* a segment's size; for a key, its id */
+};
+
+static struct ipc_ent *ipcs;
+static size_t ipcs_cap;		/* power of two */
+static size_t ipcs_nr;
+
+/* ids and keys of each kind live side by side: never 0 */
+static uint64_t ipc_tag(enum sysv_kind kind, bool is_key, int32_t v)
+{
+	return (uint64_t)(1 + 2 * kind + is_key) << 32 | (uint32_t)v;
+}
+
+/* the timer ids of the process that is TREE entry @task, after those */
+static uint64_t timer_tag(uint32_t task, int32_t id)
+{
+	return (uint64_t)(8 + task) << 32 | (uint32_t)id;
+}
+
+static size_t ipc_slot(uint64_t tag)
+{
+	size_t mask = ipcs_cap - 1;
+	size_t i = (size_t)((tag * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+
+	while (ipcs[i].tag && ipcs[i].tag != tag)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static struct ipc_ent *ipc_find(uint64_t tag)
+{
+	struct ipc_ent *e;
+
+	if (!ipcs_cap)
+		return NULL;
+	e = &ipcs[ipc_slot(tag)];
+	return e->tag ? e : NULL;
+}
+
+static void ipc_add(uint64_t tag, uint64_t val)
+{
+	struct ipc_ent *e;
+
+	if ((ipcs_nr + 1) * 2 > ipcs_cap) {
+		struct ipc_ent *old = ipcs;
+		size_t old_cap = ipcs_cap, i;
+
+		ipcs_cap = ipcs_cap ? ipcs_cap * 2 : 64;
+		ipcs = calloc(ipcs_cap, sizeof(*ipcs));
+		if (!ipcs) {
+			fprintf(msgf, PROG ": out of memory\n");
+			finish(2);
+		}
+		for (i = 0; i < old_cap; i++)
+			if (old[i].tag)
+				ipcs[ipc_slot(old[i].tag)] = old[i];
+		free(old);
+	}
+	e = &ipcs[ipc_slot(tag)];
+	e->tag = tag;
+	e->val = val;
+	ipcs_nr++;
+}
+
 /* ---- record order ---- */
 
 enum state {
 	S_HEADER, S_TREE, S_TASK, S_CREDS, S_RLIMITS, S_FS, S_SIGHAND,
-	S_SIGNAL, S_SIGPENDING, S_FILE_TABLE, S_FD, S_CPU, S_XSTATE, S_MM,
-	S_VMA, S_PAGES, S_EPOLL,
+	S_SIGNAL, S_SIGPENDING, S_POSIX_TIMER, S_FILE_TABLE, S_FD, S_CPU, S_XSTATE, S_MM,
+	S_VMA, S_PAGES, S_EPOLL, S_UTS_NS, S_IPC_NS, S_IPC_SHM, S_IPC_SEM,
+	S_IPC_MSG, S_MSG,
 };
 
 static const uint32_t state_type[] = {
@@ -196,10 +295,14 @@ static const uint32_t state_type[] = {
 	[S_RLIMITS] = CKPT_HDR_RLIMITS,	[S_FS] = CKPT_HDR_FS,
 	[S_SIGHAND] = CKPT_HDR_SIGHAND,	[S_SIGNAL] = CKPT_HDR_SIGNAL,
 	[S_SIGPENDING] = CKPT_HDR_SIGPENDING,
+	[S_POSIX_TIMER] = CKPT_HDR_POSIX_TIMER,
 	[S_FILE_TABLE] = CKPT_HDR_FILE_TABLE, [S_FD] = CKPT_HDR_FD,
 	[S_CPU] = CKPT_HDR_CPU,		[S_XSTATE] = CKPT_HDR_XSTATE,
 	[S_MM] = CKPT_HDR_MM,		[S_VMA] = CKPT_HDR_VMA,
 	[S_PAGES] = CKPT_HDR_PAGES,	[S_EPOLL] = CKPT_HDR_EPOLL,
+	[S_UTS_NS] = CKPT_HDR_UTS_NS,	[S_IPC_NS] = CKPT_HDR_IPC_NS,
+	[S_IPC_SHM] = CKPT_HDR_IPC_SHM,	[S_IPC_SEM] = CKPT_HDR_IPC_SEM,
+	[S_IPC_MSG] = CKPT_HDR_IPC_MSG,	[S_MSG] = CKPT_HDR_MSG,
 };
 
 static enum state state = S_HEADER;
@@ -207,48 +310,135 @@ static uint32_t nr_tasks, tasks_seen;
 /* what each TREE entry's records are: a process, another thread, a zombie */
 enum task_kind { K_PROCESS, K_THREAD, K_ZOMBIE };
 static unsigned char *task_kinds;
+static struct ckpt_pids *tree_pids;	/* the TREE's entries */
 static enum task_kind cur_kind;
-static uint32_t left;			/* SIGPENDING, FD or VMA records due */
+static uint32_t cur_task;		/* TREE entry of the current TASK */
+static uint32_t left;			/* SIGPENDING, FD, VMA or MSG records due */
+static uint32_t timers_left;		/* POSIX_TIMER records due */
 static uint32_t epolls_left;		/* EPOLL records due after the FDs */
 static uint32_t pending_file;		/* objref of a FILE awaiting its user */
 static uint64_t pending_file_off;
 static bool fd_seen;
 static uint32_t last_fd;
-/* a MEMFD's pages follow it, then the FILE of its first open file */
-static bool in_memfd;
-static uint64_t memfd_size, memfd_next;
-static uint32_t memfd_objref;
+/*
+ * The pages of a MEMFD, SHMEM or IPC_SHM follow it, addressed by offset;
+ * after a MEMFD's the FILE of its first open file.
+ */
+static bool in_obj_pages;
+static uint64_t obj_size, obj_next;
+static uint32_t obj_memfd;		/* the MEMFD's objref, else 0 */
+static char obj_name[48];		/* "memfd 7", for messages */
 /* the objref (and kind) of a state record whose FILE must come next */
 static uint32_t wants_file, wants_file_kind;
 
+static const char *vma_kinds[] = { "?", "anon", "file", "shmem", "vdso",
+				   "vvar", "sysvshm" };
+
 struct vma_range {
 	uint64_t start, end;
+	uint32_t kind;
+	bool pages;		/* its pages may be in the PAGES after the VMAs */
 };
 static struct vma_range *vmas;
 static size_t vmas_nr, vmas_cap;
 static uint32_t mm_objref;
 
+/*
+ * FILE and SHMEM records before an MM: each must be used by that MM
+ * (its exe) or one of its VMAs.
+ */
+struct mm_def {
+	uint32_t ref;
+	uint64_t off;
+};
+static struct mm_def *mm_defs;
+static size_t mm_defs_nr, mm_defs_cap, mm_unused;
+
+/* the namespaces after the TREE */
+static uint32_t tree_flags;
+static uint32_t ipc_left[3];		/* IPC_SHM, IPC_SEM, IPC_MSG due */
+static int32_t msgq_id;			/* the queue whose MSGs these are */
+static uint64_t msgq_bytes, msgq_qbytes;
+static uint32_t msgq_nr;
+
+static void mm_def(struct obj *o)
+{
+	mm_defs = grow(mm_defs, &mm_defs_cap, mm_defs_nr, sizeof(*mm_defs));
+	mm_defs[mm_defs_nr].ref = o->ref;
+	mm_defs[mm_defs_nr].off = rec_off;
+	mm_defs_nr++;
+	o->mm_unused = true;
+	mm_unused++;
+}
+
+static void mm_used(struct obj *o)
+{
+	if (o->mm_unused) {
+		o->mm_unused = false;
+		mm_unused--;
+	}
+}
+
+/* after the last VMA: was every object before the MM used? */
+static void mm_defs_check(void)
+{
+	for (size_t i = 0; i < mm_defs_nr && mm_unused; i++) {
+		struct obj *o = obj_find(mm_defs[i].ref);
+
+		if (o && o->mm_unused)
+			bad(mm_defs[i].off, "%s objref %u is used by neither "
+			    "the MM nor a VMA that follows it",
+			    o->kind == CKPT_OBJ_SHMEM ? "SHMEM" : "FILE",
+			    o->ref);
+	}
+	mm_defs_nr = mm_unused = 0;
+}
+
+/* a MEMFD, SHMEM or IPC_SHM record: its pages by offset come next */
+static void obj_pages_begin(const char *what, int64_t id, uint64_t size,
+			    uint32_t memfd)
+{
+	snprintf(obj_name, sizeof(obj_name), "%s %" PRId64, what, id);
+	in_obj_pages = true;
+	obj_size = size;
+	obj_next = 0;
+	obj_memfd = memfd;
+}
+
 /* after SIGNAL / FILE_TABLE / MM, skip empty repeated parts */
 static void settle(void)
 {
 	if (state == S_SIGPENDING && !left)
-		state = cur_kind == K_THREAD ? S_CPU : S_FILE_TABLE;
+		state = timers_left ? S_POSIX_TIMER :
+			cur_kind == K_THREAD ? S_CPU : S_FILE_TABLE;
+	if (state == S_POSIX_TIMER && !timers_left)
+		state = S_FILE_TABLE;	/* only a process has timers */
 	if (state == S_FD && !left)
 		state = epolls_left ? S_EPOLL : S_CPU;
 	if (state == S_EPOLL && !epolls_left)
 		state = S_CPU;
-	if (state == S_VMA && !left)
+	if (state == S_VMA && !left) {
+		mm_defs_check();
 		state = S_PAGES;
+	}
+	if (state == S_MSG && !left)
+		state = S_IPC_MSG;
+	if (state == S_IPC_SHM && !ipc_left[SYSV_SHM])
+		state = S_IPC_SEM;
+	if (state == S_IPC_SEM && !ipc_left[SYSV_SEM])
+		state = S_IPC_MSG;
+	if (state == S_IPC_MSG && !ipc_left[SYSV_MSG])
+		state = S_TASK;
 }
 
 static void check_order(uint32_t type)
 {
 	const char *want;
 
-	if (in_memfd) {
+	if (in_obj_pages) {
 		if (type != CKPT_HDR_PAGES)
-			bad(rec_off, "%s record among the pages of memfd %u",
-			    ckpt_type_name(type), memfd_objref);
+			bad(rec_off, "%s record among the pages of %s",
+			    ckpt_type_name(type), obj_name);
 		return;
 	}
 	if (wants_file && type != CKPT_HDR_FILE)
@@ -283,6 +473,9 @@ static void check_order(uint32_t type)
 			    "which no record used", pending_file);
 		return;
 	}
+	/* shared anonymous memory comes where the mapped files do */
+	if (type == CKPT_HDR_SHMEM && state == S_MM)
+		return;
 	if (state == S_TASK && tasks_seen == nr_tasks) {
 		if (type == CKPT_HDR_TAIL)
 			return;
@@ -295,9 +488,9 @@ static void check_order(uint32_t type)
 	if (type == state_type[state])
 		return;
 	want = ckpt_type_name(state_type[state]);
-	if (type == CKPT_HDR_TAIL)
+	if (type == CKPT_HDR_TAIL && tasks_seen)
 		bad(rec_off, "TAIL record inside task %u, where %s was "
-		    "expected", tasks_seen ? tasks_seen - 1 : 0, want);
+		    "expected", tasks_seen - 1, want);
 	bad(rec_off, "%s record where %s was expected",
 	    ckpt_type_name(type), want);
 }
@@ -451,15 +644,24 @@ static void rec_tree(uint32_t len)
 		bad(rec_off, "TREE has no task");
 	need_len(len, sizeof(*t) + (uint64_t)t->nr_tasks * sizeof(t->pids[0]),
 		 "TREE");
-	need_zero(t->_pad, "_pad");
+	if (t->flags & ~CKPT_TREE_FLAGS_ALL)
+		bad(rec_off, "unknown TREE flags 0x%x", t->flags);
 	if (t->nr_tasks > CKPT_TREE_MAX)
 		bad(rec_off, "TREE of %u tasks, more than %u", t->nr_tasks,
 		    CKPT_TREE_MAX);
-	out("  %u task%s\n", t->nr_tasks, t->nr_tasks == 1 ? "" : "s");
+	out("  %u task%s", t->nr_tasks, t->nr_tasks == 1 ? "" : "s");
+	if (t->flags)
+		out(", in namespaces of their own:%s%s",
+		    t->flags & CKPT_TREE_NEWUTS ? " UTS" : "",
+		    t->flags & CKPT_TREE_NEWIPC ? " IPC" : "");
+	out("\n");
 	free(task_kinds);
+	free(tree_pids);
 	task_kinds = calloc(t->nr_tasks, 1);
-	if (!task_kinds)
+	tree_pids = calloc(t->nr_tasks, sizeof(*tree_pids));
+	if (!task_kinds || !tree_pids)
 		io_error("calloc");
+	memcpy(tree_pids, t->pids, t->nr_tasks * sizeof(*tree_pids));
 	for (uint32_t i = 0; i < t->nr_tasks; i++) {
 		struct ckpt_pids *p = &t->pids[i];
 		char tmp[16];
@@ -488,7 +690,223 @@ static void rec_tree(uint32_t len)
 		out("\n");
 	}
 	nr_tasks = t->nr_tasks;
-	state = S_TASK;
+	tree_flags = t->flags;
+	state = tree_flags & CKPT_TREE_NEWUTS ? S_UTS_NS :
+		tree_flags & CKPT_TREE_NEWIPC ? S_IPC_NS : S_TASK;
+}
+
+static void rec_uts_ns(uint32_t len)
+{
+	struct ckpt_hdr_uts_ns *u = (void *)buf;
+
+	need_len(len, sizeof(*u), "UTS_NS");
+	need_cstr(u->nodename, sizeof(u->nodename), "nodename");
+	need_cstr(u->domainname, sizeof(u->domainname), "domainname");
+	for (size_t i = 0; i < sizeof(u->_pad); i++)
+		need_zero(u->_pad[i], "_pad");
+	out("  host name \"%s\", domain name \"%s\"\n", u->nodename,
+	    u->domainname);
+	state = tree_flags & CKPT_TREE_NEWIPC ? S_IPC_NS : S_TASK;
+}
+
+/* the most ids of a kind a namespace can have (IPCMNI_EXTEND) */
+#define CKPT_IPC_NS_MAX		(1u << 24)
+
+static void rec_ipc_ns(uint32_t len)
+{
+	struct ckpt_hdr_ipc_ns *n = (void *)buf;
+
+	need_len(len, sizeof(*n), "IPC_NS");
+	need_zero(n->_pad, "_pad");
+	if (n->nr_shm > CKPT_IPC_NS_MAX || n->nr_sem > CKPT_IPC_NS_MAX ||
+	    n->nr_msg > CKPT_IPC_NS_MAX)
+		bad(rec_off, "IPC namespace of %u segments, %u semaphore sets, "
+		    "%u message queues: more than %u of a kind", n->nr_shm,
+		    n->nr_sem, n->nr_msg, CKPT_IPC_NS_MAX);
+	out("  %u shared memory segment%s, %u semaphore set%s, %u message "
+	    "queue%s\n", n->nr_shm, n->nr_shm == 1 ? "" : "s", n->nr_sem,
+	    n->nr_sem == 1 ? "" : "s", n->nr_msg, n->nr_msg == 1 ? "" : "s");
+	ipc_left[SYSV_SHM] = n->nr_shm;
+	ipc_left[SYSV_SEM] = n->nr_sem;
+	ipc_left[SYSV_MSG] = n->nr_msg;
+	state = S_IPC_SHM;
+}
+
+/* check a SysV object's id and key, remember them (and a segment's size) */
+static void ipc_perm(const struct ckpt_ipc_perm *p, enum sysv_kind kind,
+		     uint64_t size)
+{
+	const struct ipc_ent *e;
+
+	if (p->id < 0)
+		bad(rec_off, "%s id %d is negative", sysv_names[kind], p->id);
+	if (p->mode & ~0777u)
+		bad(rec_off, "%s %d: mode 0%o beyond 0777", sysv_names[kind],
+		    p->id, p->mode);
+	need_zero(p->_pad, "perm._pad");
+	if (ipc_find(ipc_tag(kind, false, p->id)))
+		bad(rec_off, "%s id %d appears twice", sysv_names[kind], p->id);
+	/* two live objects of a kind never share a key (but IPC_PRIVATE) */
+	e = p->key ? ipc_find(ipc_tag(kind, true, p->key)) : NULL;
+	if (e)
+		bad(rec_off, "%s %d has key 0x%08x, as %s %d has",
+		    sysv_names[kind], p->id, (uint32_t)p->key,
+		    sysv_names[kind], (int32_t)e->val);
+	ipc_add(ipc_tag(kind, false, p->id), size);
+	if (p->key)
+		ipc_add(ipc_tag(kind, true, p->key), (uint32_t)p->id);
+}
+
+static void print_perm(const struct ckpt_ipc_perm *p)
+{
+	out("  id %d, key 0x%08x%s, owner %u:%u, creator %u:%u, mode 0%03o\n",
+	    p->id, (uint32_t)p->key, p->key ? "" : " (IPC_PRIVATE)", p->uid,
+	    p->gid, p->cuid, p->cgid, p->mode);
+}
+
+/* seconds since the epoch of a SysV object's change, 0 for never */
+static const char *ipc_time(int64_t t, char *tmp, size_t n)
+{
+	if (!t) {
+		snprintf(tmp, n, "never");
+		return tmp;
+	}
+	return time_str((uint64_t)t, tmp, n);
+}
+
+static void need_pid(int32_t pid, const char *field)
+{
+	if (pid < 0)
+		bad(rec_off, "%s %d is negative", field, pid);
+}
+
+static void rec_ipc_shm(uint32_t len)
+{
+	struct ckpt_hdr_ipc_shm *m = (void *)buf;
+	char a[48], d[48], c[48];
+
+	need_len(len, sizeof(*m), "IPC_SHM");
+	need_zero(m->_pad, "_pad");
+	if (m->flags & ~CKPT_IPC_SHM_FLAGS_ALL)
+		bad(rec_off, "unknown SysV segment flags %#x", m->flags);
+	if (!m->size || m->size > CKPT_SHMEM_MAX)
+		bad(rec_off, "SysV segment size %" PRIu64 " out of range [1, "
+		    "2^46]", (uint64_t)m->size);
+	need_pid(m->cpid, "cpid");
+	need_pid(m->lpid, "lpid");
+	ipc_perm(&m->perm, SYSV_SHM, m->size);
+	print_perm(&m->perm);
+	out("  %" PRIu64 " bytes, creator pid %d, last pid %d%s%s\n",
+	    (uint64_t)m->size, m->cpid, m->lpid,
+	    m->flags & CKPT_IPC_SHM_DEST ? ", removed (IPC_RMID)" : "",
+	    m->flags & CKPT_IPC_SHM_NORESERVE ? ", noreserve" : "");
+	out("  attached %s, detached %s, changed %s\n",
+	    ipc_time(m->atime, a, sizeof(a)), ipc_time(m->dtime, d, sizeof(d)),
+	    ipc_time(m->ctime, c, sizeof(c)));
+	ipc_left[SYSV_SHM]--;
+	obj_pages_begin("SysV segment", m->perm.id, m->size, 0);
+}
+
+static void rec_ipc_sem(uint32_t len)
+{
+	struct ckpt_hdr_ipc_sem *m = (void *)buf;
+	uint32_t i, shown;
+	char o[48], c[48];
+
+	if (len < sizeof(*m))
+		bad(rec_off, "IPC_SEM record length %u, expected at least %zu",
+		    len, sizeof(*m));
+	if (!m->nsems)
+		bad(rec_off, "SysV semaphore set of no semaphore");
+	need_len(len, sizeof(*m) + (uint64_t)m->nsems * sizeof(m->sems[0]),
+		 "IPC_SEM");
+	need_zero(m->_pad, "_pad");
+	for (i = 0; i < m->nsems; i++) {
+		/* SEMVMX */
+		if (m->sems[i].val < 0 || m->sems[i].val > 32767)
+			bad(rec_off, "semaphore %u: value %d out of range "
+			    "[0, 32767]", i, m->sems[i].val);
+		need_pid(m->sems[i].pid, "semaphore pid");
+	}
+	ipc_perm(&m->perm, SYSV_SEM, 0);
+	print_perm(&m->perm);
+	out("  operated %s, changed %s\n", ipc_time(m->otime, o, sizeof(o)),
+	    ipc_time(m->ctime, c, sizeof(c)));
+	shown = verbose || m->nsems <= 16 ? m->nsems : 16;
+	out("  %u semaphore%s, values", m->nsems, m->nsems == 1 ? "" : "s");
+	for (i = 0; i < shown; i++)
+		out(" %d", m->sems[i].val);
+	out("%s\n  last changed by pids", shown < m->nsems ? " ..." : "");
+	for (i = 0; i < shown; i++)
+		out(" %d", m->sems[i].pid);
+	out("%s\n", shown < m->nsems ? " ..." : "");
+	ipc_left[SYSV_SEM]--;
+}
+
+static void rec_ipc_msg(uint32_t len)
+{
+	struct ckpt_hdr_ipc_msg *q = (void *)buf;
+	char s[48], r[48], c[48];
+
+	need_len(len, sizeof(*q), "IPC_MSG");
+	need_zero(q->_pad, "_pad");
+	if (q->qbytes > INT32_MAX)
+		bad(rec_off, "SysV message queue limit %" PRIu64 " above "
+		    "2^31 - 1", (uint64_t)q->qbytes);
+	/* msgsnd(2) counts every message as one byte at least */
+	if (q->nr_msgs > q->qbytes)
+		bad(rec_off, "%u messages in a queue of %" PRIu64 " bytes",
+		    q->nr_msgs, (uint64_t)q->qbytes);
+	need_pid(q->lspid, "lspid");
+	need_pid(q->lrpid, "lrpid");
+	ipc_perm(&q->perm, SYSV_MSG, 0);
+	print_perm(&q->perm);
+	out("  %u message%s, limit %" PRIu64 " bytes, last sender pid %d, "
+	    "last receiver pid %d\n", q->nr_msgs, q->nr_msgs == 1 ? "" : "s",
+	    (uint64_t)q->qbytes, q->lspid, q->lrpid);
+	out("  sent %s, received %s, changed %s\n",
+	    ipc_time(q->stime, s, sizeof(s)), ipc_time(q->rtime, r, sizeof(r)),
+	    ipc_time(q->ctime, c, sizeof(c)));
+	ipc_left[SYSV_MSG]--;
+	msgq_id = q->perm.id;
+	msgq_bytes = 0;
+	msgq_qbytes = q->qbytes;
+	msgq_nr = 0;
+	left = q->nr_msgs;
+	state = S_MSG;
+}
+
+static void rec_msg(uint32_t len)
+{
+	struct ckpt_hdr_msg *m = (void *)buf;
+
+	if (len < sizeof(*m))
+		bad(rec_off, "MSG record length %u, expected at least %zu",
+		    len, sizeof(*m));
+	need_len(len, sizeof(*m) + (uint64_t)m->len, "MSG");
+	need_zero(m->_pad, "_pad");
+	if (m->mtype < 1)
+		bad(rec_off, "message type %" PRId64 " is not positive",
+		    (int64_t)m->mtype);
+	msgq_bytes += m->len;
+	if (msgq_bytes > msgq_qbytes)
+		bad(rec_off, "messages of %" PRIu64 " bytes exceed the limit "
+		    "%" PRIu64 " of SysV message queue %d", msgq_bytes,
+		    msgq_qbytes, msgq_id);
+	out("  message %u of queue %d: type %" PRId64 ", %u byte%s",
+	    msgq_nr, msgq_id, (int64_t)m->mtype, m->len,
+	    m->len == 1 ? "" : "s");
+	if (verbose) {
+		out(", \"");
+		for (uint32_t i = 0; i < m->len && i < 64; i++)
+			out(m->text[i] >= 0x20 && m->text[i] < 0x7f &&
+			    m->text[i] != '"' && m->text[i] != '\\' ?
+			    "%c" : "\\x%02x", m->text[i]);
+		out("\"%s", m->len > 64 ? "..." : "");
+	}
+	out("\n");
+	msgq_nr++;
+	left--;
 }
 
 static void rec_task(uint32_t len)
@@ -500,7 +918,8 @@ static void rec_task(uint32_t len)
 	if (t->exit_signal > CKPT_NSIG || t->pdeath_signal > CKPT_NSIG)
 		bad(rec_off, "bad exit_signal %u or pdeath_signal %u",
 		    t->exit_signal, t->pdeath_signal);
-	cur_kind = task_kinds[tasks_seen];
+	cur_task = tasks_seen;
+	cur_kind = task_kinds[cur_task];
 	if (cur_kind != K_ZOMBIE)
 		need_zero(t->exit_code, "exit_code");
 	out("  task %u: comm \"%s\", exit signal %u, personality 0x%x, "
@@ -634,6 +1053,14 @@ static void rec_signal(uint32_t len)
 	struct ckpt_hdr_signal *s = (void *)buf;
 
 	need_len(len, sizeof(*s), "SIGNAL");
+	need_zero(s->_pad, "_pad");
+	if (s->nr_timers > CKPT_TIMERS_MAX)
+		bad(rec_off, "%u POSIX timers, more than %u", s->nr_timers,
+		    CKPT_TIMERS_MAX);
+	if (s->nr_timers && cur_kind == K_THREAD)
+		bad(rec_off, "%u POSIX timer%s in the SIGNAL of a thread: "
+		    "timers are its process's", s->nr_timers,
+		    s->nr_timers == 1 ? "" : "s");
 	/* SS_DISABLE 2, SS_AUTODISARM 1U << 31 */
 	if (s->altstack_flags & ~(2u | (1u << 31)))
 		bad(rec_off, "bad altstack flags 0x%x", s->altstack_flags);
@@ -647,9 +1074,11 @@ static void rec_signal(uint32_t len)
 			    PRIu64 " ns\n", itn[i],
 			    (uint64_t)s->itimer[i].value_ns,
 			    (uint64_t)s->itimer[i].interval_ns);
-	out("  %u pending signal%s\n", s->nr_pending,
-	    s->nr_pending == 1 ? "" : "s");
+	out("  %u pending signal%s, %u POSIX timer%s\n", s->nr_pending,
+	    s->nr_pending == 1 ? "" : "s", s->nr_timers,
+	    s->nr_timers == 1 ? "" : "s");
 	left = s->nr_pending;
+	timers_left = s->nr_timers;
 	state = S_SIGPENDING;
 }
 
@@ -670,6 +1099,92 @@ static void rec_sigpending(uint32_t len)
 	out("  %s code %d, %s\n", sig_name(signo, tmp, sizeof(tmp)), code,
 	    p->shared ? "process-wide" : "thread");
 	left--;
+}
+
+/* KTIME_MAX / 2: restart adds the clock's time to a timer's */
+#define TIMER_NS_MAX	((uint64_t)INT64_MAX / 2)
+
+/* a duration in ms below a second, else in s */
+static const char *dur_str(uint64_t ns, char *tmp, size_t n)
+{
+	if (ns < 1000000000)
+		snprintf(tmp, n, "%" PRIu64 ".%03" PRIu64 " ms", ns / 1000000,
+			 ns / 1000 % 1000);
+	else
+		snprintf(tmp, n, "%" PRIu64 ".%03" PRIu64 " s",
+			 ns / 1000000000, ns / 1000000 % 1000);
+	return tmp;
+}
+
+static void rec_posix_timer(uint32_t len)
+{
+	/* SIGEV_SIGNAL 0, SIGEV_NONE 1, SIGEV_SIGNAL | SIGEV_THREAD_ID 4 */
+	static const char *notify[] = { "SIGEV_SIGNAL", "SIGEV_NONE", NULL,
+					NULL, "SIGEV_THREAD_ID" };
+	struct ckpt_hdr_posix_timer *t = (void *)buf;
+	const struct ckpt_pids *proc = &tree_pids[cur_task];
+	const char *clk;
+	char sig[16], v[32], iv[32];
+	bool thread_ok = false;
+
+	need_len(len, sizeof(*t), "POSIX_TIMER");
+	need_zero(t->_pad, "_pad");
+	if (t->id < 0)
+		bad(rec_off, "POSIX timer id %d is negative", t->id);
+	switch (t->clock) {
+	case 0:		clk = "CLOCK_REALTIME"; break;
+	case 1:		clk = "CLOCK_MONOTONIC"; break;
+	case 7:		clk = "CLOCK_BOOTTIME"; break;
+	case 11:	clk = "CLOCK_TAI"; break;
+	default:
+		bad(rec_off, "POSIX timer %d: clock %d is not REALTIME, "
+		    "MONOTONIC, BOOTTIME or TAI", t->id, t->clock);
+	}
+	if (t->notify < 0 || t->notify > 4 || !notify[t->notify])
+		bad(rec_off, "POSIX timer %d: unknown notify %d", t->id,
+		    t->notify);
+	if (t->signo < 0 || t->signo > CKPT_NSIG ||
+	    (t->notify != 1 && !t->signo))
+		bad(rec_off, "POSIX timer %d: bad signal number %d", t->id,
+		    t->signo);
+	if (t->notify == 4) {
+		/* a live task of this process: it and the threads after it */
+		for (uint32_t i = cur_task; i < nr_tasks &&
+		     tree_pids[i].tgid == proc->tgid; i++)
+			if (tree_pids[i].pid == t->tid &&
+			    task_kinds[i] != K_ZOMBIE)
+				thread_ok = true;
+		if (!thread_ok)
+			bad(rec_off, "POSIX timer %d signals thread %d, which "
+			    "is no thread of process %d in the TREE", t->id,
+			    t->tid, proc->tgid);
+	} else if (t->tid) {
+		bad(rec_off, "POSIX timer %d: tid %d without SIGEV_THREAD_ID",
+		    t->id, t->tid);
+	}
+	if (t->value_ns > TIMER_NS_MAX || t->interval_ns > TIMER_NS_MAX)
+		bad(rec_off, "POSIX timer %d: time out of range", t->id);
+	if (ipc_find(timer_tag(cur_task, t->id)))
+		bad(rec_off, "POSIX timer id %d appears twice in process %d",
+		    t->id, proc->tgid);
+	ipc_add(timer_tag(cur_task, t->id), 0);
+
+	out("  timer %d: %s, %s", t->id, clk, notify[t->notify]);
+	if (t->notify == 4)
+		out(" thread %d", t->tid);
+	out(" %s value 0x%" PRIx64 ", ", t->signo ?
+	    sig_name(t->signo, sig, sizeof(sig)) : "signal 0",
+	    (uint64_t)t->value);
+	if (t->value_ns)
+		out("next in %s", dur_str(t->value_ns, v, sizeof(v)));
+	else
+		out("disarmed");
+	if (t->interval_ns)
+		out(", every %s", dur_str(t->interval_ns, iv, sizeof(iv)));
+	else if (t->value_ns)
+		out(", one-shot");
+	out("\n");
+	timers_left--;
 }
 
 static void rec_file_table(uint32_t len)
@@ -729,6 +1244,7 @@ static void rec_file(uint32_t len)
 		[CKPT_FILE_TIMERFD] = CKPT_OBJ_TIMERFD,
 	};
 	struct ckpt_hdr_file *f = (void *)buf;
+	struct obj *o;
 	bool mode_ok;
 
 	if (len < sizeof(*f))
@@ -801,7 +1317,7 @@ static void rec_file(uint32_t len)
 	if ((f->kind == CKPT_FILE_REG || f->kind == CKPT_FILE_DIR ||
 	     f->kind == CKPT_FILE_FIFO) && f->path[0] != '/')
 		bad(rec_off, "path \"%s\" is not absolute", f->path);
-	obj_define(f->objref, CKPT_OBJ_FILE, f->path, "FILE");
+	o = obj_define(f->objref, CKPT_OBJ_FILE, f->path, "FILE");
 	out("  objref %u %s %s\n    ", f->objref, kinds[f->kind], f->path);
 	print_oflags(f->f_flags);
 	out(" mode 0%o owner %u:%u pos %" PRId64 " size %" PRIu64, f->mode,
@@ -817,6 +1333,11 @@ static void rec_file(uint32_t len)
 	if (f->relink_len)
 		out("\n    unlinked, relinked at %s", f->path + f->path_len);
 	out("\n");
+	if (state == S_MM) {
+		/* before an MM: for the MM or one of its VMAs */
+		mm_def(o);
+		return;
+	}
 	pending_file = f->objref;
 	pending_file_off = rec_off;
 }
@@ -861,10 +1382,29 @@ static void rec_memfd(uint32_t len)
 	out("  objref %u, \"memfd:%s\", %" PRIu64 " bytes, mode 0%o, seals "
 	    "%#x\n", m->objref, m->name, (uint64_t)m->size, m->mode,
 	    m->seals);
-	in_memfd = true;
-	memfd_size = m->size;
-	memfd_next = 0;
-	memfd_objref = m->objref;
+	obj_pages_begin("memfd", m->objref, m->size, m->objref);
+}
+
+static void rec_shmem(uint32_t len)
+{
+	struct ckpt_hdr_shmem *m = (void *)buf;
+	struct obj *o;
+
+	need_len(len, sizeof(*m), "SHMEM");
+	if (m->flags & ~CKPT_SHMEM_NORESERVE)
+		bad(rec_off, "unknown shared memory flags %#x", m->flags);
+	if (!m->size || (m->size & (page_size - 1)) ||
+	    m->size > CKPT_SHMEM_MAX)
+		bad(rec_off, "shared memory size %" PRIu64 " is not a "
+		    "positive multiple of the page size up to 2^46",
+		    (uint64_t)m->size);
+	o = obj_define(m->objref, CKPT_OBJ_SHMEM, NULL, "SHMEM");
+	o->size = m->size;
+	mm_def(o);
+	out("  objref %u, %" PRIu64 " bytes%s\n", m->objref,
+	    (uint64_t)m->size,
+	    m->flags & CKPT_SHMEM_NORESERVE ? ", noreserve" : "");
+	obj_pages_begin("shared memory", m->objref, m->size, 0);
 }
 
 /* the record of an eventfd's, signalfd's or timerfd's state */
@@ -1051,14 +1591,19 @@ static void rec_xstate(uint32_t len)
 static void rec_mm(uint32_t len)
 {
 	struct ckpt_hdr_mm *m = (void *)buf;
-	const struct obj *exe = NULL;
+	const char *exe_path = "";
+	struct obj *exe;
 
 	need_len(len, sizeof(*m), "MM");
 	if (m->nr_auxv > CKPT_AUXV_WORDS)
 		bad(rec_off, "nr_auxv %u exceeds %u", m->nr_auxv,
 		    CKPT_AUXV_WORDS);
-	if (m->exe_objref)
+	if (m->exe_objref) {
 		exe = obj_use(m->exe_objref, CKPT_OBJ_FILE, "exe_objref");
+		mm_used(exe);
+		/* the path outlives @exe, which obj_define() may move */
+		exe_path = exe->path ? exe->path : "";
+	}
 	check_pending_file(m->exe_objref);
 	if (m->start_code > m->end_code || m->start_data > m->end_data ||
 	    m->start_brk > m->brk || m->arg_start > m->arg_end ||
@@ -1066,8 +1611,7 @@ static void rec_mm(uint32_t len)
 		bad(rec_off, "MM layout has a range that ends before it starts");
 	obj_define(m->objref, CKPT_OBJ_MM, NULL, "MM");
 	out("  objref %u, %u vma%s, exe %u %s\n", m->objref, m->nr_vmas,
-	    m->nr_vmas == 1 ? "" : "s", m->exe_objref,
-	    exe && exe->path ? exe->path : "");
+	    m->nr_vmas == 1 ? "" : "s", m->exe_objref, exe_path);
 	out("  code 0x%" PRIx64 "-0x%" PRIx64 " data 0x%" PRIx64 "-0x%" PRIx64
 	    "\n", (uint64_t)m->start_code, (uint64_t)m->end_code,
 	    (uint64_t)m->start_data, (uint64_t)m->end_data);
@@ -1091,8 +1635,7 @@ static void rec_mm(uint32_t len)
 
 static void rec_vma(uint32_t len)
 {
-	static const char *kinds[] = { "?", "anon", "file", "shmem", "vdso",
-				       "vvar" };
+	const char **kinds = vma_kinds;
 	static const char *fl[] = {
 		"read", "write", "exec", "shared", "growsdown", "noreserve",
 		"dontfork", "dontdump", "wipeonfork", "seq_read", "rand_read",
@@ -1101,11 +1644,13 @@ static void rec_vma(uint32_t len)
 	struct ckpt_hdr_vma *v = (void *)buf;
 	/* TASK_SIZE with 5-level paging, the largest possible */
 	const uint64_t task_size_max = (1ULL << 56) - page_size;
-	const struct obj *file = NULL;
+	struct obj *file = NULL, *shm = NULL;
 	uint64_t pmask = page_size - 1;
+	uint64_t npages = (v->end - v->start) / page_size;
+	bool shared = v->flags & CKPT_VMA_SHARED;
+	const struct ipc_ent *seg;
 
 	need_len(len, sizeof(*v), "VMA");
-	need_zero(v->_pad, "_pad");
 	if ((v->start & pmask) || (v->end & pmask))
 		bad(rec_off, "VMA 0x%" PRIx64 "-0x%" PRIx64 " not page aligned",
 		    (uint64_t)v->start, (uint64_t)v->end);
@@ -1118,29 +1663,62 @@ static void rec_vma(uint32_t len)
 		    (uint64_t)v->end);
 	if (v->flags & ~CKPT_VMA_FLAGS_ALL)
 		bad(rec_off, "unknown VMA flags 0x%x", v->flags);
-	if (v->kind < CKPT_VMA_ANON || v->kind > CKPT_VMA_VVAR)
+	if (v->kind < CKPT_VMA_ANON || v->kind > CKPT_VMA_SYSVSHM)
 		bad(rec_off, "unknown VMA kind %u", v->kind);
-	if (v->kind == CKPT_VMA_FILE) {
+	if (v->shmid && v->kind != CKPT_VMA_SYSVSHM)
+		bad(rec_off, "%s VMA with shmid %d", kinds[v->kind], v->shmid);
+	switch (v->kind) {
+	case CKPT_VMA_FILE:
 		file = obj_use(v->file_objref, CKPT_OBJ_FILE, "file_objref");
-	} else if (v->file_objref) {
-		bad(rec_off, "%s VMA with file_objref %u", kinds[v->kind],
-		    v->file_objref);
+		mm_used(file);
+		break;
+	case CKPT_VMA_SHMEM:
+		shm = obj_use(v->file_objref, CKPT_OBJ_SHMEM, "file_objref");
+		mm_used(shm);
+		if (!shared)
+			bad(rec_off, "shmem VMA not shared");
+		if (v->pgoff > shm->size / page_size ||
+		    npages > shm->size / page_size - v->pgoff)
+			bad(rec_off, "shmem VMA of %" PRIu64 " pages at page %"
+			    PRIu64 " goes beyond its shared memory %u of %"
+			    PRIu64 " bytes", npages, (uint64_t)v->pgoff,
+			    shm->ref, shm->size);
+		break;
+	case CKPT_VMA_SYSVSHM:
+		if (v->file_objref)
+			bad(rec_off, "sysvshm VMA with file_objref %u",
+			    v->file_objref);
+		if (!shared || v->pgoff)
+			bad(rec_off, "sysvshm VMA not shared or at page offset %"
+			    PRIu64, (uint64_t)v->pgoff);
+		seg = v->shmid >= 0 ?
+		      ipc_find(ipc_tag(SYSV_SHM, false, v->shmid)) : NULL;
+		if (!seg)
+			bad(rec_off, "sysvshm VMA attaches segment %d, which "
+			    "no IPC_SHM record of the image has", v->shmid);
+		/* shmat(2) attaches the whole segment */
+		if (v->end - v->start != ((seg->val + pmask) & ~pmask))
+			bad(rec_off, "sysvshm VMA of %" PRIu64 " bytes attaches "
+			    "SysV segment %d of %" PRIu64 " bytes",
+			    (uint64_t)(v->end - v->start), v->shmid, seg->val);
+		break;
+	default:
+		if (v->file_objref)
+			bad(rec_off, "%s VMA with file_objref %u",
+			    kinds[v->kind], v->file_objref);
+		if (v->kind == CKPT_VMA_ANON && shared)
+			bad(rec_off, "anon VMA is shared: that is a shmem VMA");
+		break;
 	}
 	check_pending_file(v->file_objref);
 
-	if (vmas_nr == vmas_cap) {
-		size_t cap = vmas_cap ? vmas_cap * 2 : 64;
-		struct vma_range *n = realloc(vmas, cap * sizeof(*n));
-
-		if (!n) {
-			fprintf(msgf, PROG ": out of memory\n");
-			finish(2);
-		}
-		vmas = n;
-		vmas_cap = cap;
-	}
+	vmas = grow(vmas, &vmas_cap, vmas_nr, sizeof(*vmas));
 	vmas[vmas_nr].start = v->start;
 	vmas[vmas_nr].end = v->end;
+	vmas[vmas_nr].kind = v->kind;
+	/* shared memory's pages are its object's */
+	vmas[vmas_nr].pages = v->kind == CKPT_VMA_ANON ||
+			      (v->kind == CKPT_VMA_FILE && !shared);
 	vmas_nr++;
 
 	out("  %012" PRIx64 "-%012" PRIx64 " %c%c%c%c %08" PRIx64 " %s",
@@ -1152,8 +1730,10 @@ static void rec_vma(uint32_t len)
 	    (uint64_t)v->pgoff * page_size, kinds[v->kind]);
 	if (file)
 		out(" %u %s", v->file_objref, file->path ? file->path : "");
-	if (v->kind == CKPT_VMA_SHMEM)
-		out(" shm_size %" PRIu64, (uint64_t)v->shm_size);
+	if (shm)
+		out(" %u", v->file_objref);
+	if (v->kind == CKPT_VMA_SYSVSHM)
+		out(" shmid %d", v->shmid);
 	for (unsigned int i = 4; i < sizeof(fl) / sizeof(fl[0]); i++)
 		if (v->flags & (1u << i))
 			out(" %s", fl[i]);
@@ -1161,7 +1741,7 @@ static void rec_vma(uint32_t len)
 	left--;
 }
 
-static bool in_vmas(uint64_t addr)
+static const struct vma_range *in_vmas(uint64_t addr)
 {
 	size_t lo = 0, hi = vmas_nr;
 
@@ -1173,9 +1753,9 @@ static bool in_vmas(uint64_t addr)
 		else if (addr >= vmas[mid].end)
 			lo = mid + 1;
 		else
-			return true;
+			return &vmas[mid];
 	}
-	return false;
+	return NULL;
 }
 
 static void rec_pages(uint32_t len)
@@ -1191,25 +1771,25 @@ static void rec_pages(uint32_t len)
 	if (n > CKPT_PAGES_BATCH)
 		bad(rec_off, "nr_pages %u exceeds %u", n, CKPT_PAGES_BATCH);
 	need_len(len, sizeof(*p) + (uint64_t)n * (8 + page_size), "PAGES");
-	if (in_memfd) {
+	if (in_obj_pages) {
 		for (uint32_t i = 0; i < n; i++) {
 			uint64_t a = p->addr[i];
 
-			if (a & (page_size - 1) || a < memfd_next ||
-			    a >= memfd_size)
+			if (a & (page_size - 1) || a < obj_next ||
+			    a >= obj_size)
 				bad(rec_off + sizeof(*p) + (uint64_t)i * 8,
-				    "memfd offset 0x%" PRIx64 " unaligned, out "
-				    "of order or beyond the size", a);
-			memfd_next = a + page_size;
+				    "%s: offset 0x%" PRIx64 " unaligned, out "
+				    "of order or beyond the size", obj_name, a);
+			obj_next = a + page_size;
 		}
 		if (n)
-			out("  %u page%s of memfd %u\n", n, n == 1 ? "" : "s",
-			    memfd_objref);
+			out("  %u page%s of %s\n", n, n == 1 ? "" : "s",
+			    obj_name);
 		else
-			out("  end of the pages of memfd %u\n", memfd_objref);
-		in_memfd = n;
-		if (!n) {
-			wants_file = memfd_objref;
+			out("  end of the pages of %s\n", obj_name);
+		in_obj_pages = n;
+		if (!n && obj_memfd) {
+			wants_file = obj_memfd;
 			wants_file_kind = CKPT_OBJ_MEMFD;
 		}
 		npages += n;
@@ -1223,6 +1803,7 @@ static void rec_pages(uint32_t len)
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t a = p->addr[i];
 		uint64_t aoff = rec_off + sizeof(*p) + (uint64_t)i * 8;
+		const struct vma_range *r;
 
 		if (a & (page_size - 1))
 			bad(aoff, "page address 0x%" PRIx64 " not page aligned",
@@ -1230,8 +1811,14 @@ static void rec_pages(uint32_t len)
 		if (i && a <= p->addr[i - 1])
 			bad(aoff, "page address 0x%" PRIx64 " not above the "
 			    "previous 0x%" PRIx64, a, (uint64_t)p->addr[i - 1]);
-		if (!in_vmas(a))
+		r = in_vmas(a);
+		if (!r)
 			bad(aoff, "page address 0x%" PRIx64 " in no VMA", a);
+		if (!r->pages)
+			bad(aoff, "page address 0x%" PRIx64 " in a %s%s VMA, "
+			    "whose pages are not stored by address", a,
+			    r->kind == CKPT_VMA_FILE ? "shared " : "",
+			    vma_kinds[r->kind]);
 	}
 	out("  %u page%s, 0x%" PRIx64 " .. 0x%" PRIx64 "\n", n,
 	    n == 1 ? "" : "s", (uint64_t)p->addr[0], (uint64_t)p->addr[n - 1]);
@@ -1293,11 +1880,28 @@ static void reset(void)
 	free(vmas);
 	vmas = NULL;
 	vmas_nr = vmas_cap = 0;
+	free(mm_defs);
+	mm_defs = NULL;
+	mm_defs_nr = mm_defs_cap = mm_unused = 0;
+	free(ipcs);
+	ipcs = NULL;
+	ipcs_cap = ipcs_nr = 0;
+	memset(ipc_left, 0, sizeof(ipc_left));
+	tree_flags = 0;
+	msgq_id = 0;
+	msgq_bytes = msgq_qbytes = 0;
+	msgq_nr = 0;
+	in_obj_pages = false;
+	obj_size = obj_next = 0;
+	obj_memfd = 0;
+	wants_file = wants_file_kind = 0;
+	epolls_left = 0;
 	rec_off = nrecords = npages = 0;
 	page_size = hdr_xstate_size = 0;
 	hdr_xfeatures = 0;
 	state = S_HEADER;
 	nr_tasks = tasks_seen = left = pending_file = 0;
+	cur_task = timers_left = 0;
 	pending_file_off = 0;
 	fd_seen = false;
 	last_fd = mm_objref = 0;
@@ -1375,6 +1979,12 @@ static int check_image(void)
 		switch (type) {
 		case CKPT_HDR_HEADER:		rec_header(len); break;
 		case CKPT_HDR_TREE:		rec_tree(len); break;
+		case CKPT_HDR_UTS_NS:		rec_uts_ns(len); break;
+		case CKPT_HDR_IPC_NS:		rec_ipc_ns(len); break;
+		case CKPT_HDR_IPC_SHM:		rec_ipc_shm(len); break;
+		case CKPT_HDR_IPC_SEM:		rec_ipc_sem(len); break;
+		case CKPT_HDR_IPC_MSG:		rec_ipc_msg(len); break;
+		case CKPT_HDR_MSG:		rec_msg(len); break;
 		case CKPT_HDR_TASK:		rec_task(len); break;
 		case CKPT_HDR_CREDS:		rec_creds(len); break;
 		case CKPT_HDR_RLIMITS:		rec_rlimits(len); break;
@@ -1382,11 +1992,13 @@ static int check_image(void)
 		case CKPT_HDR_SIGHAND:		rec_sighand(len); break;
 		case CKPT_HDR_SIGNAL:		rec_signal(len); break;
 		case CKPT_HDR_SIGPENDING:	rec_sigpending(len); break;
+		case CKPT_HDR_POSIX_TIMER:	rec_posix_timer(len); break;
 		case CKPT_HDR_FILE_TABLE:	rec_file_table(len); break;
 		case CKPT_HDR_FILE:		rec_file(len); break;
 		case CKPT_HDR_FD:		rec_fd(len); break;
 		case CKPT_HDR_PIPE:		rec_pipe(len); break;
 		case CKPT_HDR_MEMFD:		rec_memfd(len); break;
+		case CKPT_HDR_SHMEM:		rec_shmem(len); break;
 		case CKPT_HDR_EVENTFD:		rec_eventfd(len); break;
 		case CKPT_HDR_SIGNALFD:		rec_signalfd(len); break;
 		case CKPT_HDR_TIMERFD:		rec_timerfd(len); break;

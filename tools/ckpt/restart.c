@@ -3,7 +3,7 @@
  * restart - restart the tasks of a checkpoint image
  *
  *   restart [-i FILE] [-d|--detach] [--pidns] [--log FILE] [--keep-links]
- *           [-v]
+ *           [--frozen[=CGROUP]] [-v]
  *
  * The tool is the coordinator of restart(2) (linux-cr's model).  It reads
  * the image's HEADER and TREE, then builds the tree the image describes:
@@ -15,6 +15,11 @@
  * restores every task in turn, verifies the image, and lets them all go.
  * Then the tool waits for the root and passes on its exit status, unless
  * detached.
+ *
+ * --frozen makes the root in a cgroup (v2) of its own, with
+ * CLONE_INTO_CGROUP, and passes RESTART_FROZEN: the restored tasks wait
+ * in the kernel until the tool has frozen that cgroup, so none runs
+ * before the caller thaws it.
  *
  * --pidns builds the tree in a new pid namespace, where every pid is
  * free: the root is its init if it was pid 1, else a small init made by
@@ -54,6 +59,8 @@ static bool verbose;
 #define err(...)	ckpt_msg(PROG, __VA_ARGS__)
 #define info(...)	(verbose ? ckpt_msg(PROG, __VA_ARGS__) : (void)0)
 
+#include "cgroup.h"
+
 /* ---- the start of the image: HEADER and TREE ---- */
 
 struct prefix {
@@ -62,6 +69,7 @@ struct prefix {
 	struct ckpt_hdr_header *header;
 	struct ckpt_pids *pids;
 	uint32_t nr;
+	uint64_t ns_clone;	/* CLONE_NEW* the root needs (TREE flags) */
 };
 
 #define TREE_OFF	sizeof(struct ckpt_hdr_header)
@@ -105,7 +113,7 @@ static int read_prefix(int fd, off_t off, bool seekable, struct prefix *p,
 	}
 	memcpy(&t, p->bytes + TREE_OFF, sizeof(t));
 	if (t.h.type != CKPT_HDR_TREE || t.nr_tasks < 1 ||
-	    t.nr_tasks > CKPT_TREE_MAX ||
+	    t.nr_tasks > CKPT_TREE_MAX || t.flags & ~CKPT_TREE_FLAGS_ALL ||
 	    t.h.len != sizeof(t) + t.nr_tasks * sizeof(struct ckpt_pids)) {
 		*why = "no good TREE record after the HEADER";
 		return -1;
@@ -128,6 +136,8 @@ static int read_prefix(int fd, off_t off, bool seekable, struct prefix *p,
 	p->header = (struct ckpt_hdr_header *)p->bytes;
 	p->pids = (struct ckpt_pids *)(p->bytes + TREE_OFF + sizeof(t));
 	p->nr = t.nr_tasks;
+	p->ns_clone = (t.flags & CKPT_TREE_NEWUTS ? CLONE_NEWUTS : 0) |
+		      (t.flags & CKPT_TREE_NEWIPC ? CLONE_NEWIPC : 0);
 	return 0;
 }
 
@@ -200,6 +210,7 @@ struct build {
 	pid_t tool;		/* and wake the tool with SIGUSR1 */
 	bool pidns;		/* in a new pid namespace: pids must be kept */
 	bool keep;		/* try to keep pids */
+	int cgfd;		/* --frozen: the root's cgroup, or -1 */
 };
 
 static struct build B;
@@ -282,6 +293,8 @@ static pid_t spawn(int i, uint64_t flags, void *stack, size_t stack_size,
 	args.exit_signal = flags & CLONE_THREAD ? 0 : e->exit_signal;
 	args.stack = (uintptr_t)stack;
 	args.stack_size = stack_size;
+	if (flags & CLONE_INTO_CGROUP)
+		args.cgroup = B.cgfd;
 	if (B.keep) {
 		args.set_tid = (uintptr_t)&tid;
 		args.set_tid_size = 1;
@@ -504,11 +517,83 @@ static int wait_status(pid_t pid)
 	return 1;
 }
 
+/* ---- --frozen ---- */
+
+/*
+ * The cgroup to restore into: @arg (absolute, or relative to the cgroup2
+ * mount), else a new ckpt-restart-PID.  Opens it for CLONE_INTO_CGROUP.
+ */
+static int open_cgroup(const char *arg, char *cg, size_t n, bool *made)
+{
+	char root[PATH_MAX];
+	int len;
+
+	if (cg_root(root, sizeof(root)))
+		return -1;
+	if (arg[0] == '/')
+		len = snprintf(cg, n, "%s", arg);
+	else if (arg[0])
+		len = snprintf(cg, n, "%s/%s", root, arg);
+	else
+		len = snprintf(cg, n, "%s/ckpt-restart-%d", root, (int)getpid());
+	if (len < 0 || (size_t)len >= n) {
+		err("cgroup path too long");
+		return -1;
+	}
+	if (mkdir(cg, 0755) == 0)
+		*made = true;
+	else if (errno != EEXIST || !arg[0]) {
+		err("cannot create cgroup %s: %s", cg, strerror(errno));
+		return -1;
+	}
+	B.cgfd = open(cg, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (B.cgfd < 0) {
+		err("cannot open cgroup %s: %s", cg, strerror(errno));
+		if (*made)
+			rmdir(cg);
+		return -1;
+	}
+	info("restoring into cgroup %s", cg);
+	return 0;
+}
+
+/* After a failure: the tasks are gone or going; the cgroup goes too. */
+static void remove_cgroup(const char *cg)
+{
+	uint64_t end = cg_now_ms() + 2000;
+
+	while (rmdir(cg) != 0 && errno == EBUSY && cg_now_ms() < end)
+		usleep(10000);
+}
+
+/*
+ * The restored tasks wait in the kernel until their cgroup is frozen
+ * (RESTART_FROZEN): freeze it and wait until it is.
+ */
+static int freeze_tree(const char *cg)
+{
+	char path[PATH_MAX + 16];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", cg);
+	ret = cg_write(path, "1");
+	if (!ret)
+		ret = cg_wait_event(cg, "frozen", 1, 10000, NULL);
+	if (ret) {
+		err("cannot freeze cgroup %s: %s", cg, strerror(-ret));
+		return -1;
+	}
+	fprintf(stderr, PROG ": the restored tree is frozen in %s; thaw it "
+		"with: echo 0 > %s\n", cg, path);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " [-i FILE] [-d|--detach] [--pidns] [--log FILE] "
-		"[--keep-links] [-v]\n"
+		"[--keep-links]\n"
+		"               [--frozen[=CGROUP]] [-v]\n"
 		"Restart the tasks saved in a checkpoint image (default: "
 		"read from stdin).\n"
 		"  -i, --input FILE  read the image from FILE\n"
@@ -520,6 +605,10 @@ static void usage(FILE *f)
 		"failure to FILE\n"
 		"  -k, --keep-links  leave relinked files in place "
 		"(RESTART_KEEP_LINKS)\n"
+		"  -f, --frozen[=CG] leave the tree frozen in cgroup CG "
+		"(default: a new\n"
+		"                    one, ckpt-restart-PID); thaw with "
+		"echo 0 > CG/cgroup.freeze\n"
 		"  -v, --verbose     say what is done\n"
 		"  -h, --help        this help\n"
 		"Without --detach the exit status is the restored root "
@@ -535,11 +624,15 @@ int main(int argc, char **argv)
 		{ "pidns",	no_argument,	   NULL, 'p' },
 		{ "log",	required_argument, NULL, 'l' },
 		{ "keep-links",	no_argument,	   NULL, 'k' },
+		{ "frozen",	optional_argument, NULL, 'f' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *input = NULL, *logname = NULL, *name, *why = NULL;
+	const char *frozen = NULL;
+	char cg[PATH_MAX];
+	bool made_cg = false;
 	unsigned long flags = 0;
 	bool detach = false, pidns = false, seekable;
 	int infd, imgfd, logfd, errp[2], imgp[2] = { -1, -1 }, c, e;
@@ -551,7 +644,7 @@ int main(int argc, char **argv)
 	long ret;
 	off_t off;
 
-	while ((c = getopt_long(argc, argv, "i:dpl:kvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:dpl:kf::vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -567,6 +660,10 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			flags |= RESTART_KEEP_LINKS;
+			break;
+		case 'f':
+			frozen = optarg ? optarg : "";
+			flags |= RESTART_FROZEN;
 			break;
 		case 'v':
 			verbose = true;
@@ -650,6 +747,9 @@ int main(int argc, char **argv)
 	B.tool = getpid();
 	B.pidns = pidns;
 	B.keep = true;
+	B.cgfd = -1;
+	if (frozen && open_cgroup(frozen, cg, sizeof(cg), &made_cg))
+		return 1;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;	/* no SA_RESTART */
@@ -658,17 +758,23 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	fflush(stderr);
 
+	/* the namespaces the image brings: the kernel fills them in */
+	if (frozen)
+		prefix.ns_clone |= CLONE_INTO_CGROUP;
 	if (pidns && prefix.pids[0].pid == 1) {
-		top = spawn(0, CLONE_NEWPID, NULL, 0, become);
+		top = spawn(0, CLONE_NEWPID | prefix.ns_clone, NULL, 0, become);
 	} else if (pidns) {
-		struct clone_args args = { .flags = CLONE_NEWPID,
-					   .exit_signal = SIGCHLD };
+		struct clone_args args = {
+			.flags = CLONE_NEWPID | prefix.ns_clone,
+			.exit_signal = SIGCHLD,
+			.cgroup = B.cgfd,
+		};
 
 		top = clone3_raw(&args, ns_init, NULL);
 		if (top < 0)
 			top = -errno;
 	} else {
-		top = spawn(0, 0, NULL, 0, become);
+		top = spawn(0, prefix.ns_clone, NULL, 0, become);
 	}
 	if (top < 0) {
 		err("cannot create the root process: %s", strerror(-top));
@@ -704,9 +810,16 @@ int main(int argc, char **argv)
 		    " (this kernel has no checkpoint/restart)" : "");
 		kill(top, SIGKILL);
 		waitpid(top, NULL, __WALL);
+		if (made_cg)
+			remove_cgroup(cg);
 		return 1;
 	}
 	info("%u task%s restored", prefix.nr, prefix.nr == 1 ? "" : "s");
+	if (frozen && freeze_tree(cg)) {
+		kill(top, SIGKILL);
+		waitpid(top, NULL, __WALL);
+		return 1;
+	}
 	if (detach)
 		return 0;
 

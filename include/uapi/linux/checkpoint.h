@@ -32,6 +32,11 @@
  * in the image it stands for, and is restored in turn; none returns
  * before all are restored and the image's tail is verified.  On
  * failure every task that joined is killed.
+ *
+ * RESTART_FROZEN: the restored tasks, each in a cgroup (v2) other than
+ * the root one, do not return to user space until that cgroup is frozen
+ * (cgroup.freeze); the caller freezes it once restart(2) returned, and
+ * thaws it when it wants the tree to run.
  */
 #define RESTART_TASKSELF	0x1UL	/* restore into the calling process */
 #define RESTART_FROZEN		0x2UL	/* leave restored tasks frozen */

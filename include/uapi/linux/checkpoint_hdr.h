@@ -12,16 +12,21 @@
  *
  *   HEADER
  *   TREE                     the tasks, in creation order
+ *   UTS_NS                   if the TREE says CKPT_TREE_NEWUTS
+ *   IPC_NS { IPC_SHM PAGES* PAGES(0) }* IPC_SEM* { IPC_MSG MSG* }*
+ *                            if the TREE says CKPT_TREE_NEWIPC
  *   for each task of the TREE, in its order:
  *     a process (the first task of a thread group):
- *       TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING*
+ *       TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING* POSIX_TIMER*
  *       FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0) | EVENTFD | SIGNALFD |
  *                     TIMERFD] FILE] FD }* EPOLL*
  *       CPU XSTATE
- *       FILE* MM VMA* { PAGES }* PAGES(nr_pages = 0)
+ *       { FILE | SHMEM PAGES* PAGES(0) }* MM VMA* { PAGES }*
+ *       PAGES(nr_pages = 0)
  *                            (the FILEs: exe and mapped files not yet
  *                            in the image, each after its PIPE or
- *                            MEMFD part as above)
+ *                            MEMFD part as above; the SHMEMs: shared
+ *                            anonymous memory not yet in the image)
  *     another thread of that process:
  *       TASK CREDS SIGNAL SIGPENDING* CPU XSTATE
  *     a zombie (CKPT_PIDS_ZOMBIE):
@@ -48,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		2
+#define CKPT_VERSION		3
 
 #define CKPT_ARCH_X86_64	1
 
@@ -71,7 +76,8 @@ struct ckpt_hdr {
 
 /*
  * Record types, grouped in ranges: 1-99 generic, 100-199 task,
- * 200-299 arch, 300-399 memory, 400-499 files, 500-599 signals.
+ * 200-299 arch, 300-399 memory, 400-499 files, 500-599 signals,
+ * 600-699 namespaces.
  */
 enum ckpt_hdr_type {
 	CKPT_HDR_HEADER = 1,
@@ -89,6 +95,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_MM = 300,
 	CKPT_HDR_VMA = 301,
 	CKPT_HDR_PAGES = 302,
+	CKPT_HDR_SHMEM = 303,
 
 	CKPT_HDR_FILE_TABLE = 400,
 	CKPT_HDR_FILE = 401,
@@ -103,6 +110,14 @@ enum ckpt_hdr_type {
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
 	CKPT_HDR_SIGPENDING = 502,
+	CKPT_HDR_POSIX_TIMER = 503,
+
+	CKPT_HDR_UTS_NS = 600,
+	CKPT_HDR_IPC_NS = 601,
+	CKPT_HDR_IPC_SHM = 602,
+	CKPT_HDR_IPC_SEM = 603,
+	CKPT_HDR_IPC_MSG = 604,
+	CKPT_HDR_MSG = 605,
 };
 
 /* Kinds of objects named by objref. */
@@ -115,6 +130,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_EVENTFD = 6,
 	CKPT_OBJ_SIGNALFD = 7,
 	CKPT_OBJ_TIMERFD = 8,
+	CKPT_OBJ_SHMEM = 9,
 	CKPT_OBJ_MAX
 };
 
@@ -212,7 +228,7 @@ struct ckpt_pids {
 /**
  * struct ckpt_hdr_tree - the task tree
  * @nr_tasks: number of struct ckpt_pids that follow, 1..CKPT_TREE_MAX
- * @_pad: zero
+ * @flags: CKPT_TREE_* flags
  *
  * Processes come in depth-first order from the root (the task given to
  * checkpoint(2)), each parent before its children; the other threads of
@@ -224,9 +240,19 @@ struct ckpt_pids {
 struct ckpt_hdr_tree {
 	struct ckpt_hdr h;
 	__u32 nr_tasks;
-	__u32 _pad;
+	__u32 flags;
 	struct ckpt_pids pids[];
 };
+
+/*
+ * ckpt_hdr_tree.flags: namespaces of its own the root had (all the live
+ * tasks of the tree share them), whose contents follow the TREE.  The
+ * restarter creates the root in new namespaces of those kinds
+ * (clone3(CLONE_NEWUTS, CLONE_NEWIPC)); restart fills them in.
+ */
+#define CKPT_TREE_NEWUTS	0x1
+#define CKPT_TREE_NEWIPC	0x2
+#define CKPT_TREE_FLAGS_ALL	(CKPT_TREE_NEWUTS | CKPT_TREE_NEWIPC)
 
 /* How a task stopped inside a system call resumes (ckpt_hdr_cpu). */
 enum ckpt_restart_kind {
@@ -371,6 +397,7 @@ enum ckpt_vma_kind {
 	CKPT_VMA_SHMEM = 3,	/* shared anonymous */
 	CKPT_VMA_VDSO = 4,	/* [vdso] */
 	CKPT_VMA_VVAR = 5,	/* [vvar] */
+	CKPT_VMA_SYSVSHM = 6,	/* a whole SysV shared memory segment */
 };
 
 /* VMA flags (ckpt_hdr_vma.flags) */
@@ -401,8 +428,13 @@ enum ckpt_vma_kind {
  * @pgoff: file offset in pages (CKPT_VMA_FILE)
  * @flags: CKPT_VMA_* flags
  * @kind: enum ckpt_vma_kind
- * @file_objref: CKPT_OBJ_FILE mapped, for CKPT_VMA_FILE
- * @shm_size: size of the shared anonymous object, for CKPT_VMA_SHMEM
+ * @file_objref: for CKPT_VMA_FILE the CKPT_OBJ_FILE mapped, for
+ *	CKPT_VMA_SHMEM the CKPT_OBJ_SHMEM; else zero
+ * @shmid: for CKPT_VMA_SYSVSHM the id of the segment (an IPC_SHM record
+ *	of the image), attached whole at @start with shmat(2); else zero
+ *
+ * The pages of shared memory (CKPT_VMA_SHMEM, CKPT_VMA_SYSVSHM) are
+ * part of its object, never of the PAGES that follow the VMAs.
  */
 struct ckpt_hdr_vma {
 	struct ckpt_hdr h;
@@ -412,9 +444,31 @@ struct ckpt_hdr_vma {
 	__u32 flags;
 	__u32 kind;
 	__u32 file_objref;
-	__u32 _pad;
-	__u64 shm_size;
+	__s32 shmid;
 };
+
+/* ckpt_hdr_shmem.flags */
+#define CKPT_SHMEM_NORESERVE	0x1	/* not charged to the commit limit */
+
+/**
+ * struct ckpt_hdr_shmem - a MAP_SHARED | MAP_ANONYMOUS memory object
+ * @objref: CKPT_OBJ_SHMEM objref
+ * @flags: CKPT_SHMEM_* flags
+ * @size: its size in bytes, page aligned, at most CKPT_SHMEM_MAX
+ *
+ * Written once, before the first VMA mapping it, however many mappings
+ * of however many processes of the tree share it (over fork).  Followed
+ * by its contents as PAGES records whose addresses are offsets in the
+ * object (as for a MEMFD) and a PAGES record of no pages.
+ */
+struct ckpt_hdr_shmem {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 flags;
+	__u64 size;
+};
+
+#define CKPT_SHMEM_MAX		(1ULL << 46)
 
 /**
  * struct ckpt_hdr_pages - a batch of page contents
@@ -694,6 +748,10 @@ struct ckpt_hdr_sighand {
  * @nr_pending: SIGPENDING records that follow
  * @itimer: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF: value and interval
  *	in nanoseconds
+ * @nr_timers: POSIX_TIMER records that follow the SIGPENDING ones, at
+ *	most CKPT_TIMERS_MAX; process-wide, so zero but in the SIGNAL of
+ *	the first task of a process
+ * @_pad: zero
  */
 struct ckpt_hdr_signal {
 	struct ckpt_hdr h;
@@ -706,6 +764,44 @@ struct ckpt_hdr_signal {
 		__u64 value_ns;
 		__u64 interval_ns;
 	} itimer[3];
+	__u32 nr_timers;
+	__u32 _pad;
+};
+
+/* Most POSIX timers of a process in an image. */
+#define CKPT_TIMERS_MAX		65536
+
+/**
+ * struct ckpt_hdr_posix_timer - a POSIX timer of the process (timer_create(2))
+ * @id: its timer id; restart makes it with the same one
+ * @clock: CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME or CLOCK_TAI
+ *	(checkpoint refuses timers of other clocks)
+ * @notify: sigev_notify: SIGEV_SIGNAL, SIGEV_NONE, or SIGEV_SIGNAL |
+ *	SIGEV_THREAD_ID (glibc's SIGEV_THREAD is the latter)
+ * @signo: the signal it sends
+ * @value: the sigev_value it sends
+ * @tid: with SIGEV_THREAD_ID the thread it signals: a pid of the TREE,
+ *	a thread of the same process; else zero
+ * @_pad: zero
+ * @value_ns: time to its next expiration in nanoseconds, 0 if disarmed;
+ *	the time spent checkpointed does not count
+ * @interval_ns: its period, 0 for a one-shot timer
+ *
+ * An expiration signal that was queued but not yet delivered is one of
+ * the SIGPENDING records (si_code SI_TIMER); after restart it is an
+ * ordinary queued signal.
+ */
+struct ckpt_hdr_posix_timer {
+	struct ckpt_hdr h;
+	__s32 id;
+	__s32 clock;
+	__s32 notify;
+	__s32 signo;
+	__u64 value;
+	__s32 tid;
+	__u32 _pad;
+	__u64 value_ns;
+	__u64 interval_ns;
 };
 
 /**
@@ -718,6 +814,178 @@ struct ckpt_hdr_sigpending {
 	__u32 shared;
 	__u32 _pad;
 	__u8 info[128];
+};
+
+/**
+ * struct ckpt_hdr_uts_ns - the root's UTS namespace (CKPT_TREE_NEWUTS)
+ * @nodename: its host name (sethostname(2)), NUL-terminated
+ * @domainname: its NIS domain name (setdomainname(2)), NUL-terminated
+ * @_pad: zero
+ */
+struct ckpt_hdr_uts_ns {
+	struct ckpt_hdr h;
+	char nodename[CKPT_UTS_LEN];
+	char domainname[CKPT_UTS_LEN];
+	__u8 _pad[6];
+};
+
+/**
+ * struct ckpt_hdr_ipc_ns - the root's IPC namespace (CKPT_TREE_NEWIPC)
+ * @nr_shm: IPC_SHM records that follow (each with its pages), then
+ * @nr_sem: IPC_SEM records, then
+ * @nr_msg: IPC_MSG records (each with its MSG records)
+ * @_pad: zero
+ *
+ * The SysV IPC objects of the namespace, each with the id and key it
+ * had: restart makes them in the root's new IPC namespace before any
+ * task's records, so that the tasks' attaches (VMA kind
+ * CKPT_VMA_SYSVSHM) find their segments.  Each kind at most its
+ * namespace's limit (shmmni, semmni, msgmni) of the restorer.
+ */
+struct ckpt_hdr_ipc_ns {
+	struct ckpt_hdr h;
+	__u32 nr_shm;
+	__u32 nr_sem;
+	__u32 nr_msg;
+	__u32 _pad;
+};
+
+/**
+ * struct ckpt_ipc_perm - owner and permissions of a SysV IPC object
+ * @key: its key; IPC_PRIVATE (0) for none
+ * @id: its id, as ipcs(1) shows it
+ * @uid: owner, in the checkpointer's user namespace
+ * @gid: group, in the checkpointer's user namespace
+ * @cuid: creator
+ * @cgid: creator's group
+ * @mode: permission bits (0777)
+ * @_pad: zero
+ *
+ * Restart sets owner and creator ids the restarter could set as its
+ * own (as for CREDS); others fail with EPERM.
+ */
+struct ckpt_ipc_perm {
+	__s32 key;
+	__s32 id;
+	__u32 uid;
+	__u32 gid;
+	__u32 cuid;
+	__u32 cgid;
+	__u32 mode;
+	__u32 _pad;
+};
+
+/* ckpt_hdr_ipc_shm.flags */
+#define CKPT_IPC_SHM_DEST	0x1	/* IPC_RMID'ed, alive while attached */
+#define CKPT_IPC_SHM_NORESERVE	0x2	/* SHM_NORESERVE */
+#define CKPT_IPC_SHM_FLAGS_ALL	(CKPT_IPC_SHM_DEST | CKPT_IPC_SHM_NORESERVE)
+
+/**
+ * struct ckpt_hdr_ipc_shm - a SysV shared memory segment
+ * @perm: its owner and permissions
+ * @size: its size in bytes (shmget(2)), 1..CKPT_SHMEM_MAX
+ * @atime: last shmat(2), seconds since the epoch
+ * @dtime: last shmdt(2)
+ * @ctime: creation or last change
+ * @cpid: creator's pid, @lpid: last attacher's (see below)
+ * @lpid:
+ * @flags: CKPT_IPC_SHM_* flags
+ * @_pad: zero
+ *
+ * Followed by its contents as PAGES records whose addresses are offsets
+ * in the segment (as for a MEMFD) and a PAGES record of no pages.  A
+ * segment removed while attached (CKPT_IPC_SHM_DEST, its key then
+ * IPC_PRIVATE) is made, attached by its tasks, then removed again once
+ * every task is restored.  Hugetlb segments are not supported.
+ *
+ * The pids of SysV objects are as the checkpointer saw them, or 0;
+ * restart gives a pid of the tree the number of its restored process
+ * and any other 0.  @atime and @lpid then tell of the restart's attach.
+ */
+struct ckpt_hdr_ipc_shm {
+	struct ckpt_hdr h;
+	struct ckpt_ipc_perm perm;
+	__u64 size;
+	__s64 atime;
+	__s64 dtime;
+	__s64 ctime;
+	__s32 cpid;
+	__s32 lpid;
+	__u32 flags;
+	__u32 _pad;
+};
+
+/**
+ * struct ckpt_sem - one semaphore of a set
+ * @val: its value, 0..SEMVMX (32767)
+ * @pid: the last process to change it (as for ckpt_hdr_ipc_shm)
+ */
+struct ckpt_sem {
+	__s32 val;
+	__s32 pid;
+};
+
+/**
+ * struct ckpt_hdr_ipc_sem - a SysV semaphore set
+ * @perm: its owner and permissions
+ * @otime: last semop(2), seconds since the epoch
+ * @ctime: creation or last change
+ * @nsems: semaphores in the set, 1..semmsl of the restorer
+ * @_pad: zero
+ * @sems: the semaphores
+ *
+ * Undo adjustments (SEM_UNDO) of the tree's tasks are not supported:
+ * checkpoint refuses a task that has some.
+ */
+struct ckpt_hdr_ipc_sem {
+	struct ckpt_hdr h;
+	struct ckpt_ipc_perm perm;
+	__s64 otime;
+	__s64 ctime;
+	__u32 nsems;
+	__u32 _pad;
+	struct ckpt_sem sems[];
+};
+
+/**
+ * struct ckpt_hdr_ipc_msg - a SysV message queue
+ * @perm: its owner and permissions
+ * @stime: last msgsnd(2), seconds since the epoch
+ * @rtime: last msgrcv(2)
+ * @ctime: creation or last change
+ * @qbytes: its byte limit (msg_qbytes); above the restorer's msgmnb it
+ *	takes CAP_SYS_RESOURCE, as for msgctl(IPC_SET)
+ * @lspid: last sender, @lrpid: last receiver (as for ckpt_hdr_ipc_shm)
+ * @lrpid:
+ * @nr_msgs: MSG records that follow, the messages in queue order
+ * @_pad: zero
+ */
+struct ckpt_hdr_ipc_msg {
+	struct ckpt_hdr h;
+	struct ckpt_ipc_perm perm;
+	__s64 stime;
+	__s64 rtime;
+	__s64 ctime;
+	__u64 qbytes;
+	__s32 lspid;
+	__s32 lrpid;
+	__u32 nr_msgs;
+	__u32 _pad;
+};
+
+/**
+ * struct ckpt_hdr_msg - one message of a queue
+ * @mtype: its type, > 0
+ * @len: bytes of @text, at most msgmax of the restorer
+ * @_pad: zero
+ * @text: its text
+ */
+struct ckpt_hdr_msg {
+	struct ckpt_hdr h;
+	__s64 mtype;
+	__u32 len;
+	__u32 _pad;
+	__u8 text[];
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

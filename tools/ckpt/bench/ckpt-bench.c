@@ -16,9 +16,17 @@
  *
  * Targets (issue #2): image <= touched + 1%, checkpoint and restart each
  * <= 2x the dd time.  Figures are only comparable within one boot.
+ *
+ * Then trees of 1, 10 and 100 processes (CKPT_BENCH_TREE="N ..." for
+ * others), 8 MiB touched each: a root and its children, all stopped,
+ * checkpointed with CHECKPOINT_SUBTREE, killed, and restarted with the
+ * restart tool, timed from its start until it exits, once every process
+ * has checked its memory and the root has reaped its children.  The
+ * cost per process should not grow with the size of the tree.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -204,6 +212,165 @@ static int bench(size_t mib)
 		t_ckpt <= 2 * t_dd && t_rst <= 2 * t_dd) ? 0 : 1;
 }
 
+/* ---- trees ---- */
+
+#define TREE_MIB	8
+
+static void touch(uint64_t *p, size_t len, uint64_t seed)
+{
+	for (size_t i = 0; i < len / 8; i++)
+		p[i] = (i + seed) * 0x9e3779b97f4a7c15ull + 1;
+}
+
+static bool same(const uint64_t *p, size_t len, uint64_t seed)
+{
+	for (size_t i = 0; i < len / 8; i += 512)
+		if (p[i] != (i + seed) * 0x9e3779b97f4a7c15ull + 1)
+			return false;
+	return true;
+}
+
+/*
+ * The root of a tree of @n: its children touch their memory and stop,
+ * then it does.  After restart each checks its memory and exits; the
+ * root reaps the children and exits 0 if all were right.
+ */
+static void tree_root(unsigned int n)
+{
+	size_t len = (size_t)TREE_MIB << 20;
+	uint64_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned int i, bad = 0;
+	int st;
+
+	if (p == MAP_FAILED)
+		_exit(2);
+	setpgid(0, 0);
+	for (i = 1; i < n; i++) {
+		pid_t kid = fork();
+
+		if (kid < 0)
+			_exit(2);
+		if (kid == 0) {
+			touch(p, len, i);
+			raise(SIGSTOP);
+			_exit(same(p, len, i) ? 0 : 1);
+		}
+		if (waitpid(kid, &st, WUNTRACED) != kid || !WIFSTOPPED(st))
+			_exit(2);
+	}
+	touch(p, len, 0);
+	raise(SIGSTOP);
+	for (i = 1; i < n; i++)
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			bad++;
+	_exit(!bad && same(p, len, 0) ? 0 : 1);
+}
+
+static int run_restart(const char *img)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		execlp("restart", "restart", "-i", img, "--log", log_path,
+		       (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+static int bench_tree(unsigned int n, double *per_proc)
+{
+	double t0, t_ckpt, t_rst;
+	struct stat sb;
+	int img, logfd, st;
+	pid_t root;
+	long r;
+
+	logfd = open(log_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (logfd < 0)
+		die(log_path);
+	root = fork();
+	if (root < 0)
+		die("fork");
+	if (root == 0)
+		tree_root(n);
+	if (waitpid(root, &st, WUNTRACED) != root || !WIFSTOPPED(st)) {
+		fprintf(stderr, "ckpt-bench: the tree of %u did not stop\n", n);
+		return -1;
+	}
+	img = open(img_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (img < 0)
+		die(img_path);
+	t0 = now();
+	r = ckpt_checkpoint(root, img, CHECKPOINT_SUBTREE, logfd);
+	t_ckpt = now() - t0;
+	kill(-root, SIGKILL);
+	waitpid(root, &st, 0);
+	fstat(img, &sb);
+	close(img);
+	close(logfd);
+	if (r <= 0) {
+		fprintf(stderr, "ckpt-bench: checkpoint of a tree of %u: %s\n",
+			n, strerror(errno));
+		show_log();
+		return -1;
+	}
+	/* let init reap the killed children, so their pids are free */
+	usleep(200000);
+	t0 = now();
+	st = run_restart(img_path);
+	t_rst = now() - t0;
+	unlink(img_path);
+	if (st != 0) {
+		fprintf(stderr, "ckpt-bench: restart of a tree of %u: status %#x\n",
+			n, st);
+		show_log();
+		return -1;
+	}
+	*per_proc = (t_ckpt + t_rst) / n;
+	printf("%6u %12.1f %10.3f %10.3f %12.2f %12.2f\n", n,
+	       sb.st_size / 1048576.0, t_ckpt, t_rst, t_ckpt / n * 1e3,
+	       t_rst / n * 1e3);
+	fflush(stdout);
+	return 0;
+}
+
+static int trees(void)
+{
+	const char *env = getenv("CKPT_BENCH_TREE");
+	unsigned int sizes[8] = { 1, 10, 100 }, nr = 3;
+	double per[8];
+	char *end;
+
+	if (env) {
+		for (nr = 0; nr < 8 && *env; env = end) {
+			unsigned long v = strtoul(env, &end, 10);
+
+			if (end == env)
+				break;
+			if (v)
+				sizes[nr++] = v;
+		}
+	}
+	printf("\ntrees of N processes, %d MiB touched each "
+	       "(restart: the restart tool, start to exit)\n", TREE_MIB);
+	printf("%6s %12s %10s %10s %12s %12s\n", "procs", "image MiB",
+	       "ckpt s", "restart s", "ckpt ms/p", "restart ms/p");
+	for (unsigned int i = 0; i < nr; i++)
+		if (bench_tree(sizes[i], &per[i]))
+			return 1;
+	if (nr > 1)
+		printf("cost per process, largest tree / smallest: %.2f "
+		       "(1.00 = linear)\n", per[nr - 1] / per[0]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const size_t def[] = { 16, 64, 256 };
@@ -234,5 +401,5 @@ int main(int argc, char **argv)
 	}
 	printf("targets (image <= +1%%, ckpt and restart <= 2x dd): %s\n",
 	       miss ? "MISSED" : "met");
-	return 0;
+	return trees();
 }

@@ -24,6 +24,8 @@
 #include "../ckptinfo.c"
 #undef main
 
+#include <sys/mman.h>	/* memfd_create() */
+
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
 #endif

@@ -87,7 +87,7 @@ info_run() {
 img=$work/ok.img
 mk "$img"
 check "ckptinfo accepts a valid image" info_run 0 "$img"
-check "ckptinfo prints the verdict" grep -q '^image OK: 30 records, 22264 bytes, 4 pages$' "$work/out"
+check "ckptinfo prints the verdict" grep -q '^image OK: 30 records, 22224 bytes, 4 pages$' "$work/out"
 check "ckptinfo prints every record type" \
 	bash -c 'for t in HEADER TREE TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING FILE_TABLE FILE FD CPU XSTATE MM VMA PAGES TAIL; do grep -q "^$t @" "$1" || exit 1; done' _ "$work/out"
 check "ckptinfo prints VMAs like /proc/PID/maps" \
@@ -99,7 +99,7 @@ check "ckptinfo -q prints only the verdict" \
 info_run 0 -v "$img"
 check "ckptinfo -v lists page addresses" grep -q '^    0x1001000$' "$work/out"
 check "ckptinfo reads stdin (-)" bash -c 'cat "$2" | "$1" -q - >/dev/null' _ "$info" "$img"
-for v in two-tasks many-pages relinked; do
+for v in two-tasks many-pages relinked namespaces timers; do
 	mk -V $v "$work/$v.img"
 	check "ckptinfo accepts variant $v" info_run 0 -q "$work/$v.img"
 done
@@ -107,10 +107,59 @@ info_run 0 "$work/relinked.img"
 check "ckptinfo prints the relinked path" \
 	grep -q '^    unlinked, relinked at /tmp/lost+found/checkpoint/1-0/[0-9]*$' "$work/out"
 
+# namespaces and shared memory (-V namespaces)
+ns=$work/namespaces.img
+info_run 0 -v "$ns"
+check "ckptinfo prints the namespace and shared memory records" \
+	bash -c 'for t in UTS_NS IPC_NS IPC_SHM IPC_SEM IPC_MSG MSG SHMEM; do grep -q "^$t @" "$1" || exit 1; done' _ "$work/out"
+check "ckptinfo prints the namespaces of the tree" grep -q '^  1 task, in namespaces of their own: UTS IPC$' "$work/out"
+check "ckptinfo prints the host and domain name" grep -q '^  host name "box", domain name "example.org"$' "$work/out"
+check "ckptinfo prints a SysV object's id, key, owner and mode" \
+	grep -q '^  id 0, key 0x00001234, owner 1000:1000, creator 1000:100, mode 0640$' "$work/out"
+check "ckptinfo prints a segment's pages" grep -q '^  2 pages of SysV segment 0$' "$work/out"
+check "ckptinfo prints semaphore values" grep -q '^  3 semaphores, values 1 0 7$' "$work/out"
+check "ckptinfo prints messages" grep -q '^  message 1 of queue 2: type 42, 7 bytes, "world!\\x0a"$' "$work/out"
+check "ckptinfo prints shmem and sysvshm VMAs" \
+	bash -c 'grep -q "^  000002000000-000002004000 rw-s 00000000 shmem 7 maywrite$" "$1" &&
+		 grep -q "^  000003000000-000003003000 rw-s 00000000 sysvshm shmid 0 maywrite$" "$1"' _ "$work/out"
+check "ckptinfo prints the verdict of the namespaces image" \
+	grep -q '^image OK: 47 records, 35368 bytes, 7 pages$' "$work/out"
+bad_trunc=""
+for off in $(sed -n 's/^[A-Z_]* @\([0-9]*\) len [0-9]*$/\1/p' "$work/out"); do
+	for len in $off $((off + 8)); do
+		head -c "$len" "$ns" >"$work/t.img"
+		info_run 1 -q "$work/t.img" || bad_trunc="$bad_trunc $len"
+	done
+done
+check "ckptinfo rejects the namespaces image cut at each record${bad_trunc:+ (failed:$bad_trunc)}" [ -z "$bad_trunc" ]
+
+# a process with a thread and POSIX timers (-V timers)
+tm=$work/timers.img
+info_run 0 "$tm"
+check "ckptinfo prints the POSIX_TIMER records" \
+	bash -c '[ "$(grep -c "^POSIX_TIMER @" "$1")" = 3 ]' _ "$work/out"
+check "ckptinfo prints the number of POSIX timers" grep -q '^  1 pending signal, 3 POSIX timers$' "$work/out"
+check "ckptinfo prints a periodic signal timer" \
+	grep -q '^  timer 0: CLOCK_MONOTONIC, SIGEV_SIGNAL SIGUSR1 value 0x2a, next in 1.500 s, every 250.000 ms$' "$work/out"
+check "ckptinfo prints a timer that signals a thread" \
+	grep -q '^  timer 1: CLOCK_REALTIME, SIGEV_THREAD_ID thread 4244 SIGRT4 value 0x7f0000001000, next in 20.000 ms, one-shot$' "$work/out"
+check "ckptinfo prints a disarmed SIGEV_NONE timer" \
+	grep -q '^  timer 5: CLOCK_TAI, SIGEV_NONE signal 0 value 0x0, disarmed$' "$work/out"
+check "ckptinfo prints the verdict of the timers image" \
+	grep -q '^image OK: 38 records, 23808 bytes, 4 pages$' "$work/out"
+bad_trunc=""
+for off in $(sed -n 's/^[A-Z_]* @\([0-9]*\) len [0-9]*$/\1/p' "$work/out"); do
+	for len in $off $((off + 8)); do
+		head -c "$len" "$tm" >"$work/t.img"
+		info_run 1 -q "$work/t.img" || bad_trunc="$bad_trunc $len"
+	done
+done
+check "ckptinfo rejects the timers image cut at each record${bad_trunc:+ (failed:$bad_trunc)}" [ -z "$bad_trunc" ]
+
 # ---- ckptinfo: each defect, with a correct checksum ----
 
 while IFS=$'\t' read -r v what; do
-	case $v in ok|two-tasks|many-pages|relinked) continue ;; esac
+	case $v in ok|two-tasks|many-pages|relinked|namespaces|timers) continue ;; esac
 	mk -V "$v" "$work/v.img"
 	if info_run 1 "$work/v.img" && grep -q "^ckptinfo: $work/v.img: offset [0-9]*: " "$work/err"; then
 		ok "ckptinfo rejects $v ($what): $(sed 's/.*offset/offset/' "$work/err")"
@@ -123,7 +172,7 @@ done < <(mk -l)
 
 size=$(stat -c %s "$img")
 bad_trunc=""
-for len in 0 1 8 15 16 17 100 391 392 393 439 440 496 3207 3208 5760 5768 18000 \
+for len in 0 1 8 15 16 17 100 391 392 393 439 440 496 3215 3216 5720 5728 18000 \
 	$((size - 41)) $((size - 40)) $((size - 39)) $((size - 8)) $((size - 1)); do
 	head -c "$len" "$img" >"$work/t.img"
 	info_run 1 "$work/t.img" || bad_trunc="$bad_trunc $len"
@@ -158,7 +207,7 @@ check "ckptinfo rejects $count single-byte corruptions${bad_flip:+ (failed at:$b
 
 # the 32-bit len of the records at these offsets (TREE, TASK, FS, FILE, PAGES)
 bad_len=""
-for roff in 392 440 856 3208 5760; do
+for roff in 392 440 856 3216 5720; do
 	for newlen in 0 7 9 $((0x7fffffff)) 4194305 4294967295; do
 		cp "$img" "$work/l.img"
 		printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((newlen & 255)) $(((newlen >> 8) & 255)) \

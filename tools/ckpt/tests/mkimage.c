@@ -12,7 +12,12 @@
  * The image has every record type: one task (two with -V two-tasks) with
  * creds, rlimits, fs, a handler, a pending signal, three fds on two
  * files, registers, xstate, an address space with file, anon, stack,
- * vdso and vvar mappings, and two batches of pages.
+ * vdso and vvar mappings, and two batches of pages.  -V namespaces (and
+ * the ns-* defects built on it) adds a UTS and an IPC namespace with two
+ * SysV segments (one with pages), a semaphore set and a message queue,
+ * and maps shared anonymous memory (a SHMEM object with a page) and both
+ * segments.  -V timers (and the timer-* defects) gives the process a
+ * second thread and three POSIX timers, one of which signals that thread.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -28,8 +33,10 @@ static const char *variants[][2] = {
 	{ "two-tasks",		"valid image of two tasks" },
 	{ "many-pages",		"valid image with 1300 pages (full batches)" },
 	{ "relinked",		"valid image with an unlinked, relinked file" },
+	{ "namespaces",		"valid image with UTS and IPC namespaces and "
+				"shared memory" },
 	{ "relink-kind",	"relinked path on a CHR file" },
-	{ "bad-version",	"header version 2" },
+	{ "bad-version",	"header version CKPT_VERSION + 1" },
 	{ "bad-arch",		"header arch 7" },
 	{ "bad-pagesize",	"header page size 5000" },
 	{ "bad-uts",		"release not NUL terminated" },
@@ -76,11 +83,61 @@ static const char *variants[][2] = {
 	{ "tail-sum",		"TAIL checksum off by one" },
 	{ "after-tail",		"8 bytes after the TAIL" },
 	{ "no-tail",		"no TAIL record" },
+	{ "mm-file-unused",	"FILE before the MM that nothing maps" },
+	{ "sysvshm-no-ipc",	"sysvshm VMA in an image without IPC namespace" },
+	{ "ns-tree-flags",	"unknown TREE flag 0x4" },
+	{ "ns-no-uts",		"TREE says NEWUTS but no UTS_NS follows" },
+	{ "ns-uts-nul",		"host name not NUL terminated" },
+	{ "ns-ipc-pad",		"IPC_NS _pad not zero" },
+	{ "ns-fewer-shm",	"IPC_NS announces 3 segments, 2 follow" },
+	{ "ns-shm-dup-id",	"two segments with one id" },
+	{ "ns-shm-dup-key",	"two segments with one key" },
+	{ "ns-shm-mode",	"segment mode 01666" },
+	{ "ns-shm-size",	"segment of size 0" },
+	{ "ns-shm-page",	"segment page at an offset beyond its size" },
+	{ "ns-shm-no-end",	"segment pages without the PAGES(0) end" },
+	{ "ns-sem-len",		"IPC_SEM length does not match nsems" },
+	{ "ns-sem-val",		"semaphore value 32768" },
+	{ "ns-msg-type",	"message type 0" },
+	{ "ns-msg-over",	"messages beyond the queue's byte limit" },
+	{ "ns-msg-count",	"IPC_MSG announces 3 messages, 2 follow" },
+	{ "ns-shmem-size",	"SHMEM size not page aligned" },
+	{ "ns-shmem-unused",	"SHMEM that no VMA maps" },
+	{ "ns-shmem-late",	"SHMEM record among the VMAs" },
+	{ "ns-shmem-ref",	"shmem VMA naming a FILE objref" },
+	{ "ns-shmem-beyond",	"shmem VMA beyond its object" },
+	{ "ns-shmem-private",	"shmem VMA not shared" },
+	{ "ns-sysv-id",		"sysvshm VMA naming no segment" },
+	{ "ns-sysv-size",	"sysvshm VMA smaller than its segment" },
+	{ "ns-sysv-pgoff",	"sysvshm VMA at a page offset" },
+	{ "ns-shmid",		"anon VMA with a shmid" },
+	{ "ns-pages-shared",	"page address in a shmem VMA" },
+	{ "timers",		"valid image of a process with a thread and "
+				"POSIX timers" },
+	{ "timer-clock",	"POSIX timer of CLOCK_PROCESS_CPUTIME_ID" },
+	{ "timer-thread",	"POSIX timer in a thread's SIGNAL" },
+	{ "timer-dup-id",	"two POSIX timers with one id" },
+	{ "timer-pad",		"POSIX_TIMER _pad not zero" },
+	{ "timer-tid",		"POSIX timer signalling a pid that is no "
+				"thread of the process" },
+	{ "timer-count",	"SIGNAL announces 4 POSIX timers, 3 follow" },
 };
 
 static bool V(const char *name)
 {
 	return !strcmp(variant, name);
+}
+
+/* the image with namespaces and shared memory */
+static bool NS(void)
+{
+	return V("namespaces") || !strncmp(variant, "ns-", 3);
+}
+
+/* the image of a process with a thread and POSIX timers */
+static bool TIMERS(void)
+{
+	return V("timers") || !strncmp(variant, "timer-", 6);
 }
 
 static unsigned char *img;
@@ -172,12 +229,21 @@ static void fd(uint32_t n, uint32_t objref, uint32_t flags)
 	emit(CKPT_HDR_FD, &d, sizeof(d), NULL, 0);
 }
 
+static void vma_shm(uint64_t start, uint64_t end, uint32_t flags,
+		    uint32_t kind, uint32_t objref, int32_t shmid)
+{
+	struct ckpt_hdr_vma v = { .start = start, .end = end, .flags = flags,
+				  .kind = kind, .file_objref = objref,
+				  .shmid = shmid };
+	if (V("ns-sysv-pgoff") && kind == CKPT_VMA_SYSVSHM)
+		v.pgoff = 1;
+	emit(CKPT_HDR_VMA, &v, sizeof(v), NULL, 0);
+}
+
 static void vma(uint64_t start, uint64_t end, uint32_t flags, uint32_t kind,
 		uint32_t objref)
 {
-	struct ckpt_hdr_vma v = { .start = start, .end = end, .flags = flags,
-				  .kind = kind, .file_objref = objref };
-	emit(CKPT_HDR_VMA, &v, sizeof(v), NULL, 0);
+	vma_shm(start, end, flags, kind, objref, 0);
 }
 
 static void pages(const uint64_t *addr, uint32_t n, unsigned char fill)
@@ -194,6 +260,159 @@ static void pages(const uint64_t *addr, uint32_t n, unsigned char fill)
 		bytes -= PS;
 	emit(CKPT_HDR_PAGES, &p, sizeof(p), extra, bytes);
 	free(extra);
+}
+
+/* shared anonymous memory of 4 pages, its second page stored */
+static void shmem(uint32_t objref)
+{
+	struct ckpt_hdr_shmem m = { .objref = objref, .size = 4 * PS };
+	uint64_t off[1] = { PS };
+
+	if (V("ns-shmem-size"))
+		m.size = 4 * PS + 512;
+	emit(CKPT_HDR_SHMEM, &m, sizeof(m), NULL, 0);
+	pages(off, 1, 0x50);
+	pages(NULL, 0, 0);
+}
+
+static void ipc_shm(int32_t id, int32_t key, uint64_t size, uint32_t flags,
+		    const uint64_t *off, uint32_t n)
+{
+	struct ckpt_hdr_ipc_shm m = {
+		.perm = { .key = key, .id = id, .uid = 1000, .gid = 1000,
+			  .cuid = 1000, .cgid = 100, .mode = 0640 },
+		.size = size, .atime = 1700000100, .dtime = 0,
+		.ctime = 1699999000, .cpid = 4242, .lpid = 4242,
+		.flags = flags,
+	};
+
+	if (V("ns-shm-mode"))
+		m.perm.mode = 01666;
+	if (V("ns-shm-size"))
+		m.size = 0;
+	emit(CKPT_HDR_IPC_SHM, &m, sizeof(m), NULL, 0);
+	if (n)
+		pages(off, n, 0x60);
+	if (!V("ns-shm-no-end"))
+		pages(NULL, 0, 0);
+}
+
+static void msg(int64_t mtype, const char *text)
+{
+	struct ckpt_hdr_msg m = { .mtype = mtype, .len = strlen(text) };
+
+	if (V("ns-msg-type"))
+		m.mtype = 0;
+	emit(CKPT_HDR_MSG, &m, sizeof(m), text, m.len);
+}
+
+/* the UTS and IPC namespaces, after the TREE */
+static void namespaces(void)
+{
+	struct ckpt_hdr_uts_ns u = { .h = { 0 } };
+	struct ckpt_hdr_ipc_ns n = { .nr_shm = 2, .nr_sem = 1, .nr_msg = 1 };
+	struct {
+		struct ckpt_hdr_ipc_sem s;
+		struct ckpt_sem sems[3];
+	} sem = { .s = {
+		.perm = { .key = 0x5678, .id = 1, .uid = 1000, .gid = 1000,
+			  .cuid = 1000, .cgid = 1000, .mode = 0600 },
+		.otime = 1700000200, .ctime = 1699999100, .nsems = 3 },
+		.sems = { { 1, 4242 }, { 0, 0 }, { 7, 4242 } } };
+	struct ckpt_hdr_ipc_msg q = {
+		.perm = { .key = 0x9abc, .id = 2, .uid = 1000, .gid = 1000,
+			  .cuid = 1000, .cgid = 1000, .mode = 0666 },
+		.stime = 1700000300, .ctime = 1699999200, .qbytes = 16384,
+		.lspid = 4242, .nr_msgs = 2,
+	};
+	uint64_t off[2] = { 0, 2 * PS };
+
+	if (!V("ns-no-uts")) {
+		strcpy(u.nodename, "box");
+		strcpy(u.domainname, "example.org");
+		if (V("ns-uts-nul"))
+			memset(u.nodename, 'x', CKPT_UTS_LEN);
+		emit(CKPT_HDR_UTS_NS, &u, sizeof(u), NULL, 0);
+	}
+	if (V("ns-ipc-pad"))
+		n._pad = 1;
+	if (V("ns-fewer-shm"))
+		n.nr_shm = 3;
+	emit(CKPT_HDR_IPC_NS, &n, sizeof(n), NULL, 0);
+	if (V("ns-shm-page"))
+		off[1] = 3 * PS;	/* 12288 >= 10000 */
+	ipc_shm(0, 0x1234, 10000, 0, off, 2);
+	/* removed while attached: IPC_PRIVATE, no pages */
+	ipc_shm(V("ns-shm-dup-id") ? 0 : 32769,
+		V("ns-shm-dup-key") ? 0x1234 : 0, PS, CKPT_IPC_SHM_DEST,
+		NULL, 0);
+	if (V("ns-sem-val"))
+		sem.sems[2].val = 32768;
+	emit(CKPT_HDR_IPC_SEM, &sem, sizeof(sem) - (V("ns-sem-len") ? 8 : 0),
+	     NULL, 0);
+	if (V("ns-msg-over"))
+		q.qbytes = 10;
+	if (V("ns-msg-count"))
+		q.nr_msgs = 3;
+	emit(CKPT_HDR_IPC_MSG, &q, sizeof(q), NULL, 0);
+	msg(1, "hello");
+	msg(42, "world!\n");
+}
+
+static void posix_timer(int32_t id, int32_t clock, int32_t notify,
+			int32_t signo, uint64_t value, int32_t tid,
+			uint64_t value_ns, uint64_t interval_ns)
+{
+	struct ckpt_hdr_posix_timer t = {
+		.id = id, .clock = clock, .notify = notify, .signo = signo,
+		.value = value, .tid = tid, .value_ns = value_ns,
+		.interval_ns = interval_ns,
+	};
+
+	if (V("timer-pad") && notify == 4)
+		t._pad = 1;
+	emit(CKPT_HDR_POSIX_TIMER, &t, sizeof(t), NULL, 0);
+}
+
+/* the POSIX timers of the process, after its SIGPENDINGs */
+static void posix_timers(void)
+{
+	/* CLOCK_MONOTONIC, SIGEV_SIGNAL SIGUSR1, every 250 ms */
+	posix_timer(0, 1, 0, 10, 0x2a, 0, 1500000000, 250000000);
+	/* CLOCK_REALTIME, SIGEV_SIGNAL | SIGEV_THREAD_ID to the thread */
+	posix_timer(1, 0, 4, 36, 0x7f0000001000ULL,
+		    V("timer-tid") ? 4243 : 4244, 20000000, 0);
+	/* CLOCK_TAI, SIGEV_NONE, disarmed */
+	posix_timer(V("timer-dup-id") ? 0 : 5, V("timer-clock") ? 2 : 11, 1,
+		    0, 0, 0, 0, 0);
+}
+
+/* the records of thread 4244 of the first process (-V timers) */
+static void thread(void)
+{
+	struct ckpt_hdr_task tk = { .exit_signal = 0 };
+	struct ckpt_hdr_creds cr = { .uid = 1000, .euid = 1000, .suid = 1000,
+				     .fsuid = 1000, .gid = 1000, .egid = 1000,
+				     .sgid = 1000, .fsgid = 1000,
+				     .cap_bset = 0x1ffffffffffULL };
+	struct ckpt_hdr_signal sg = { .altstack_flags = 2 };
+	struct ckpt_hdr_cpu cpu = { .ip = 0x401400, .sp = 0x7ffff7a00f00,
+				    .ax = (uint64_t)-512, .orig_ax = 202,
+				    .cs = 0x33, .ss = 0x2b, .flags = 0x246,
+				    .restart = CKPT_RESTART_SYSCALL };
+	struct ckpt_hdr_xstate xs = { .xfeatures = 0x3, .size = 832 };
+	unsigned char xdata[832] = { 0 };
+
+	memcpy(tk.comm, "prog-worker", 12);
+	emit(CKPT_HDR_TASK, &tk, sizeof(tk), NULL, 0);
+	emit(CKPT_HDR_CREDS, &cr, sizeof(cr), NULL, 0);
+	if (V("timer-thread"))
+		sg.nr_timers = 1;
+	emit(CKPT_HDR_SIGNAL, &sg, sizeof(sg), NULL, 0);
+	if (V("timer-thread"))
+		posix_timer(7, 1, 0, 14, 0, 0, 0, 0);
+	emit(CKPT_HDR_CPU, &cpu, sizeof(cpu), NULL, 0);
+	emit(CKPT_HDR_XSTATE, &xs, sizeof(xs), xdata, xs.size);
 }
 
 /* one task's records; @base makes the objrefs of task @t unique */
@@ -222,7 +441,8 @@ static void task(int t)
 	struct ckpt_hdr_xstate xs = { .xfeatures = 0x3, .size = 832 };
 	unsigned char xdata[832];
 	struct ckpt_hdr_mm mm = {
-		.objref = base + 5, .nr_vmas = 6 + big, .exe_objref = base + 4,
+		.objref = base + 5, .exe_objref = base + 4,
+		.nr_vmas = 6 + big + 3 * NS() + V("sysvshm-no-ipc"),
 		.nr_auxv = 4, .start_code = 0x400000, .end_code = 0x401800,
 		.start_data = 0x600000, .end_data = 0x600800,
 		.start_brk = 0x1000000, .brk = 0x1004000,
@@ -270,11 +490,15 @@ static void task(int t)
 	emit(CKPT_HDR_SIGHAND, &sh, sizeof(sh), NULL, 0);
 
 	sg.itimer[0].value_ns = 1500000000;
+	if (TIMERS())
+		sg.nr_timers = V("timer-count") ? 4 : 3;
 	emit(CKPT_HDR_SIGNAL, &sg, sizeof(sg), NULL, 0);
 	if (V("sigpending"))
 		signo = 0;
 	memcpy(sp.info, &signo, 4);
 	emit(CKPT_HDR_SIGPENDING, &sp, sizeof(sp), NULL, 0);
+	if (TIMERS())
+		posix_timers();
 
 	if (V("fewer-fds"))
 		ft.nr_fds = 4;
@@ -305,6 +529,11 @@ static void task(int t)
 	emit(CKPT_HDR_XSTATE, &xs, sizeof(xs), xdata, xs.size);
 
 	file(base + 4, CKPT_FILE_REG, 0100755, 0100000, "/usr/bin/prog");
+	if (V("mm-file-unused"))
+		file(base + 8, CKPT_FILE_REG, 0100644, 0, "/usr/lib/unused.so");
+	/* as checkpoint writes them: the exe, then each mapping's object */
+	if (NS() && !V("ns-shmem-late"))
+		shmem(base + 7);
 	if (V("mm-objref"))
 		mm.exe_objref = base + 5;
 	emit(CKPT_HDR_MM, &mm, sizeof(mm), NULL, 0);
@@ -321,6 +550,29 @@ static void task(int t)
 		    CKPT_VMA_READ | CKPT_VMA_WRITE |
 		    (V("vma-flags") ? 0x8000 : 0),
 		    V("vma-kind") ? 9 : CKPT_VMA_ANON, 0);
+	if (V("ns-shmem-late"))
+		shmem(base + 7);
+	if (V("ns-shmem-unused"))
+		vma(0x2000000, 0x2004000, CKPT_VMA_READ | CKPT_VMA_WRITE,
+		    CKPT_VMA_ANON, 0);
+	else if (NS())
+		vma(0x2000000, V("ns-shmem-beyond") ? 0x2005000 : 0x2004000,
+		    CKPT_VMA_READ | CKPT_VMA_WRITE | CKPT_VMA_MAYWRITE |
+		    (V("ns-shmem-private") ? 0 : CKPT_VMA_SHARED),
+		    CKPT_VMA_SHMEM, V("ns-shmem-ref") ? base + 4 : base + 7);
+	if (NS()) {
+		/* the segments of 10000 and 4096 bytes, attached whole */
+		vma_shm(0x3000000, V("ns-sysv-size") ? 0x3002000 : 0x3003000,
+			CKPT_VMA_READ | CKPT_VMA_WRITE | CKPT_VMA_MAYWRITE |
+			CKPT_VMA_SHARED, CKPT_VMA_SYSVSHM, 0,
+			V("ns-sysv-id") ? 7 : 0);
+		vma_shm(0x3100000, 0x3101000, CKPT_VMA_READ | CKPT_VMA_SHARED,
+			V("ns-shmid") ? CKPT_VMA_ANON : CKPT_VMA_SYSVSHM, 0,
+			32769);
+	}
+	if (V("sysvshm-no-ipc"))
+		vma_shm(0x3000000, 0x3003000, CKPT_VMA_READ | CKPT_VMA_SHARED,
+			CKPT_VMA_SYSVSHM, 0, 0);
 	if (big)
 		vma(BIG_VMA, BIG_VMA + 1536 * PS, CKPT_VMA_READ |
 		    CKPT_VMA_WRITE, CKPT_VMA_ANON, 0);
@@ -336,6 +588,8 @@ static void task(int t)
 		a1[1] += 8;
 	if (V("pages-outside"))
 		a1[2] = 0x2000000;
+	if (V("ns-pages-shared"))
+		a1[2] = 0x2001000;
 	pages(a1, 3, 0x10);
 	if (V("many-pages") || V("pages-batch")) {
 		static uint64_t big[CKPT_PAGES_BATCH + 1];
@@ -365,7 +619,7 @@ static void build(void)
 		.xfeatures = 0x7, .xstate_size = 832, .time = 1700000000,
 		.ckpt_id = 42,
 	};
-	int ntasks = V("two-tasks") ? 2 : 1;
+	int ntasks = V("two-tasks") || TIMERS() ? 2 : 1;
 	struct {
 		struct ckpt_hdr_tree t;
 		struct ckpt_pids p[2];
@@ -373,6 +627,9 @@ static void build(void)
 		 .p = { { 4242, 4242, 1, 4242, 4242, 0, 17, 0 },
 			{ 4243, 4243, 4242, 4242, 4242, 0, 17, 0 } } };
 
+	if (TIMERS())	/* thread 4244 of process 4242 */
+		tr.p[1] = (struct ckpt_pids){ 4244, 4242, 1, 4242, 4242, 0,
+					      0, 0 };
 	strcpy(h.sysname, "Linux");
 	strcpy(h.release, "6.12.0-ckpt");
 	strcpy(h.version_str, "#1 SMP PREEMPT_DYNAMIC");
@@ -395,8 +652,14 @@ static void build(void)
 	}
 	if (V("tree-empty"))
 		tr.t.nr_tasks = 0;
+	if (NS())
+		tr.t.flags = CKPT_TREE_NEWUTS | CKPT_TREE_NEWIPC;
+	if (V("ns-tree-flags"))
+		tr.t.flags |= 0x4;
 	emit(CKPT_HDR_TREE, &tr, sizeof(tr.t) + ntasks * sizeof(tr.p[0]) +
 	     (V("tree-len") ? 8 : 0), NULL, 0);
+	if (NS())
+		namespaces();
 
 	if (V("unknown-type")) {
 		struct ckpt_hdr x;
@@ -414,8 +677,12 @@ static void build(void)
 
 		put(&x, sizeof(x));
 	}
-	for (int t = 0; t < ntasks; t++)
-		task(t);
+	for (int t = 0; t < ntasks; t++) {
+		if (TIMERS() && t == 1)
+			thread();
+		else
+			task(t);
+	}
 	if (V("extra-task"))
 		task(1);
 	if (V("bad-padding")) {

@@ -1117,4 +1117,64 @@ static inline bool ckpt_rejected(int st, const int *errs, bool kill_ok)
 	return false;
 }
 
+/*
+ * Tree tests run a workload, checkpoint --kill it with the tools, make
+ * the "go" file and restart it; the workload waits for the go file,
+ * which only exists after restart, then checks its state.
+ */
+static const char *ckpt_go_path __attribute__((unused));
+
+static inline bool ckpt_go(void)
+{
+	return access(ckpt_go_path, F_OK) == 0;
+}
+
+/* In a task of the workload: wait for the go file (only after restart). */
+static inline void ckpt_wait_go(void)
+{
+	while (!ckpt_go())
+		usleep(2000);
+}
+
+/* checkpoint --kill the tree at @pid, reap it, make the go file. */
+static inline int ckpt_checkpoint_kill(struct __test_metadata *_metadata,
+				       struct ckpt_ctx *c, pid_t pid)
+{
+	char spid[16];
+	char *ck[] = { "checkpoint", "--kill", "-o", c->img, spid, NULL };
+	int st;
+
+	snprintf(spid, sizeof(spid), "%d", pid);
+	st = ckpt_run(_metadata, c, ck);
+	EXPECT_EQ(0, st) {
+		ckpt_show(_metadata, c);
+		kill(pid, SIGKILL);
+	}
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(0, ckpt_write_file(ckpt_go_path, "go", 2, 0644));
+	return st;
+}
+
+/* ckpt_checkpoint_kill(), then restart the image; restart's status. */
+static inline int ckpt_cycle(struct __test_metadata *_metadata,
+			     struct ckpt_ctx *c, pid_t pid,
+			     const char *restart_opt)
+{
+	char *rs[] = { "restart", "-i", c->img, (char *)restart_opt, NULL };
+
+	ckpt_checkpoint_kill(_metadata, c, pid);
+	return ckpt_run(_metadata, c, rs);
+}
+
+/* In a TEST_F: the workload at @pid comes back and exits restored. */
+#define CKPT_EXPECT_CYCLE(pid, opt)					\
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8,				\
+		  ckpt_cycle(_metadata, &self->c, (pid), (opt)))	\
+		ckpt_show(_metadata, &self->c)
+
+#define CKPT_NEED_TOOLS() do {						\
+	if (!ckpt_have_tool("checkpoint") || !ckpt_have_tool("restart"))	\
+		SKIP(return, "the checkpoint and restart tools are not in PATH"); \
+} while (0)
+
 #endif /* CKPT_TEST_H */

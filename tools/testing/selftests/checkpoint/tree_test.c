@@ -21,47 +21,6 @@
 
 CKPT_FIXTURE(tree);
 
-static const char *go_path;
-
-static bool go(void)
-{
-	return access(go_path, F_OK) == 0;
-}
-
-/* In a task of the workload: wait for the go file (only after restart). */
-static void wait_go(void)
-{
-	while (!go())
-		usleep(2000);
-}
-
-/* checkpoint --kill the tree at @pid, make the go file, restart it. */
-static int cycle(struct __test_metadata *_metadata, struct ckpt_ctx *c,
-		 pid_t pid, const char *restart_opt)
-{
-	char spid[16];
-	char *ck[] = { "checkpoint", "--kill", "-o", c->img, spid, NULL };
-	char *rs[] = { "restart", "-i", c->img, (char *)restart_opt, NULL };
-	int st;
-
-	snprintf(spid, sizeof(spid), "%d", pid);
-	st = ckpt_run(_metadata, c, ck);
-	EXPECT_EQ(0, st) {
-		ckpt_show(_metadata, c);
-		kill(pid, SIGKILL);
-	}
-	waitpid(pid, NULL, 0);
-	EXPECT_EQ(0, ckpt_write_file(go_path, "go", 2, 0644));
-	st = ckpt_run(_metadata, c, rs);
-	return st;
-}
-
-static void need_tools(struct __test_metadata *_metadata)
-{
-	if (!ckpt_have_tool("checkpoint") || !ckpt_have_tool("restart"))
-		SKIP(return, "the checkpoint and restart tools are not in PATH");
-}
-
 /* ---- threads ---- */
 
 #define NTHREADS 4
@@ -105,8 +64,8 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 {
 	pid_t pid;
 
-	need_tools(_metadata);
-	go_path = ckpt_tmp_path(&self->c, "go");
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		ckpt_drop_shared_anon();
@@ -117,7 +76,7 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 		for (i = 0; i < NTHREADS; i++)
 			CKPT_CHECK(!pthread_create(&t[i], NULL, counter_thread,
 						   (void *)i), "pthread_create");
-		while (!go()) {
+		while (!ckpt_go()) {
 			futex_kick(1);
 			atomic_store(&futex_word, 0);
 			usleep(2000);
@@ -146,8 +105,7 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, cycle(_metadata, &self->c, pid, NULL))
-		ckpt_show(_metadata, &self->c);
+	CKPT_EXPECT_CYCLE(pid, NULL);
 }
 
 /* ---- a three-level tree with pipes between the levels ---- */
@@ -162,8 +120,8 @@ TEST_F(tree, three_levels_with_pipes)
 {
 	pid_t pid;
 
-	need_tools(_metadata);
-	go_path = ckpt_tmp_path(&self->c, "go");
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		ckpt_drop_shared_anon();
@@ -209,7 +167,7 @@ TEST_F(tree, three_levels_with_pipes)
 				   "read");
 			CKPT_CHECK(v == want, "got %ld, wanted %ld", v, want);
 			want += 2;
-			if (go() && ++got > 2000)
+			if (ckpt_go() && ++got > 2000)
 				break;
 		}
 		close(p2[0]);
@@ -219,8 +177,7 @@ TEST_F(tree, three_levels_with_pipes)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(500);
-	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, cycle(_metadata, &self->c, pid, NULL))
-		ckpt_show(_metadata, &self->c);
+	CKPT_EXPECT_CYCLE(pid, NULL);
 }
 
 /* ---- a zombie ---- */
@@ -233,8 +190,8 @@ TEST_F(tree, zombie_is_reaped_with_its_status)
 {
 	pid_t pid;
 
-	need_tools(_metadata);
-	go_path = ckpt_tmp_path(&self->c, "go");
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		ckpt_drop_shared_anon();
@@ -246,7 +203,7 @@ TEST_F(tree, zombie_is_reaped_with_its_status)
 			_exit(7);
 		/* wait until it is a zombie, without reaping it */
 		CKPT_SYS(waitid(P_PID, kid, &si, WEXITED | WNOWAIT));
-		wait_go();
+		ckpt_wait_go();
 		CKPT_CHECK(ckpt_proc_state(kid) == 'Z', "state %c",
 			   ckpt_proc_state(kid));
 		CKPT_CHECK(waitpid(kid, &st, 0) == kid, "waitpid: %s",
@@ -256,8 +213,7 @@ TEST_F(tree, zombie_is_reaped_with_its_status)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, cycle(_metadata, &self->c, pid, NULL))
-		ckpt_show(_metadata, &self->c);
+	CKPT_EXPECT_CYCLE(pid, NULL);
 }
 
 /* ---- sessions and process groups ---- */
@@ -282,8 +238,8 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 {
 	pid_t pid;
 
-	need_tools(_metadata);
-	go_path = ckpt_tmp_path(&self->c, "go");
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		ckpt_drop_shared_anon();
@@ -302,12 +258,12 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 			leaf = CKPT_SYS(fork());
 			if (leaf == 0) {
 				was = my_ids();
-				wait_go();
+				ckpt_wait_go();
 				now = my_ids();
 				_exit(memcmp(&now, &was, sizeof(now)) ||
 				      now.pgid != now.ppid ? 1 : 0);
 			}
-			wait_go();
+			ckpt_wait_go();
 			now = my_ids();
 			CKPT_CHECK(!memcmp(&now, &was, sizeof(now)) &&
 				   now.pgid == now.pid,
@@ -317,7 +273,7 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 				   "leaf status %#x", st);
 			_exit(0);
 		}
-		wait_go();
+		ckpt_wait_go();
 		now = my_ids();
 		CKPT_CHECK(now.pid == was.pid && now.pgid == was.pgid &&
 			   now.sid == was.sid && now.sid == now.pid,
@@ -328,8 +284,7 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, cycle(_metadata, &self->c, pid, NULL))
-		ckpt_show(_metadata, &self->c);
+	CKPT_EXPECT_CYCLE(pid, NULL);
 }
 
 /* ---- pids in a new pid namespace ---- */
@@ -343,8 +298,8 @@ TEST_F(tree, pidns_keeps_every_pid)
 {
 	pid_t pid;
 
-	need_tools(_metadata);
-	go_path = ckpt_tmp_path(&self->c, "go");
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		ckpt_drop_shared_anon();
@@ -354,12 +309,12 @@ TEST_F(tree, pidns_keeps_every_pid)
 
 		if (kid == 0) {
 			was = my_ids();
-			wait_go();
+			ckpt_wait_go();
 			now = my_ids();
 			_exit(now.pid == was.pid && now.ppid == was.ppid ? 0 : 1);
 		}
 		was = my_ids();
-		wait_go();
+		ckpt_wait_go();
 		now = my_ids();
 		CKPT_CHECK(now.pid == was.pid, "pid %d, was %d", now.pid,
 			   was.pid);
@@ -368,9 +323,7 @@ TEST_F(tree, pidns_keeps_every_pid)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	EXPECT_EQ(CKPT_EXIT_RESTORED << 8,
-		  cycle(_metadata, &self->c, pid, "--pidns"))
-		ckpt_show(_metadata, &self->c);
+	CKPT_EXPECT_CYCLE(pid, "--pidns");
 }
 
 /* ---- all or nothing ---- */
@@ -384,14 +337,12 @@ TEST_F(tree, pidns_keeps_every_pid)
 TEST_F(tree, failed_task_rolls_back_the_tree)
 {
 	char *rs[] = { "restart", "-i", self->c.img, NULL };
-	char spid[16];
-	char *ck[] = { "checkpoint", "--kill", "-o", self->c.img, spid, NULL };
 	const char *dir;
 	pid_t pid;
 	int st;
 
-	need_tools(_metadata);
-	go_path = ckpt_tmp_path(&self->c, "go");
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	dir = ckpt_tmp_dir(&self->c, "cwd");
 	ASSERT_NE(NULL, dir);
 	pid = ckpt_fork(_metadata, &self->c);
@@ -402,18 +353,15 @@ TEST_F(tree, failed_task_rolls_back_the_tree)
 		prctl(PR_SET_NAME, "ckpt-rollback");
 		if (kid == 0) {
 			CKPT_SYS(chdir(dir));
-			wait_go();
+			ckpt_wait_go();
 			_exit(0);
 		}
-		wait_go();
+		ckpt_wait_go();
 		CKPT_CHECK(waitpid(kid, &st, 0) == kid && st == 0, "child");
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	snprintf(spid, sizeof(spid), "%d", pid);
-	ASSERT_EQ(0, ckpt_run(_metadata, &self->c, ck)) ckpt_show(_metadata, &self->c);
-	waitpid(pid, NULL, 0);
-	ASSERT_EQ(0, ckpt_write_file(go_path, "go", 2, 0644));
+	ASSERT_EQ(0, ckpt_checkpoint_kill(_metadata, &self->c, pid));
 	ASSERT_EQ(0, rmdir(dir));
 	st = ckpt_run(_metadata, &self->c, rs);
 	EXPECT_EQ(1 << 8, st) ckpt_show(_metadata, &self->c);
@@ -438,6 +386,119 @@ TEST_F(tree, failed_task_rolls_back_the_tree)
 	ASSERT_EQ(0, mkdir(dir, 0755));
 	st = ckpt_run(_metadata, &self->c, rs);
 	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, st) ckpt_show(_metadata, &self->c);
+}
+
+/* ---- memory shared over fork ---- */
+
+/*
+ * MAP_SHARED | MAP_ANONYMOUS memory of the root, inherited by its child:
+ * one object in the image, so after restart what the child writes the
+ * root reads, and the contents are as they were.
+ */
+TEST_F(tree, shared_anonymous_memory_stays_shared)
+{
+	pid_t pid;
+
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		size_t len = 64 * 4096;
+		volatile long *flag;
+		char *p;
+		pid_t kid;
+		int st;
+
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		CKPT_CHECK(p != MAP_FAILED, "mmap");
+		ckpt_fill(p, len / 2, 41);	/* the upper half untouched */
+		flag = (volatile long *)(p + len - 8);
+		kid = CKPT_SYS(fork());
+		if (kid == 0) {
+			ckpt_wait_go();
+			*flag = 4242;
+			_exit(ckpt_verify(p, len / 2, 41) == -1 ? 0 : 1);
+		}
+		ckpt_wait_go();
+		CKPT_CHECK(waitpid(kid, &st, 0) == kid && st == 0,
+			   "child status %#x", st);
+		CKPT_CHECK(*flag == 4242, "the child's write is not seen: %ld",
+			   *flag);
+		CKPT_CHECK(ckpt_verify(p, len / 2, 41) == -1, "contents");
+		CKPT_CHECK(ckpt_verify_zero(p + len / 2, len / 2 - 8) == -1,
+			   "untouched half");
+		ckpt_restored_ok();
+	}
+	ckpt_msleep(300);
+	CKPT_EXPECT_CYCLE(pid, NULL);
+}
+
+/* ---- restart --frozen ---- */
+
+static bool cgroup_frozen(const char *cg)
+{
+	char path[256], buf[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
+	n = ckpt_read_file(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, "frozen 1\n");
+}
+
+/*
+ * restart --frozen=CG: the whole tree comes back in cgroup CG, frozen;
+ * nothing of it runs (the root would make the done file) until CG is
+ * thawed, then it finishes as it would have.
+ */
+TEST_F(tree, restart_frozen_runs_nothing_until_thawed)
+{
+	char opt[64], cg[128], path[160];
+	char *rs[] = { "restart", "-i", self->c.img, opt, NULL };
+	const char *done;
+	pid_t pid, tool;
+	int i;
+
+	CKPT_NEED_TOOLS();
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
+	done = ckpt_tmp_path(&self->c, "done");
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		pid_t kid = CKPT_SYS(fork());
+		int st;
+
+		if (kid == 0) {
+			ckpt_wait_go();
+			_exit(0);
+		}
+		ckpt_wait_go();
+		CKPT_CHECK(waitpid(kid, &st, 0) == kid && st == 0, "child");
+		CKPT_CHECK(!ckpt_write_file(done, "ok", 2, 0644), "done");
+		ckpt_restored_ok();
+	}
+	ckpt_msleep(300);
+	ASSERT_EQ(0, ckpt_checkpoint_kill(_metadata, &self->c, pid));
+
+	snprintf(opt, sizeof(opt), "--frozen=ckpt-test-frozen-%d", getpid());
+	tool = ckpt_spawn(_metadata, &self->c, rs);
+	snprintf(cg, sizeof(cg), "%s/ckpt-test-frozen-%d",
+		 access("/sys/fs/cgroup/unified/cgroup.procs", F_OK) ?
+		 "/sys/fs/cgroup" : "/sys/fs/cgroup/unified", getpid());
+	for (i = 0; i < 500 && !cgroup_frozen(cg); i++)
+		ckpt_msleep(20);
+	ASSERT_TRUE(cgroup_frozen(cg)) ckpt_show(_metadata, &self->c);
+	ckpt_msleep(300);
+	EXPECT_NE(0, access(done, F_OK)) TH_LOG("the tree ran while frozen");
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", cg);
+	ASSERT_EQ(0, ckpt_write_file(path, "0", 1, 0644));
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_wait_exit(tool))
+		ckpt_show(_metadata, &self->c);
+	EXPECT_EQ(0, access(done, F_OK));
+	for (i = 0; i < 100 && rmdir(cg) && errno == EBUSY; i++)
+		ckpt_msleep(20);
 }
 
 /* ---- the system call ---- */
