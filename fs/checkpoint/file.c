@@ -564,7 +564,13 @@ static void ckpt_fds_release(struct ckpt_fds *f)
 	kvfree(f->fds);
 }
 
-static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
+/*
+ * The open files of @t's table.  For a checkpoint (@ctx) the image and
+ * the log are left out: a process checkpointing itself holds them, and
+ * they are no part of what it was (restart opens neither again).
+ */
+static int ckpt_fds_collect(struct ckpt_ctx *ctx, struct task_struct *t,
+			    struct ckpt_fds *f)
 {
 	struct fdtable *fdt;
 	unsigned int max, fd;
@@ -586,6 +592,10 @@ static int ckpt_fds_collect(struct task_struct *t, struct ckpt_fds *f)
 
 		if (!file)
 			continue;
+		if (ctx && (file == ctx->file || file == ctx->logfile)) {
+			fput(file);
+			continue;
+		}
 		f->fds[f->nr].fd = fd;
 		f->fds[f->nr].file = file;
 		f->fds[f->nr].pid = task_tgid_vnr(t);
@@ -741,7 +751,8 @@ static int ckpt_fds_append(struct ckpt_fds *all, struct ckpt_fds *f)
  * The open files of the live processes among @tasks, in one list, for
  * the checks that look across processes (pipe ends).
  */
-static int ckpt_fds_collect_tree(struct task_struct **tasks, unsigned int nr,
+static int ckpt_fds_collect_tree(struct ckpt_ctx *ctx,
+				 struct task_struct **tasks, unsigned int nr,
 				 struct ckpt_fds *all)
 {
 	struct ckpt_fds f;
@@ -753,7 +764,7 @@ static int ckpt_fds_collect_tree(struct task_struct **tasks, unsigned int nr,
 		if (!thread_group_leader(tasks[i]) ||
 		    ckpt_task_zombie(tasks[i]))
 			continue;
-		err = ckpt_fds_collect(tasks[i], &f);
+		err = ckpt_fds_collect(ctx, tasks[i], &f);
 		if (err == -EINVAL)
 			err = 0;	/* no file table: nothing to count */
 		else if (!err)
@@ -780,7 +791,7 @@ int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 	char why[200];
 	int err;
 
-	err = ckpt_fds_collect_tree(tasks, nr, &all);
+	err = ckpt_fds_collect_tree(ctx, tasks, nr, &all);
 	if (!err) {
 		err = ckpt_check_pipe_peers(all.fds, all.nr, -1, why,
 					    sizeof(why));
@@ -808,7 +819,7 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 		snprintf(why, len, "cannot list the process's subtree");
 		return PTR_ERR(tasks);
 	}
-	err = ckpt_fds_collect_tree(tasks, nr, &all);
+	err = ckpt_fds_collect_tree(NULL, tasks, nr, &all);
 	ckpt_tasks_put(tasks, nr);
 	if (err) {
 		snprintf(why, len, "out of memory");
@@ -863,7 +874,7 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 		if (err != -EAGAIN)
 			return err;
 	}
-	err = ckpt_fds_collect(t, &f);
+	err = ckpt_fds_collect(NULL, t, &f);
 	if (err) {
 		snprintf(why, len, "%s", err == -EINVAL ? "task has no file table" :
 			 "out of memory");
@@ -907,7 +918,7 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 	unsigned int i;
 	int err, objref;
 
-	err = ckpt_fds_collect(t, &f);
+	err = ckpt_fds_collect(ctx, t, &f);
 	if (err == -EINVAL)
 		err = ckpt_err(ctx, err, "task has no file table");
 	if (!err) {

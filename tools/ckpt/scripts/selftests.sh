@@ -23,7 +23,7 @@ fi
 # The guest has no libc: link statically (the Makefile's own LDFLAGS += ...
 # add to this).
 export LDFLAGS="${LDFLAGS:+$LDFLAGS }-static"
-smake() { make -C "$dir" OUTPUT="$out" "$@"; }
+smake() { make -C "$dir" OUTPUT="$out" CKPT_LIBDIR="$CKPT_REPO/tools/ckpt/lib" "$@"; }
 
 say SELFTEST "$CKPT_SELFTESTS_SRC -> build/selftests"
 mkdir -p "$out"
