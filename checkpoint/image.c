@@ -273,6 +273,14 @@ static const char *ckpt_type_name(u32 type)
 	case CKPT_HDR_SIGHAND: return "SIGHAND";
 	case CKPT_HDR_SIGNAL: return "SIGNAL";
 	case CKPT_HDR_SIGPENDING: return "SIGPENDING";
+	case CKPT_HDR_POSIX_TIMER: return "POSIX_TIMER";
+	case CKPT_HDR_SHMEM: return "SHMEM";
+	case CKPT_HDR_UTS_NS: return "UTS_NS";
+	case CKPT_HDR_IPC_NS: return "IPC_NS";
+	case CKPT_HDR_IPC_SHM: return "IPC_SHM";
+	case CKPT_HDR_IPC_SEM: return "IPC_SEM";
+	case CKPT_HDR_IPC_MSG: return "IPC_MSG";
+	case CKPT_HDR_MSG: return "MSG";
 	}
 	return "unknown";
 }

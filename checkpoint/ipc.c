@@ -12,6 +12,7 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/checkpoint_ipc.h>
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -64,30 +65,29 @@ static int ckpt_ipc_collect(struct ipc_namespace *ns, struct ckpt_ipc_objs *o)
 {
 	int pos, err;
 
-	for (pos = 0;;) {
+	for (pos = 0;; o->nr_shm++) {
 		err = ckpt_grow((void **)&o->shm, o->nr_shm, sizeof(*o->shm));
 		if (!err)
 			err = ipc_ckpt_shm_read(ns, &pos, &o->shm[o->nr_shm]);
 		if (err)
 			break;
-		o->nr_shm++;
 	}
-	for (pos = 0; err == -ENOENT;) {
+	if (err != -ENOENT)
+		return err;
+	for (pos = 0;; o->nr_sem++) {
 		err = ckpt_grow((void **)&o->sem, o->nr_sem, sizeof(*o->sem));
 		if (!err)
 			err = ipc_ckpt_sem_read(ns, &pos, &o->sem[o->nr_sem]);
-		if (!err)
-			o->nr_sem++;
-		else if (err == -ENOENT)
+		if (err)
 			break;
 	}
-	for (pos = 0; err == -ENOENT;) {
+	if (err != -ENOENT)
+		return err;
+	for (pos = 0;; o->nr_msq++) {
 		err = ckpt_grow((void **)&o->msq, o->nr_msq, sizeof(*o->msq));
 		if (!err)
 			err = ipc_ckpt_msq_read(ns, &pos, &o->msq[o->nr_msq]);
-		if (!err)
-			o->nr_msq++;
-		else if (err == -ENOENT)
+		if (err)
 			break;
 	}
 	return err == -ENOENT ? 0 : err;
@@ -192,6 +192,10 @@ int checkpoint_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns)
 	unsigned int i;
 	int err;
 
+	/* its objects may be anybody's in the namespace: its admin's call */
+	if (!checkpoint_restore_ns_capable(ns->user_ns))
+		return ckpt_err(ctx, -EPERM,
+				"taking the SysV objects of the tree's IPC namespace needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over it");
 	err = ckpt_ipc_collect(ns, &o);
 	if (err) {
 		ckpt_ipc_objs_free(&o);
@@ -427,6 +431,18 @@ int restore_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns)
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_IPC_NS, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
+	/* choosing ids is what the *_next_id sysctls allow, and no more */
+	if (!checkpoint_restore_ns_capable(ns->user_ns)) {
+		err = ckpt_err(ctx, -EPERM,
+			       "may not make SysV objects with chosen ids in the new IPC namespace");
+		goto out;
+	}
+	if (READ_ONCE(ns->ids[0].in_use) || READ_ONCE(ns->ids[1].in_use) ||
+	    READ_ONCE(ns->ids[2].in_use)) {
+		err = ckpt_err(ctx, -EBUSY,
+			       "the new IPC namespace already has SysV objects");
+		goto out;
+	}
 	if (h->_pad || h->nr_shm > ns->shm_ctlmni ||
 	    h->nr_sem > ns->sem_ctls[3] || h->nr_msg > ns->msg_ctlmni) {
 		err = ckpt_err(ctx, -EBADMSG,

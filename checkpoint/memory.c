@@ -750,14 +750,15 @@ static int restore_vma_check(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 		file = ckpt_obj_fetch(ctx, v->file_objref, CKPT_OBJ_SHMEM);
 		if (IS_ERR(file))
 			return PTR_ERR(file);
-		if (!shared || v->pgoff + ((v->end - v->start) >> PAGE_SHIFT) >
-		    i_size_read(file_inode(file)) >> PAGE_SHIFT)
+		/* mremap() may have grown it past the object: SIGBUS there */
+		if (!shared)
 			return ckpt_err(ctx, -EBADMSG,
-					"VMA %u: not shared or beyond its object", i);
+					"VMA %u: shared memory not shared", i);
 		ms->files[i] = file;
 		return 0;
 	case CKPT_VMA_SYSVSHM:
-		if (v->file_objref || !shared || v->pgoff || v->shmid < 0 ||
+		/* a read-only attach is no VM_SHARED mapping */
+		if (v->file_objref || v->pgoff || v->shmid < 0 ||
 		    !(ctx->ns_flags & CKPT_TREE_NEWIPC))
 			return ckpt_err(ctx, -EBADMSG,
 					"VMA %u: bad SysV attach (or no IPC namespace in the image)",
@@ -896,12 +897,14 @@ static int restore_vma_advice(struct mm_struct *mm, struct ckpt_hdr_vma *v)
  * Make the just mapped [start, end) one VMA of its own, as it was: the
  * kernel merges a new mapping into a compatible predecessor which, in
  * the checkpointed process, stayed apart for reasons the image does not
- * carry (a different anon_vma after fork, say).  With @drop_write, take
- * PROT_WRITE away (a VMA that stays charged to the commit limit).
+ * carry (a different anon_vma after fork, say).  Unless @prot is -1,
+ * give it that protection, as mprotect(2) would (a VMA that stays
+ * charged to the commit limit loses PROT_WRITE so).
  */
 static int restore_vma_isolate(unsigned long start, unsigned long end,
-			       bool drop_write)
+			       long prot)
 {
+	vm_flags_t newflags;
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma, *prev;
 	struct vma_iterator vmi;
@@ -921,14 +924,21 @@ static int restore_vma_isolate(unsigned long start, unsigned long end,
 		if (err)
 			goto out;
 	}
-	if (drop_write) {
+	if (prot >= 0) {
 		vma_iter_init(&vmi, mm, start);
 		vma = vma_find(&vmi, end);
 		prev = vma_prev(&vmi);
 		vma = vma_find(&vmi, end);
+		newflags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) |
+			   calc_vm_prot_bits(prot, 0);
+		/* what mprotect(2) allows: each VM_x with its VM_MAYx */
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
+			err = -EACCES;
+			goto out;
+		}
 		tlb_gather_mmu(&tlb, mm);
 		err = mprotect_fixup(&vmi, &tlb, vma, &prev, start, end,
-				     vma->vm_flags & ~VM_WRITE);
+				     newflags);
 		tlb_finish_mmu(&tlb);
 	}
 out:
@@ -936,12 +946,15 @@ out:
 	return err;
 }
 
-/* Attach the SysV segment again, with shmat(2)'s access and prot. */
+/*
+ * Attach the SysV segment again with shmat(2)'s access (read-only or
+ * read-write), then give it its protection as mprotect(2) would.
+ */
 static int restore_vma_sysvshm(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *v)
 {
 	bool rdonly = !(v->flags & CKPT_VMA_MAYWRITE);
-	int shmflg = (rdonly ? SHM_RDONLY : 0) |
-		     (v->flags & CKPT_VMA_EXEC ? SHM_EXEC : 0);
+	unsigned long prot = ckpt_prot(v->flags);
+	int shmflg = rdonly ? SHM_RDONLY : 0;
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	unsigned long addr;
@@ -960,8 +973,8 @@ static int restore_vma_sysvshm(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *v)
 	if (err)
 		return ckpt_err(ctx, err, "SysV segment %d does not fit %#llx-%#llx",
 				v->shmid, v->start, v->end);
-	if (!rdonly && !(v->flags & CKPT_VMA_WRITE))
-		err = restore_vma_isolate(v->start, v->end, true);
+	if (prot != (rdonly ? PROT_READ : PROT_READ | PROT_WRITE))
+		err = restore_vma_isolate(v->start, v->end, prot);
 	if (!err)
 		err = restore_vma_advice(mm, v);
 	if (err)
@@ -1022,7 +1035,8 @@ static int restore_vma_map(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
 	if (addr != v->start)
 		return ckpt_err(ctx, -EINVAL, "mapping %#llx landed at %#lx",
 				v->start, addr);
-	err = restore_vma_isolate(v->start, v->end, account);
+	err = restore_vma_isolate(v->start, v->end,
+				  account ? (long)prot : -1L);
 	if (err)
 		return ckpt_err(ctx, err, "isolating the VMA %#llx-%#llx",
 				v->start, v->end);

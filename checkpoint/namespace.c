@@ -68,24 +68,38 @@ int ckpt_ns_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 					"task %d is in another UTS or IPC namespace than the root: nested namespaces are not supported",
 					task_pid_vnr(t));
 #ifdef CONFIG_SYSVIPC
-		if (thread_group_leader(t) && ipc_ckpt_sem_undo(t))
+		/* threads share the list, unless made without CLONE_SYSVSEM */
+		if (ipc_ckpt_sem_undo(t))
 			return ckpt_err(ctx, -EOPNOTSUPP,
-					"process %d has SysV semaphore undo adjustments (SEM_UNDO): not supported",
+					"task %d has SysV semaphore undo adjustments (SEM_UNDO): not supported",
 					task_pid_vnr(t));
 #endif
 	}
 	if (!root_uts)
 		return 0;
-	if (root_uts != current->nsproxy->uts_ns) {
-		ctx->ns_flags |= CKPT_TREE_NEWUTS;
-		ctx->uts_ns = root_uts;
-		get_uts_ns(root_uts);
+	/* references taken where the root's nsproxy holds them */
+	for (i = 0; i < nr; i++) {
+		struct task_struct *t = tasks[i];
+		struct nsproxy *nsp;
+
+		if (ckpt_task_zombie(t))
+			continue;
+		task_lock(t);
+		nsp = t->nsproxy;
+		if (nsp && nsp->uts_ns != current->nsproxy->uts_ns) {
+			ctx->ns_flags |= CKPT_TREE_NEWUTS;
+			get_uts_ns(nsp->uts_ns);
+			ctx->uts_ns = nsp->uts_ns;
+		}
+		if (nsp && nsp->ipc_ns != current->nsproxy->ipc_ns) {
+			ctx->ns_flags |= CKPT_TREE_NEWIPC;
+			ctx->ipc_ns = get_ipc_ns(nsp->ipc_ns);
+		}
+		task_unlock(t);
+		if (nsp)
+			return 0;
 	}
-	if (root_ipc != current->nsproxy->ipc_ns) {
-		ctx->ns_flags |= CKPT_TREE_NEWIPC;
-		ctx->ipc_ns = get_ipc_ns(root_ipc);
-	}
-	return 0;
+	return ckpt_err(ctx, -ESRCH, "the tree exited meanwhile");
 }
 
 static int checkpoint_uts_ns(struct ckpt_ctx *ctx, struct uts_namespace *ns)
@@ -139,7 +153,7 @@ int ckpt_ns_check_restart(struct ckpt_ctx *ctx, struct task_struct **tasks,
 	if (!ctx->ns_flags)
 		return 0;
 	if (!ckpt_task_ns(tasks[0], &root_uts, &root_ipc))
-		return -ESRCH;
+		return ckpt_err(ctx, -ESRCH, "the root exited");
 	if ((ctx->ns_flags & CKPT_TREE_NEWUTS &&
 	     root_uts == current->nsproxy->uts_ns) ||
 	    (ctx->ns_flags & CKPT_TREE_NEWIPC &&

@@ -74,15 +74,16 @@ static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
 		.release = ckpt_file_drop,
 	},
 	/*
-	 * Shared anonymous memory is its inode at checkpoint, kept alive
-	 * by the mapping that led to it; at restart, the shmem file made
-	 * for it, which each VMA naming it maps.
+	 * Shared anonymous memory is its inode at checkpoint, held by the
+	 * hash (the mapping that led to it is let go before the next
+	 * process is written); at restart, the shmem file made for it,
+	 * which each VMA naming it maps.
 	 */
 	[CKPT_OBJ_SHMEM] = {
 		.name = "shared memory",
 		.hdr_type = CKPT_HDR_SHMEM,
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
+		.grab = ckpt_inode_grab,
+		.drop = ckpt_inode_drop,
 		.checkpoint = checkpoint_shmem_obj,
 		.restore = restore_shmem_obj,
 		.release = ckpt_file_drop,

@@ -11,13 +11,25 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/shmem_fs.h>
+
+/* objhash grab and drop of a checkpointed inode */
+void ckpt_inode_grab(void *ptr)
+{
+	ihold(ptr);
+}
+
+void ckpt_inode_drop(void *ptr)
+{
+	iput(ptr);
+}
 
 /**
  * checkpoint_shmem_obj - write a SHMEM record and the object's pages
  * (objhash checkpoint handler)
  * @ctx: checkpoint context
- * @ptr: the object's inode (kept alive by the mapping that led to it)
+ * @ptr: the object's inode (the hash holds a reference)
  * @objref: its objref
  *
  * Return: 0 or a negative errno (logged).
@@ -60,10 +72,14 @@ void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec)
 			 h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
-	/* as shmem_zero_setup() makes it for mmap(2) */
+	/*
+	 * As shmem_zero_setup() makes it for mmap(2), MAP_NORESERVE only
+	 * honoured where mmap() would honour it.
+	 */
 	file = shmem_kernel_file_setup("dev/zero", h->size,
-				       h->flags & CKPT_SHMEM_NORESERVE ?
-				       VM_NORESERVE : 0);
+				       h->flags & CKPT_SHMEM_NORESERVE &&
+				       sysctl_overcommit_memory !=
+				       OVERCOMMIT_NEVER ? VM_NORESERVE : 0);
 	if (IS_ERR(file)) {
 		ckpt_err(ctx, PTR_ERR(file), "making shared memory of %llu bytes",
 			 h->size);

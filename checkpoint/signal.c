@@ -123,8 +123,8 @@ static int ckpt_collect_timers(struct ckpt_ctx *ctx, struct task_struct *t,
 	}
 	if (n < 0 || n > max) {
 		kvfree(pt);
-		return n < 0 ? n : ckpt_err(ctx, -EBUSY,
-					    "the POSIX timers changed");
+		return ckpt_err(ctx, n == -ENOMEM ? n : -EBUSY,
+				"reading the POSIX timers (%d)", n);
 	}
 	h = kvcalloc(n ?: 1, sizeof(*h), GFP_KERNEL);
 	if (!h) {
@@ -138,6 +138,13 @@ static int ckpt_collect_timers(struct ckpt_ctx *ctx, struct task_struct *t,
 			return ckpt_err(ctx, -EOPNOTSUPP,
 					"POSIX timer %d on clock %d: only CLOCK_REALTIME, MONOTONIC, BOOTTIME and TAI timers are supported",
 					pt[i].id, pt[i].clock);
+		}
+		if (pt[i].notify & SIGEV_THREAD_ID && pt[i].tid <= 0) {
+			kvfree(pt);
+			kvfree(h);
+			return ckpt_err(ctx, -EBUSY,
+					"POSIX timer %d signals a thread that has exited",
+					pt[i].id);
 		}
 		h[i].id = pt[i].id;
 		h[i].clock = pt[i].clock;
@@ -323,13 +330,15 @@ static bool restore_timer_valid(struct ckpt_hdr_posix_timer *t)
 {
 	int notify = t->notify & ~SIGEV_THREAD_ID;
 
+	/* what good_sigevent() takes: SIGEV_THREAD signals the process */
 	if (t->id < 0 || t->_pad ||
 	    (t->clock != CLOCK_REALTIME && t->clock != CLOCK_MONOTONIC &&
 	     t->clock != CLOCK_BOOTTIME && t->clock != CLOCK_TAI) ||
-	    (notify != SIGEV_SIGNAL && notify != SIGEV_NONE) ||
+	    (notify != SIGEV_SIGNAL && notify != SIGEV_NONE &&
+	     notify != SIGEV_THREAD) ||
 	    (t->notify & SIGEV_THREAD_ID && notify != SIGEV_SIGNAL) ||
 	    t->signo < 0 || !valid_signal(t->signo) ||
-	    (notify == SIGEV_SIGNAL && !t->signo) ||
+	    (notify != SIGEV_NONE && !t->signo) ||
 	    !(t->notify & SIGEV_THREAD_ID) != !t->tid || t->tid < 0 ||
 	    t->value_ns > KTIME_MAX / 2 || t->interval_ns > KTIME_MAX / 2)
 		return false;

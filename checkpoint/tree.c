@@ -593,15 +593,37 @@ static bool ckpt_cgroup_freezable(struct task_struct *t)
 	return ok;
 }
 
+/* Is @t's cgroup (v2) being frozen? */
+static bool ckpt_cgroup_freezing(struct task_struct *t)
+{
+	bool freezing = false;
+
+#ifdef CONFIG_CGROUPS
+	rcu_read_lock();
+	freezing = READ_ONCE(task_dfl_cgroup(t)->freezer.e_freeze) > 0;
+	rcu_read_unlock();
+#endif
+	return freezing;
+}
+
 /*
  * RESTART_FROZEN: do not return to user space before the cgroup freezer
- * has marked us; the return then ends in the freezer's trap.
+ * has marked us; the return then ends in the freezer's trap.  If the
+ * cgroup was frozen and thawed again between two looks, it is thawed:
+ * go on.
  */
 static void ckpt_wait_freezer(void)
 {
+	bool seen = false;
+
 	while (!(READ_ONCE(current->jobctl) & JOBCTL_TRAP_FREEZE) &&
-	       !fatal_signal_pending(current))
+	       !fatal_signal_pending(current)) {
+		if (ckpt_cgroup_freezing(current))
+			seen = true;
+		else if (seen)
+			break;
 		schedule_timeout_killable(HZ / 50);
+	}
 }
 
 static int ckpt_check_pgrp(struct ckpt_ctx *ctx, struct task_struct *t,

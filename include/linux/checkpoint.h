@@ -172,6 +172,8 @@ int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec);
 bool ckpt_is_memfd(struct file *file);
 int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void ckpt_inode_grab(void *ptr);
+void ckpt_inode_drop(void *ptr);
 void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec);
 struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 void ckpt_set_nonblock(struct file *file, bool nonblock);

@@ -1118,9 +1118,13 @@ static const char *dur_str(uint64_t ns, char *tmp, size_t n)
 
 static void rec_posix_timer(uint32_t len)
 {
-	/* SIGEV_SIGNAL 0, SIGEV_NONE 1, SIGEV_SIGNAL | SIGEV_THREAD_ID 4 */
-	static const char *notify[] = { "SIGEV_SIGNAL", "SIGEV_NONE", NULL,
-					NULL, "SIGEV_THREAD_ID" };
+	/*
+	 * SIGEV_SIGNAL 0, SIGEV_NONE 1, SIGEV_THREAD 2 (a signal to the
+	 * process for the kernel), SIGEV_SIGNAL | SIGEV_THREAD_ID 4
+	 */
+	static const char *notify[] = { "SIGEV_SIGNAL", "SIGEV_NONE",
+					"SIGEV_THREAD", NULL,
+					"SIGEV_THREAD_ID" };
 	struct ckpt_hdr_posix_timer *t = (void *)buf;
 	const struct ckpt_pids *proc = &tree_pids[cur_task];
 	const char *clk;
@@ -1646,7 +1650,6 @@ static void rec_vma(uint32_t len)
 	const uint64_t task_size_max = (1ULL << 56) - page_size;
 	struct obj *file = NULL, *shm = NULL;
 	uint64_t pmask = page_size - 1;
-	uint64_t npages = (v->end - v->start) / page_size;
 	bool shared = v->flags & CKPT_VMA_SHARED;
 	const struct ipc_ent *seg;
 
@@ -1675,22 +1678,18 @@ static void rec_vma(uint32_t len)
 	case CKPT_VMA_SHMEM:
 		shm = obj_use(v->file_objref, CKPT_OBJ_SHMEM, "file_objref");
 		mm_used(shm);
+		/* mremap() may have grown it past its object: that is legal */
 		if (!shared)
 			bad(rec_off, "shmem VMA not shared");
-		if (v->pgoff > shm->size / page_size ||
-		    npages > shm->size / page_size - v->pgoff)
-			bad(rec_off, "shmem VMA of %" PRIu64 " pages at page %"
-			    PRIu64 " goes beyond its shared memory %u of %"
-			    PRIu64 " bytes", npages, (uint64_t)v->pgoff,
-			    shm->ref, shm->size);
 		break;
 	case CKPT_VMA_SYSVSHM:
 		if (v->file_objref)
 			bad(rec_off, "sysvshm VMA with file_objref %u",
 			    v->file_objref);
-		if (!shared || v->pgoff)
-			bad(rec_off, "sysvshm VMA not shared or at page offset %"
-			    PRIu64, (uint64_t)v->pgoff);
+		/* a read-only attach is no VM_SHARED mapping */
+		if (v->pgoff)
+			bad(rec_off, "sysvshm VMA at page offset %" PRIu64,
+			    (uint64_t)v->pgoff);
 		seg = v->shmid >= 0 ?
 		      ipc_find(ipc_tag(SYSV_SHM, false, v->shmid)) : NULL;
 		if (!seg)

@@ -776,7 +776,8 @@ struct ckpt_hdr_signal {
  * @id: its timer id; restart makes it with the same one
  * @clock: CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME or CLOCK_TAI
  *	(checkpoint refuses timers of other clocks)
- * @notify: sigev_notify: SIGEV_SIGNAL, SIGEV_NONE, or SIGEV_SIGNAL |
+ * @notify: sigev_notify: SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD (which
+ *	the kernel treats as SIGEV_SIGNAL), or SIGEV_SIGNAL |
  *	SIGEV_THREAD_ID (glibc's SIGEV_THREAD is the latter)
  * @signo: the signal it sends
  * @value: the sigev_value it sends

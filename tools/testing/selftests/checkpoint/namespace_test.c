@@ -66,7 +66,7 @@ TEST_F(ns, sysv_shm_contents_ids_and_attaches)
 	if (pid == 0) {
 		struct shmid_ds ds;
 		int id, priv, st;
-		char *p, *q;
+		char *p, *q, *ro;
 		pid_t kid;
 
 		ckpt_drop_shared_anon();
@@ -80,6 +80,9 @@ TEST_F(ns, sysv_shm_contents_ids_and_attaches)
 		CKPT_CHECK(q != (void *)-1, "shmat private");
 		ckpt_fill(q + 4096, 4096, 12);
 		CKPT_SYS(shmdt(q));
+		/* a read-only attach is no VM_SHARED mapping: kept too */
+		ro = shmat(priv, NULL, SHM_RDONLY);
+		CKPT_CHECK(ro != (void *)-1, "shmat read-only");
 		kid = CKPT_SYS(fork());
 		if (kid == 0) {
 			ckpt_wait_go();
@@ -106,6 +109,11 @@ TEST_F(ns, sysv_shm_contents_ids_and_attaches)
 		CKPT_CHECK(ckpt_verify_zero(q, 4096) == -1 &&
 			   ckpt_verify(q + 4096, 4096, 12) == -1,
 			   "private segment contents");
+		CKPT_CHECK(ckpt_verify(ro + 4096, 4096, 12) == -1,
+			   "read-only attach");
+		CKPT_SYS(shmctl(priv, IPC_STAT, &ds));
+		CKPT_CHECK(ds.shm_nattch == 2, "private nattch %lu",
+			   (unsigned long)ds.shm_nattch);
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
@@ -155,13 +163,19 @@ TEST_F(ns, sysv_semaphore_values)
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		unsigned short set[3] = { 1, 5, 32767 }, get[3];
+		unsigned short set2[2] = { 9, 10 };
 		struct sembuf op = { .sem_num = 1, .sem_op = -5 };
-		int id;
+		int id, id2;
 
 		own_namespaces(CLONE_NEWIPC);
 		id = CKPT_SYS(semget(SHM_KEY, 3, IPC_CREAT | 0600));
 		CKPT_SYS(semctl(id, 0, SETALL, set));
+		id2 = CKPT_SYS(semget(IPC_PRIVATE, 2, 0600));
+		CKPT_SYS(semctl(id2, 0, SETALL, set2));
 		ckpt_wait_go();
+		CKPT_SYS(semctl(id2, 0, GETALL, get));
+		CKPT_CHECK(get[0] == 9 && get[1] == 10, "second set %u %u",
+			   get[0], get[1]);
 		CKPT_CHECK(semget(SHM_KEY, 0, 0) == id, "id");
 		CKPT_SYS(semctl(id, 0, GETALL, get));
 		CKPT_CHECK(!memcmp(set, get, sizeof(set)), "values %u %u %u",
@@ -193,9 +207,13 @@ TEST_F(ns, sysv_message_queue_messages)
 		struct msqid_ds ds;
 		unsigned int i;
 		ssize_t n;
-		int id;
+		int id, id2;
 
 		own_namespaces(CLONE_NEWIPC);
+		id2 = CKPT_SYS(msgget(SHM_KEY, IPC_CREAT | 0640));
+		m.mtype = 99;
+		memcpy(m.text, "second", 6);
+		CKPT_SYS(msgsnd(id2, &m, 6, 0));
 		id = CKPT_SYS(msgget(IPC_PRIVATE, 0600));
 		for (i = 0; i < 4; i++) {
 			m.mtype = i + 1;
@@ -217,6 +235,10 @@ TEST_F(ns, sysv_message_queue_messages)
 		}
 		CKPT_CHECK(msgrcv(id, &m, sizeof(m.text), 0, IPC_NOWAIT) < 0 &&
 			   errno == ENOMSG, "a message too many");
+		CKPT_CHECK(msgget(SHM_KEY, 0) == id2, "second queue's key");
+		n = msgrcv(id2, &m, sizeof(m.text), 0, IPC_NOWAIT);
+		CKPT_CHECK(n == 6 && m.mtype == 99 && !memcmp(m.text, "second", 6),
+			   "second queue: %zd bytes", n);
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(200);

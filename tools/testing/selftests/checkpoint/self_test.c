@@ -151,9 +151,14 @@ TEST_F(self_ckpt, restored_process_checkpoints_again)
 
 		ckpt_fill(buf, sizeof(buf), 5);
 		ckpt_self(&self->c);
-		/* restored from the first image */
+		/*
+		 * restored from the first image, whose image and log fds
+		 * were no part of it: they are not open now
+		 */
 		generation = 1;
-		r = sys_checkpoint(0, fd2, 0, self->c.logfd);
+		CKPT_CHECK(fcntl(self->c.logfd, F_GETFD) < 0 && errno == EBADF,
+			   "the log fd came back");
+		r = sys_checkpoint(0, fd2, 0, CHECKPOINT_FD_NONE);
 		if (r > 0)
 			_exit(44);
 		CKPT_CHECK(r == 0, "checkpoint after restart: %s",
