@@ -105,7 +105,6 @@ static const char *variants[][2] = {
 	{ "ns-shmem-unused",	"SHMEM that no VMA maps" },
 	{ "ns-shmem-late",	"SHMEM record among the VMAs" },
 	{ "ns-shmem-ref",	"shmem VMA naming a FILE objref" },
-	{ "ns-shmem-beyond",	"shmem VMA beyond its object" },
 	{ "ns-shmem-private",	"shmem VMA not shared" },
 	{ "ns-sysv-id",		"sysvshm VMA naming no segment" },
 	{ "ns-sysv-size",	"sysvshm VMA smaller than its segment" },
@@ -556,7 +555,7 @@ static void task(int t)
 		vma(0x2000000, 0x2004000, CKPT_VMA_READ | CKPT_VMA_WRITE,
 		    CKPT_VMA_ANON, 0);
 	else if (NS())
-		vma(0x2000000, V("ns-shmem-beyond") ? 0x2005000 : 0x2004000,
+		vma(0x2000000, 0x2004000,
 		    CKPT_VMA_READ | CKPT_VMA_WRITE | CKPT_VMA_MAYWRITE |
 		    (V("ns-shmem-private") ? 0 : CKPT_VMA_SHARED),
 		    CKPT_VMA_SHMEM, V("ns-shmem-ref") ? base + 4 : base + 7);
