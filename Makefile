@@ -62,6 +62,15 @@ $(BUILD)/examples/%: $(REPO)/tools/ckpt/examples/%.c | deps
 	@echo "  EXAMPLE   tools/ckpt/examples/$*.c -> build/examples/$*"
 	@gcc $(USER_CFLAGS) -o $@ $<
 
+# Examples that checkpoint themselves link libckpt's source.
+$(BUILD)/examples/heat: $(REPO)/tools/ckpt/examples/heat.c \
+		$(REPO)/tools/ckpt/lib/libckpt.c $(REPO)/tools/ckpt/lib/libckpt.h \
+		$(REPO)/tools/ckpt/ckpt.h | deps
+	@mkdir -p $(@D)
+	@echo "  EXAMPLE   tools/ckpt/examples/heat.c -> build/examples/heat"
+	@gcc $(USER_CFLAGS) -I$(REPO)/tools/ckpt/lib -o $@ $< \
+		$(REPO)/tools/ckpt/lib/libckpt.c
+
 $(BUILD)/examples/ckpt-bench: $(REPO)/tools/ckpt/bench/ckpt-bench.c \
 		$(REPO)/tools/ckpt/ckpt.h | deps
 	@mkdir -p $(@D)

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include <linux/checkpoint.h>
 #include <linux/checkpoint_hdr.h>
@@ -266,6 +267,16 @@ static inline int ckpt_write_full(int fd, const void *buf, size_t len)
 }
 
 /* One line "PROG: message" on stderr. */
+/* A wait(2) status as a shell gives it: the code, or 128 + the signal. */
+static inline int ckpt_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
 static inline void ckpt_msg(const char *prog, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static inline void ckpt_msg(const char *prog, const char *fmt, ...)

@@ -510,11 +510,7 @@ static int wait_status(pid_t pid)
 			return 1;
 		}
 	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
+	return ckpt_exit_code(status);
 }
 
 /* ---- --frozen ---- */
