@@ -15,10 +15,12 @@
  * (trying older ones when one is damaged) with the restart tool and goes
  * on checkpointing it into DIR.
  *
- * SIGINT or SIGTERM: with --checkpoint-on-exit a last checkpoint is
- * taken, then the job gets SIGTERM (SIGKILL 5 s later).  The exit status
- * is the job's (128+N if killed by signal N), 1 if it could not be
- * started.
+ * The job and the tools run in process groups of their own, so a
+ * terminal's Ctrl-C reaches ckpt-run only: SIGINT or SIGTERM then take a
+ * last checkpoint with --checkpoint-on-exit, and the job's process group
+ * gets SIGTERM (SIGKILL 5 s later).  The exit status is the job's (128+N
+ * if killed by signal N; 127 if CMD cannot be run), 1 if no image of
+ * DIR could be restarted.
  *
  * The checkpoint, restart and ckptinfo tools are looked for next to
  * ckpt-run, then in PATH.
@@ -35,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -50,6 +53,14 @@ static char tooldir[PATH_MAX];
 
 #define err(...)	ckpt_msg(PROG, __VA_ARGS__)
 #define info(...)	(verbose ? ckpt_msg(PROG, __VA_ARGS__) : (void)0)
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* ---- running the other tools ---- */
 
@@ -71,6 +82,7 @@ static pid_t spawn(char *const argv[], bool quiet)
 	if (pid == 0) {
 		sigset_t all;
 
+		setpgid(0, 0);	/* Ctrl-C is ckpt-run's to handle */
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		if (quiet) {
@@ -108,7 +120,7 @@ static int run(char *const argv[], bool quiet)
 static bool image_ok(const char *path)
 {
 	char t[PATH_MAX];
-	char *argv[] = { (char *)tool("ckptinfo", t, sizeof(t)), "-q",
+	char *argv[] = { (char *)tool("ckptinfo", t, sizeof(t)), "-q", "--",
 			 (char *)path, NULL };
 
 	return run(argv, true) == 0;
@@ -139,12 +151,17 @@ static void list_images(const char *dir, struct images *im)
 	if (!d)
 		return;
 	while ((e = readdir(d)) && im->nr < 4096) {
+		const char *num = e->d_name + 5;
+		size_t digits = strspn(num, "0123456789");
 		unsigned long n;
-		int end = 0;
 
-		if (sscanf(e->d_name, "ckpt-%lu.img%n", &n, &end) == 1 &&
-		    e->d_name[end] == '\0')
-			im->seq[im->nr++] = n;
+		/* exactly what image_path() makes: no sign, no leading 0 */
+		if (strncmp(e->d_name, "ckpt-", 5) || !digits ||
+		    (num[0] == '0' && digits > 1) ||
+		    strcmp(num + digits, ".img") || digits > 18)
+			continue;
+		n = strtoul(num, NULL, 10);
+		im->seq[im->nr++] = n;
 	}
 	closedir(d);
 	qsort(im->seq, im->nr, sizeof(im->seq[0]), cmp_desc);
@@ -177,7 +194,7 @@ static int take(pid_t pid, const char *dir, unsigned long seq,
 	char *argv[] = { (char *)tool("checkpoint", t, sizeof(t)), "-o", tmp,
 			 spid, NULL };
 	struct images im;
-	int fd, i;
+	int fd;
 
 	snprintf(spid, sizeof(spid), "%d", (int)pid);
 	image_path(tmp, sizeof(tmp), dir, seq, ".tmp");
@@ -209,7 +226,7 @@ static int take(pid_t pid, const char *dir, unsigned long seq,
 	sync_dir(dir);
 	info("checkpoint %lu of pid %d in %s", seq, (int)pid, final);
 	list_images(dir, &im);
-	for (i = keep; i < im.nr; i++) {
+	for (unsigned int i = keep; i < (unsigned int)im.nr; i++) {
 		image_path(tmp, sizeof(tmp), dir, im.seq[i], "");
 		unlink(tmp);
 	}
@@ -218,7 +235,7 @@ static int take(pid_t pid, const char *dir, unsigned long seq,
 
 /* ---- the job ---- */
 
-/* The only child of @parent (the restored root under restart), or 0. */
+/* A child of @parent (the restored root, once reparented to us), or 0. */
 static pid_t child_of(pid_t parent)
 {
 	char path[64], buf[64];
@@ -239,16 +256,24 @@ static pid_t child_of(pid_t parent)
 	return pid > 0 ? (pid_t)pid : 0;
 }
 
-/* restart -i the newest good image; the restart tool's pid, the root's in *@root. */
-static pid_t resume(const char *dir, pid_t *root, unsigned long *seq)
+/*
+ * Restart the newest good image with "restart -d", which exits 0 once
+ * the tree runs (or fails, and the next image is tried).  We are the
+ * subreaper: the restored root becomes our child.  Its pid, or -1.
+ */
+static pid_t resume(const char *dir, unsigned long *seq)
 {
 	char t[PATH_MAX], img[PATH_MAX];
-	char *argv[] = { (char *)tool("restart", t, sizeof(t)), "-i", img,
-			 NULL };
+	char *argv[] = { (char *)tool("restart", t, sizeof(t)), "-d", "-i",
+			 img, NULL };
 	struct images im;
-	pid_t pid;
-	int i, n, st;
+	pid_t root;
+	int i;
 
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+		err("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+		return -1;
+	}
 	list_images(dir, &im);
 	for (i = 0; i < im.nr; i++) {
 		image_path(img, sizeof(img), dir, im.seq[i], "");
@@ -257,51 +282,36 @@ static pid_t resume(const char *dir, pid_t *root, unsigned long *seq)
 			continue;
 		}
 		info("resuming from %s", img);
-		pid = spawn(argv, false);
-		if (pid < 0)
-			return -1;
-		/* the root appears once restart(2) has done its work */
-		for (n = 0; n < 3000; n++) {
-			*root = child_of(pid);
-			if (*root)
-				break;
-			if (waitpid(pid, &st, WNOHANG) == pid) {
-				pid = -1;
-				break;
-			}
-			usleep(10000);
-		}
-		if (pid < 0) {
+		if (run(argv, false) != 0) {
 			err("restarting %s failed: trying an older one", img);
 			continue;
 		}
-		if (!*root) {
-			err("restarting %s: no root process appeared", img);
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
+		root = child_of(getpid());
+		if (!root) {
+			err("restarting %s: the tree is gone already", img);
 			return -1;
 		}
 		*seq = im.seq[0];	/* carry on numbering */
-		return pid;
+		return root;
 	}
-	err("%s: no image that verifies", dir);
+	err("%s: no image that restarts", dir);
 	return -1;
 }
 
-/* Stop the job: SIGTERM to its tree's root, SIGKILL after 5 s. */
-static int stop_job(pid_t job, pid_t root)
+/* Stop the job: SIGTERM to its process group, SIGKILL after 5 s. */
+static int stop_job(pid_t job)
 {
 	int st, i;
 
-	kill(root, SIGTERM);
+	kill(-job, SIGTERM);
+	kill(job, SIGTERM);
 	for (i = 0; i < 500; i++) {
 		if (waitpid(job, &st, WNOHANG) == job)
 			return ckpt_exit_code(st);
 		usleep(10000);
 	}
-	kill(root, SIGKILL);
-	if (job != root)
-		kill(job, SIGKILL);
+	kill(-job, SIGKILL);
+	kill(job, SIGKILL);
 	waitpid(job, &st, 0);
 	return ckpt_exit_code(st);
 }
@@ -346,7 +356,8 @@ int main(int argc, char **argv)
 	unsigned long seq = 0;
 	struct images im;
 	sigset_t mask;
-	pid_t job, root;
+	uint64_t next;
+	pid_t job;
 	ssize_t n;
 	int c, sfd, st;
 	char *end;
@@ -364,14 +375,15 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'i':
 			interval = strtod(optarg, &end);
-			if (*end || interval <= 0) {
+			if (*end || !(interval >= 0.001 && interval <= 86400)) {
 				err("bad interval \"%s\"", optarg);
 				return 2;
 			}
 			break;
 		case 'k':
 			keep = strtoul(optarg, &end, 10);
-			if (*end || !keep) {
+			if (*end || optarg[0] < '1' || optarg[0] > '9' ||
+			    keep > 4096) {
 				err("bad --keep \"%s\"", optarg);
 				return 2;
 			}
@@ -412,14 +424,14 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		err("signalfd: %s", strerror(errno));
 		return 1;
 	}
 
 	if (resuming) {
-		job = resume(dir, &root, &seq);
+		job = resume(dir, &seq);
 		if (job < 0)
 			return 1;
 	} else {
@@ -428,32 +440,35 @@ int main(int argc, char **argv)
 		job = spawn(argv + optind, false);
 		if (job < 0)
 			return 1;
-		root = job;
 	}
-	info("job %d, checkpoints every %g s into %s", (int)root, interval,
+	info("job %d, checkpoints every %g s into %s", (int)job, interval,
 	     dir);
 
+	/* a deadline, so that SIGCHLDs do not put the checkpoints off */
+	next = now_ms() + (uint64_t)(interval * 1000);
 	for (;;) {
 		struct pollfd p = { .fd = sfd, .events = POLLIN };
 		struct signalfd_siginfo si;
-		int r = poll(&p, 1, (int)(interval * 1000));
+		uint64_t t = now_ms();
+		int r = poll(&p, 1, t >= next ? 0 : (int)(next - t));
 
 		if (waitpid(job, &st, WNOHANG) == job)
 			return ckpt_exit_code(st);
-		if (r == 0) {
-			take(root, dir, ++seq, keep);
-			continue;
-		}
 		if (r < 0 && errno != EINTR) {
 			err("poll: %s", strerror(errno));
-			return stop_job(job, root);
+			return stop_job(job);
 		}
-		if (read(sfd, &si, sizeof(si)) != sizeof(si) ||
-		    si.ssi_signo == SIGCHLD)
-			continue;
-		info("signal %u: stopping the job", si.ssi_signo);
-		if (final)
-			take(root, dir, ++seq, keep);
-		return stop_job(job, root);
+		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				continue;
+			info("signal %u: stopping the job", si.ssi_signo);
+			if (final)
+				take(job, dir, ++seq, keep);
+			return stop_job(job);
+		}
+		if (now_ms() >= next) {
+			take(job, dir, ++seq, keep);
+			next = now_ms() + (uint64_t)(interval * 1000);
+		}
 	}
 }

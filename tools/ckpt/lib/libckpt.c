@@ -24,7 +24,9 @@
 #define CKPT_LIB_TREE_MAX	4096
 
 static char last_error[512];
-static int syscalls_usable;
+static int syscalls_usable = -1;
+/* a checkpoint is under way: one from a signal handler must not nest */
+static volatile sig_atomic_t busy;
 
 static struct {
 	void (*fn)(void *arg);
@@ -172,13 +174,56 @@ static int wait_stopped(pid_t pid)
 	return -1;
 }
 
+/* Append @kid to the tree. */
+static int add_kid(pid_t kid)
+{
+	if (tree.nr == CKPT_LIB_TREE_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	tree.was_stopped[tree.nr] = false;
+	tree.pid[tree.nr++] = kid;
+	return 0;
+}
+
+/* Add the pids listed in /proc/.../children, read to its end. */
+static int add_listed(int fd)
+{
+	static char buf[4096];
+	pid_t kid = 0;
+	bool digits = false;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				kid = kid * 10 + buf[i] - '0';
+				digits = true;
+			} else if (digits) {
+				if (add_kid(kid))
+					return -1;
+				kid = 0;
+				digits = false;
+			}
+		}
+	}
+	if (n < 0)
+		return -1;
+	return digits ? add_kid(kid) : 0;
+}
+
 /* Append the children of every thread of @pid to the tree. */
 static int add_children(pid_t pid)
 {
-	char dir[64], path[128], buf[4096];
-	char dents[4096];
+	static char dents[4096];
+	char dir[64], path[128];
 	long nd;
-	int dfd;
+	int dfd, err;
 
 	put_uint(dir, sizeof(dir), put_str(dir, sizeof(dir), 0, "/proc/"), pid);
 	put_str(dir, sizeof(dir), strlen(dir), "/task");
@@ -190,8 +235,7 @@ static int add_children(pid_t pid)
 			struct { unsigned long long ino; long long off;
 				 unsigned short reclen; unsigned char type;
 				 char name[]; } *d = (void *)(dents + off);
-			ssize_t n;
-			int fd;
+			int fd, err;
 
 			off += d->reclen;
 			if (d->name[0] < '0' || d->name[0] > '9')
@@ -202,29 +246,21 @@ static int add_children(pid_t pid)
 			put_str(path, sizeof(path), strlen(path), "/children");
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0)
-				continue;
-			n = read(fd, buf, sizeof(buf) - 1);
+				continue;	/* the thread is gone */
+			err = add_listed(fd);
 			close(fd);
-			for (ssize_t i = 0; i < n;) {
-				pid_t kid = 0;
-
-				while (i < n && (buf[i] < '0' || buf[i] > '9'))
-					i++;
-				while (i < n && buf[i] >= '0' && buf[i] <= '9')
-					kid = kid * 10 + buf[i++] - '0';
-				if (!kid)
-					continue;
-				if (tree.nr == CKPT_LIB_TREE_MAX) {
-					close(dfd);
-					errno = E2BIG;
-					return -1;
-				}
-				tree.pid[tree.nr++] = kid;
+			if (err) {
+				err = errno;
+				close(dfd);
+				errno = err;
+				return -1;
 			}
 		}
 	}
+	err = nd < 0 ? errno : 0;
 	close(dfd);
-	return 0;
+	errno = err;
+	return nd < 0 ? -1 : 0;
 }
 
 static void continue_tree(void)
@@ -258,6 +294,7 @@ static int stop_tree(void)
 	}
 	return 0;
 fail:
+	tree.nr = i + 1;	/* those after it were never stopped */
 	i = errno;
 	continue_tree();
 	errno = i;
@@ -282,6 +319,8 @@ static int checkpoint_to(int fd, unsigned int flags, bool *written)
 		errno = EINVAL;
 		return -1;
 	}
+	if (syscalls_usable < 0)	/* a constructor ran before ours */
+		syscalls_usable = ckpt_syscalls_usable();
 	if (!syscalls_usable) {
 		set_error("checkpoint(2) is not usable on this kernel", ENOSYS);
 		errno = ENOSYS;
@@ -318,15 +357,27 @@ static int checkpoint_to(int fd, unsigned int flags, bool *written)
 	return CKPT_CHECKPOINTED;
 }
 
+/* The nested call of a signal handler during a checkpoint: refused. */
+static int nested(void)
+{
+	set_error("a checkpoint is already under way", EBUSY);
+	errno = EBUSY;
+	return -1;
+}
+
 int ckpt_checkpoint_self_fd(int fd, unsigned int flags)
 {
 	int saved = errno, ret, err;
 	bool written;
 
+	if (busy)
+		return nested();
+	busy = 1;
 	run_hooks(CKPT_HOOK_BEFORE);
 	ret = checkpoint_to(fd, flags, &written);
 	err = errno;
 	run_hooks(ret == CKPT_RESTARTED ? CKPT_HOOK_RESTART : CKPT_HOOK_AFTER);
+	busy = 0;
 	errno = ret < 0 ? err : saved;
 	return ret;
 }
@@ -357,23 +408,28 @@ static int sync_dir(const char *path)
 
 int ckpt_checkpoint_self(const char *path, unsigned int flags)
 {
-	char tmp[CKPT_LIB_PATH_MAX];
-	int saved = errno, fd, ret, err;
+	static char tmp[CKPT_LIB_PATH_MAX];
+	int saved = errno, fd, ret, err = 0;
 	const char *step = NULL;
 	bool written;
 	size_t len;
 
 	len = path ? strlen(path) : 0;
 	if (!len || len + sizeof(".tmp") > sizeof(tmp)) {
-		set_error("bad image path", path ? ENAMETOOLONG : EINVAL);
-		errno = path ? ENAMETOOLONG : EINVAL;
+		err = len ? ENAMETOOLONG : EINVAL;
+		set_error("bad image path", err);
+		errno = err;
 		return -1;
 	}
+	if (busy)
+		return nested();
+	busy = 1;
 	memcpy(tmp, path, len);
 	memcpy(tmp + len, ".tmp", sizeof(".tmp"));
 
 	run_hooks(CKPT_HOOK_BEFORE);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
 	if (fd < 0) {
 		err = errno;
 		set_error("creating the image", err);
@@ -390,8 +446,9 @@ int ckpt_checkpoint_self(const char *path, unsigned int flags)
 		step = "closing the image";
 	if (written && !step && rename(tmp, path))
 		step = "renaming the image into place";
-	if (written && !step && sync_dir(path))
-		step = "writing the directory to disk";
+	/* the image is in place: a directory that will not sync is no failure */
+	if (written && !step)
+		sync_dir(path);
 	if (step) {
 		err = errno;
 		set_error(step, err);
@@ -401,6 +458,7 @@ int ckpt_checkpoint_self(const char *path, unsigned int flags)
 		unlink(tmp);	/* the old image, if any, stays */
 out:
 	run_hooks(ret == CKPT_RESTARTED ? CKPT_HOOK_RESTART : CKPT_HOOK_AFTER);
+	busy = 0;
 	errno = ret < 0 ? err : saved;
 	return ret;
 }
