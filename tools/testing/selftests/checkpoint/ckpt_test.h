@@ -498,36 +498,6 @@ static inline void ckpt_child_stdio(struct ckpt_ctx *c, const int *keep,
 	syscall(SYS_close_range, 1024U, ~0U, 0U);
 }
 
-/*
- * Unmap the MAP_SHARED | MAP_ANONYMOUS regions the child inherited from
- * the harness (test metadata, results): a tree whose processes share
- * such memory is refused by checkpoint (not supported yet), and the
- * workload of a tree test does not use them.
- */
-static inline void ckpt_drop_shared_anon(void)
-{
-	char buf[16384], *line, *save = NULL;
-	unsigned long start[64], end[64];
-	int fd, n = 0, i;
-	ssize_t len;
-
-	fd = open("/proc/self/maps", O_RDONLY);
-	if (fd < 0)
-		_exit(CKPT_EXIT_FAIL);
-	len = ckpt_read_fd(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		_exit(CKPT_EXIT_FAIL);
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line && n < 64;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, " /dev/zero (deleted)") &&
-		    sscanf(line, "%lx-%lx", &start[n], &end[n]) == 2)
-			n++;
-	for (i = 0; i < n; i++)
-		munmap((void *)start[i], end[i] - start[i]);
-}
-
 /* fork() a child prepared by ckpt_child_stdio(); returns 0 in the child. */
 static inline pid_t ckpt_fork_keep(struct __test_metadata *_metadata,
 				   struct ckpt_ctx *c, const int *keep,
@@ -1134,6 +1104,14 @@ static inline void ckpt_wait_go(void)
 {
 	while (!ckpt_go())
 		usleep(2000);
+}
+
+/* Fork the workload of a tree test; its go file is not there yet. */
+static inline pid_t ckpt_fork_workload(struct __test_metadata *_metadata,
+				       struct ckpt_ctx *c)
+{
+	ckpt_go_path = ckpt_tmp_path(c, "go");
+	return ckpt_fork(_metadata, c);
 }
 
 /* checkpoint --kill the tree at @pid, reap it, make the go file. */

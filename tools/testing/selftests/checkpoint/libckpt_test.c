@@ -213,7 +213,6 @@ TEST_F(libckpt, self_tree_takes_the_children)
 		int p[2], st, r;
 		pid_t kid;
 
-		ckpt_drop_shared_anon();
 		CKPT_SYS(pipe(p));
 		kid = CKPT_SYS(fork());
 		if (kid == 0) {

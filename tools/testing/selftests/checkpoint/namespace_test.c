@@ -31,9 +31,8 @@ TEST_F(ns, hostname_comes_back_in_a_new_uts_namespace)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	ASSERT_EQ(0, gethostname(mine, sizeof(mine)));
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		own_namespaces(CLONE_NEWUTS);
 		CKPT_SYS(sethostname("ckpt-guest", 10));
@@ -61,15 +60,13 @@ TEST_F(ns, sysv_shm_contents_ids_and_attaches)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct shmid_ds ds;
 		int id, priv, st;
 		char *p, *q, *ro;
 		pid_t kid;
 
-		ckpt_drop_shared_anon();
 		own_namespaces(CLONE_NEWIPC);
 		id = CKPT_SYS(shmget(SHM_KEY, len, IPC_CREAT | 0640));
 		priv = CKPT_SYS(shmget(IPC_PRIVATE, 3 * 4096, 0600));
@@ -126,8 +123,7 @@ TEST_F(ns, sysv_shm_removed_while_attached)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct shmid_ds ds;
 		char *p;
@@ -159,8 +155,7 @@ TEST_F(ns, sysv_semaphore_values)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		unsigned short set[3] = { 1, 5, 32767 }, get[3];
 		unsigned short set2[2] = { 9, 10 };
@@ -200,8 +195,7 @@ TEST_F(ns, sysv_message_queue_messages)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct ckpt_msg m;
 		struct msqid_ds ds;

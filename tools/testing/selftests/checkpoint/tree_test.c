@@ -65,10 +65,8 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
-		ckpt_drop_shared_anon();
 		pthread_t t[NTHREADS];
 		long before[NTHREADS], i;
 		pid_t tid0 = gettid();
@@ -121,10 +119,8 @@ TEST_F(tree, three_levels_with_pipes)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
-		ckpt_drop_shared_anon();
 		int p1[2], p2[2], st;
 		long v, want = 2, got = 0;
 		pid_t mid, root = getpid();
@@ -191,10 +187,8 @@ TEST_F(tree, zombie_is_reaped_with_its_status)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
-		ckpt_drop_shared_anon();
 		pid_t kid = CKPT_SYS(fork());
 		siginfo_t si = {};
 		int st;
@@ -239,10 +233,8 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
-		ckpt_drop_shared_anon();
 		struct ids was, now;
 		pid_t mid;
 		int st;
@@ -299,10 +291,8 @@ TEST_F(tree, pidns_keeps_every_pid)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
-		ckpt_drop_shared_anon();
 		struct ids was, now;
 		pid_t kid = CKPT_SYS(fork());
 		int st;
@@ -342,12 +332,10 @@ TEST_F(tree, failed_task_rolls_back_the_tree)
 	int st;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	dir = ckpt_tmp_dir(&self->c, "cwd");
 	ASSERT_NE(NULL, dir);
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
-		ckpt_drop_shared_anon();
 		pid_t kid = CKPT_SYS(fork());
 
 		prctl(PR_SET_NAME, "ckpt-rollback");
@@ -400,8 +388,7 @@ TEST_F(tree, shared_anonymous_memory_stays_shared)
 	pid_t pid;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		size_t len = 64 * 4096;
 		volatile long *flag;
@@ -463,9 +450,8 @@ TEST_F(tree, restart_frozen_runs_nothing_until_thawed)
 	int i;
 
 	CKPT_NEED_TOOLS();
-	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
 	done = ckpt_tmp_path(&self->c, "done");
-	pid = ckpt_fork(_metadata, &self->c);
+	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		pid_t kid = CKPT_SYS(fork());
 		int st;
@@ -530,7 +516,6 @@ TEST_F(tree, taskself_refuses_a_tree)
 	ASSERT_EQ(0, pipe(sync));
 	pid = ckpt_fork_keep(_metadata, &self->c, &sync[1], 1);
 	if (pid == 0) {
-		ckpt_drop_shared_anon();
 		kid = CKPT_SYS(fork());
 		if (kid == 0) {
 			close(sync[1]);
