@@ -12,6 +12,7 @@
 #include <linux/namei.h>
 #include <linux/personality.h>
 #include <linux/resource.h>
+#include <linux/rseq.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -22,6 +23,8 @@
 #include <linux/user_namespace.h>
 
 #define CKPT_NGROUPS_MAX	65536
+/* ORIG_RSEQ_SIZE of kernel/rseq.c: the smallest struct rseq rseq(2) takes */
+#define CKPT_RSEQ_ORIG_SIZE	32
 
 static int checkpoint_task_record(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -37,6 +40,13 @@ static int checkpoint_task_record(struct ckpt_ctx *ctx, struct task_struct *t)
 	get_task_comm(h.comm, t);
 	h.clear_child_tid = (unsigned long)t->clear_child_tid;
 	h.robust_list = (unsigned long)t->robust_list;
+#ifdef CONFIG_RSEQ
+	if (t->rseq) {
+		h.rseq = (unsigned long)t->rseq;
+		h.rseq_len = t->rseq_len;
+		h.rseq_sig = t->rseq_sig;
+	}
+#endif
 	return ckpt_write_obj(ctx, CKPT_HDR_TASK, &h, sizeof(h));
 }
 
@@ -239,6 +249,20 @@ static bool ckpt_wait_status_valid(u32 code)
 	return !(code & ~0xffU) && sig <= CKPT_NSIG;
 }
 
+/* What rseq(2) would accept as a new registration. */
+static bool ckpt_rseq_valid(const struct ckpt_hdr_task *h)
+{
+	if (!h->rseq)
+		return !h->rseq_len && !h->rseq_sig;
+	if (h->rseq_len < CKPT_RSEQ_ORIG_SIZE || h->rseq_len > PAGE_SIZE ||
+	    h->rseq >= TASK_SIZE_MAX || h->rseq_len > TASK_SIZE_MAX - h->rseq)
+		return false;
+	if (h->rseq_len == CKPT_RSEQ_ORIG_SIZE)
+		return IS_ALIGNED(h->rseq, CKPT_RSEQ_ORIG_SIZE);
+	return IS_ALIGNED(h->rseq, __alignof__(struct rseq)) &&
+	       h->rseq_len >= offsetof(struct rseq, end);
+}
+
 static int restore_task_record(struct ckpt_ctx *ctx)
 {
 	struct ckpt_task_state *ts = ctx->ts;
@@ -255,6 +279,11 @@ static int restore_task_record(struct ckpt_ctx *ctx)
 	    h->robust_list > TASK_SIZE_MAX - sizeof(struct robust_list_head) ||
 	    (!ts->leader && h->exit_signal))
 		return ckpt_err(ctx, -EBADMSG, "task record malformed");
+	if (!ckpt_rseq_valid(h))
+		return ckpt_err(ctx, -EBADMSG, "rseq registration malformed");
+	if (h->rseq && !IS_ENABLED(CONFIG_RSEQ))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"the task has an rseq area; this kernel has no CONFIG_RSEQ");
 	code = h->exit_code;
 	if (ts->zombie ? !ckpt_wait_status_valid(code) : code)
 		return ckpt_err(ctx, -EBADMSG, "exit code %#x malformed", code);
@@ -608,6 +637,21 @@ static int restore_task_commit(struct ckpt_ctx *ctx)
 	current->clear_child_tid = (u32 __user *)ts->task->clear_child_tid;
 	current->robust_list =
 		(struct robust_list_head __user *)ts->task->robust_list;
+	/*
+	 * The registration current inherited from restart(2)'s caller
+	 * points into an address space that is gone; the task's own is
+	 * registered again, and the kernel fills it in (or aborts the
+	 * critical section the task was in) before the task runs.
+	 */
+	rseq_execve(current);
+#ifdef CONFIG_RSEQ
+	if (ts->task->rseq) {
+		current->rseq = u64_to_user_ptr(ts->task->rseq);
+		current->rseq_len = ts->task->rseq_len;
+		current->rseq_sig = ts->task->rseq_sig;
+		rseq_set_notify_resume(current);
+	}
+#endif
 	if (ts->leader) {
 		current->exit_signal = ts->task->exit_signal;
 		set_fs_root(current->fs, &ts->root);

@@ -918,6 +918,10 @@ static void rec_task(uint32_t len)
 	if (t->exit_signal > CKPT_NSIG || t->pdeath_signal > CKPT_NSIG)
 		bad(rec_off, "bad exit_signal %u or pdeath_signal %u",
 		    t->exit_signal, t->pdeath_signal);
+	if (t->rseq ? t->rseq_len < 32 || t->rseq_len > 4096 || t->rseq % 32
+		    : t->rseq_len || t->rseq_sig)
+		bad(rec_off, "bad rseq area 0x%" PRIx64 " (%u bytes)",
+		    (uint64_t)t->rseq, t->rseq_len);
 	cur_task = tasks_seen;
 	cur_kind = task_kinds[cur_task];
 	if (cur_kind != K_ZOMBIE)
@@ -927,6 +931,9 @@ static void rec_task(uint32_t len)
 	    ", pdeath signal %u\n", tasks_seen, t->comm, t->exit_signal,
 	    t->personality, (uint64_t)t->clear_child_tid,
 	    (uint64_t)t->robust_list, t->pdeath_signal);
+	if (t->rseq)
+		out("  rseq area 0x%" PRIx64 ", %u bytes, signature 0x%x\n",
+		    (uint64_t)t->rseq, t->rseq_len, t->rseq_sig);
 	if (cur_kind == K_ZOMBIE) {
 		if (t->exit_code & 0x7f)
 			out("  zombie: killed by signal %u%s\n",

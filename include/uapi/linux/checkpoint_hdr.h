@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		3
+#define CKPT_VERSION		4
 
 #define CKPT_ARCH_X86_64	1
 
@@ -271,6 +271,14 @@ enum ckpt_restart_kind {
  * @comm: command name, NUL terminated
  * @clear_child_tid: set_tid_address(2) value
  * @robust_list: set_robust_list(2) head, 0 if none
+ * @rseq: the struct rseq registered with rseq(2), 0 if none (C libraries
+ *	register one for every thread when the kernel has CONFIG_RSEQ)
+ * @rseq_len: its registered length; 0 when @rseq is 0
+ * @rseq_sig: its abort signature; 0 when @rseq is 0
+ *
+ * Restart registers @rseq again with the checks of rseq(2), so that the
+ * kernel keeps updating it (and aborts a critical section the task was
+ * in); a kernel without CONFIG_RSEQ refuses an image that has one.
  */
 struct ckpt_hdr_task {
 	struct ckpt_hdr h;
@@ -281,6 +289,9 @@ struct ckpt_hdr_task {
 	char comm[16];
 	__u64 clear_child_tid;
 	__u64 robust_list;
+	__u64 rseq;
+	__u32 rseq_len;
+	__u32 rseq_sig;
 };
 
 /**

@@ -771,7 +771,8 @@ TEST_F(errors, corrupted_byte_caught_by_checksum)
 /*
  * A malformed record early in the stream (before anything is replaced):
  * restart(2) returns EBADMSG.  The TREE record's type, the TASK record's
- * length, an exit code in the TASK record of a task that was alive.
+ * length, an exit code in the TASK record of a task that was alive, an
+ * rseq area rseq(2) would refuse (misaligned, or a length without one).
  */
 TEST_F(errors, malformed_early_record)
 {
@@ -797,6 +798,9 @@ TEST_F(errors, malformed_early_record)
 	EXPECT_REFUSED(restart_flipped(_metadata, &self->c, img, len,
 				       off + offsetof(struct ckpt_hdr_task, exit_code), 0x01),
 		       ebadmsg, false, "TASK exit code of a live task");
+	EXPECT_REFUSED(restart_flipped(_metadata, &self->c, img, len,
+				       off + offsetof(struct ckpt_hdr_task, rseq), 0x04),
+		       ebadmsg, false, "TASK rseq area");
 	free(img);
 }
 
