@@ -92,8 +92,14 @@ check-debug:
 demo: all
 	@$(CKPT_VM) -- ckpt-demo
 
+# ckpt beside CRIU on a kernel of its own (build/linux-bench: our options
+# plus tools/ckpt/bench/criu.config) with criu in the initramfs; results
+# under build/bench.  CKPT_BENCH_ARGS passes options to ckpt-bench.
 bench: all
-	@$(CKPT_VM) --mem 4096 --timeout 2400 -- ckpt-bench /tmp
+	@CKPT_FLAVOR=bench $(SCRIPTS)/deps.sh
+	@CKPT_FLAVOR=bench $(SCRIPTS)/kbuild.sh
+	@CKPT_FLAVOR=bench $(SCRIPTS)/mkinitramfs.sh
+	@$(SCRIPTS)/bench.sh
 
 series:
 	@echo "series: not yet (will emit the whole change as a git-format-patch series)"
@@ -112,7 +118,7 @@ help:
 	@echo "  check          run all tests; TESTS=... picks some, CHECK_TIMEOUT=s"
 	@echo "  check-debug    the tests on a kmemleak+lockdep kernel"
 	@echo "  demo           checkpoint/kill/restart a counter in the VM"
-	@echo "  bench          ckpt-bench (tools/ckpt/bench) in the VM"
+	@echo "  bench          ckpt beside CRIU (tools/ckpt/bench) -> build/bench"
 	@echo "  series         the change as a git-format-patch series (not yet)"
 	@echo "  clean          remove build/"
 	@echo "Run anything in the VM: tools/ckpt/ckpt-vm -- 'command'"

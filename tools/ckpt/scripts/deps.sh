@@ -13,6 +13,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static ccache gcc make flex bison bc
 	libc6-dev libelf-dev libssl-dev cpio e2fsprogs xz-utils rsync
 )
+# make bench also runs CRIU in the guest and plots on the host.
+[ "$CKPT_FLAVOR" = bench ] && PACKAGES+=(criu gnuplot-nox)
 
 # Print "name version" for each installed package, nothing for the others.
 installed() {

@@ -10,20 +10,33 @@
 #   3. config:  tinyconfig + tools/testing/selftests/checkpoint/config
 #               (only when the fragment or the base changed)
 #   4. bzImage, 5. headers (build/linux/usr/include)
+#
+# CKPT_FLAVOR=bench does the same in build/linux-bench (see lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$CKPT_REPO"
 
 ksrc=$CKPT_KSRC
-base_stamp=$CKPT_BUILD/.linux-base.stamp
-config_stamp=$CKPT_BUILD/.linux-config.stamp
-headers_stamp=$CKPT_BUILD/.linux-headers.stamp
-overlay_list=$CKPT_BUILD/.linux-overlay.list
+tree=${ksrc#"$CKPT_REPO"/}
+stamps=$CKPT_BUILD/.linux$CKPT_SUFFIX
+base_stamp=$stamps-base.stamp
+config_stamp=$stamps-config.stamp
+headers_stamp=$stamps-headers.stamp
+overlay_list=$stamps-overlay.list
 fragment=$CKPT_SELFTESTS_SRC/config
 # CKPT_DEBUG=1 (make check-debug): the same plus kmemleak and lockdep.
+# CKPT_FLAVOR=bench (make bench, its own tree): plus what CRIU needs.
+extra=
 if [ "${CKPT_DEBUG:-0}" != 0 ]; then
-	cat "$CKPT_SELFTESTS_SRC/config" "$CKPT_SELFTESTS_SRC/config.debug" >"$CKPT_BUILD/config.debug-merged"
-	fragment=${CKPT_BUILD#"$CKPT_REPO"/}/config.debug-merged
+	extra=$CKPT_SELFTESTS_SRC/config.debug
+elif [ "$CKPT_FLAVOR" = bench ]; then
+	extra=tools/ckpt/bench/criu.config
+fi
+if [ -n "$extra" ]; then
+	merged=$CKPT_BUILD/config-merged$CKPT_SUFFIX
+	mkdir -p "$CKPT_BUILD"
+	cat "$CKPT_SELFTESTS_SRC/config" "$extra" >"$merged"
+	fragment=${merged#"$CKPT_REPO"/}
 fi
 overlay_dirs=(checkpoint fs arch include kernel mm Documentation "$CKPT_SELFTESTS_SRC")
 
@@ -51,7 +64,7 @@ apply_series() {
 		[ -f "patches/$p" ] || die "patches/series names $p, which does not exist"
 		say PATCH "$p"
 		patch -d "$ksrc" -p1 --forward -s <"patches/$p" ||
-			die "patches/$p does not apply to the base; build/linux is left as it is"
+			die "patches/$p does not apply to the base; $tree is left as it is"
 	done < <(series)
 }
 
@@ -63,16 +76,16 @@ if [ -d "$ksrc" ] && [ ! -f "$base_stamp" ] && [ -f "$ksrc/Makefile" ]; then
 		patch -d "$ksrc" -p1 -R --dry-run -s -f <"patches/$p" >/dev/null 2>&1 || { adopt=; break; }
 	done < <(series)
 	if [ -n "$adopt" ]; then
-		say BASE "adopting the existing build/linux (all patches of the series are applied)"
+		say BASE "adopting the existing $tree (all patches of the series are applied)"
 		echo "$base_id" >"$base_stamp"
 	fi
 fi
 
 if [ ! -d "$ksrc" ] || [ "$(cat "$base_stamp" 2>/dev/null)" != "$base_id" ]; then
 	if [ -d "$ksrc" ]; then
-		say BASE "patches changed: extracting build/linux again"
+		say BASE "patches changed: extracting $tree again"
 	else
-		say BASE "extracting $LINUX_SOURCE_TARBALL into build/linux"
+		say BASE "extracting $LINUX_SOURCE_TARBALL into $tree"
 	fi
 	rm -rf "$ksrc" "$ksrc.tmp" "$base_stamp" "$config_stamp" "$headers_stamp" "$overlay_list"
 	mkdir -p "$ksrc.tmp"
@@ -100,7 +113,7 @@ done <"$overlay_list.new"
 # only; changes to upstream files are patches).
 if [ -f "$overlay_list" ]; then
 	while IFS= read -r f; do
-		say RM "build/linux/$f (no longer in the overlay)"
+		say RM "$tree/$f (no longer in the overlay)"
 		rm -f "$ksrc/$f"
 	done < <(LC_ALL=C comm -23 "$overlay_list" "$overlay_list.new")
 fi
@@ -155,7 +168,7 @@ kmake -j"$(nproc)" bzImage
 if [ ! -d "$ksrc/usr/include/linux" ] || [ ! -f "$headers_stamp" ] ||
    [ -n "$(cd "$ksrc" && find include/uapi arch/x86/include/uapi arch/x86/entry/syscalls \
 	   -newer "$headers_stamp" -print -quit)" ]; then
-	say HEADERS "build/linux/usr/include"
+	say HEADERS "$tree/usr/include"
 	kmake -s headers
 	touch "$headers_stamp"
 fi

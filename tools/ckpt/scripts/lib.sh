@@ -12,10 +12,20 @@ LINUX_SOURCE_TOPDIR=linux-source-6.12
 # Everything derived lives under build/ and can be deleted at any time.
 CKPT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 CKPT_BUILD=$CKPT_REPO/build
-CKPT_KSRC=$CKPT_BUILD/linux
 CKPT_ARCH=x86_64
+# CKPT_FLAVOR=bench (make bench): a second kernel tree, configured with
+# the selftests' options plus those CRIU needs, and an initramfs that
+# also holds criu.  Both live beside the test ones, so that switching
+# between make check and make bench rebuilds nothing.
+CKPT_FLAVOR=${CKPT_FLAVOR:-}
+case $CKPT_FLAVOR in
+'')	CKPT_SUFFIX= ;;
+bench)	CKPT_SUFFIX=-bench ;;
+*)	echo "error: CKPT_FLAVOR=$CKPT_FLAVOR: unknown (only bench)" >&2; exit 1 ;;
+esac
+CKPT_KSRC=$CKPT_BUILD/linux$CKPT_SUFFIX
 CKPT_BZIMAGE=$CKPT_KSRC/arch/x86/boot/bzImage
-CKPT_INITRAMFS=$CKPT_BUILD/initramfs.cpio
+CKPT_INITRAMFS=$CKPT_BUILD/initramfs$CKPT_SUFFIX.cpio
 CKPT_SELFTESTS_SRC=tools/testing/selftests/checkpoint
 
 # Fixed build identity: the kernel (and ccache's view of it) does not change

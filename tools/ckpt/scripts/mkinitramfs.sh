@@ -6,14 +6,18 @@
 #             the guest helper scripts (ckpt-selftests, ckpt-demo),
 #   /selftests/<collection>/: the installed kselftests + kselftest-list.txt.
 # Rebuilt only when the content of an input changed.
+#
+# CKPT_FLAVOR=bench (make bench) writes build/initramfs-bench.cpio: the
+# same plus Debian's criu in /usr/sbin, with the shared libraries and the
+# dynamic loader it needs at their host paths.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 scripts=$CKPT_REPO/tools/ckpt/scripts
 busybox=/bin/busybox
 out=$CKPT_INITRAMFS
-stamp=$CKPT_BUILD/.initramfs.stamp
-stage=$CKPT_BUILD/initramfs
+stamp=$CKPT_BUILD/.initramfs$CKPT_SUFFIX.stamp
+stage=$CKPT_BUILD/initramfs$CKPT_SUFFIX
 
 # --- the inputs: "guest-path host-file" pairs ---------------------------
 inputs=()
@@ -43,6 +47,16 @@ if [ -d "$CKPT_BUILD/selftests-install" ]; then
 	done < <(find "$CKPT_BUILD/selftests-install" -type f -print0 | LC_ALL=C sort -z)
 fi
 
+if [ "$CKPT_FLAVOR" = bench ]; then
+	criu=$(command -v criu || echo /usr/sbin/criu)
+	[ -x "$criu" ] || die "criu not found (CKPT_FLAVOR=bench make deps installs it)"
+	add /usr/sbin/criu "$criu"
+	# "libfoo.so.1 => /lib/.../libfoo.so.1 (0x...)" and the loader line
+	while read -r lib; do
+		add "$lib" "$(readlink -f "$lib")"
+	done < <(ldd "$criu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+fi
+
 # --- up to date? ----------------------------------------------------------
 sum=$(
 	{
@@ -61,7 +75,7 @@ fi
 # --- build ----------------------------------------------------------------
 say INITRAMFS "${out#"$CKPT_REPO/"}"
 rm -rf "$stage"
-mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,mnt/ext4,selftests}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,mnt/ext4,selftests}
 for ((i = 0; i < ${#inputs[@]}; i += 2)); do
 	dst=$stage${inputs[i]}
 	mkdir -p "${dst%/*}"
