@@ -14,13 +14,17 @@
 #include <linux/mount.h>
 #include <linux/pagemap.h>
 #include <linux/pagewalk.h>
+#include <linux/memcontrol.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/security.h>
 #include <linux/shm.h>
 #include <uapi/linux/shm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/uaccess.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/vmalloc.h>
 #include <asm/tlb.h>
 #include <asm/vdso.h>
@@ -1087,53 +1091,137 @@ static int ckpt_find_vma(struct ckpt_mm_state *ms, u64 addr, u32 *hint)
 	return -1;
 }
 
+/* Private memory a page can be put in as a fault would put it. */
+static bool ckpt_vma_fillable(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & (VM_SHARED | VM_PFNMAP | VM_MIXEDMAP | VM_IO |
+			     VM_HUGETLB))
+		return false;
+	if (!(vma->vm_flags & VM_READ) || userfaultfd_armed(vma))
+		return false;
+	return vma_is_anonymous(vma) || vma->vm_file;
+}
+
 /*
- * The pages of a batch that go to private memory are faulted in (and
- * COW-broken, read-only ones as ptrace would poke them) with one GUP
- * call per run of consecutive addresses, and the image is read straight
- * into them.
+ * Map @folio, already filled from the image, at @addr of @vma: what an
+ * anonymous (or copy-on-write) fault does, without zeroing the page
+ * first.  -EEXIST if a page or a huge page is there already (memory
+ * mlock() populated).  The mmap lock is held for writing.
  */
-static int restore_batch_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms,
-			       u64 *addr, u32 nr, struct page **pages)
+static int restore_install_folio(struct vm_area_struct *vma,
+				 unsigned long addr, struct folio *folio)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *ptl;	/* the page table lock pte_offset_map_lock() takes */
+	pte_t *pte, entry;
+	pmd_t *pmd;
+	pud_t *pud;
+	p4d_t *p4d;
+
+	if (unlikely(anon_vma_prepare(vma)))
+		return -ENOMEM;
+	p4d = p4d_alloc(mm, pgd_offset(mm, addr), addr);
+	pud = p4d ? pud_alloc(mm, p4d, addr) : NULL;
+	pmd = pud ? pmd_alloc(mm, pud, addr) : NULL;
+	if (!pmd)
+		return -ENOMEM;
+	if (pmd_trans_huge(pmdp_get_lockless(pmd)))
+		return -EEXIST;
+	if (pte_alloc(mm, pmd))
+		return -ENOMEM;
+	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	if (!pte)
+		return -EEXIST;
+	if (!pte_none(ptep_get(pte))) {
+		pte_unmap_unlock(pte, ptl);
+		return -EEXIST;
+	}
+	entry = mk_pte(&folio->page, vma->vm_page_prot);
+	entry = pte_sw_mkyoung(entry);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(pte_mkdirty(entry), vma);
+	inc_mm_counter(mm, MM_ANONPAGES);
+	folio_add_new_anon_rmap(folio, vma, addr, RMAP_EXCLUSIVE);
+	folio_add_lru_vma(folio, vma);
+	set_pte_at(mm, addr, pte, entry);
+	update_mmu_cache(vma, addr, pte);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+/*
+ * The pages of a batch that go to private memory: new pages are read
+ * from the image and then mapped where they belong, so none is zeroed
+ * only to be overwritten (that was half of restart's time).  Where a
+ * page cannot be mapped that way, the page there is faulted in (and
+ * COW-broken, read-only ones as ptrace would poke them) and the data
+ * copied into it.
+ */
+static int restore_batch_pages(struct ckpt_ctx *ctx, u64 *addr, u32 nr,
+			       struct page **pages)
 {
 	struct mm_struct *mm = current->mm;
-	u32 i = 0, run, hint = 0;
-	long got;
-	int err = 0, idx;
+	u64 bad = 0;
+	u32 i;
+	int err = 0;
 
 	memset(pages, 0, nr * sizeof(*pages));
-	while (i < nr) {
-		idx = ckpt_find_vma(ms, addr[i], &hint);
-		for (run = 1; i + run < nr &&
-		     addr[i + run] == addr[i] + (u64)run * PAGE_SIZE &&
-		     addr[i + run] < ms->vmas[idx].end; run++)
-			;
-		mmap_read_lock(mm);
-		got = get_user_pages_remote(mm, addr[i], run,
-					    FOLL_WRITE | FOLL_FORCE,
-					    pages + i, NULL);
-		mmap_read_unlock(mm);
-		if (got != run) {
-			if (got > 0)
-				release_pages(pages + i, got);
-			memset(pages + i, 0, run * sizeof(*pages));
-			err = ckpt_err(ctx, got < 0 ? (int)got : -EFAULT,
-				       "faulting in %#llx", addr[i]);
+	for (i = 0; i < nr; i++) {
+		struct folio *folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+
+		if (folio && mem_cgroup_charge(folio, mm, GFP_KERNEL)) {
+			folio_put(folio);
+			folio = NULL;
+		}
+		if (!folio) {
+			err = ckpt_err(ctx, -ENOMEM, "no memory for page %#llx",
+				       addr[i]);
 			goto out;
 		}
-		i += run;
+		pages[i] = &folio->page;
 	}
 
 	err = ckpt_read_pages(ctx, pages, nr);
 	if (err)
 		goto out;
 
-	for (i = 0; i < nr; i++)
-		set_page_dirty_lock(pages[i]);
+	/* no logging (file I/O) under the mmap lock: note and log after */
+	mmap_write_lock(mm);
+	for (i = 0; i < nr; i++) {
+		struct folio *folio = page_folio(pages[i]);
+		struct vm_area_struct *vma = vma_lookup(mm, addr[i]);
+		struct page *dst;
+
+		/* makes the data visible before set_pte_at() */
+		__folio_mark_uptodate(folio);
+		if (vma && ckpt_vma_fillable(vma)) {
+			err = restore_install_folio(vma, addr[i], folio);
+			if (!err) {
+				pages[i] = NULL;	/* the mapping's now */
+				continue;
+			}
+			if (err != -EEXIST)
+				break;
+		}
+		err = 0;
+		if (get_user_pages_remote(mm, addr[i], 1, FOLL_WRITE | FOLL_FORCE,
+					  &dst, NULL) != 1) {
+			err = -EFAULT;
+			break;
+		}
+		copy_highpage(dst, pages[i]);
+		set_page_dirty_lock(dst);
+		put_page(dst);
+	}
+	if (err)
+		bad = addr[i];
+	mmap_write_unlock(mm);
+	if (err)
+		err = ckpt_err(ctx, err, "filling in %#llx", bad);
 out:
 	for (i = 0; i < nr; i++)
 		if (pages[i])
-			put_page(pages[i]);
+			folio_put(page_folio(pages[i]));
 	return err;
 }
 
@@ -1175,7 +1263,7 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 			next = addr[i] + PAGE_SIZE;
 		}
 		hint = 0;
-		err = restore_batch_pages(ctx, ms, addr, h.nr_pages, pages);
+		err = restore_batch_pages(ctx, addr, h.nr_pages, pages);
 		if (err)
 			goto out;
 		cond_resched();
