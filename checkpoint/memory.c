@@ -1105,8 +1105,8 @@ static bool ckpt_vma_fillable(struct vm_area_struct *vma)
 /*
  * Map @folio, already filled from the image, at @addr of @vma: what an
  * anonymous (or copy-on-write) fault does, without zeroing the page
- * first.  -EEXIST if a page or a huge page is there already (memory
- * mlock() populated).  The mmap lock is held for writing.
+ * first.  -EEXIST if a page or a huge page is there already (the
+ * caller then copies into that page).  The mmap lock is held for writing.
  */
 static int restore_install_folio(struct vm_area_struct *vma,
 				 unsigned long addr, struct folio *folio)
