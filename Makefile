@@ -83,11 +83,12 @@ initramfs: tools selftests examples
 check: all
 	@$(SCRIPTS)/run-tests.sh --timeout $(CHECK_TIMEOUT) $(TESTS)
 
-# The selftests on a kernel with kmemleak and lockdep (slower; the
-# next plain build reconfigures back).  Fails on any leak report too.
-check-debug:
-	@CKPT_DEBUG=1 $(MAKE) --no-print-directory all
-	@CKPT_DEBUG=1 $(SCRIPTS)/run-tests.sh --timeout $$(( $(CHECK_TIMEOUT) * 3 )) $(TESTS)
+# The selftests on a kernel with kmemleak, lockdep and KASAN, built in
+# a tree of its own (build/linux-debug; slower).  Fails on any leak or
+# KASAN report too.
+check-debug: all
+	@CKPT_FLAVOR=debug $(SCRIPTS)/kbuild.sh
+	@CKPT_FLAVOR=debug $(SCRIPTS)/run-tests.sh --timeout $$(( $(CHECK_TIMEOUT) * 3 )) $(TESTS)
 
 demo: all
 	@$(CKPT_VM) -- ckpt-demo
@@ -116,7 +117,7 @@ help:
 	@echo "  selftests      tools/testing/selftests/checkpoint -> build/selftests"
 	@echo "  initramfs      build/initramfs.cpio for tools/ckpt/ckpt-vm"
 	@echo "  check          run all tests; TESTS=... picks some, CHECK_TIMEOUT=s"
-	@echo "  check-debug    the tests on a kmemleak+lockdep kernel"
+	@echo "  check-debug    the tests on a kmemleak+lockdep+KASAN kernel"
 	@echo "  demo           checkpoint/kill/restart a counter in the VM"
 	@echo "  bench          ckpt beside CRIU (tools/ckpt/bench) -> build/bench"
 	@echo "  series         the change as a git-format-patch series (not yet)"

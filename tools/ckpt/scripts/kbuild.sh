@@ -11,7 +11,8 @@
 #               (only when the fragment or the base changed)
 #   4. bzImage, 5. headers (build/linux/usr/include)
 #
-# CKPT_FLAVOR=bench does the same in build/linux-bench (see lib.sh).
+# CKPT_FLAVOR=bench or debug does the same in build/linux-bench or
+# build/linux-debug (see lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$CKPT_REPO"
@@ -24,14 +25,13 @@ config_stamp=$stamps-config.stamp
 headers_stamp=$stamps-headers.stamp
 overlay_list=$stamps-overlay.list
 fragment=$CKPT_SELFTESTS_SRC/config
-# CKPT_DEBUG=1 (make check-debug): the same plus kmemleak and lockdep.
-# CKPT_FLAVOR=bench (make bench, its own tree): plus what CRIU needs.
+# CKPT_FLAVOR=debug (make check-debug): plus kmemleak, lockdep, KASAN.
+# CKPT_FLAVOR=bench (make bench): plus what CRIU needs.
 extra=
-if [ "${CKPT_DEBUG:-0}" != 0 ]; then
-	extra=$CKPT_SELFTESTS_SRC/config.debug
-elif [ "$CKPT_FLAVOR" = bench ]; then
-	extra=tools/ckpt/bench/criu.config
-fi
+case $CKPT_FLAVOR in
+debug)	extra=$CKPT_SELFTESTS_SRC/config.debug ;;
+bench)	extra=tools/ckpt/bench/criu.config ;;
+esac
 if [ -n "$extra" ]; then
 	merged=$CKPT_BUILD/config-merged$CKPT_SUFFIX
 	mkdir -p "$CKPT_BUILD"

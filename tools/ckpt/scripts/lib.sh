@@ -17,15 +17,22 @@ CKPT_ARCH=x86_64
 # the selftests' options plus those CRIU needs, and an initramfs that
 # also holds criu.  Both live beside the test ones, so that switching
 # between make check and make bench rebuilds nothing.
+# CKPT_FLAVOR=debug (make check-debug): a third tree, the selftests'
+# options plus kmemleak, lockdep and KASAN; it boots the test initramfs.
 CKPT_FLAVOR=${CKPT_FLAVOR:-}
 case $CKPT_FLAVOR in
 '')	CKPT_SUFFIX= ;;
 bench)	CKPT_SUFFIX=-bench ;;
-*)	echo "error: CKPT_FLAVOR=$CKPT_FLAVOR: unknown (only bench)" >&2; exit 1 ;;
+debug)	CKPT_SUFFIX=-debug ;;
+*)	echo "error: CKPT_FLAVOR=$CKPT_FLAVOR: unknown (bench or debug)" >&2; exit 1 ;;
 esac
 CKPT_KSRC=$CKPT_BUILD/linux$CKPT_SUFFIX
 CKPT_BZIMAGE=$CKPT_KSRC/arch/x86/boot/bzImage
-CKPT_INITRAMFS=$CKPT_BUILD/initramfs$CKPT_SUFFIX.cpio
+if [ "$CKPT_FLAVOR" = bench ]; then
+	CKPT_INITRAMFS=$CKPT_BUILD/initramfs-bench.cpio
+else
+	CKPT_INITRAMFS=$CKPT_BUILD/initramfs.cpio
+fi
 CKPT_SELFTESTS_SRC=tools/testing/selftests/checkpoint
 
 # Fixed build identity: the kernel (and ccache's view of it) does not change

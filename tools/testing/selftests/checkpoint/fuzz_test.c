@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hostile images: restart(2) is fed good images with one field changed
+ * and the checksum made to fit again, so that every mutant reaches the
+ * checks of the record it hits instead of being caught by the tail.
+ *
+ * A mutant may be refused (an errno, with a reason in the log), killed
+ * past the point of no return, restored and then crash or misbehave in
+ * user space (its state is what the image said), or even run correctly
+ * (a field that only changes, say, a timer's expiry).  What it may not
+ * do is crash or WARN the kernel (the runner fails on any such console
+ * line), leave a task that SIGKILL cannot end, or return an errno
+ * without saying why.  Each mutant runs in a pid namespace of its own,
+ * so whatever it restored dies with the namespace's init.
+ *
+ * The mutations are drawn from a fixed seed: a failure reproduces with
+ * the same binary.  CKPT_FUZZ_SEED and CKPT_FUZZ_ITERS choose others.
+ */
+#define _GNU_SOURCE
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include "ckpt_test.h"
+
+CKPT_FIXTURE(fuzz);
+
+/* ---- mutations ---- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t env_u64(const char *name, uint64_t dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+/* A record of the image and how many of its first bytes are fields. */
+struct span {
+	size_t off, len;
+	uint32_t type;
+};
+
+/*
+ * The records of @img: all of each record, but of a PAGES record only
+ * its header and address array (its page data is checked by nothing
+ * but the checksum, and corrupt data is still a valid image).
+ */
+static int image_spans(const char *img, size_t len, struct span **spans)
+{
+	const struct ckpt_hdr *h;
+	size_t off = 0;
+	int n = 0, max = 0;
+	bool bad;
+
+	*spans = NULL;
+	while ((h = ckpt_next_record(img, len, &off, &bad))) {
+		struct span s = { off, h->len, h->type };
+
+		if (h->type == CKPT_HDR_PAGES) {
+			const struct ckpt_hdr_pages *p = (const void *)h;
+
+			s.len = sizeof(*p) + (size_t)p->nr_pages * 8;
+		}
+		if (n == max) {
+			max = max ? 2 * max : 64;
+			*spans = realloc(*spans, max * sizeof(**spans));
+			if (!*spans)
+				return -1;
+		}
+		(*spans)[n++] = s;
+		off += CKPT_ALIGN8(h->len);
+	}
+	return bad ? -1 : n;
+}
+
+static const uint32_t odd32[] = {
+	0, 1, 2, 3, 7, 0x7f, 0x80, 0xff, 0x100, 0xfff, 0x1000, 0xffff,
+	0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+};
+
+static const uint64_t odd64[] = {
+	0, 1, 0x1000, 0xffffffffULL, 0x100000000ULL, 0x7ffffffff000ULL,
+	0x800000000000ULL, 0xffff800000000000ULL, 0x7fffffffffffffffULL,
+	0x8000000000000000ULL, 0xfffffffffffff000ULL, ~0ULL,
+};
+
+/*
+ * Change one field of one record of @img (chosen by record, so small
+ * records are hit as often as big ones) and say what in @what.
+ */
+static void mutate(char *img, const struct span *spans, int nspans,
+		   uint64_t *rng, char *what, size_t wlen)
+{
+	const struct span *s = &spans[rng_next(rng) % nspans];
+	uint64_t r = rng_next(rng);
+	size_t at = s->off + r % s->len;
+	uint32_t v32;
+	uint64_t v64;
+
+	r = rng_next(rng);
+	switch (r % 5) {
+	case 0:		/* one bit */
+		img[at] ^= 1 << (r >> 8) % 8;
+		snprintf(what, wlen, "type %u +%zu: bit %u", s->type,
+			 at - s->off, (unsigned int)((r >> 8) % 8));
+		return;
+	case 1:		/* an odd 32-bit value */
+		at &= ~3UL;
+		v32 = odd32[(r >> 8) % ARRAY_SIZE(odd32)];
+		break;
+	case 2:		/* a small step up or down */
+		at &= ~3UL;
+		memcpy(&v32, img + at, 4);
+		v32 += (r >> 8) & 1 ? 1 + (r >> 9) % 4 : -(1 + (r >> 9) % 4);
+		break;
+	case 3:		/* an odd 64-bit value */
+		at &= ~7UL;
+		if (at + 8 > s->off + s->len)
+			at = s->off + (s->len & ~7UL) - 8;
+		v64 = odd64[(r >> 8) % ARRAY_SIZE(odd64)];
+		memcpy(img + at, &v64, 8);
+		snprintf(what, wlen, "type %u +%zu: u64 %#llx", s->type,
+			 at - s->off, (unsigned long long)v64);
+		return;
+	default:	/* any byte */
+		img[at] = r >> 8;
+		snprintf(what, wlen, "type %u +%zu: byte %#x", s->type,
+			 at - s->off, (unsigned int)(unsigned char)(r >> 8));
+		return;
+	}
+	memcpy(img + at, &v32, 4);
+	snprintf(what, wlen, "type %u +%zu: u32 %#x", s->type, at - s->off, v32);
+}
+
+/* Make the tail's checksum fit a changed image again. */
+static void reseal(char *img, size_t len)
+{
+	struct ckpt_hdr_tail *t;
+	uint64_t s1, s2;
+
+	if (len < sizeof(*t))
+		return;
+	t = (struct ckpt_hdr_tail *)(img + len - sizeof(*t));
+	ckpt_checksum(img, len - sizeof(*t), &s1, &s2);
+	t->sum1 = s1;
+	t->sum2 = s2;
+}
+
+/* ---- running a mutant, contained ---- */
+
+enum outcome { RESTORED, REFUSED, KILLED, FAILED, TIMEOUT, STUCK, NOUTCOMES };
+
+static const char *const outcome_name[] = {
+	"restored and ran", "refused with an errno", "killed by a signal",
+	"restored, then failed", "timed out (killed)", "unkillable",
+};
+
+struct result {
+	int status;		/* wait status of the restoring process */
+	bool timeout;		/* it ran past the time limit and was killed */
+	bool stuck;		/* SIGKILL did not end it */
+};
+
+static void restore_self(struct ckpt_ctx *c, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	long r;
+
+	if (fd < 0)
+		_exit(CKPT_EXIT_FAIL);
+	r = sys_restart(0, fd, RESTART_TASKSELF, c->logfd);
+	_exit(r < 0 ? ckpt_errno_exit(errno) : 99);
+}
+
+static void restore_tool(struct ckpt_ctx *c, const char *path)
+{
+	char *argv[] = { "restart", "-i", (char *)path, "--log", c->log, NULL };
+
+	ckpt_child_stdio(c, NULL, 0);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+static bool wait_pidfd(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/*
+ * Restore @path in a new pid namespace: a helper unshares it and forks
+ * the namespace's init, which forks the restoring process and reports
+ * its wait status.  After @ms the helper kills the init, and with it
+ * everything in the namespace; if that does not end it in 20 s, a task
+ * is stuck in the kernel.
+ */
+static struct result run_contained(struct ckpt_ctx *c, const char *path,
+				   bool tool, int ms)
+{
+	struct result *shared, res = { .status = -1 };
+	pid_t helper;
+
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		return res;
+	*shared = res;
+	fflush(stdout);
+	fflush(stderr);
+	helper = fork();
+	if (helper == 0) {
+		pid_t init, pid;
+		int pidfd, st;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		init = fork();
+		if (init == 0) {
+			pid = fork();
+			if (pid == 0) {
+				if (tool)
+					restore_tool(c, path);
+				restore_self(c, path);
+			}
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			shared->status = st;
+			_exit(0);
+		}
+		pidfd = syscall(SYS_pidfd_open, init, 0);
+		if (pidfd < 0 || !wait_pidfd(pidfd, ms)) {
+			shared->timeout = true;
+			kill(init, SIGKILL);
+			if (pidfd >= 0 && !wait_pidfd(pidfd, 20000)) {
+				shared->stuck = true;
+				_exit(0);
+			}
+		}
+		waitpid(init, NULL, 0);
+		_exit(0);
+	}
+	if (helper > 0)
+		waitpid(helper, NULL, 0);
+	res = *shared;
+	munmap(shared, sizeof(*shared));
+	return res;
+}
+
+/*
+ * restart(2) in the caller: 100 + errno when it refused.  The restart
+ * tool: 1 when restart(2) or the tree's making failed (it says why on
+ * stderr), else the restored root's status (128 + signal if killed).
+ */
+static int classify(const struct result *r, bool tool)
+{
+	int code = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1;
+
+	if (r->stuck)
+		return STUCK;
+	if (r->timeout)
+		return TIMEOUT;
+	if (WIFSIGNALED(r->status))
+		return KILLED;
+	if (code == CKPT_EXIT_RESTORED)
+		return RESTORED;
+	if (!tool && code > CKPT_EXIT_ERRNO && code < 255)
+		return REFUSED;
+	if (tool && code == 1)
+		return REFUSED;
+	if (tool && code > 128 && code < 128 + 65)
+		return KILLED;
+	return FAILED;
+}
+
+static off_t file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? -1 : st.st_size;
+}
+
+/*
+ * The errnos Documentation/checkpoint/usage.rst gives restart(2), and
+ * ENOMEM for a size the image asks for: anything else from a mutant is
+ * a check that is missing or says the wrong thing.
+ */
+static bool errno_documented(int e)
+{
+	static const int ok[] = {
+		EINVAL, EPERM, EBUSY, EOPNOTSUPP, ENOEXEC, EBADMSG, ENODATA,
+		ESTALE, ENOMEM,
+		/* open(2)'s, when a file cannot be reopened */
+		ENOENT, EACCES, ENOTDIR, EISDIR, ELOOP, ETXTBSY, EROFS, ENXIO,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++)
+		if (e == ok[i])
+			return true;
+	return false;
+}
+
+/*
+ * Restore @iters mutants of the image in c->img (one change each) and
+ * check every outcome; the intact image must restore before and after.
+ */
+static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
+		       bool tool, int ms, uint64_t iters)
+{
+	uint64_t seed = env_u64("CKPT_FUZZ_SEED", 0x5eed0001);
+	uint64_t rng = seed, i, count[NOUTCOMES] = { 0 }, errs[256] = { 0 };
+	const char *path = ckpt_tmp_path(c, "mutant");
+	struct span *spans;
+	char what[256], buf[128];
+	size_t w;
+	int n;
+	struct result r;
+	size_t len;
+	char *img, *m;
+	int nspans, k;
+
+	iters = env_u64("CKPT_FUZZ_ITERS", iters);
+	img = ckpt_load(c->img, &len);
+	ASSERT_NE(NULL, img);
+	m = malloc(len);
+	ASSERT_NE(NULL, m);
+	nspans = image_spans(img, len, &spans);
+	ASSERT_GT(nspans, 3) TH_LOG("image walk");
+	r = run_contained(c, c->img, tool, ms);
+	ASSERT_EQ(RESTORED, classify(&r, tool)) {
+		TH_LOG("intact image: %s", ckpt_status_str(r.status, buf, sizeof(buf)));
+		ckpt_show(_metadata, c);
+	}
+
+	for (i = 0; i < iters; i++) {
+		off_t before = file_size(c->logfd), said = file_size(c->outfd);
+		int o;
+
+		memcpy(m, img, len);
+		/* the second half changes two or three fields at once */
+		n = i < iters / 2 ? 1 : 2 + rng_next(&rng) % 2;
+		what[0] = '\0';
+		for (w = 0; n--; w = strlen(what)) {
+			if (w)
+				w += snprintf(what + w, sizeof(what) - w, "; ");
+			mutate(m, spans, nspans, &rng, what + w, sizeof(what) - w);
+		}
+		reseal(m, len);
+		ASSERT_EQ(0, ckpt_write_file(path, m, len, 0600));
+		r = run_contained(c, path, tool, ms);
+		o = classify(&r, tool);
+		count[o]++;
+		EXPECT_NE(STUCK, o) TH_LOG("mutant %llu (%s): a task SIGKILL does not end",
+					   (unsigned long long)i, what);
+		if (!r.timeout)
+			EXPECT_NE(-1, r.status)
+				TH_LOG("mutant %llu: harness", (unsigned long long)i);
+		if (o == REFUSED && tool)
+			EXPECT_GT(file_size(c->outfd), said)
+				TH_LOG("mutant %llu (%s): the tool failed silently",
+				       (unsigned long long)i, what);
+		if (o == REFUSED && !tool) {
+			int e = WEXITSTATUS(r.status) - CKPT_EXIT_ERRNO;
+
+			errs[e]++;
+
+			EXPECT_GT(file_size(c->logfd), before)
+				TH_LOG("mutant %llu (%s): %s, no reason logged",
+				       (unsigned long long)i, what, strerror(e));
+			EXPECT_TRUE(errno_documented(e))
+				TH_LOG("mutant %llu (%s): unexpected %s",
+				       (unsigned long long)i, what, strerror(e));
+		}
+		if (!tool)
+			EXPECT_NE(99 << 8, r.status)
+				TH_LOG("mutant %llu (%s): restart(2) returned",
+				       (unsigned long long)i, what);
+	}
+	TH_LOG("seed %#llx, %llu mutants of %d records:",
+	       (unsigned long long)seed, (unsigned long long)iters, nspans);
+	for (k = 0; k < NOUTCOMES; k++)
+		TH_LOG("  %-24s %llu", outcome_name[k], (unsigned long long)count[k]);
+	for (k = 0; k < 256; k++)
+		if (errs[k])
+			TH_LOG("    %-22s %llu", strerror(k), (unsigned long long)errs[k]);
+	/* the checks must be what stops most of them */
+	EXPECT_GE(count[REFUSED] + count[KILLED], iters / 4);
+
+	r = run_contained(c, c->img, tool, ms);
+	EXPECT_EQ(RESTORED, classify(&r, tool))
+		TH_LOG("intact image after the mutants: %s",
+		       ckpt_status_str(r.status, buf, sizeof(buf)));
+	free(spans);
+	free(m);
+	free(img);
+}
+
+/* ---- a process with one of most things ---- */
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	usr1_seen = sig;
+}
+
+/*
+ * Memory of three kinds, a pipe holding data, a file at an offset, an
+ * eventfd, a timerfd, a signalfd, an epoll set, a memfd, a POSIX timer,
+ * a handler, a blocked pending signal and a lowered rlimit: checked
+ * after restart, exit 42 when all are as they were.
+ */
+static void rich_process(struct ckpt_ctx *c, const char *file)
+{
+	static char data[3 * 4096];
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct itimerspec its = { .it_value.tv_sec = 3600 };
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	struct rlimit rl = { 200, 1024 };
+	struct signalfd_siginfo si;
+	char *anon, *shared, *mapped, buf[64];
+	int p[2], f, efd, tfd, sfd, epfd, mfd;
+	uint64_t v;
+	timer_t tid;
+	sigset_t set;
+
+	ckpt_fill(data, sizeof(data), 1);
+	anon = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	shared = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CKPT_CHECK(anon != MAP_FAILED && shared != MAP_FAILED, "mmap");
+	ckpt_fill(anon, 16 * 4096, 2);
+	ckpt_fill(shared, 4 * 4096, 3);
+	CKPT_CHECK(!pipe(p) && write(p[1], "in the pipe", 11) == 11, "pipe");
+	f = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CKPT_CHECK(f >= 0 && write(f, "0123456789", 10) == 10 &&
+		   lseek(f, 3, SEEK_SET) == 3, "file");
+	efd = eventfd(7, EFD_NONBLOCK);
+	tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+	CKPT_CHECK(efd >= 0 && tfd >= 0 && !timerfd_settime(tfd, 0, &its, NULL),
+		   "eventfd, timerfd");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	CKPT_CHECK(!sigprocmask(SIG_BLOCK, &set, NULL), "sigprocmask");
+	sfd = signalfd(-1, &set, SFD_NONBLOCK);
+	epfd = epoll_create1(0);
+	ev.data.fd = p[0];
+	CKPT_CHECK(sfd >= 0 && epfd >= 0 &&
+		   !epoll_ctl(epfd, EPOLL_CTL_ADD, p[0], &ev), "signalfd, epoll");
+	mfd = memfd_create("fuzz", 0);
+	CKPT_CHECK(mfd >= 0 && !ftruncate(mfd, 2 * 4096), "memfd");
+	mapped = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	CKPT_CHECK(mapped != MAP_FAILED, "mmap memfd");
+	ckpt_fill(mapped, 2 * 4096, 4);
+	CKPT_CHECK(!timer_create(CLOCK_MONOTONIC, &sev, &tid) &&
+		   !timer_settime(tid, 0, &its, NULL), "timer_create");
+	CKPT_CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR, "signal");
+	CKPT_CHECK(!raise(SIGUSR2) && !setrlimit(RLIMIT_NOFILE, &rl), "raise");
+
+	ckpt_self(c);
+
+	CKPT_CHECK(ckpt_verify(data, sizeof(data), 1) < 0 &&
+		   ckpt_verify(anon, 16 * 4096, 2) < 0 &&
+		   ckpt_verify(shared, 4 * 4096, 3) < 0 &&
+		   ckpt_verify(mapped, 2 * 4096, 4) < 0, "memory");
+	CKPT_CHECK(epoll_wait(epfd, &ev, 1, 0) == 1 && ev.data.fd == p[0],
+		   "epoll");
+	CKPT_CHECK(read(p[0], buf, sizeof(buf)) == 11 &&
+		   !memcmp(buf, "in the pipe", 11), "pipe data");
+	CKPT_CHECK(read(f, buf, 3) == 3 && !memcmp(buf, "345", 3), "file offset");
+	CKPT_CHECK(read(efd, &v, 8) == 8 && v == 7, "eventfd");
+	CKPT_CHECK(timerfd_gettime(tfd, &its) == 0 && its.it_value.tv_sec > 3000,
+		   "timerfd");
+	CKPT_CHECK(read(sfd, &si, sizeof(si)) == sizeof(si) &&
+		   si.ssi_signo == SIGUSR2, "pending SIGUSR2");
+	CKPT_CHECK(!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur == 200, "rlimit");
+	CKPT_CHECK(!timer_gettime(tid, &its) && its.it_value.tv_sec > 3000,
+		   "POSIX timer");
+	raise(SIGUSR1);
+	CKPT_CHECK(usr1_seen == SIGUSR1, "handler");
+	ckpt_restored_ok();
+}
+
+/*
+ * Mutants of a one-process image with most kinds of record, restored
+ * into the caller: refused with a logged reason, or contained.
+ */
+TEST_F_TIMEOUT(fuzz, one_process_mutants_are_refused_or_contained, 280)
+{
+	const char *file = ckpt_tmp_path(&self->c, "file");
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0)
+		rich_process(&self->c, file);
+	ckpt_checkpointed(_metadata, &self->c, pid);
+	fuzz_image(_metadata, &self->c, false, 3000, 1000);
+}
+
+/* ---- a tree ---- */
+
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* The restored root's verdict when a child failed (the tool's own is 1). */
+#define TREE_EXIT_WRONG 7
+
+/*
+ * A parent, a child reading a pipe the parent wrote into, with a second
+ * thread, and a child in a process group of its own: exits 42 after
+ * restart when the data came through and both children exited 42.
+ */
+static void tree_workload(const char *ready)
+{
+	int p[2], r[2], st, ok = 1;
+	pid_t a, b;
+	char c;
+
+	CKPT_CHECK(!pipe(p) && !pipe(r), "pipe");
+	a = fork();
+	if (a == 0) {
+		pthread_t t;
+		char buf[16];
+
+		close(p[1]);
+		CKPT_CHECK(!pthread_create(&t, NULL, idle_thread, NULL), "thread");
+		CKPT_CHECK(write(r[1], "a", 1) == 1, "ready");
+		ckpt_wait_go();
+		CKPT_CHECK(read(p[0], buf, sizeof(buf)) == 5 &&
+			   !memcmp(buf, "hello", 5), "pipe data");
+		_exit(CKPT_EXIT_RESTORED);
+	}
+	b = fork();
+	if (b == 0) {
+		setpgid(0, 0);
+		CKPT_CHECK(write(r[1], "b", 1) == 1, "ready");
+		ckpt_wait_go();
+		_exit(CKPT_EXIT_RESTORED);
+	}
+	close(p[0]);
+	CKPT_CHECK(write(p[1], "hello", 5) == 5, "write");
+	CKPT_CHECK(read(r[0], &c, 1) == 1 && read(r[0], &c, 1) == 1, "ready");
+	close(r[0]);
+	close(r[1]);
+	CKPT_CHECK(!ckpt_write_file(ready, "", 0, 0600), "ready file");
+	ckpt_wait_go();
+	ok &= waitpid(a, &st, 0) == a && st == CKPT_EXIT_RESTORED << 8;
+	ok &= waitpid(b, &st, 0) == b && st == CKPT_EXIT_RESTORED << 8;
+	_exit(ok ? CKPT_EXIT_RESTORED : TREE_EXIT_WRONG);
+}
+
+/*
+ * Mutants of a three-process image (threads, a pipe, two process
+ * groups) restored by the restart tool: whatever they do is contained.
+ */
+TEST_F_TIMEOUT(fuzz, tree_mutants_are_refused_or_contained, 280)
+{
+	const char *ready = ckpt_tmp_path(&self->c, "ready");
+	pid_t pid;
+	int i;
+
+	CKPT_NEED_TOOLS();
+	pid = ckpt_fork_workload(_metadata, &self->c);
+	if (pid == 0)
+		tree_workload(ready);
+	for (i = 0; i < 3000 && access(ready, F_OK); i++)
+		usleep(10000);
+	ASSERT_EQ(0, access(ready, F_OK)) TH_LOG("the tree never got ready");
+	ASSERT_EQ(0, ckpt_checkpoint_kill(_metadata, &self->c, pid));
+	fuzz_image(_metadata, &self->c, true, 5000, 300);
+}
+
+TEST_HARNESS_MAIN
