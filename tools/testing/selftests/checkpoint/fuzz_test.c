@@ -14,7 +14,8 @@
  * so whatever it restored dies with the namespace's init.
  *
  * The mutations are drawn from a fixed seed: a failure reproduces with
- * the same binary.  CKPT_FUZZ_SEED and CKPT_FUZZ_ITERS choose others.
+ * the same binary.  CKPT_FUZZ_SEED and CKPT_FUZZ_ITERS choose others;
+ * CKPT_FUZZ_VERBOSE=1 tells what became of each mutant.
  */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -327,6 +328,7 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 	const char *path = ckpt_tmp_path(c, "mutant");
 	struct span *spans;
 	char what[256], buf[128];
+	bool verbose;
 	size_t w;
 	int n;
 	struct result r;
@@ -335,6 +337,7 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 	int nspans, k;
 
 	iters = env_u64("CKPT_FUZZ_ITERS", iters);
+	verbose = env_u64("CKPT_FUZZ_VERBOSE", 0);
 	img = ckpt_load(c->img, &len);
 	ASSERT_NE(NULL, img);
 	m = malloc(len);
@@ -365,6 +368,10 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 		r = run_contained(c, path, tool, ms);
 		o = classify(&r, tool);
 		count[o]++;
+		if (verbose)
+			TH_LOG("mutant %llu (%s): %s, %s", (unsigned long long)i,
+			       what, outcome_name[o],
+			       ckpt_status_str(r.status, buf, sizeof(buf)));
 		EXPECT_NE(STUCK, o) TH_LOG("mutant %llu (%s): a task SIGKILL does not end",
 					   (unsigned long long)i, what);
 		if (!r.timeout)
