@@ -458,10 +458,11 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 			       h->version, CKPT_VERSION);
 		goto out;
 	}
-	if (h->page_size != PAGE_SIZE || h->_pad || h->flags &
-	    ~CHECKPOINT_USER_FLAGS) {
+	if (h->page_size != PAGE_SIZE || h->_pad ||
+	    memchr_inv(h->_pad2, 0, sizeof(h->_pad2)) ||
+	    h->flags & ~CHECKPOINT_USER_FLAGS) {
 		err = ckpt_err(ctx, -ENOEXEC,
-			       "page size %u or flags %#x not supported",
+			       "page size %u, flags %#x or padding not supported",
 			       h->page_size, h->flags);
 		goto out;
 	}

@@ -816,7 +816,7 @@ static int restore_mm_read(struct ckpt_ctx *ctx, struct ckpt_mm_state *ms)
 		if (rec->type == CKPT_HDR_MM)
 			break;
 		err = ckpt_obj_restore_record(ctx, rec);
-		if (err == -ENOENT)
+		if (err > 0)
 			err = ckpt_err(ctx, -EBADMSG,
 				       "expected MM record, found type %u",
 				       rec->type);

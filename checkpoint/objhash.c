@@ -303,8 +303,8 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
  * Object records carry their objref right after the header.
  *
  * Return: 0 if @rec was an object record and the object is restored,
- * -ENOENT if @rec is no object record (nothing logged), or another
- * negative errno (logged).
+ * 1 if @rec is no object record (nothing logged), or a negative errno
+ * (logged): -ENOENT among them, when a file of the image is gone.
  */
 int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec)
 {
@@ -319,7 +319,7 @@ int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec)
 					ckpt_obj_ops[type].name);
 		return ckpt_obj_restore(ctx, type, rec, *(u32 *)(rec + 1));
 	}
-	return -ENOENT;
+	return 1;
 }
 
 /**

@@ -132,19 +132,21 @@ static int ckpt_collect_timers(struct ckpt_ctx *ctx, struct task_struct *t,
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		if (!pt[i].readable) {
+		int err = 0;
+
+		/* say why while pt[] is still there */
+		if (!pt[i].readable)
+			err = ckpt_err(ctx, -EOPNOTSUPP,
+				       "POSIX timer %d on clock %d: only CLOCK_REALTIME, MONOTONIC, BOOTTIME and TAI timers are supported",
+				       pt[i].id, pt[i].clock);
+		else if (pt[i].notify & SIGEV_THREAD_ID && pt[i].tid <= 0)
+			err = ckpt_err(ctx, -EBUSY,
+				       "POSIX timer %d signals a thread that has exited",
+				       pt[i].id);
+		if (err) {
 			kvfree(pt);
 			kvfree(h);
-			return ckpt_err(ctx, -EOPNOTSUPP,
-					"POSIX timer %d on clock %d: only CLOCK_REALTIME, MONOTONIC, BOOTTIME and TAI timers are supported",
-					pt[i].id, pt[i].clock);
-		}
-		if (pt[i].notify & SIGEV_THREAD_ID && pt[i].tid <= 0) {
-			kvfree(pt);
-			kvfree(h);
-			return ckpt_err(ctx, -EBUSY,
-					"POSIX timer %d signals a thread that has exited",
-					pt[i].id);
+			return err;
 		}
 		h[i].id = pt[i].id;
 		h[i].clock = pt[i].clock;

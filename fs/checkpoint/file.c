@@ -975,7 +975,7 @@ static struct ckpt_hdr_fd *restore_next_fd(struct ckpt_ctx *ctx)
 			return (struct ckpt_hdr_fd *)rec;
 		err = ckpt_obj_restore_record(ctx, rec);
 		kvfree(rec);
-		if (err == -ENOENT)
+		if (err > 0)
 			err = ckpt_err(ctx, -EBADMSG, "expected FD, FILE or PIPE record");
 		if (err)
 			return ERR_PTR(err);

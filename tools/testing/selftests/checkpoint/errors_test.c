@@ -631,7 +631,8 @@ static int restart_patched(struct __test_metadata *_metadata,
 
 /*
  * The header identifies what the image is for: a wrong magic, format
- * version, architecture or kernel release is ENOEXEC.
+ * version, architecture or kernel release, or padding that is not
+ * zero, is ENOEXEC.
  */
 TEST_F(errors, header_mismatch)
 {
@@ -658,6 +659,10 @@ TEST_F(errors, header_mismatch)
 	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
 				       offsetof(struct ckpt_hdr_header, version),
 				       &v32, 4), enoexec, false, "version 0");
+	v32 = 1;
+	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
+				       offsetof(struct ckpt_hdr_header, _pad2),
+				       &v32, 1), enoexec, false, "padding");
 	v32 = CKPT_ARCH_X86_64 + 1;
 	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
 				       offsetof(struct ckpt_hdr_header, arch),
@@ -904,6 +909,52 @@ TEST_F(errors, tls_descriptor_checked)
 	st = restart_bytes(_metadata, &self->c, img, len);
 	ckpt_expect_restored(_metadata, &self->c, st);
 	free(img);
+}
+
+/*
+ * A file of the image that is gone by restart (an open fd's, a mapped
+ * file's): ENOENT, naming the path, before anything changed; put back,
+ * the same image restores.
+ */
+TEST_F(errors, file_gone_is_enoent)
+{
+	static const int enoent[] = { ENOENT, 0 };
+	const char *opened = ckpt_tmp_path(&self->c, "opened");
+	const char *mapped = ckpt_tmp_path(&self->c, "mapped");
+	const char *aside = ckpt_tmp_path(&self->c, "aside");
+	const char *gone[] = { opened, mapped };
+	char log[512];
+	unsigned int i;
+	off_t before;
+	pid_t pid;
+	int st;
+
+	ASSERT_EQ(0, ckpt_write_file(opened, "open", 4, 0600));
+	ASSERT_EQ(0, ckpt_write_file(mapped, "mapped", 6, 0600));
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		int fd = open(opened, O_RDONLY), mfd = open(mapped, O_RDONLY);
+		char *m;
+
+		CKPT_CHECK(fd >= 0 && mfd >= 0, "open");
+		m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, mfd, 0);
+		CKPT_CHECK(m != MAP_FAILED && !close(mfd), "mmap");
+		ckpt_self(&self->c);
+		CKPT_CHECK(!memcmp(m, "mapped", 6), "mapping");
+		ckpt_restored_ok();
+	}
+	ckpt_checkpointed(_metadata, &self->c, pid);
+	for (i = 0; i < ARRAY_SIZE(gone); i++) {
+		ASSERT_EQ(0, rename(gone[i], aside));
+		before = log_size(&self->c);
+		EXPECT_REFUSED(ckpt_restore_fd(_metadata, &self->c, self->c.imgfd),
+			       enoent, false, "%s gone", gone[i]);
+		log_since(&self->c, before, log, sizeof(log));
+		EXPECT_NE(NULL, strstr(log, gone[i])) TH_LOG("log: %s", log);
+		ASSERT_EQ(0, rename(aside, gone[i]));
+	}
+	st = ckpt_restore_fd(_metadata, &self->c, self->c.imgfd);
+	ckpt_expect_restored(_metadata, &self->c, st);
 }
 
 /* restart(2) in a multithreaded caller is refused (EBUSY), the caller lives. */
