@@ -334,6 +334,14 @@ static inline ssize_t ckpt_write_fd(int fd, const void *buf, size_t size)
 }
 
 /* Read a whole (small) file into buf, NUL terminated; -1 on error. */
+/* Size of the file open at @fd (the log grows by a line per failure). */
+static inline off_t ckpt_file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? -1 : st.st_size;
+}
+
 static inline ssize_t ckpt_read_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1036,6 +1044,20 @@ static inline void ckpt_checksum(const void *img, size_t n, uint64_t *s1,
 	}
 	*s1 = a;
 	*s2 = c;
+}
+
+/* Make the tail's checksum fit an image whose records were changed. */
+static inline void ckpt_reseal(void *img, size_t len)
+{
+	struct ckpt_hdr_tail *t;
+	uint64_t s1, s2;
+
+	if (len < sizeof(*t))
+		return;
+	t = (struct ckpt_hdr_tail *)((char *)img + len - sizeof(*t));
+	ckpt_checksum(img, len - sizeof(*t), &s1, &s2);
+	t->sum1 = s1;
+	t->sum2 = s2;
 }
 
 /* Offset of the @idx-th record (0 = header) or of the first of @type. */

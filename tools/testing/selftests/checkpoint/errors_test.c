@@ -20,9 +20,7 @@ CKPT_FIXTURE(errors);
 
 static off_t log_size(struct ckpt_ctx *c)
 {
-	struct stat st;
-
-	return fstat(c->logfd, &st) ? -1 : st.st_size;
+	return ckpt_file_size(c->logfd);
 }
 
 /* What the kernel logged since offset @before, NUL terminated. */
@@ -869,18 +867,6 @@ TEST_F(errors, xstate_feature_missing_refused)
 	free(img);
 }
 
-/* Make the tail's checksum fit a patched image again. */
-static void reseal(char *img, size_t len)
-{
-	size_t tail = len - sizeof(struct ckpt_hdr_tail);
-	struct ckpt_hdr_tail *t = (struct ckpt_hdr_tail *)(img + tail);
-	uint64_t s1, s2;
-
-	ckpt_checksum(img, tail, &s1, &s2);
-	t->sum1 = s1;
-	t->sum2 = s2;
-}
-
 /*
  * TLS descriptors are checked as set_thread_area() makes them: one the
  * CPU would have to mark accessed in the read-only GDT is refused
@@ -901,11 +887,11 @@ TEST_F(errors, tls_descriptor_checked)
 	cpu = good_record(_metadata, &self->c, &img, &len, CKPT_HDR_CPU);
 	ASSERT_NE(NULL, cpu) TH_LOG("no CPU record");
 	cpu->tls[1] = d;
-	reseal(img, len);
+	ckpt_reseal(img, len);
 	EXPECT_REFUSED(restart_bytes(_metadata, &self->c, img, len), ebadmsg,
 		       false, "TLS descriptor without the accessed bit");
 	cpu->tls[1] = d | 1ULL << 40;
-	reseal(img, len);
+	ckpt_reseal(img, len);
 	st = restart_bytes(_metadata, &self->c, img, len);
 	ckpt_expect_restored(_metadata, &self->c, st);
 	free(img);

@@ -147,20 +147,6 @@ static void mutate(char *img, const struct span *spans, int nspans,
 	snprintf(what, wlen, "type %u +%zu: u32 %#x", s->type, at - s->off, v32);
 }
 
-/* Make the tail's checksum fit a changed image again. */
-static void reseal(char *img, size_t len)
-{
-	struct ckpt_hdr_tail *t;
-	uint64_t s1, s2;
-
-	if (len < sizeof(*t))
-		return;
-	t = (struct ckpt_hdr_tail *)(img + len - sizeof(*t));
-	ckpt_checksum(img, len - sizeof(*t), &s1, &s2);
-	t->sum1 = s1;
-	t->sum2 = s2;
-}
-
 /* ---- running a mutant, contained ---- */
 
 enum outcome { RESTORED, REFUSED, KILLED, FAILED, TIMEOUT, STUCK, NOUTCOMES };
@@ -288,13 +274,6 @@ static int classify(const struct result *r, bool tool)
 	return FAILED;
 }
 
-static off_t file_size(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) ? -1 : st.st_size;
-}
-
 /*
  * The errnos Documentation/checkpoint/usage.rst gives restart(2), and
  * ENOMEM for a size the image asks for: anything else from a mutant is
@@ -317,7 +296,7 @@ static bool errno_documented(int e)
 }
 
 /*
- * Restore @iters mutants of the image in c->img (one change each) and
+ * Restore @iters mutants of the image in c->img (one to three changes) and
  * check every outcome; the intact image must restore before and after.
  */
 static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
@@ -351,7 +330,8 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 	}
 
 	for (i = 0; i < iters; i++) {
-		off_t before = file_size(c->logfd), said = file_size(c->outfd);
+		off_t logged = ckpt_file_size(c->logfd);
+		off_t said = ckpt_file_size(c->outfd);
 		int o;
 
 		memcpy(m, img, len);
@@ -363,7 +343,7 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 				w += snprintf(what + w, sizeof(what) - w, "; ");
 			mutate(m, spans, nspans, &rng, what + w, sizeof(what) - w);
 		}
-		reseal(m, len);
+		ckpt_reseal(m, len);
 		ASSERT_EQ(0, ckpt_write_file(path, m, len, 0600));
 		r = run_contained(c, path, tool, ms);
 		o = classify(&r, tool);
@@ -378,7 +358,7 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 			EXPECT_NE(-1, r.status)
 				TH_LOG("mutant %llu: harness", (unsigned long long)i);
 		if (o == REFUSED && tool)
-			EXPECT_GT(file_size(c->outfd), said)
+			EXPECT_GT(ckpt_file_size(c->outfd), said)
 				TH_LOG("mutant %llu (%s): the tool failed silently",
 				       (unsigned long long)i, what);
 		if (o == REFUSED && !tool) {
@@ -386,7 +366,7 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 
 			errs[e]++;
 
-			EXPECT_GT(file_size(c->logfd), before)
+			EXPECT_GT(ckpt_file_size(c->logfd), logged)
 				TH_LOG("mutant %llu (%s): %s, no reason logged",
 				       (unsigned long long)i, what, strerror(e));
 			EXPECT_TRUE(errno_documented(e))
