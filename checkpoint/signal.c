@@ -29,12 +29,16 @@ static int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_sighand *h;
 	struct k_sigaction *k;
+	unsigned long flags;
 	int i, err;
 
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	spin_lock_irq(&t->sighand->siglock);
+	if (!lock_task_sighand(t, &flags)) {
+		kfree(h);
+		return ckpt_task_gone(ctx);
+	}
 	for (i = 0; i < CKPT_NSIG; i++) {
 		k = &t->sighand->action[i];
 		h->act[i].handler = (unsigned long)k->sa.sa_handler;
@@ -42,7 +46,7 @@ static int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
 		h->act[i].restorer = (unsigned long)k->sa.sa_restorer;
 		h->act[i].mask = ckpt_sigset(&k->sa.sa_mask);
 	}
-	spin_unlock_irq(&t->sighand->siglock);
+	unlock_task_sighand(t, &flags);
 	err = ckpt_write_obj(ctx, CKPT_HDR_SIGHAND, h, sizeof(*h));
 	kfree(h);
 	return err;
@@ -174,16 +178,20 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 	struct ckpt_hdr_posix_timer *timers = NULL;
 	struct ckpt_hdr_signal *h;
 	struct itimerspec64 it;
+	unsigned long flags;
 	int i, n = 0, max, err = -ENOMEM;
 
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	/* size the array outside the lock; the target is frozen */
-	spin_lock_irq(&t->sighand->siglock);
+	if (!lock_task_sighand(t, &flags)) {
+		kfree(h);
+		return ckpt_task_gone(ctx);
+	}
 	max = ckpt_count_pending(&t->pending) +
 	      (leader ? ckpt_count_pending(&t->signal->shared_pending) : 0);
-	spin_unlock_irq(&t->sighand->siglock);
+	unlock_task_sighand(t, &flags);
 	max = min(max, CKPT_PENDING_MAX);
 	pend = kvcalloc(max, sizeof(*pend), GFP_KERNEL);
 	if (!pend)
@@ -194,7 +202,10 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			goto out;
 	}
 
-	spin_lock_irq(&t->sighand->siglock);
+	if (!lock_task_sighand(t, &flags)) {
+		err = ckpt_task_gone(ctx);
+		goto out;
+	}
 	/*
 	 * In sigsuspend(), ppoll() and the like the syscall is restarted and
 	 * the mask from before the call comes back first.
@@ -208,7 +219,7 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 	if (n >= 0 && leader)
 		n = ckpt_collect_pending(&t->signal->shared_pending, true,
 					 pend, n, max);
-	spin_unlock_irq(&t->sighand->siglock);
+	unlock_task_sighand(t, &flags);
 	if (n < 0 || n > max) {
 		err = ckpt_err(ctx, -E2BIG, "too many pending signals");
 		goto out;
@@ -217,8 +228,10 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 
 	for (i = 0; i < 3 && leader; i++) {
 		err = do_getitimer_task(t, i, &it);
-		if (err)
+		if (err) {
+			err = ckpt_task_gone(ctx);
 			goto out;
+		}
 		h->itimer[i].value_ns = ckpt_ts_ns(it.it_value);
 		h->itimer[i].interval_ns = ckpt_ts_ns(it.it_interval);
 	}

@@ -321,6 +321,35 @@ static bool ckpt_gid_allowed(const struct cred *old, kgid_t gid)
 }
 
 /**
+ * ckpt_as_task - act with the credentials the restored task will have
+ * @ctx: restart context
+ *
+ * Paths are looked up and files opened as the task being restored would
+ * (its staged credentials, once its CREDS record was read and checked),
+ * not as the restarter: a root restart of a user's image opens nothing
+ * that user could not.  Before the task's credentials are known, and at
+ * checkpoint, the caller's own are kept.
+ *
+ * Return: the credentials to give back to ckpt_as_restarter(), or NULL.
+ */
+const struct cred *ckpt_as_task(struct ckpt_ctx *ctx)
+{
+	if (ctx->op != CKPT_OP_RESTART || !ctx->ts || !ctx->ts->cred)
+		return NULL;
+	return override_creds(ctx->ts->cred);
+}
+
+/**
+ * ckpt_as_restarter - end what ckpt_as_task() began
+ * @old: its return value
+ */
+void ckpt_as_restarter(const struct cred *old)
+{
+	if (old)
+		revert_creds(old);
+}
+
+/**
  * ckpt_ids_check - may the restarter give an object these owner ids?
  * @ctx: restart context
  * @uid: user id from the image, in the restarter's user namespace
@@ -490,9 +519,10 @@ static int restore_creds(struct ckpt_ctx *ctx)
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	if (h->h.len != sizeof(*h) + h->ngroups * sizeof(u32)) {
+		err = ckpt_err(ctx, -EBADMSG, "creds: bad group count %u",
+			       h->ngroups);
 		kvfree(h);
-		return ckpt_err(ctx, -EBADMSG, "creds: bad group count %u",
-				h->ngroups);
+		return err;
 	}
 	new = prepare_creds();
 	if (!new) {
@@ -550,6 +580,7 @@ static int restore_fs(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr_fs *h;
 	const char *root, *cwd;
+	const struct cred *old;
 	struct path cur;
 	int err;
 
@@ -569,11 +600,20 @@ static int restore_fs(struct ckpt_ctx *ctx)
 	if (IS_ERR(root) || IS_ERR(cwd))
 		goto out;
 	ctx->ts->umask = h->umask;
+	/*
+	 * Changing root is the restarter's to allow (chroot(2) checks the
+	 * caller); reaching either directory is the restored task's, as its
+	 * own chroot(2) and chdir(2) would.
+	 */
+	old = ckpt_as_task(ctx);
 	err = kern_path(root, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts->root);
-	if (err) {
-		ckpt_err(ctx, err, "root directory %s", root);
+	if (!err)
+		err = path_permission(&ctx->ts->root, MAY_EXEC | MAY_CHDIR);
+	if (err)
+		ckpt_err(ctx, err, "root directory %s: not reachable by the task", root);
+	ckpt_as_restarter(old);
+	if (err)
 		goto out;
-	}
 	get_fs_root(current->fs, &cur);
 	if (!path_equal(&cur, &ctx->ts->root) &&
 	    !ns_capable(current_user_ns(), CAP_SYS_CHROOT))
@@ -582,14 +622,13 @@ static int restore_fs(struct ckpt_ctx *ctx)
 	path_put(&cur);
 	if (err)
 		goto out;
+	old = ckpt_as_task(ctx);
 	err = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ctx->ts->pwd);
-	if (err) {
-		ckpt_err(ctx, err, "working directory %s", cwd);
-		goto out;
-	}
-	err = path_permission(&ctx->ts->pwd, MAY_EXEC | MAY_CHDIR);
+	if (!err)
+		err = path_permission(&ctx->ts->pwd, MAY_EXEC | MAY_CHDIR);
 	if (err)
-		ckpt_err(ctx, err, "working directory %s not accessible", cwd);
+		ckpt_err(ctx, err, "working directory %s: not reachable by the task", cwd);
+	ckpt_as_restarter(old);
 out:
 	kvfree(h);
 	return err;

@@ -43,6 +43,7 @@
  * @nr: how many
  * @tasks: checkpoint: the tasks written, in TREE order; restart: the
  *	task claimed for each entry (NULL until claimed); each referenced
+ * @stamps: checkpoint: what each task looked like when it was checked
  * @hdr: restart: the TREE record
  * @pids: restart: its entries
  * @index: restart: image pid -> entry
@@ -55,6 +56,7 @@
 struct ckpt_tree {
 	unsigned int nr;
 	struct task_struct **tasks;
+	struct ckpt_stamp *stamps;
 	struct ckpt_hdr_tree *hdr;
 	struct ckpt_pids *pids;
 	struct xarray index;
@@ -63,6 +65,21 @@ struct ckpt_tree {
 	int active;
 	int phase;
 	int err;
+};
+
+/*
+ * What a task was when checkpoint checked it.  The image is written
+ * while the tasks are parked, but writing may block for as long as the
+ * image fd's reader likes, and meanwhile someone may thaw, continue,
+ * kill or signal them.  A task that ran, exec'd or changed credentials
+ * since its check fails the checkpoint instead of being read.
+ */
+struct ckpt_stamp {
+	unsigned long nvcsw;
+	unsigned long nivcsw;
+	u64 exec_id;
+	const struct cred *cred;	/* referenced: compared, never reused */
+	bool zombie;
 };
 
 static struct ckpt_tree *ckpt_tree_alloc(struct ckpt_ctx *ctx)
@@ -85,6 +102,17 @@ u32 ckpt_tree_nr(struct ckpt_tree *tree)
 }
 
 /* checkpoint: the tasks */
+
+/**
+ * ckpt_task_gone - fail a checkpoint whose task exited while it was read
+ * @ctx: checkpoint context
+ *
+ * Return: -ESRCH (logged).
+ */
+int ckpt_task_gone(struct ckpt_ctx *ctx)
+{
+	return ckpt_err(ctx, -ESRCH, "the task exited during the checkpoint");
+}
 
 static struct task_struct *ckpt_first_thread(struct task_struct *p)
 {
@@ -254,6 +282,10 @@ int ckpt_process_shares(struct task_struct *p, char *why, size_t len)
 	if (p->mm && test_bit(MMF_MULTIPROCESS, &p->mm->flags))
 		snprintf(why, len,
 			 "its address space is shared with another process (CLONE_VM)");
+	else if (READ_ONCE(p->vfork_done))
+		/* CLONE_VFORK does not mark the mm MMF_MULTIPROCESS */
+		snprintf(why, len,
+			 "it is a vfork() child, sharing its parent's address space until it execs");
 	else if (files && atomic_read(&files->count) != nr)
 		snprintf(why, len,
 			 "its file table is shared with another process (CLONE_FILES)");
@@ -291,6 +323,74 @@ static int ckpt_task_quiescent(struct ckpt_ctx *ctx, struct task_struct *t)
 	return 0;
 }
 
+static void ckpt_stamp_take(struct ckpt_stamp *s, struct task_struct *t)
+{
+	s->nvcsw = READ_ONCE(t->nvcsw);
+	s->nivcsw = READ_ONCE(t->nivcsw);
+	s->exec_id = READ_ONCE(t->self_exec_id);
+	s->cred = get_task_cred(t);
+	s->zombie = ckpt_task_zombie(t);
+}
+
+/* Is task @i still as it was checked: parked, same program, same creds? */
+static int ckpt_task_unchanged(struct ckpt_ctx *ctx, unsigned int i)
+{
+	struct task_struct *t = ctx->tree->tasks[i];
+	struct ckpt_stamp *s = &ctx->tree->stamps[i];
+
+	if (!pid_alive(t) || (s->zombie && !ckpt_task_zombie(t)))
+		return ckpt_err(ctx, -ESRCH,
+				"task %d exited or was reaped during the checkpoint",
+				task_pid_vnr(t));
+	if (!s->zombie && (t->flags & PF_EXITING))
+		return ckpt_err(ctx, -ESRCH,
+				"task %d is exiting", task_pid_vnr(t));
+	if (READ_ONCE(t->self_exec_id) != s->exec_id)
+		return ckpt_err(ctx, -EAGAIN,
+				"task %d executed a program during the checkpoint",
+				task_pid_vnr(t));
+	/* commit_creds() replaces real_cred; get_task_cred() took it */
+	if (rcu_access_pointer(t->real_cred) != s->cred)
+		return ckpt_err(ctx, -EAGAIN,
+				"task %d changed its credentials during the checkpoint",
+				task_pid_vnr(t));
+	if (t != current && (READ_ONCE(t->nvcsw) != s->nvcsw ||
+			     READ_ONCE(t->nivcsw) != s->nivcsw))
+		return ckpt_err(ctx, -EAGAIN,
+				"task %d ran during the checkpoint (thawed, continued or woken)",
+				task_pid_vnr(t));
+	return 0;
+}
+
+/*
+ * Check task @i again immediately before it is read, under the lock
+ * exec takes to replace the mm and creds (as /proc and ptrace do):
+ * until ckpt_task_release() it cannot exec, and it is still the parked
+ * task, with the same credentials, that the caller may ptrace.
+ */
+static int ckpt_task_hold(struct ckpt_ctx *ctx, unsigned int i)
+{
+	struct task_struct *t = ctx->tree->tasks[i];
+	int err;
+
+	err = down_read_killable(&t->signal->exec_update_lock);
+	if (err)
+		return ckpt_err(ctx, err, "interrupted");
+	err = ckpt_task_unchanged(ctx, i);
+	if (!err && !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+		err = ckpt_err(ctx, -EPERM, "no ptrace access");
+	if (!err)
+		err = ckpt_task_quiescent(ctx, t);
+	if (err)
+		up_read(&t->signal->exec_update_lock);
+	return err;
+}
+
+static void ckpt_task_release(struct task_struct *t)
+{
+	up_read(&t->signal->exec_update_lock);
+}
+
 static int ckpt_check_tasks(struct ckpt_ctx *ctx)
 {
 	struct ckpt_tree *tree = ctx->tree;
@@ -299,11 +399,13 @@ static int ckpt_check_tasks(struct ckpt_ctx *ctx)
 	unsigned int i;
 	int err;
 
+	tree->stamps = kvcalloc(tree->nr, sizeof(*tree->stamps), GFP_KERNEL);
+	if (!tree->stamps)
+		return -ENOMEM;
 	for (i = 0; i < tree->nr; i++) {
 		t = tree->tasks[i];
 		ctx->log_pid = task_pid_vnr(t);
-		if (thread_group_leader(t) &&
-		    !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+		if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
 			return ckpt_err(ctx, -EPERM, "no ptrace access");
 		if (t->exit_state && thread_group_leader(t) &&
 		    !ckpt_task_zombie(t))
@@ -325,6 +427,7 @@ static int ckpt_check_tasks(struct ckpt_ctx *ctx)
 		err = ckpt_task_quiescent(ctx, t);
 		if (err)
 			return err;
+		ckpt_stamp_take(&tree->stamps[i], t);
 		cond_resched();
 	}
 	ctx->log_pid = 0;
@@ -416,7 +519,16 @@ int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root)
 	for (i = 0; i < tree->nr && !err; i++) {
 		t = tree->tasks[i];
 		ctx->log_pid = task_pid_vnr(t);
+		err = ckpt_task_hold(ctx, i);
+		if (err)
+			break;
 		err = checkpoint_task(ctx, t);
+		ckpt_task_release(t);
+	}
+	/* the image holds one moment only if no task ran while it was read */
+	for (i = 0; i < tree->nr && !err; i++) {
+		ctx->log_pid = task_pid_vnr(tree->tasks[i]);
+		err = ckpt_task_unchanged(ctx, i);
 	}
 	return err;
 }
@@ -551,9 +663,13 @@ static bool ckpt_in_subtree(struct task_struct *t, struct task_struct *root)
 	return found;
 }
 
-/* Claim the joined tasks of @root's subtree for their entries. */
+/*
+ * Claim the joined tasks of @root's subtree for their entries.  A task
+ * the caller may not ptrace is never claimed (a failed restart kills
+ * what it claimed): its pid in the image is put in @denied.
+ */
 static unsigned int ckpt_claim_some(struct ckpt_ctx *ctx,
-				    struct task_struct *root)
+				    struct task_struct *root, pid_t *denied)
 {
 	struct ckpt_tree *tree = ctx->tree;
 	struct ckpt_joiner *j;
@@ -567,6 +683,12 @@ static unsigned int ckpt_claim_some(struct ckpt_ctx *ctx,
 		i = ckpt_tree_index(tree, j->image_pid);
 		if (i < 0 || tree->tasks[i] || !ckpt_in_subtree(j->task, root))
 			continue;
+		/* takes task_lock(), as ptrace_attach() does, inside ours */
+		if (!ptrace_may_access(j->task,
+				       PTRACE_MODE_ATTACH_REALCREDS)) {
+			*denied = j->image_pid;
+			continue;
+		}
 		kref_get(&ctx->ref);
 		j->ctx = ctx;
 		j->idx = i;
@@ -740,8 +862,14 @@ static int ckpt_claim(struct ckpt_ctx *ctx, struct task_struct *root)
 	if (!tree->tasks)
 		return -ENOMEM;
 	for (;;) {
+		pid_t denied = 0;
+
 		seq = READ_ONCE(ckpt_join_seq);
-		claimed += ckpt_claim_some(ctx, root);
+		claimed += ckpt_claim_some(ctx, root, &denied);
+		if (denied)
+			return ckpt_err(ctx, -EPERM,
+					"no ptrace access to the task that joined as pid %d",
+					denied);
 		if (claimed == tree->nr)
 			break;
 		left = (long)(deadline - jiffies);
@@ -965,8 +1093,14 @@ long ckpt_restart_join(pid_t image_pid)
 
 void ckpt_tree_free(struct ckpt_tree *tree)
 {
+	unsigned int i;
+
 	if (!tree)
 		return;
+	for (i = 0; tree->stamps && i < tree->nr; i++)
+		if (tree->stamps[i].cred)
+			put_cred(tree->stamps[i].cred);
+	kvfree(tree->stamps);
 	if (tree->tasks)
 		ckpt_tasks_put(tree->tasks, tree->nr);
 	xa_destroy(&tree->index);

@@ -313,6 +313,8 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		h->f_flags &= O_ACCMODE | O_NONBLOCK;
 	h->mode = inode->i_mode;
 	h->pos = file->f_pos;
+	h->dev = new_encode_dev(inode->i_sb->s_dev);
+	h->ino = inode->i_ino;
 	if (ckpt_file_ref_obj(kind)) {
 		/*
 		 * The record of the object the file is a view of (a pipe
@@ -354,15 +356,15 @@ static bool ckpt_same_kind(struct inode *inode, struct ckpt_hdr_file *h)
 /*
  * The restarter's terminal: the first of its fds 0-2 that is a tty,
  * opened anew with the saved flags (its own fd may lack the access mode
- * the process had), after the permission check an open would make.
+ * the process had), with the checks an open would make.
  * A restarter without a terminal gets the old terminal device back by
  * its path, if it still is a terminal and may be opened.
  */
 static struct file *restore_tty(struct ckpt_ctx *ctx,
 				struct ckpt_hdr_file *h, const char *path)
 {
-	int mask, fd, err;
 	struct file *tty, *file;
+	int fd;
 
 	for (fd = 0; fd < 3; fd++) {
 		tty = fget(fd);
@@ -375,30 +377,12 @@ static struct file *restore_tty(struct ckpt_ctx *ctx,
 	/* ckpt_open_file() checks that the path still is a terminal */
 	if (fd == 3)
 		return ckpt_open_file(ctx, h, path);
-	switch (h->f_flags & O_ACCMODE) {
-	case O_RDONLY:
-		mask = MAY_READ;
-		break;
-	case O_WRONLY:
-		mask = MAY_WRITE;
-		break;
-	default:
-		mask = MAY_READ | MAY_WRITE;
-		break;
-	}
-	err = inode_permission(file_mnt_idmap(tty), file_inode(tty), mask);
-	if (err) {
-		file = ERR_PTR(err);
-	} else {
-		/* The terminal must not become our controlling tty here. */
-		file = dentry_open(&tty->f_path,
-				   (h->f_flags & ~(O_CREAT | O_EXCL | O_TRUNC)) |
-				   O_NOCTTY, current_cred());
-	}
+	/*
+	 * Opened as the restored task, which must be allowed to open it:
+	 * root's terminal is not handed to another user's process.
+	 */
+	file = ckpt_open_path(ctx, h, &tty->f_path, path);
 	fput(tty);
-	if (IS_ERR(file))
-		ckpt_err(ctx, PTR_ERR(file), "cannot open restart's terminal for %s",
-			 path);
 	return file;
 }
 
@@ -417,49 +401,90 @@ void ckpt_set_nonblock(struct file *file, bool nonblock)
 	spin_unlock(&file->f_lock);
 }
 
+/*
+ * Is @inode the file @h was?  A path may lead elsewhere now: replaced
+ * by another file, or by a symlink to one.
+ */
+static int ckpt_same_inode(struct ckpt_ctx *ctx, struct inode *inode,
+			   struct ckpt_hdr_file *h, const char *path)
+{
+	if ((h->kind != CKPT_FILE_REG && h->kind != CKPT_FILE_DIR) ||
+	    (ctx->flags & RESTART_FILES_REPLACED))
+		return 0;
+	if (inode->i_ino == h->ino &&
+	    inode->i_sb->s_dev == new_decode_dev(h->dev))
+		return 0;
+	return ckpt_err(ctx, -ESTALE,
+			"%s is inode %lu on device %u:%u, the checkpointed file was %llu on %u:%u (RESTART_FILES_REPLACED accepts it)",
+			path, inode->i_ino, MAJOR(inode->i_sb->s_dev),
+			MINOR(inode->i_sb->s_dev), h->ino,
+			MAJOR(new_decode_dev(h->dev)),
+			MINOR(new_decode_dev(h->dev)));
+}
+
 /**
- * ckpt_open_file - reopen the file of a FILE record by @path
+ * ckpt_lookup_file - find the file of a FILE record by @path
  * @ctx: restart context
  * @h: the record (checked by the caller)
  * @path: its path, NUL-terminated
+ * @p: set to what @path leads to (the caller puts it)
+ *
+ * Looks up with the current credentials; checks that the path leads to
+ * a file of the kind, and unless RESTART_FILES_REPLACED the inode, of
+ * the record.  The type is checked before any open, so that no device's
+ * open runs on the image's word (a FIFO named as a regular file would
+ * block, a tty named as /dev/null would become ours).
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_lookup_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+		     const char *path, struct path *p)
+{
+	int err;
+
+	err = kern_path(path, h->f_flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW, p);
+	if (err)
+		return ckpt_err(ctx, err, "cannot find %s", path);
+	if (!ckpt_same_kind(d_inode(p->dentry), h))
+		err = ckpt_err(ctx, -ESTALE,
+			       "%s is no longer the file it was", path);
+	else
+		err = ckpt_same_inode(ctx, d_inode(p->dentry), h, path);
+	if (err)
+		path_put(p);
+	return err;
+}
+
+/**
+ * ckpt_open_path - open what ckpt_lookup_file() found, as the record says
+ * @ctx: restart context
+ * @h: the record
+ * @p: the file's path
+ * @path: its name, for the log
+ *
+ * Opens @p itself, not a name that a rename could make lead elsewhere,
+ * with the checks open(2) makes (permission, LSM hooks), under the
+ * credentials the restored task will have: as open_by_handle_at() opens
+ * what a handle found.  Then seeks to the saved offset.
  *
  * Return: the file (the caller owns the reference) or an ERR_PTR
  * (logged).
  */
-struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
-			    const char *path)
+struct file *ckpt_open_path(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			    const struct path *p, const char *path)
 {
+	const struct cred *old = ckpt_as_task(ctx);
 	struct file *file;
-	struct path p;
-	bool same;
 	loff_t pos;
-	int err;
 
-	/*
-	 * The type first, so that no device's open runs on the image's
-	 * word (a FIFO named as a regular file would block, a tty named as
-	 * /dev/null would become ours), and then again on what was opened.
-	 */
-	err = kern_path(path, h->f_flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &p);
-	if (err) {
-		ckpt_err(ctx, err, "cannot find %s", path);
-		return ERR_PTR(err);
-	}
-	same = ckpt_same_kind(d_inode(p.dentry), h);
-	path_put(&p);
-	if (!same)
-		goto stale;
 	/* never wait for a peer or a carrier, never take a controlling tty */
-	file = filp_open(path, h->f_flags | O_NOCTTY | O_NONBLOCK, 0);
+	file = file_open_root(p, "", h->f_flags | O_NOCTTY | O_NONBLOCK, 0);
+	ckpt_as_restarter(old);
 	if (IS_ERR(file)) {
 		ckpt_err(ctx, PTR_ERR(file), "cannot open %s", path);
 		return file;
 	}
 	ckpt_set_nonblock(file, h->f_flags & O_NONBLOCK);
-	if (!ckpt_same_kind(file_inode(file), h)) {
-		fput(file);
-		goto stale;
-	}
 	if (h->pos && (h->kind == CKPT_FILE_REG || h->kind == CKPT_FILE_DIR) &&
 	    !(h->f_flags & O_PATH)) {
 		pos = vfs_llseek(file, h->pos, SEEK_SET);
@@ -471,9 +496,36 @@ struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		}
 	}
 	return file;
-stale:
-	ckpt_err(ctx, -ESTALE, "%s is no longer the file it was", path);
-	return ERR_PTR(-ESTALE);
+}
+
+/**
+ * ckpt_open_file - reopen the file of a FILE record by @path
+ * @ctx: restart context
+ * @h: the record (checked by the caller)
+ * @path: its path, NUL-terminated
+ *
+ * Looks the path up once and opens what it found, both with the
+ * credentials the restored task will have: a root restart of a user's
+ * image opens nothing that user could not.
+ *
+ * Return: the file (the caller owns the reference) or an ERR_PTR
+ * (logged).
+ */
+struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			    const char *path)
+{
+	const struct cred *old = ckpt_as_task(ctx);
+	struct file *file;
+	struct path p;
+	int err;
+
+	err = ckpt_lookup_file(ctx, h, path, &p);
+	ckpt_as_restarter(old);
+	if (err)
+		return ERR_PTR(err);
+	file = ckpt_open_path(ctx, h, &p, path);
+	path_put(&p);
+	return file;
 }
 
 /**
@@ -495,7 +547,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
 	    h->relink_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
-	    !h->ref == ref || h->_pad ||
+	    !h->ref == ref ||
 	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
 	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_EPOLL) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
@@ -1031,6 +1083,8 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 		}
 		file = ckpt_obj_fetch(ctx, fh->file_objref, CKPT_OBJ_FILE);
 		if (IS_ERR(file)) {
+			ckpt_err(ctx, PTR_ERR(file), "fd %u not restored",
+				 fh->fd);
 			kvfree(fh);
 			kvfree(h);
 			return PTR_ERR(file);

@@ -399,7 +399,7 @@ void ckpt_relink_undo(struct ckpt_ctx *ctx)
  * relink directory, with the image's mode and owner.
  */
 static int restore_mkdir(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
-			 const char *path)
+			 const char *path, struct ckpt_hdr_file *made_rec)
 {
 	struct iattr attr = { .ia_valid = ATTR_UID | ATTR_GID | ATTR_MODE };
 	struct path parent, made;
@@ -439,6 +439,11 @@ static int restore_mkdir(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		err = notify_change(mnt_idmap(parent.mnt), d, &attr, NULL);
 		inode_unlock(d_inode(d));
 	}
+	if (!err) {
+		/* the directory to open is this new one */
+		made_rec->ino = d_inode(d)->i_ino;
+		made_rec->dev = new_encode_dev(d_inode(d)->i_sb->s_dev);
+	}
 	done_path_create(&parent, d);
 	if (err)
 		return ckpt_err(ctx, err, "cannot recreate directory %s", path);
@@ -457,8 +462,10 @@ static int restore_mkdir(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			      const char *path)
 {
+	struct ckpt_hdr_file rec = *h;
 	struct dentry *parent;
 	struct file *file;
+	struct path p;
 	int err;
 
 	if (path[0] != '/' ||
@@ -469,22 +476,34 @@ struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		return ERR_PTR(-EBADMSG);
 	}
 	if (h->kind == CKPT_FILE_DIR) {
-		err = restore_mkdir(ctx, h, path);
+		err = restore_mkdir(ctx, h, path, &rec);
 		if (err)
 			return ERR_PTR(err);
 	}
-	file = ckpt_open_file(ctx, h, path);
-	if (IS_ERR(file))
-		return file;
-	err = -EBADMSG;
-	parent = dget_parent(file->f_path.dentry);
-	if (ckpt_is_relink_dir(file->f_path.mnt, parent))
-		err = h->kind == CKPT_FILE_DIR ? 0 :
-		      ckpt_relink_add(ctx, CKPT_RELINK_OPENED, &file->f_path);
+	/*
+	 * lost+found/checkpoint is the restarter's to look into; what is
+	 * found there must be the relinked inode, in a relink directory,
+	 * and is opened as the restored task.
+	 */
+	err = ckpt_lookup_file(ctx, &rec, path, &p);
+	if (err)
+		return ERR_PTR(err);
+	parent = dget_parent(p.dentry);
+	if (!ckpt_is_relink_dir(p.mnt, parent))
+		err = ckpt_err(ctx, -EBADMSG,
+			       "%s is not in lost+found/checkpoint", path);
 	dput(parent);
 	if (err) {
+		path_put(&p);
+		return ERR_PTR(err);
+	}
+	file = ckpt_open_path(ctx, &rec, &p, path);
+	path_put(&p);
+	if (IS_ERR(file) || h->kind == CKPT_FILE_DIR)
+		return file;
+	err = ckpt_relink_add(ctx, CKPT_RELINK_OPENED, &file->f_path);
+	if (err) {
 		fput(file);
-		ckpt_err(ctx, err, "%s is not in lost+found/checkpoint", path);
 		return ERR_PTR(err);
 	}
 	return file;

@@ -177,6 +177,10 @@ void ckpt_inode_drop(void *ptr);
 void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec);
 struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 void ckpt_set_nonblock(struct file *file, bool nonblock);
+int ckpt_lookup_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+		     const char *path, struct path *p);
+struct file *ckpt_open_path(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			    const struct path *p, const char *path);
 struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			    const char *path);
 bool ckpt_is_pipe(struct file *file);
@@ -276,6 +280,7 @@ int ckpt_restart_coordinate(struct ckpt_ctx *ctx, struct task_struct *root);
 long ckpt_restart_join(pid_t image_pid);
 void ckpt_tree_free(struct ckpt_tree *tree);
 u32 ckpt_tree_nr(struct ckpt_tree *tree);
+int ckpt_task_gone(struct ckpt_ctx *ctx);
 struct task_struct *ckpt_tree_task(struct ckpt_ctx *ctx, pid_t pid);
 
 /* namespaces (checkpoint/namespace.c, ipc.c) */
@@ -313,6 +318,8 @@ int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len);
 void restore_task_state_free(struct ckpt_task_state *ts);
 int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len);
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
+const struct cred *ckpt_as_task(struct ckpt_ctx *ctx);
+void ckpt_as_restarter(const struct cred *old);
 int ckpt_ids_check(struct ckpt_ctx *ctx, u32 uid, u32 gid, kuid_t *kuid,
 		   kgid_t *kgid, const char *what);
 int restore_task_stage(struct ckpt_ctx *ctx);

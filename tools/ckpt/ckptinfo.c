@@ -1266,7 +1266,6 @@ static void rec_file(uint32_t len)
 	if (f->kind != CKPT_FILE_PIPE && f->kind != CKPT_FILE_FIFO &&
 	    (f->kind < CKPT_FILE_MEMFD || f->kind == CKPT_FILE_EPOLL))
 		need_zero(f->ref, "ref");
-	need_zero(f->_pad, "_pad");
 	need_path(f->path, f->path_len, "path");
 	if (f->relink_len) {
 		need_path(f->path + f->path_len, f->relink_len,
@@ -1331,8 +1330,10 @@ static void rec_file(uint32_t len)
 	o = obj_define(f->objref, CKPT_OBJ_FILE, f->path, "FILE");
 	out("  objref %u %s %s\n    ", f->objref, kinds[f->kind], f->path);
 	print_oflags(f->f_flags);
-	out(" mode 0%o owner %u:%u pos %" PRId64 " size %" PRIu64, f->mode,
-	    f->uid, f->gid, (int64_t)f->pos, (uint64_t)f->size);
+	out(" mode 0%o owner %u:%u pos %" PRId64 " size %" PRIu64
+	    " inode %" PRIu64 " dev %u:%u", f->mode, f->uid, f->gid,
+	    (int64_t)f->pos, (uint64_t)f->size, (uint64_t)f->ino,
+	    (f->dev >> 8) & 0xfff, (f->dev & 0xff) | ((f->dev >> 12) & 0xfff00));
 	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(" pipe %u", f->ref);
 	if (f->kind >= CKPT_FILE_MEMFD && f->kind != CKPT_FILE_EPOLL)

@@ -3,6 +3,7 @@
  * restart - restart the tasks of a checkpoint image
  *
  *   restart [-i FILE] [-d|--detach] [--pidns] [--log FILE] [--keep-links]
+ *           [--files-replaced]
  *           [--frozen[=CGROUP]] [-v]
  *
  * The tool is the coordinator of restart(2) (linux-cr's model).  It reads
@@ -277,6 +278,11 @@ static long clone3_raw(struct clone_args *args, void (*fn)(void *), void *arg)
 		: "0"((long)SYS_clone3), "D"(args), "S"(sizeof(*args)),
 		  "r"(r12), "r"(r13)
 		: "rcx", "r11", "rdx", "memory");
+	/* the raw syscall returns -errno: make it what callers read */
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
 	return ret;
 }
 
@@ -589,7 +595,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: " PROG " [-i FILE] [-d|--detach] [--pidns] [--log FILE] "
 		"[--keep-links]\n"
-		"               [--frozen[=CGROUP]] [-v]\n"
+		"               [--files-replaced] [--frozen[=CGROUP]] [-v]\n"
 		"Restart the tasks saved in a checkpoint image (default: "
 		"read from stdin).\n"
 		"  -i, --input FILE  read the image from FILE\n"
@@ -601,6 +607,10 @@ static void usage(FILE *f)
 		"failure to FILE\n"
 		"  -k, --keep-links  leave relinked files in place "
 		"(RESTART_KEEP_LINKS)\n"
+		"  -R, --files-replaced  reopen files by path even if the path "
+		"now leads to\n"
+		"                    another inode, e.g. on a copied "
+		"filesystem (RESTART_FILES_REPLACED)\n"
 		"  -f, --frozen[=CG] leave the tree frozen in cgroup CG "
 		"(default: a new\n"
 		"                    one, ckpt-restart-PID); thaw with "
@@ -620,6 +630,7 @@ int main(int argc, char **argv)
 		{ "pidns",	no_argument,	   NULL, 'p' },
 		{ "log",	required_argument, NULL, 'l' },
 		{ "keep-links",	no_argument,	   NULL, 'k' },
+		{ "files-replaced", no_argument,   NULL, 'R' },
 		{ "frozen",	optional_argument, NULL, 'f' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -640,7 +651,7 @@ int main(int argc, char **argv)
 	long ret;
 	off_t off;
 
-	while ((c = getopt_long(argc, argv, "i:dpl:kf::vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:dpl:kRf::vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -656,6 +667,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			flags |= RESTART_KEEP_LINKS;
+			break;
+		case 'R':
+			flags |= RESTART_FILES_REPLACED;
 			break;
 		case 'f':
 			frozen = optarg ? optarg : "";

@@ -60,10 +60,15 @@ int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h)
 
 int ckpt_arch_task_supported(struct task_struct *t)
 {
+	int err = 0;
+
+	if (!try_get_task_stack(t))
+		return -ESRCH;
 	if (!user_64bit_mode(task_pt_regs(t)) ||
 	    test_tsk_thread_flag(t, TIF_ADDR32))
-		return -EOPNOTSUPP;
-	return 0;
+		err = -EOPNOTSUPP;
+	put_task_stack(t);
+	return err;
 }
 
 static int ckpt_clock_now(clockid_t clock, ktime_t *now)
@@ -153,14 +158,7 @@ static int checkpoint_xstate(struct ckpt_ctx *ctx, struct task_struct *t)
 	return err;
 }
 
-/**
- * checkpoint_cpu - write a task's registers and FPU state
- * @ctx: checkpoint context
- * @t: the task, current or frozen
- *
- * Return: 0 or a negative errno (logged).
- */
-int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
+static int checkpoint_regs(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct pt_regs *regs = task_pt_regs(t);
 	struct ckpt_hdr_cpu *h;
@@ -221,8 +219,27 @@ int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (!err)
 		err = ckpt_write_obj(ctx, CKPT_HDR_CPU, h, sizeof(*h));
 	kfree(h);
+	return err;
+}
+
+/**
+ * checkpoint_cpu - write a task's registers and FPU state
+ * @ctx: checkpoint context
+ * @t: the task, current or parked
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	int err;
+
+	/* a thread that exits meanwhile takes its stack, and pt_regs, along */
+	if (!try_get_task_stack(t))
+		return ckpt_task_gone(ctx);
+	err = checkpoint_regs(ctx, t);
 	if (!err)
 		err = checkpoint_xstate(ctx, t);
+	put_task_stack(t);
 	return err;
 }
 

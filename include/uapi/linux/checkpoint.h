@@ -33,6 +33,10 @@
  * before all are restored and the image's tail is verified.  On
  * failure every task that joined is killed.
  *
+ * RESTART_FILES_REPLACED: files are reopened by path even where the
+ * path now leads to another inode than the one checkpointed (a copied
+ * or restored filesystem); without it restart fails with ESTALE.
+ *
  * RESTART_FROZEN: the restored tasks, each in a cgroup (v2) other than
  * the root one, do not return to user space until that cgroup is frozen
  * (cgroup.freeze); the caller freezes it once restart(2) returned, and
@@ -45,7 +49,9 @@
 #define RESTART_CONN_RESET	0x10UL	/* reserved: reset connections */
 #define RESTART_KEEP_LINKS	0x20UL	/* leave relinked files in place */
 #define RESTART_JOIN		0x40UL	/* be a task of a coordinated restart */
+#define RESTART_FILES_REPLACED	0x80UL	/* reopen paths whatever inode they lead to */
 #define RESTART_USER_FLAGS	(RESTART_TASKSELF | RESTART_FROZEN | \
-				 RESTART_KEEP_LINKS | RESTART_JOIN)
+				 RESTART_KEEP_LINKS | RESTART_JOIN | \
+				 RESTART_FILES_REPLACED)
 
 #endif /* _UAPI_LINUX_CHECKPOINT_H */

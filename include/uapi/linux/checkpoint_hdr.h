@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		4
+#define CKPT_VERSION		5
 
 #define CKPT_ARCH_X86_64	1
 
@@ -549,7 +549,13 @@ enum ckpt_file_kind {
  *	included; 0 unless the file had no name left at checkpoint
  * @uid: owner of the inode (user namespace of the checkpointer)
  * @gid: group of the inode
- * @_pad: zero
+ * @dev: the device of the inode's filesystem (new_encode_dev format)
+ * @ino: the inode number
+ *
+ * @dev and @ino say which file this was: restart refuses to reopen a
+ * regular file or directory whose path (or relinked path) now leads to
+ * another inode (ESTALE), unless given RESTART_FILES_REPLACED, as after
+ * a copy of the filesystem.
  *
  * The path is absolute, except for a pipe, whose "pipe:[inode]" is only
  * informational.  For an unlinked file (CKPT_FILE_REG or CKPT_FILE_DIR
@@ -575,7 +581,8 @@ struct ckpt_hdr_file {
 	__u32 relink_len;
 	__u32 uid;
 	__u32 gid;
-	__u32 _pad;
+	__u32 dev;
+	__u64 ino;
 	char path[];
 };
 

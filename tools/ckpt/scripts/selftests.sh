@@ -27,7 +27,16 @@ smake() { make -C "$dir" OUTPUT="$out" CKPT_LIBDIR="$CKPT_REPO/tools/ckpt/lib" "
 
 say SELFTEST "$CKPT_SELFTESTS_SRC -> build/selftests"
 mkdir -p "$out"
+# The programs depend on the installed uapi headers, which their
+# Makefile does not know: new headers (the image format) rebuild all.
+headers=$CKPT_BUILD/.linux$CKPT_SUFFIX-headers.stamp
+seen=$out/.headers.seen
+if [ -f "$headers" ] && [ ! "$seen" -nt "$headers" ]; then
+	smake -s --no-print-directory clean
+	mkdir -p "$out"
+fi
 smake --no-print-directory
+touch "$seen"
 
 rm -rf "$inst.tmp"
 smake -s --no-print-directory INSTALL_PATH="$inst.tmp/checkpoint" install

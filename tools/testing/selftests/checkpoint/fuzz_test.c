@@ -345,6 +345,10 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 		}
 		ckpt_reseal(m, len);
 		ASSERT_EQ(0, ckpt_write_file(path, m, len, 0600));
+		/* said first: a mutant that takes the harness down is named */
+		if (verbose)
+			fprintf(stderr, "# mutant %llu (%s) ...\n",
+				(unsigned long long)i, what);
 		r = run_contained(c, path, tool, ms);
 		o = classify(&r, tool);
 		count[o]++;
