@@ -5,6 +5,8 @@
  * batches of up to CKPT_PAGES_BATCH, written with one vectored write.
  */
 #include <linux/checkpoint.h>
+#include <linux/pkeys.h>
+#include <linux/sched/coredump.h>
 #include <linux/checkpoint_ipc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -106,11 +108,45 @@ static int ckpt_vma_shmid(struct vm_area_struct *vma, struct ipc_namespace **ns)
 	return -ENOENT;
 }
 
+#ifndef VM_SEALED
+#define VM_SEALED	VM_NONE
+#endif
+
+/* State a mapping can carry that the image does not: refused, not lost. */
+static const struct {
+	unsigned long flag;
+	const char *what;
+} ckpt_vma_unsaved[] = {
+	{ VM_SEALED, "sealed (mseal)" },
+	{ VM_DROPPABLE, "droppable (MAP_DROPPABLE)" },
+	{ VM_SHADOW_STACK, "a CET shadow stack" },
+	{ VM_HUGEPAGE | VM_NOHUGEPAGE, "advised MADV_HUGEPAGE or MADV_NOHUGEPAGE" },
+	{ VM_MERGEABLE, "advised MADV_MERGEABLE (KSM)" },
+	{ VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR,
+	  "registered with userfaultfd" },
+};
+
 /* Can checkpoint take this mapping?  @why says why not. */
 static int ckpt_vma_check(struct vm_area_struct *vma, char *why, size_t len)
 {
 	const char *name = ckpt_special_name(vma);
 	struct ipc_namespace *ns;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_unsaved); i++) {
+		if (!(vma->vm_flags & ckpt_vma_unsaved[i].flag))
+			continue;
+		snprintf(why, len,
+			 "mapping %#lx-%#lx is %s, which checkpoint does not save",
+			 vma->vm_start, vma->vm_end, ckpt_vma_unsaved[i].what);
+		return -EOPNOTSUPP;
+	}
+	if (vma_pkey(vma)) {
+		snprintf(why, len,
+			 "mapping %#lx-%#lx has protection key %d, which checkpoint does not save",
+			 vma->vm_start, vma->vm_end, vma_pkey(vma));
+		return -EOPNOTSUPP;
+	}
 
 	if (name && (!strcmp(name, "[vdso]") || !strcmp(name, "[vvar]")))
 		return 0;
@@ -183,6 +219,28 @@ static int ckpt_classify_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 	return 0;
 }
 
+/* The address space's own state, beyond its mappings: saved or refused. */
+static int ckpt_mm_check(struct mm_struct *mm, char *why, size_t len)
+{
+	if (get_dumpable(mm) == SUID_DUMP_ROOT) {
+		snprintf(why, len,
+			 "the process dumps core for root only (fs.suid_dumpable 2), which restart cannot set");
+		return -EOPNOTSUPP;
+	}
+	if (mm->def_flags & VM_LOCKED) {
+		snprintf(why, len,
+			 "mlockall(MCL_FUTURE) is in force, which checkpoint does not save");
+		return -EOPNOTSUPP;
+	}
+#ifdef CONFIG_MEMBARRIER
+	if (atomic_read(&mm->membarrier_state)) {
+		snprintf(why, len, "membarrier(2) registrations are not saved");
+		return -EOPNOTSUPP;
+	}
+#endif
+	return ckpt_arch_mm_check(mm, why, len);
+}
+
 /**
  * ckpt_mm_checkpointable - would checkpoint take a task's memory?
  * @t: the task
@@ -202,11 +260,12 @@ int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len)
 
 	mm = get_task_mm(t);
 	if (!mm) {
-		snprintf(why, len, "task has no address space");
-		return -EINVAL;
+		snprintf(why, len, "the task is exiting");
+		return -ESRCH;
 	}
 	mmap_read_lock(mm);
-	{
+	err = ckpt_mm_check(mm, why, len);
+	if (!err) {
 		VMA_ITERATOR(vmi, mm, 0);
 
 		for_each_vma(vmi, vma) {
@@ -573,6 +632,7 @@ static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			break;
 	}
 	h->nr_auxv = n + 2;
+	h->dumpable = get_dumpable(mm);
 	err = ckpt_write_obj(ctx, CKPT_HDR_MM, h, sizeof(*h));
 	kfree(h);
 	return err;
@@ -596,8 +656,9 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	struct file *exe;
 	int nr = 0, i, objref, exe_objref = 0, err = 0;
 
+	/* a user task loses its mm only when it exits */
 	if (!mm)
-		return ckpt_err(ctx, -EINVAL, "task has no address space");
+		return ckpt_task_gone(ctx);
 	objref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_MM, mm);
 	if (objref < 0) {
 		err = objref;
@@ -605,6 +666,16 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 
 	mmap_read_lock(mm);
+	{
+		char why[160];
+
+		err = ckpt_mm_check(mm, why, sizeof(why));
+		if (err) {
+			mmap_read_unlock(mm);
+			ckpt_err(ctx, err, "%s", why);
+			goto out;
+		}
+	}
 	vmas = kvcalloc(mm->map_count, sizeof(*vmas), GFP_KERNEL);
 	if (!vmas) {
 		mmap_read_unlock(mm);
@@ -683,6 +754,21 @@ struct ckpt_mm_state {
 	u32 nr;
 };
 
+/**
+ * restore_mm_commit - give the restored address space its dumpable mode
+ * @ctx: restart context, after the task's credentials are committed
+ *
+ * commit_creds() resets it when the ids change; 0 (not dumpable) only
+ * restricts, and 1 is what the restored ids would have after an exec.
+ */
+void restore_mm_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_mm_state *ms = ctx->ts->mm;
+
+	if (ms && ms->mm)
+		set_dumpable(current->mm, ms->mm->dumpable);
+}
+
 void restore_mm_free(struct ckpt_task_state *ts)
 {
 	struct ckpt_mm_state *ms = ts->mm;
@@ -711,6 +797,7 @@ static int restore_mm_check(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *h)
 	    h->start_stack >= TASK_SIZE || h->vdso >= TASK_SIZE)
 		return ckpt_err(ctx, -EBADMSG, "mm layout out of range");
 	if (h->objref <= 0 || h->nr_auxv > AT_VECTOR_SIZE ||
+	    h->dumpable > SUID_DUMP_USER || h->_pad ||
 	    h->nr_auxv < 2 || h->nr_auxv % 2 ||
 	    h->auxv[h->nr_auxv - 2] != AT_NULL ||
 	    memchr_inv(&h->auxv[h->nr_auxv], 0,
@@ -720,6 +807,17 @@ static int restore_mm_check(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *h)
 			       CKPT_VMAS_MAX))
 		return ckpt_err(ctx, -EBADMSG, "%u mappings exceed vm.max_map_count",
 				h->nr_vmas);
+	/* as prctl(PR_SET_MM_MAP) validates the same fields */
+	if (min3(min3(h->start_code, h->start_data, h->start_brk),
+		 min3(h->arg_start, h->env_start, h->start_stack),
+		 h->start_code) < mmap_min_addr)
+		return ckpt_err(ctx, -EPERM, "mm layout below mmap_min_addr");
+	if (check_data_rlimit(ctx->ts->rlim[RLIMIT_DATA].rlim_cur, h->brk,
+			      h->start_brk, h->end_data, h->start_data))
+		return ckpt_err(ctx, -EINVAL,
+				"heap and data (%llu bytes) exceed RLIMIT_DATA",
+				h->brk - h->start_brk + h->end_data -
+				h->start_data);
 	return 0;
 }
 

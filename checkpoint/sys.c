@@ -20,49 +20,6 @@
 
 static atomic64_t ckpt_id_counter = ATOMIC64_INIT(0);
 
-/**
- * ckpt_err - explain a failure on the operation's log
- * @ctx: the operation
- * @err: the negative errno about to be returned
- * @fmt: what failed and why
- *
- * Writes one line, prefixed with the operation and the pid of the task
- * being written or restored (as in the image; 0 for the operation as a
- * whole) and suffixed with the errno, to the logfd given to the system
- * call.
- *
- * Return: @err, so that callers can write "return ckpt_err(...)".
- */
-int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-	loff_t pos = 0;
-	char *line;
-	int len;
-
-	if (!ctx->logfile)
-		return err;
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	line = kasprintf(GFP_KERNEL, "%s: pid %d: %pV (error %d)\n",
-			 ctx->op == CKPT_OP_CHECKPOINT ? "checkpoint" :
-			 "restart",
-			 ctx->log_pid, &vaf, err);
-	va_end(args);
-	if (!line)
-		return err;
-	len = strlen(line);
-	if (!(ctx->logfile->f_mode & FMODE_STREAM))
-		pos = ctx->logfile->f_pos;
-	if (kernel_write(ctx->logfile, line, len, &pos) > 0 &&
-	    !(ctx->logfile->f_mode & FMODE_STREAM))
-		ctx->logfile->f_pos = pos;
-	kfree(line);
-	return err;
-}
-
 static void ckpt_ctx_free(struct kref *ref)
 {
 	struct ckpt_ctx *ctx = container_of(ref, struct ckpt_ctx, ref);
@@ -77,8 +34,11 @@ static void ckpt_ctx_free(struct kref *ref)
 		put_cred(ctx->cred);
 	if (ctx->file)
 		fput(ctx->file);
-	if (ctx->logfile)
+	if (ctx->logfile) {
+		/* lines a task of a failed restart made after the caller left */
+		ckpt_log_flush(ctx);
 		fput(ctx->logfile);
+	}
 	kvfree(ctx->pagebuf);
 	kfree(ctx);
 }
@@ -110,6 +70,8 @@ static struct ckpt_ctx *ckpt_ctx_alloc(enum ckpt_op op, int fd,
 	ctx->flags = flags;
 	ctx->cred = get_current_cred();
 	INIT_LIST_HEAD(&ctx->relinks);
+	INIT_LIST_HEAD(&ctx->log_lines);
+	mutex_init(&ctx->log_lock);
 
 	err = -EBADF;
 	if (logfd != CHECKPOINT_FD_NONE) {
@@ -153,15 +115,20 @@ int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len)
 {
 	int err;
 
-	if (t->flags & (PF_KTHREAD | PF_EXITING)) {
-		snprintf(why, len, "cannot checkpoint a %s task",
-			 t->flags & PF_KTHREAD ? "kernel" : "exiting");
+	if (t->flags & PF_KTHREAD) {
+		snprintf(why, len, "cannot checkpoint a kernel thread");
 		return -EINVAL;
 	}
+	if (t->flags & PF_EXITING) {
+		snprintf(why, len, "the task is exiting");
+		return -ESRCH;
+	}
 	err = ckpt_arch_task_supported(t);
-	if (err)
-		snprintf(why, len, "unsupported task mode");
-	return err;
+	if (err) {
+		snprintf(why, len, "unsupported task mode (32-bit, or a CET shadow stack)");
+		return err;
+	}
+	return ckpt_task_state_check(t, why, len);
 }
 
 static long do_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
@@ -204,6 +171,7 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	ret = do_checkpoint(ctx, pid);
 	if (ret < 0)
 		ckpt_relink_undo(ctx);
+	ckpt_log_flush(ctx);
 	ckpt_ctx_put(ctx);
 	return ret;
 }
@@ -224,8 +192,12 @@ static long do_restart_self(struct ckpt_ctx *ctx)
 	if (get_nr_threads(current) != 1)
 		return ckpt_err(ctx, -EBUSY,
 				"the restarting process must be single-threaded");
-	/* what restart replaces must be ours alone (vfork, CLONE_FILES, ...) */
-	if (atomic_read(&current->mm->mm_users) > 1 ||
+	/*
+	 * What restart replaces must be ours alone (vfork, CLONE_FILES, ...).
+	 * Not mm_users: /proc readers take passing references to the mm.
+	 */
+	if (test_bit(MMF_MULTIPROCESS, &current->mm->flags) ||
+	    current->vfork_done ||
 	    atomic_read(&current->files->count) > 1 ||
 	    READ_ONCE(current->fs->users) > 1 ||
 	    refcount_read(&current->sighand->count) > 1)
@@ -255,6 +227,8 @@ static long do_restart_self(struct ckpt_ctx *ctx)
 	if (err) {
 		if (ctx->no_return) {
 			ckpt_err(ctx, err, "restart failed after the address space was replaced; killing the process");
+			/* said first: a dying task's writes are cut short */
+			ckpt_log_flush(ctx);
 			force_fatal_sig(SIGKILL);
 		}
 		return err;
@@ -322,6 +296,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 	} else {
 		ret = do_restart_coord(ctx, pid);
 	}
+	ckpt_log_flush(ctx);
 	ckpt_ctx_put(ctx);
 	return ret;
 }

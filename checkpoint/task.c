@@ -4,6 +4,10 @@
  * the filesystem context (root, cwd, umask).
  */
 #include <linux/checkpoint.h>
+#include <linux/cpumask.h>
+#include <linux/seccomp.h>
+#include <linux/sched/prio.h>
+#include <linux/pid_namespace.h>
 #include <linux/capability.h>
 #include <uapi/linux/futex.h>
 #include <linux/cred.h>
@@ -168,8 +172,9 @@ static int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 	u32 umask = 0, rlen, clen, len;
 	int err = -ENOMEM;
 
+	/* a user task loses its fs context only when it exits */
 	if (ckpt_fs_paths(t, &root, &pwd, &umask))
-		return ckpt_err(ctx, -EINVAL, "task has no filesystem context");
+		return ckpt_task_gone(ctx);
 	rbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);
 	cbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);
 	if (!rbuf || !cbuf)
@@ -201,6 +206,53 @@ out:
 	path_put(&root);
 	path_put(&pwd);
 	return err;
+}
+
+/**
+ * ckpt_task_state_check - does a task have state checkpoint would drop?
+ * @t: the task (not a zombie)
+ * @why: filled with a short reason when it does
+ * @len: size of @why
+ *
+ * What the image does not carry is refused here, with a reason, rather
+ * than lost at restart: a sandboxed process must not come back
+ * unsandboxed, a process with a policy or a priority must not come back
+ * with the restarter's.
+ *
+ * Return: 0 or -EOPNOTSUPP.
+ */
+int ckpt_task_state_check(struct task_struct *t, char *why, size_t len)
+{
+	const char *what = NULL;
+
+#ifdef CONFIG_SECCOMP
+	if (READ_ONCE(t->seccomp.mode) != SECCOMP_MODE_DISABLED)
+		what = "a seccomp filter or strict mode (restart would lift the sandbox)";
+#endif
+	if (!what && task_no_new_privs(t))
+		what = "no_new_privs (PR_SET_NO_NEW_PRIVS)";
+	else if (!what && (READ_ONCE(t->ptrace) || !list_empty(&t->ptraced)))
+		what = "a ptrace relation (traced, or tracing another task)";
+	else if (!what && READ_ONCE(t->policy) != SCHED_NORMAL)
+		what = "a scheduling policy other than SCHED_OTHER";
+	else if (!what && task_nice(t))
+		what = "a nice value other than 0";
+	else if (!what && !cpumask_equal(t->cpus_ptr, cpu_possible_mask))
+		what = "a CPU affinity mask";
+	else if (!what && thread_group_leader(t) &&
+		 (READ_ONCE(t->signal->oom_score_adj) ||
+		  READ_ONCE(t->signal->oom_score_adj_min)))
+		what = "an oom_score_adj other than 0";
+	else if (!what && thread_group_leader(t) &&
+		 t->signal->is_child_subreaper)
+		what = "the child-subreaper flag (PR_SET_CHILD_SUBREAPER)";
+	else if (!what && pidns_memfd_noexec_scope(task_active_pid_ns(t)))
+		what = "a vm.memfd_noexec policy in its pid namespace";
+	if (!what)
+		return 0;
+	snprintf(why, len, "the task has %s, which checkpoint does not save",
+		 what);
+	return -EOPNOTSUPP;
 }
 
 /**
@@ -699,6 +751,8 @@ static int restore_task_commit(struct ckpt_ctx *ctx)
 	}
 	commit_creds(ts->cred);
 	ts->cred = NULL;
+	if (ts->leader)
+		restore_mm_commit(ctx);
 	return 0;
 }
 

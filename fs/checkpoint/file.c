@@ -9,6 +9,7 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/fdtable.h>
+#include <linux/filelock.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 /* after fs.h: its inline helpers need struct file */
@@ -634,8 +635,9 @@ static int ckpt_fds_collect(struct ckpt_ctx *ctx, struct task_struct *t,
 	max = f->files ? files_fdtable(f->files)->max_fds : 0;
 	rcu_read_unlock();
 	task_unlock(t);
+	/* a user task loses its file table only when it exits */
 	if (!f->files)
-		return -EINVAL;
+		return -ESRCH;
 	f->fds = kvcalloc(max, sizeof(*f->fds), GFP_KERNEL);
 	if (!f->fds)
 		return -ENOMEM;
@@ -770,6 +772,12 @@ static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 				 f->fds[i].fd, what);
 			return err;
 		}
+		if (locks_held_by_file(f->fds[i].file, f->files)) {
+			snprintf(why, len,
+				 "fd %u holds a file lock or lease (flock, POSIX or OFD), which checkpoint does not save yet",
+				 f->fds[i].fd);
+			return -EOPNOTSUPP;
+		}
 		if (ckpt_is_epoll(f->fds[i].file)) {
 			err = ckpt_check_epoll(f, i, why, len);
 			if (err)
@@ -817,7 +825,7 @@ static int ckpt_fds_collect_tree(struct ckpt_ctx *ctx,
 		    ckpt_task_zombie(tasks[i]))
 			continue;
 		err = ckpt_fds_collect(ctx, tasks[i], &f);
-		if (err == -EINVAL)
+		if (err == -ESRCH)
 			err = 0;	/* no file table: nothing to count */
 		else if (!err)
 			err = ckpt_fds_append(all, &f);
@@ -928,7 +936,7 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 	}
 	err = ckpt_fds_collect(NULL, t, &f);
 	if (err) {
-		snprintf(why, len, "%s", err == -EINVAL ? "task has no file table" :
+		snprintf(why, len, "%s", err == -ESRCH ? "the task is exiting" :
 			 "out of memory");
 		ckpt_fds_release(&f);
 		return err;
@@ -971,8 +979,8 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 	int err, objref;
 
 	err = ckpt_fds_collect(ctx, t, &f);
-	if (err == -EINVAL)
-		err = ckpt_err(ctx, err, "task has no file table");
+	if (err == -ESRCH)
+		err = ckpt_task_gone(ctx);
 	if (!err) {
 		err = ckpt_fds_check(&f, -1, why, sizeof(why));
 		if (err)

@@ -11,6 +11,7 @@
 #include <linux/err.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/path.h>
 #include <linux/resource.h>
 #include <linux/signal_types.h>
@@ -100,6 +101,9 @@ struct ckpt_ctx {
 	const struct cred *cred;
 	struct list_head relinks;
 	bool no_return;
+	struct mutex log_lock;	/* for @log_lines */
+	struct list_head log_lines;
+	unsigned int log_nr;
 	u32 ns_flags;
 	struct uts_namespace *uts_ns;
 	struct ipc_namespace *ipc_ns;
@@ -110,6 +114,7 @@ struct ckpt_ctx {
 /* logging: one line per failure, to logfd */
 __printf(3, 4)
 int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
+void ckpt_log_flush(struct ckpt_ctx *ctx);
 
 /* image I/O (checkpoint/image.c) */
 int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len);
@@ -316,6 +321,7 @@ static inline void restore_ipc_finish(struct ckpt_ctx *ctx)
 /* task (checkpoint/task.c, checkpoint/sys.c) */
 int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len);
 void restore_task_state_free(struct ckpt_task_state *ts);
+int ckpt_task_state_check(struct task_struct *t, char *why, size_t len);
 int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len);
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
 const struct cred *ckpt_as_task(struct ckpt_ctx *ctx);
@@ -340,6 +346,7 @@ int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
 		      loff_t size);
 int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,
 			  loff_t size);
+void restore_mm_commit(struct ckpt_ctx *ctx);
 void restore_mm_free(struct ckpt_task_state *ts);
 
 /* files (fs/checkpoint/file.c) */
@@ -361,6 +368,7 @@ long restore_cpu_commit(struct ckpt_ctx *ctx);
 void restore_cpu_free(struct ckpt_task_state *ts);
 int ckpt_arch_header(struct ckpt_hdr_header *h);
 int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h);
+int ckpt_arch_mm_check(struct mm_struct *mm, char *why, size_t len);
 int ckpt_arch_task_supported(struct task_struct *t);
 
 /* /proc (checkpoint/proc.c) */

@@ -68,7 +68,33 @@ int ckpt_arch_task_supported(struct task_struct *t)
 	    test_tsk_thread_flag(t, TIF_ADDR32))
 		err = -EOPNOTSUPP;
 	put_task_stack(t);
+#ifdef CONFIG_X86_USER_SHADOW_STACK
+	/* a CET shadow stack is not saved: the task would come back without */
+	if (t->thread.features & ARCH_SHSTK_SHSTK)
+		err = -EOPNOTSUPP;
+#endif
 	return err;
+}
+
+/**
+ * ckpt_arch_mm_check - does an address space hold x86 state not saved?
+ * @mm: the address space
+ * @why: filled with a short reason when it does
+ * @len: size of @why
+ *
+ * Return: 0 or -EOPNOTSUPP.
+ */
+int ckpt_arch_mm_check(struct mm_struct *mm, char *why, size_t len)
+{
+#ifdef CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS
+	/* key 0 is everyone's; others come from pkey_alloc(2) */
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) &&
+	    mm->context.pkey_allocation_map != 1) {
+		snprintf(why, len, "protection keys allocated with pkey_alloc(2) are not saved");
+		return -EOPNOTSUPP;
+	}
+#endif
+	return 0;
 }
 
 static int ckpt_clock_now(clockid_t clock, ktime_t *now)

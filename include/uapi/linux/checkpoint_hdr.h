@@ -386,6 +386,11 @@ struct ckpt_hdr_xstate {
  * @nr_vmas: VMA records that follow
  * @exe_objref: CKPT_OBJ_FILE of /proc/PID/exe, 0 if none
  * @nr_auxv: words of @auxv used
+ * @dumpable: 1, or 0 if the process was not dumpable (PR_SET_DUMPABLE 0,
+ *	or ids changed without exec); set again after the restored
+ *	credentials are committed.  Mode 2 (root-only dumps) is refused at
+ *	checkpoint.
+ * @_pad: zero
  * @vdso: address of the vDSO text, 0 if none
  */
 struct ckpt_hdr_mm {
@@ -394,6 +399,8 @@ struct ckpt_hdr_mm {
 	__u32 nr_vmas;
 	__u32 exe_objref;
 	__u32 nr_auxv;
+	__u32 dumpable;
+	__u32 _pad;
 	__u64 start_code, end_code, start_data, end_data;
 	__u64 start_brk, brk, start_stack;
 	__u64 arg_start, arg_end, env_start, env_end;
