@@ -7,7 +7,9 @@
  *
  * The target and all its descendants (CHECKPOINT_SUBTREE) are frozen with
  * the cgroup v2 freezer, so they do not notice: each process is moved
- * into a temporary cgroup /sys/fs/cgroup/ckpt-PID-OURPID (children forked
+ * into a temporary cgroup /sys/fs/cgroup/ckpt-PID-OURPID, or, for a caller
+ * who may not write there, under the target's own (delegated) cgroup;
+ * without either the tree is stopped with SIGSTOP and continued (children forked
  * meanwhile follow their parent there, and are looked for again until
  * none is left behind), the cgroup is frozen, the tree dumped with
  * checkpoint(2), then killed (--kill), stopped (--stop) or just thawed,
@@ -69,6 +71,9 @@ struct cgroup_state {
 	bool created, moved, frozen;
 	struct moved *procs;	/* the processes moved into ours */
 	size_t nprocs;
+	/* no cgroup we may make: the processes we stopped with SIGSTOP */
+	pid_t *stopped;
+	size_t nstopped;
 };
 
 /* ---- the target's descendants, from /proc/N/stat ---- */
@@ -209,6 +214,90 @@ static int move_descendants(struct cgroup_state *cs, pid_t pid)
 	return moved;
 }
 
+/* Is every thread of @pid stopped (or traced)? */
+static bool all_threads_stopped(pid_t pid)
+{
+	char path[64], file[384], buf[512], *p;
+	struct dirent *d;
+	bool all = true;
+	DIR *dir;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (all && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/stat", path, d->d_name);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* exited meanwhile */
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		p = strrchr(buf, ')');
+		all = p && (p[2] == 'T' || p[2] == 't');
+	}
+	closedir(dir);
+	return all;
+}
+
+/*
+ * Without a cgroup we may make (an ordinary user without a delegated
+ * cgroup): stop the tree with SIGSTOP instead, which its parent can see
+ * (wait(2) reports it), and continue it afterwards.  Processes already
+ * stopped stay stopped.
+ */
+static int stop_tree(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
+{
+	uint64_t end = cg_now_ms() + timeout * 1000ULL;
+	pid_t *desc = NULL, *tmp;
+	size_t n, i, k;
+	bool more;
+
+	info("no cgroup of ours: stopping pid %d and its descendants with SIGSTOP",
+	     (int)pid);
+	do {
+		more = false;
+		n = descendants(pid, &desc);
+		for (i = 0; i <= n; i++) {
+			pid_t p = i ? desc[i - 1] : pid;
+
+			for (k = 0; k < cs->nstopped && cs->stopped[k] != p; k++)
+				;
+			if (k < cs->nstopped || all_threads_stopped(p))
+				continue;
+			tmp = realloc(cs->stopped,
+				      (cs->nstopped + 1) * sizeof(*tmp));
+			if (!tmp) {
+				free(desc);
+				err("out of memory");
+				return -1;
+			}
+			cs->stopped = tmp;
+			if (kill(p, SIGSTOP) == 0) {
+				cs->stopped[cs->nstopped++] = p;
+				more = true;
+			}
+		}
+		free(desc);
+		for (i = 0; i < cs->nstopped; i++)
+			while (!all_threads_stopped(cs->stopped[i]) &&
+			       kill(cs->stopped[i], 0) == 0) {
+				if (cg_now_ms() >= end || interrupted) {
+					err("pid %d did not stop within %u s",
+					    (int)cs->stopped[i], timeout);
+					return -1;
+				}
+				sleep_ms(5);
+			}
+	} while (more);
+	return 0;
+}
+
 static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 {
 	char rel[PATH_MAX], path[PATH_MAX + 32], num[32];
@@ -226,8 +315,26 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 		return -1;
 	}
 
-	if (mkdir(cs->tmp, 0755) != 0) {
-		err("cannot create cgroup %s: %s", cs->tmp, strerror(errno));
+	/*
+	 * Our freezer cgroup goes at the cgroup2 root, or else under the
+	 * target's own cgroup (a subtree delegated to the caller), or else
+	 * there is none and the tree is stopped with SIGSTOP.
+	 */
+	ret = mkdir(cs->tmp, 0755) ? errno : 0;
+	if ((ret == EACCES || ret == EPERM || ret == EROFS) &&
+	    strcmp(cs->orig, cs->root)) {
+		if (snprintf(cs->tmp, sizeof(cs->tmp), "%s/ckpt-%d-%d",
+			     cs->orig, (int)pid, (int)getpid()) >=
+		    (int)sizeof(cs->tmp)) {
+			err("cgroup path of pid %d too long", (int)pid);
+			return -1;
+		}
+		ret = mkdir(cs->tmp, 0755) ? errno : 0;
+	}
+	if (ret == EACCES || ret == EPERM || ret == EROFS)
+		return stop_tree(pid, cs, timeout);
+	if (ret) {
+		err("cannot create cgroup %s: %s", cs->tmp, strerror(ret));
 		return -1;
 	}
 	cs->created = true;
@@ -293,11 +400,13 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 	return 0;
 }
 
-/* Send @sig to the target's descendants we froze. */
+/* Send @sig to the target's descendants we froze or stopped. */
 static void signal_descendants(const struct cgroup_state *cs, int sig)
 {
 	for (size_t i = 0; i < cs->nprocs; i++)
 		kill(cs->procs[i].pid, sig);
+	for (size_t i = 0; i < cs->nstopped; i++)
+		kill(cs->stopped[i], sig);
 }
 
 /* Thaw, move the target back (if @alive) and remove our cgroup. */
@@ -306,6 +415,12 @@ static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
 	char path[PATH_MAX + 32], num[32];
 	int ret, status = 0;
 
+	if (cs->nstopped && alive)
+		for (size_t i = 0; i < cs->nstopped; i++)
+			kill(cs->stopped[i], SIGCONT);
+	free(cs->stopped);
+	cs->stopped = NULL;
+	cs->nstopped = 0;
 	if (cs->frozen) {
 		snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
 		ret = cg_write(path, "0");
@@ -750,6 +865,7 @@ int main(int argc, char **argv)
 		kill(pid, SIGSTOP);
 		signal_descendants(&cs, SIGSTOP);
 		info("stopped pid %d and its descendants", (int)pid);
+		cs.nstopped = 0;	/* and they stay so */
 	}
 	ret = unfreeze(pid, &cs, !do_kill);
 	if (out_reg && verbose && output && stat(output, &st) == 0)

@@ -1610,6 +1610,9 @@ static void rec_mm(uint32_t len)
 	if (m->nr_auxv > CKPT_AUXV_WORDS)
 		bad(rec_off, "nr_auxv %u exceeds %u", m->nr_auxv,
 		    CKPT_AUXV_WORDS);
+	if (m->dumpable > 1)
+		bad(rec_off, "dumpable mode %u (0 or 1)", m->dumpable);
+	need_zero(m->_pad, "_pad");
 	if (m->exe_objref) {
 		exe = obj_use(m->exe_objref, CKPT_OBJ_FILE, "exe_objref");
 		mm_used(exe);
@@ -1622,8 +1625,9 @@ static void rec_mm(uint32_t len)
 	    m->env_start > m->env_end)
 		bad(rec_off, "MM layout has a range that ends before it starts");
 	obj_define(m->objref, CKPT_OBJ_MM, NULL, "MM");
-	out("  objref %u, %u vma%s, exe %u %s\n", m->objref, m->nr_vmas,
-	    m->nr_vmas == 1 ? "" : "s", m->exe_objref, exe_path);
+	out("  objref %u, %u vma%s, exe %u %s%s\n", m->objref, m->nr_vmas,
+	    m->nr_vmas == 1 ? "" : "s", m->exe_objref, exe_path,
+	    m->dumpable ? "" : ", not dumpable");
 	out("  code 0x%" PRIx64 "-0x%" PRIx64 " data 0x%" PRIx64 "-0x%" PRIx64
 	    "\n", (uint64_t)m->start_code, (uint64_t)m->end_code,
 	    (uint64_t)m->start_data, (uint64_t)m->end_data);

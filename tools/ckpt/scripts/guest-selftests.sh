@@ -12,6 +12,11 @@
 root=/selftests
 default_timeout=120
 
+# the host's run-tests.sh passes a fuzz seed on the kernel command line
+for arg in $(cat /proc/cmdline); do
+	case $arg in ckpt.fuzz_seed=*) export CKPT_FUZZ_SEED="${arg#*=}" ;; esac
+done
+
 selected() {
 	[ $# -eq 0 ] && return 0
 	for want in "$@"; do

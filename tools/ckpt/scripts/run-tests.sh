@@ -19,8 +19,18 @@ if [ "${1:-}" = --timeout ]; then timeout=$2; shift 2; fi
 log=$CKPT_BUILD/check.log
 mkdir -p "$CKPT_BUILD"
 
+# CKPT_FUZZ_SEED=random (make check-debug): fresh fuzz seeds each run,
+# printed so that a failure can be reproduced with CKPT_FUZZ_SEED=N.
+vm_args=()
+if [ -n "${CKPT_FUZZ_SEED:-}" ]; then
+	seed=$CKPT_FUZZ_SEED
+	[ "$seed" = random ] && seed=$(printf '0x%04x%04x' $RANDOM $RANDOM)
+	echo "==> fuzz seed $seed (CKPT_FUZZ_SEED=$seed reproduces it)"
+	vm_args=(--append "ckpt.fuzz_seed=$seed")
+fi
+
 echo "==> selftests in the VM (log: ${log#"$CKPT_REPO/"}, console: build/vm/console.log)"
-"$CKPT_REPO/tools/ckpt/ckpt-vm" --timeout "$timeout" -- ckpt-selftests "$@" </dev/null | tee "$log"
+"$CKPT_REPO/tools/ckpt/ckpt-vm" --timeout "$timeout" "${vm_args[@]}" -- ckpt-selftests "$@" </dev/null | tee "$log"
 vm_status=${PIPESTATUS[0]}
 
 # Count the guest's TAP (the VM's output may carry \r).

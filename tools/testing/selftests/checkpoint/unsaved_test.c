@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * State checkpoint does not save is refused with a reason, never lost:
+ * each test gives a stopped child one such thing and expects
+ * checkpoint(2) to fail with EOPNOTSUPP (EBUSY for a vfork child), a log
+ * line naming it, and /proc/PID/checkpointable to say 0 beforehand.
+ */
+#define _GNU_SOURCE
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include "ckpt_test.h"
+
+CKPT_FIXTURE(unsaved);
+
+/* 0: set up; an errno: this kernel or VM cannot make the state. */
+typedef int (*setup_fn)(struct ckpt_ctx *c);
+
+static int lock_file(struct ckpt_ctx *c, int how)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_len = 10 };
+	int fd = open(ckpt_tmp_path(c, "locked"), O_RDWR | O_CREAT, 0600);
+
+	if (fd < 0)
+		return errno;
+	if (how == 0)
+		return flock(fd, LOCK_EX) ? errno : 0;
+	return fcntl(fd, how, &fl) ? errno : 0;
+}
+
+static int set_seccomp(struct ckpt_ctx *c)
+{
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = allow };
+
+	(void)c;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return errno;
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) ?
+	       errno : 0;
+}
+
+static int set_nnp(struct ckpt_ctx *c)
+{
+	(void)c;
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? errno : 0;
+}
+
+static int set_nice(struct ckpt_ctx *c)
+{
+	(void)c;
+	return setpriority(PRIO_PROCESS, 0, 5) ? errno : 0;
+}
+
+static int set_batch(struct ckpt_ctx *c)
+{
+	struct sched_param p = { 0 };
+
+	(void)c;
+	return sched_setscheduler(0, SCHED_BATCH, &p) ? errno : 0;
+}
+
+static int set_affinity(struct ckpt_ctx *c)
+{
+	cpu_set_t s;
+
+	(void)c;
+	if (get_nprocs_conf() < 2)
+		return ENODEV;
+	CPU_ZERO(&s);
+	CPU_SET(0, &s);
+	return sched_setaffinity(0, sizeof(s), &s) ? errno : 0;
+}
+
+static int set_oom(struct ckpt_ctx *c)
+{
+	(void)c;
+	return ckpt_write_file("/proc/self/oom_score_adj", "100", 3, 0) ?
+	       errno : 0;
+}
+
+static int set_subreaper(struct ckpt_ctx *c)
+{
+	(void)c;
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) ? errno : 0;
+}
+
+static int set_flock(struct ckpt_ctx *c)
+{
+	return lock_file(c, 0);
+}
+
+static int set_posix_lock(struct ckpt_ctx *c)
+{
+	return lock_file(c, F_SETLK);
+}
+
+static int set_ofd_lock(struct ckpt_ctx *c)
+{
+	return lock_file(c, F_OFD_SETLK);
+}
+
+static int set_mlockall(struct ckpt_ctx *c)
+{
+	(void)c;
+	return mlockall(MCL_FUTURE) ? errno : 0;
+}
+
+static int set_mseal(struct ckpt_ctx *c)
+{
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	(void)c;
+	if (p == MAP_FAILED)
+		return errno;
+	return syscall(462 /* mseal */, p, 4096, 0) ? errno : 0;
+}
+
+/*
+ * A child that makes the state and pauses, stopped; checkpoint(2) must
+ * refuse it with @err and a log line holding @word.
+ */
+static void expect_refused(struct __test_metadata *_metadata,
+			   struct ckpt_ctx *c, setup_fn setup, int err,
+			   const char *word)
+{
+	char proc[64], text[4096];
+	int sync[2], made = -1;
+	off_t before;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(sync));
+	pid = ckpt_fork_keep(_metadata, c, &sync[1], 1);
+	if (pid == 0) {
+		int e = setup(c);
+
+		if (write(sync[1], &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+		close(sync[1]);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	ASSERT_EQ((ssize_t)sizeof(made), read(sync[0], &made, sizeof(made)));
+	close(sync[0]);
+	if (made) {
+		ckpt_kill(_metadata, pid);
+		SKIP(return, "cannot make the state here: %s", strerror(made));
+	}
+	ckpt_stop(_metadata, pid);
+
+	snprintf(proc, sizeof(proc), "/proc/%d/checkpointable", pid);
+	n = ckpt_read_file(proc, text, sizeof(text));
+	ASSERT_GT(n, 0);
+	EXPECT_NE(NULL, strstr(text, "checkpointable:\t0")) TH_LOG("%s", text);
+
+	before = ckpt_file_size(c->logfd);
+	ASSERT_EQ(0, ftruncate(c->imgfd, 0));
+	EXPECT_EQ(-1, sys_checkpoint(pid, c->imgfd, 0, c->logfd));
+	EXPECT_EQ(err, errno) TH_LOG("%s", strerror(errno));
+	n = pread(c->logfd, text, sizeof(text) - 1,
+		  before < ckpt_file_size(c->logfd) ? before : 0);
+	ASSERT_GT(n, 0) TH_LOG("nothing logged");
+	text[n] = '\0';
+	EXPECT_NE(NULL, strstr(text, word)) TH_LOG("log: %s", text);
+	/* a refused checkpoint leaves the target as it was */
+	EXPECT_EQ('T', ckpt_proc_state(pid));
+	ckpt_kill(_metadata, pid);
+}
+
+TEST_F(unsaved, seccomp_filter_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_seccomp, EOPNOTSUPP, "seccomp");
+}
+
+TEST_F(unsaved, no_new_privs_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_nnp, EOPNOTSUPP, "no_new_privs");
+}
+
+TEST_F(unsaved, nice_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_nice, EOPNOTSUPP, "nice");
+}
+
+TEST_F(unsaved, sched_policy_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_batch, EOPNOTSUPP,
+		       "scheduling policy");
+}
+
+TEST_F(unsaved, cpu_affinity_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_affinity, EOPNOTSUPP,
+		       "affinity");
+}
+
+TEST_F(unsaved, oom_score_adj_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_oom, EOPNOTSUPP,
+		       "oom_score_adj");
+}
+
+TEST_F(unsaved, child_subreaper_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_subreaper, EOPNOTSUPP,
+		       "subreaper");
+}
+
+TEST_F(unsaved, flock_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_flock, EOPNOTSUPP, "file lock");
+}
+
+TEST_F(unsaved, posix_lock_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_posix_lock, EOPNOTSUPP,
+		       "file lock");
+}
+
+TEST_F(unsaved, ofd_lock_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_ofd_lock, EOPNOTSUPP,
+		       "file lock");
+}
+
+TEST_F(unsaved, mlockall_future_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_mlockall, EOPNOTSUPP,
+		       "mlockall");
+}
+
+TEST_F(unsaved, mseal_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_mseal, EOPNOTSUPP, "mseal");
+}
+
+/* A vfork() child shares its parent's memory until it execs. */
+TEST_F(unsaved, vfork_child_is_refused)
+{
+	int sync[2];
+	pid_t pid, child = 0;
+	off_t before;
+	int i;
+
+	ASSERT_EQ(0, pipe(sync));
+	pid = ckpt_fork_keep(_metadata, &self->c, &sync[1], 1);
+	if (pid == 0) {
+		pid_t v = vfork();
+
+		if (v == 0) {
+			pid_t me = syscall(SYS_getpid);
+
+			syscall(SYS_write, sync[1], &me, sizeof(me));
+			for (;;)
+				syscall(SYS_pause);
+		}
+		_exit(0);
+	}
+	close(sync[1]);
+	ASSERT_EQ((ssize_t)sizeof(child), read(sync[0], &child, sizeof(child)));
+	close(sync[0]);
+	ASSERT_EQ(0, kill(child, SIGSTOP));
+	for (i = 0; i < 2000 && ckpt_proc_state(child) != 'T'; i++)
+		usleep(1000);
+	ASSERT_EQ('T', ckpt_proc_state(child));
+	before = ckpt_file_size(self->c.logfd);
+	EXPECT_EQ(-1, sys_checkpoint(child, self->c.imgfd, 0, self->c.logfd));
+	EXPECT_EQ(EBUSY, errno) TH_LOG("%s", strerror(errno));
+	EXPECT_GT(ckpt_file_size(self->c.logfd), before);
+	kill(child, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+TEST_HARNESS_MAIN
