@@ -85,10 +85,12 @@ check: all
 
 # The selftests on a kernel with kmemleak, lockdep and KASAN, built in
 # a tree of its own (build/linux-debug; slower).  Fails on any leak or
-# KASAN report too.
+# KASAN report too.  The fuzzer gets a fresh seed each time (printed;
+# CKPT_FUZZ_SEED=N repeats one).
 check-debug: all
 	@CKPT_FLAVOR=debug $(SCRIPTS)/kbuild.sh
-	@CKPT_FLAVOR=debug $(SCRIPTS)/run-tests.sh --timeout $$(( $(CHECK_TIMEOUT) * 3 )) $(TESTS)
+	@CKPT_FLAVOR=debug CKPT_FUZZ_SEED=$${CKPT_FUZZ_SEED:-random} \
+		$(SCRIPTS)/run-tests.sh --timeout $$(( $(CHECK_TIMEOUT) * 3 )) $(TESTS)
 
 demo: all
 	@$(CKPT_VM) -- ckpt-demo
