@@ -16,6 +16,53 @@
 #include <linux/timekeeping.h>
 
 /*
+ * The image is ABI: every record and every array element of one is a
+ * whole number of 8-byte words, with no field wider than 8 bytes, so
+ * that it reads the same whatever the compiler's padding.
+ */
+#define CKPT_ABI_RECORD(name)						\
+	static_assert(sizeof(struct name) % 8 == 0 &&			\
+		      __alignof__(struct name) <= 8, #name)
+
+CKPT_ABI_RECORD(ckpt_hdr);
+CKPT_ABI_RECORD(ckpt_hdr_header);
+CKPT_ABI_RECORD(ckpt_hdr_tail);
+CKPT_ABI_RECORD(ckpt_pids);
+CKPT_ABI_RECORD(ckpt_hdr_tree);
+CKPT_ABI_RECORD(ckpt_hdr_task);
+CKPT_ABI_RECORD(ckpt_hdr_creds);
+CKPT_ABI_RECORD(ckpt_hdr_rlimits);
+CKPT_ABI_RECORD(ckpt_hdr_fs);
+CKPT_ABI_RECORD(ckpt_hdr_cpu);
+CKPT_ABI_RECORD(ckpt_hdr_xstate);
+CKPT_ABI_RECORD(ckpt_hdr_mm);
+CKPT_ABI_RECORD(ckpt_hdr_vma);
+CKPT_ABI_RECORD(ckpt_hdr_shmem);
+CKPT_ABI_RECORD(ckpt_hdr_pages);
+CKPT_ABI_RECORD(ckpt_hdr_file_table);
+CKPT_ABI_RECORD(ckpt_hdr_file);
+CKPT_ABI_RECORD(ckpt_hdr_pipe);
+CKPT_ABI_RECORD(ckpt_hdr_memfd);
+CKPT_ABI_RECORD(ckpt_hdr_eventfd);
+CKPT_ABI_RECORD(ckpt_hdr_signalfd);
+CKPT_ABI_RECORD(ckpt_hdr_timerfd);
+CKPT_ABI_RECORD(ckpt_epoll_item);
+CKPT_ABI_RECORD(ckpt_hdr_epoll);
+CKPT_ABI_RECORD(ckpt_hdr_fd);
+CKPT_ABI_RECORD(ckpt_hdr_sighand);
+CKPT_ABI_RECORD(ckpt_hdr_signal);
+CKPT_ABI_RECORD(ckpt_hdr_posix_timer);
+CKPT_ABI_RECORD(ckpt_hdr_sigpending);
+CKPT_ABI_RECORD(ckpt_hdr_uts_ns);
+CKPT_ABI_RECORD(ckpt_hdr_ipc_ns);
+CKPT_ABI_RECORD(ckpt_ipc_perm);
+CKPT_ABI_RECORD(ckpt_hdr_ipc_shm);
+CKPT_ABI_RECORD(ckpt_sem);
+CKPT_ABI_RECORD(ckpt_hdr_ipc_sem);
+CKPT_ABI_RECORD(ckpt_hdr_ipc_msg);
+CKPT_ABI_RECORD(ckpt_hdr_msg);
+
+/*
  * Fletcher-style sums over little-endian 64-bit words; len % 8 == 0.
  * Four words a round: at checkpoint this pass is all that is added to
  * the one copy of each page, so loop overhead counts.
@@ -327,7 +374,8 @@ void *ckpt_read_record(struct ckpt_ctx *ctx, u32 max)
 		return ERR_PTR(-EBADMSG);
 	}
 	plen = ckpt_padded(h.len);
-	rec = kvzalloc(plen, GFP_KERNEL);
+	/* staged restart state is the restarter's, charged to its memcg */
+	rec = kvzalloc(plen, GFP_KERNEL_ACCOUNT);
 	if (!rec)
 		return ERR_PTR(-ENOMEM);
 	memcpy(rec, &h, sizeof(h));

@@ -752,6 +752,18 @@ static int ckpt_check_epoll(struct ckpt_fds *f, unsigned int i, char *why,
 	return err;
 }
 
+/* File locks are not saved: a file that holds one is refused. */
+static int ckpt_fd_unlocked(struct file *file, struct files_struct *owner,
+			    unsigned int fd, char *why, size_t len)
+{
+	if (!locks_held_by_file(file, owner))
+		return 0;
+	snprintf(why, len,
+		 "fd %u holds a file lock or lease (flock, POSIX or OFD), which checkpoint does not save yet",
+		 fd);
+	return -EOPNOTSUPP;
+}
+
 /*
  * The checks checkpoint makes on a task's files, each on its own: every
  * fd, or only @fd if it is not -1.  Pipe ends are checked across the
@@ -772,12 +784,10 @@ static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 				 f->fds[i].fd, what);
 			return err;
 		}
-		if (locks_held_by_file(f->fds[i].file, f->files)) {
-			snprintf(why, len,
-				 "fd %u holds a file lock or lease (flock, POSIX or OFD), which checkpoint does not save yet",
-				 f->fds[i].fd);
-			return -EOPNOTSUPP;
-		}
+		err = ckpt_fd_unlocked(f->fds[i].file, f->files, f->fds[i].fd,
+				       why, len);
+		if (err)
+			return err;
 		if (ckpt_is_epoll(f->fds[i].file)) {
 			err = ckpt_check_epoll(f, i, why, len);
 			if (err)
@@ -925,10 +935,18 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			return 0;
 		err = -EAGAIN;
 		if (!get_pipe_info(file, false) && !ckpt_is_epoll(file)) {
+			struct files_struct *owner;
+
 			err = ckpt_file_supported(file, what, sizeof(what));
 			if (err)
 				snprintf(why, len, "fd %d: unsupported %s", fd,
 					 what);
+			task_lock(t);
+			owner = t->files;	/* compared, not used */
+			task_unlock(t);
+			if (!err)
+				err = ckpt_fd_unlocked(file, owner, fd, why,
+						       len);
 		}
 		fput(file);
 		if (err != -EAGAIN)
@@ -1068,7 +1086,8 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 	}
 	fs = kzalloc(sizeof(*fs), GFP_KERNEL);
 	if (fs)
-		fs->fds = kvcalloc(h->nr_fds, sizeof(*fs->fds), GFP_KERNEL);
+		fs->fds = kvcalloc(h->nr_fds, sizeof(*fs->fds),
+				   GFP_KERNEL_ACCOUNT);
 	ctx->ts->files = fs;
 	if (!fs || !fs->fds) {
 		kvfree(h);

@@ -44,9 +44,7 @@
  */
 #define RESTART_TASKSELF	0x1UL	/* restore into the calling process */
 #define RESTART_FROZEN		0x2UL	/* leave restored tasks frozen */
-#define RESTART_GHOST		0x4UL	/* reserved: ghost coordinator */
-#define RESTART_KEEP_LSM	0x8UL	/* reserved: keep LSM labels */
-#define RESTART_CONN_RESET	0x10UL	/* reserved: reset connections */
+/* 0x4, 0x8, 0x10: not defined (linux-cr's GHOST, KEEP_LSM, CONN_RESET) */
 #define RESTART_KEEP_LINKS	0x20UL	/* leave relinked files in place */
 #define RESTART_JOIN		0x40UL	/* be a task of a coordinated restart */
 #define RESTART_FILES_REPLACED	0x80UL	/* reopen paths whatever inode they lead to */

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <dirent.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -124,6 +125,28 @@ static int set_mseal(struct ckpt_ctx *c)
 	return syscall(462 /* mseal */, p, 4096, 0) ? errno : 0;
 }
 
+/* Does the fdinfo of one of @pid's fds say it cannot be checkpointed? */
+static bool fdinfo_refuses(pid_t pid)
+{
+	char dir[64], path[384], text[4096];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", pid);
+	d = opendir(dir);
+	while (d && !found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		found = ckpt_read_file(path, text, sizeof(text)) > 0 &&
+			strstr(text, "checkpointable:\t0");
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /*
  * A child that makes the state and pauses, stopped; checkpoint(2) must
  * refuse it with @err and a log line holding @word.
@@ -162,6 +185,9 @@ static void expect_refused(struct __test_metadata *_metadata,
 	n = ckpt_read_file(proc, text, sizeof(text));
 	ASSERT_GT(n, 0);
 	EXPECT_NE(NULL, strstr(text, "checkpointable:\t0")) TH_LOG("%s", text);
+	/* a locked file: its own fdinfo says so too */
+	if (!strcmp(word, "file lock"))
+		EXPECT_TRUE(fdinfo_refuses(pid));
 
 	before = ckpt_file_size(c->logfd);
 	ASSERT_EQ(0, ftruncate(c->imgfd, 0));
