@@ -3,7 +3,6 @@
  * Image I/O: records in and out of the image file, the running
  * checksum, and the image header and tail.
  */
-#include <linux/checkpoint.h>
 #include <linux/bvec.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -14,6 +13,8 @@
 #include <linux/uio.h>
 #include <linux/utsname.h>
 #include <linux/timekeeping.h>
+
+#include "internal.h"
 
 /*
  * The image is ABI: every record and every array element of one is a

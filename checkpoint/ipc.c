@@ -10,7 +10,6 @@
  * rule as credentials, and segments removed while attached are removed
  * again when every task is restored (restore_ipc_finish()).
  */
-#include <linux/checkpoint.h>
 #include <linux/checkpoint_ipc.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -20,6 +19,8 @@
 #include <linux/sem.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 struct ckpt_ipc_objs {
 	struct ipc_ckpt_shm *shm;

@@ -7,11 +7,12 @@
  * pipe's mutex or borrowed credentials, and logfd may be any file (a
  * pipe nobody reads, a FUSE file, a file the target maps).
  */
-#include <linux/checkpoint.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 /* A failing operation says what went wrong in a few lines; cap them. */
 #define CKPT_LOG_MAX_LINES	64

@@ -4,7 +4,6 @@
  * that differ from what a fresh mapping would hold.  Pages move in
  * batches of up to CKPT_PAGES_BATCH, written with one vectored write.
  */
-#include <linux/checkpoint.h>
 #include <linux/pkeys.h>
 #include <linux/sched/coredump.h>
 #include <linux/checkpoint_ipc.h>
@@ -30,6 +29,8 @@
 #include <linux/vmalloc.h>
 #include <asm/tlb.h>
 #include <asm/vdso.h>
+
+#include "internal.h"
 
 /* split_vma(): restored VMAs keep their boundaries */
 #include "../mm/vma_internal.h"

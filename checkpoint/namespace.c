@@ -11,7 +11,6 @@
  * records.  Restart never writes a namespace the coordinator is in.
  */
 #include <linux/capability.h>
-#include <linux/checkpoint.h>
 #include <linux/checkpoint_ipc.h>
 #include <linux/ipc_namespace.h>
 #include <linux/nsproxy.h>
@@ -20,6 +19,8 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
+
+#include "internal.h"
 
 /* The namespaces of @t, compared by address only, or false if it has none. */
 static bool ckpt_task_ns(struct task_struct *t, struct uts_namespace **uts,

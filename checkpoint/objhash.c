@@ -4,11 +4,12 @@
  * written once and named by objref afterwards; restart maps objrefs back
  * to the objects it rebuilt.  One ops table names every kind's handlers.
  */
-#include <linux/checkpoint.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hashtable.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 struct ckpt_obj {
 	struct hlist_node by_ptr;

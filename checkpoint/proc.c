@@ -8,10 +8,11 @@
  * depends on the moment of the checkpoint (the target frozen, the
  * checkpointer's ptrace access) is not shown.
  */
-#include <linux/checkpoint.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+
+#include "internal.h"
 
 /* The task itself, and what its process shares with others. */
 static int ckpt_task_area(struct task_struct *t, char *why, size_t len)

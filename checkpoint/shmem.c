@@ -7,12 +7,13 @@
  * fork; at restart every mapping maps the one object made for it again,
  * so the processes go on sharing it.
  */
-#include <linux/checkpoint.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/shmem_fs.h>
+
+#include "internal.h"
 
 /* objhash grab and drop of a checkpointed inode */
 void ckpt_inode_grab(void *ptr)

@@ -3,7 +3,6 @@
  * Signal state: dispositions, blocked mask, alternate stack, queued
  * signals with their siginfo, interval timers and POSIX timers.
  */
-#include <linux/checkpoint.h>
 #include <linux/posix-timers.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -11,6 +10,8 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/time.h>
+
+#include "internal.h"
 
 /* Most queued signals an image may carry, against hostile images. */
 #define CKPT_PENDING_MAX	4096

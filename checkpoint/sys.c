@@ -3,7 +3,6 @@
  * checkpoint(2) and restart(2): the system calls, the operation context
  * and the log.
  */
-#include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -17,6 +16,8 @@
 #include <linux/syscalls.h>
 #include <linux/freezer.h>
 #include <linux/mm.h>
+
+#include "internal.h"
 
 static atomic64_t ckpt_id_counter = ATOMIC64_INIT(0);
 

@@ -3,7 +3,6 @@
  * Per-task state: the task record, credentials, resource limits and
  * the filesystem context (root, cwd, umask).
  */
-#include <linux/checkpoint.h>
 #include <linux/cpumask.h>
 #include <linux/seccomp.h>
 #include <linux/sched/prio.h>
@@ -25,6 +24,8 @@
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
+
+#include "internal.h"
 
 #define CKPT_NGROUPS_MAX	65536
 /* ORIG_RSEQ_SIZE of kernel/rseq.c: the smallest struct rseq rseq(2) takes */

@@ -17,7 +17,6 @@
  * Only then do they all return to user space.  A failure anywhere kills
  * every claimed task; the image was only read, so it can be used again.
  */
-#include <linux/checkpoint.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/fdtable.h>
@@ -34,6 +33,8 @@
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
+
+#include "internal.h"
 
 /* How long the coordinator waits for the tool's tasks to join. */
 #define CKPT_JOIN_TIMEOUT	(60 * HZ)

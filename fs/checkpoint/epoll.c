@@ -7,12 +7,13 @@
  * every file it names has been restored, so that restart can add the
  * entries as epoll_ctl(EPOLL_CTL_ADD) would.
  */
-#include <linux/checkpoint.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 /* after fs.h: its inline helpers need struct file */
 #include <linux/eventpoll.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 /* Most entries one EPOLL record can hold. */
 #define CKPT_EPOLL_MAX_ITEMS \

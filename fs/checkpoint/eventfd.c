@@ -4,10 +4,11 @@
  * read without consuming the counter, in an EVENTFD record before the
  * FILE that takes the file restart makes from it.
  */
-#include <linux/checkpoint.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+
+#include "internal.h"
 
 bool ckpt_is_eventfd(struct file *file)
 {

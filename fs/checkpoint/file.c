@@ -7,7 +7,6 @@
  * Terminals are not reopened: they are reconnected to the restarter's
  * own terminal.
  */
-#include <linux/checkpoint.h>
 #include <linux/fdtable.h>
 #include <linux/filelock.h>
 #include <linux/file.h>
@@ -22,6 +21,8 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 /* open(2) flags a restored file may carry */
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \

@@ -8,7 +8,6 @@
  * and mappings refer to it; each open file description is a FILE record
  * naming it.
  */
-#include <linux/checkpoint.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -16,6 +15,8 @@
 #include <linux/mount.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 #define CKPT_MEMFD_PREFIX	"memfd:"
 #define CKPT_MEMFD_NAME_MAX	250	/* memfd_create()'s limit, NUL included */

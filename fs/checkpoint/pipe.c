@@ -5,7 +5,6 @@
  * however many ends and fds refer to it; each end is a FILE record
  * naming it.  A FIFO's ends are reopened by path.
  */
-#include <linux/checkpoint.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -14,6 +13,8 @@
 #include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+
+#include "internal.h"
 
 /*
  * A restored pipe: the two files restart made for a pipe(2), until the

@@ -23,7 +23,6 @@
  * so a forged image cannot make it remove anything else.
  */
 #include <linux/capability.h>
-#include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
@@ -35,6 +34,8 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+
+#include "internal.h"
 
 enum ckpt_relink_kind {
 	CKPT_RELINK_DIR,	/* checkpoint: a per-checkpoint directory */

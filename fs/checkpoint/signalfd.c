@@ -5,10 +5,11 @@
  * restart makes from it.  A signalfd reads the signals of whichever
  * task reads it, so nothing else is bound to it.
  */
-#include <linux/checkpoint.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/signalfd.h>
+
+#include "internal.h"
 
 bool ckpt_is_signalfd(struct file *file)
 {

@@ -6,12 +6,13 @@
  * makes from it.  The timer runs on from where it stood: the time spent
  * checkpointed does not count.
  */
-#include <linux/checkpoint.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/time.h>
 #include <linux/timekeeping.h>
 #include <linux/timerfd.h>
+
+#include "internal.h"
 
 /* Keep now + value far from overflowing ktime_t. */
 #define CKPT_TIMERFD_MAX_NS	(KTIME_MAX / 4)

@@ -4,7 +4,6 @@
  * base, TLS descriptors, the XSAVE area, and how a task caught inside a
  * system call resumes.
  */
-#include <linux/checkpoint.h>
 #include <linux/errno.h>
 #include <linux/hrtimer.h>
 #include <linux/ptrace.h>
@@ -25,6 +24,8 @@
 #include <asm/proto.h>
 #include <asm/segment.h>
 #include <asm/syscall.h>
+
+#include "internal.h"
 #include "../kernel/fpu/internal.h"
 #include "../kernel/fpu/context.h"
 #include "../kernel/fpu/legacy.h"

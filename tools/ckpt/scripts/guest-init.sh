@@ -54,8 +54,10 @@ stty -F $tty -onlcr 2>/dev/null
 umount /mnt/ext4 2>/dev/null
 # A kmemleak kernel (make check-debug): scan once everything is gone; the
 # kernel reports what it finds on the console, the report follows.
-if mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null &&
-   [ -w /sys/kernel/debug/kmemleak ]; then
+# (debugfs may be mounted already: faults_test mounts it)
+grep -q ' /sys/kernel/debug ' /proc/mounts ||
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	echo scan >/sys/kernel/debug/kmemleak
 	echo "ckpt-vm: kmemleak scanned, $(grep -c '^unreferenced' /sys/kernel/debug/kmemleak) reports" >/dev/console

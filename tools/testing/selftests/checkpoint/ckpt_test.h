@@ -539,11 +539,16 @@ static inline void ckpt_self(struct ckpt_ctx *c)
 
 	if (r > 0)
 		_exit(0);
-	if (r < 0) {
+	if (r == -1) {
 		int e = errno;
 
 		dprintf(2, "checkpoint(0): %s\n", strerror(e));
 		_exit(ckpt_errno_exit(e));
+	}
+	/* no errno: a restored process handed a return value not its own */
+	if (r < 0) {
+		dprintf(2, "checkpoint(0) returned %ld\n", r);
+		_exit(CKPT_EXIT_FAIL);
 	}
 }
 

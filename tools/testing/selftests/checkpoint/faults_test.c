@@ -8,6 +8,7 @@
  * without fault injection.
  */
 #define _GNU_SOURCE
+#include <sys/mount.h>
 #include "ckpt_test.h"
 
 #define DBG "/sys/kernel/debug/"
@@ -31,6 +32,9 @@ static bool inject_faults(unsigned int percent)
 	unsigned int i;
 
 	snprintf(p, sizeof(p), "%u", percent);
+	/* the knobs are in debugfs, which need not be mounted yet */
+	if (access(DBG "failslab", F_OK))
+		mount("debugfs", DBG, "debugfs", 0, NULL);
 	for (i = 0; i < ARRAY_SIZE(attrs); i++)
 		if (knob(attrs[i], "task-filter", "Y") ||
 		    knob(attrs[i], "probability", p) ||

@@ -299,9 +299,69 @@ static bool errno_documented(int e)
  * Restore @iters mutants of the image in c->img (one to three changes) and
  * check every outcome; the intact image must restore before and after.
  */
-static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
-		       bool tool, int ms, uint64_t iters)
+/* A systematic mutant: the 32-bit word at @at set to @v. */
+struct field_mutant {
+	size_t at, rec;
+	uint32_t type, v;
+};
+
+/*
+ * Every 32-bit word of the first CKPT_FIELD_BYTES bytes of the first
+ * record of each type, set in turn to each of a few telling values (and
+ * one above and below what it was): each record kind's fields, all of
+ * them, not a random sample.  Returns how many, in *@out.
+ */
+#define CKPT_FIELD_BYTES	128
+
+static size_t field_mutants(const char *img, const struct span *spans,
+			    int nspans, struct field_mutant **out)
 {
+	static const uint32_t vals[] = { 0, 1, 0x7fffffff, 0x80000000,
+					 0xffffffff };
+	struct field_mutant *m = NULL;
+	size_t n = 0, max = 0, at, end;
+	uint32_t seen[64], nseen = 0, orig, v;
+	unsigned int k, j;
+	int i;
+
+	for (i = 0; i < nspans; i++) {
+		for (k = 0; k < nseen && seen[k] != spans[i].type; k++)
+			;
+		if (k < nseen || nseen == ARRAY_SIZE(seen))
+			continue;
+		seen[nseen++] = spans[i].type;
+		end = spans[i].off + (spans[i].len < CKPT_FIELD_BYTES ?
+				      spans[i].len : CKPT_FIELD_BYTES);
+		for (at = spans[i].off; at + 4 <= end; at += 4) {
+			memcpy(&orig, img + at, 4);
+			for (j = 0; j < ARRAY_SIZE(vals) + 2; j++) {
+				v = j < ARRAY_SIZE(vals) ? vals[j] :
+				    j == ARRAY_SIZE(vals) ? orig + 1 : orig - 1;
+				if (v == orig)
+					continue;
+				if (n == max) {
+					max = max ? 2 * max : 1024;
+					m = realloc(m, max * sizeof(*m));
+					if (!m)
+						return 0;
+				}
+				m[n++] = (struct field_mutant){
+					at, spans[i].off, spans[i].type, v };
+			}
+		}
+	}
+	*out = m;
+	return n;
+}
+
+/*
+ * @fields: mutate each record kind's fields systematically
+ * (field_mutants()) instead of @iters random mutants.
+ */
+static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
+		       bool tool, int ms, uint64_t iters, bool fields)
+{
+	struct field_mutant *fm = NULL;
 	uint64_t seed = env_u64("CKPT_FUZZ_SEED", 0x5eed0001);
 	uint64_t rng = seed, i, count[NOUTCOMES] = { 0 }, errs[256] = { 0 };
 	const char *path = ckpt_tmp_path(c, "mutant");
@@ -323,6 +383,10 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 	ASSERT_NE(NULL, m);
 	nspans = image_spans(img, len, &spans);
 	ASSERT_GT(nspans, 3) TH_LOG("image walk");
+	if (fields) {
+		iters = field_mutants(img, spans, nspans, &fm);
+		ASSERT_GT(iters, 0ULL);
+	}
 	r = run_contained(c, c->img, tool, ms);
 	ASSERT_EQ(RESTORED, classify(&r, tool)) {
 		TH_LOG("intact image: %s", ckpt_status_str(r.status, buf, sizeof(buf)));
@@ -336,8 +400,13 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 
 		memcpy(m, img, len);
 		/* the second half changes two or three fields at once */
-		n = i < iters / 2 ? 1 : 2 + rng_next(&rng) % 2;
+		n = fields ? 0 : i < iters / 2 ? 1 : 2 + rng_next(&rng) % 2;
 		what[0] = '\0';
+		if (fields) {
+			memcpy(m + fm[i].at, &fm[i].v, 4);
+			snprintf(what, sizeof(what), "type %u +%zu: u32 %#x",
+				 fm[i].type, fm[i].at - fm[i].rec, fm[i].v);
+		}
 		for (w = 0; n--; w = strlen(what)) {
 			if (w)
 				w += snprintf(what + w, sizeof(what) - w, "; ");
@@ -382,20 +451,27 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 				TH_LOG("mutant %llu (%s): restart(2) returned",
 				       (unsigned long long)i, what);
 	}
-	TH_LOG("seed %#llx, %llu mutants of %d records:",
-	       (unsigned long long)seed, (unsigned long long)iters, nspans);
+	if (fields)
+		TH_LOG("%llu field mutants of the record kinds of %d records:",
+		       (unsigned long long)iters, nspans);
+	else
+		TH_LOG("seed %#llx, %llu mutants of %d records:",
+		       (unsigned long long)seed, (unsigned long long)iters,
+		       nspans);
 	for (k = 0; k < NOUTCOMES; k++)
 		TH_LOG("  %-24s %llu", outcome_name[k], (unsigned long long)count[k]);
 	for (k = 0; k < 256; k++)
 		if (errs[k])
 			TH_LOG("    %-22s %llu", strerror(k), (unsigned long long)errs[k]);
 	/* the checks must be what stops most of them */
-	EXPECT_GE(count[REFUSED] + count[KILLED], iters / 4);
+	if (!fields)
+		EXPECT_GE(count[REFUSED] + count[KILLED], iters / 4);
 
 	r = run_contained(c, c->img, tool, ms);
 	EXPECT_EQ(RESTORED, classify(&r, tool))
 		TH_LOG("intact image after the mutants: %s",
 		       ckpt_status_str(r.status, buf, sizeof(buf)));
+	free(fm);
 	free(spans);
 	free(m);
 	free(img);
@@ -500,7 +576,22 @@ TEST_F_TIMEOUT(fuzz, one_process_mutants_are_refused_or_contained, 280)
 	if (pid == 0)
 		rich_process(&self->c, file);
 	ckpt_checkpointed(_metadata, &self->c, pid);
-	fuzz_image(_metadata, &self->c, false, 3000, 1000);
+	fuzz_image(_metadata, &self->c, false, 3000, 1000, false);
+}
+
+/*
+ * The same process's image with every field of each record kind set in
+ * turn to 0, 1, INT_MAX, INT_MIN, -1 and one above and below its value.
+ */
+TEST_F_TIMEOUT(fuzz, every_field_of_each_record_kind_is_checked, 280)
+{
+	const char *file = ckpt_tmp_path(&self->c, "file");
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0)
+		rich_process(&self->c, file);
+	ckpt_checkpointed(_metadata, &self->c, pid);
+	fuzz_image(_metadata, &self->c, false, 3000, 0, true);
 }
 
 /* ---- a tree ---- */
@@ -578,7 +669,7 @@ TEST_F_TIMEOUT(fuzz, tree_mutants_are_refused_or_contained, 280)
 		usleep(10000);
 	ASSERT_EQ(0, access(ready, F_OK)) TH_LOG("the tree never got ready");
 	ASSERT_EQ(0, ckpt_checkpoint_kill(_metadata, &self->c, pid));
-	fuzz_image(_metadata, &self->c, true, 5000, 300);
+	fuzz_image(_metadata, &self->c, true, 5000, 300, false);
 }
 
 TEST_HARNESS_MAIN

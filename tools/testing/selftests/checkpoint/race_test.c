@@ -2,7 +2,8 @@
 /*
  * Checkpoint under fire: round after round, checkpoint(2) of a stopped
  * process whose threads come and go while a second process continues,
- * stops, signals, makes exec and kills it.  Every checkpoint must end
+ * stops, signals, makes exec and kills it (in three rounds of four; the
+ * fourth, left alone, must give an image).  Every checkpoint must end
  * as a complete image (TAIL last) or a clean error (EAGAIN, ESRCH,
  * EBUSY), and the kernel must report nothing (the runner fails on any
  * BUG/WARNING in the console).  CKPT_RACE_ROUNDS sets the number of
@@ -113,6 +114,9 @@ TEST_F_TIMEOUT(race, checkpoint_under_fire_is_an_image_or_a_clean_error, 900)
 		kill(target, SIGSTOP);
 		dist = fork();
 		ASSERT_GE(dist, 0);
+		/* one round in four undisturbed: those must make images */
+		if (dist == 0 && r % 4 == 0)
+			_exit(0);
 		if (dist == 0)
 			disturb(target, r * 0x9e3779b97f4a7c15ULL + 1);
 		ASSERT_EQ(0, ftruncate(self->c.imgfd, 0));
@@ -139,7 +143,7 @@ TEST_F_TIMEOUT(race, checkpoint_under_fire_is_an_image_or_a_clean_error, 900)
 		if (refused[r])
 			TH_LOG("%lu refused: %s", refused[r], strerror(r));
 	/* both outcomes must have happened, or the test tested nothing */
-	EXPECT_GT(ok, 0UL);
+	EXPECT_GE(ok, rounds / 4);
 	EXPECT_GT(refused[EAGAIN] + refused[ESRCH] + refused[EBUSY], 0UL);
 }
 

@@ -118,6 +118,18 @@ static int restart_as_caller(struct ckpt_ctx *c)
 	return ckpt_wait_exit(ch);
 }
 
+/*
+ * The caller writes the image and the log, and a process it restarts
+ * reopens the output file its stdio was on: let it.
+ */
+static void give_to_caller(struct __test_metadata *_metadata,
+			   struct ckpt_ctx *c)
+{
+	ASSERT_EQ(0, fchown(c->imgfd, CALLER, CALLER));
+	ASSERT_EQ(0, fchown(c->logfd, CALLER, CALLER));
+	ASSERT_EQ(0, fchown(c->outfd, CALLER, CALLER));
+}
+
 static const struct {
 	const char *who;
 	enum target_kind kind;
@@ -137,9 +149,7 @@ TEST_F(rights, who_may_checkpoint_what)
 
 	if (geteuid())
 		SKIP(return, "needs root to make the users");
-	/* the caller writes its image and log: let it */
-	ASSERT_EQ(0, fchown(self->c.imgfd, CALLER, CALLER));
-	ASSERT_EQ(0, fchown(self->c.logfd, CALLER, CALLER));
+	give_to_caller(_metadata, &self->c);
 	for (i = 0; i < ARRAY_SIZE(checkpoint_rows); i++) {
 		pid_t pid = target(_metadata, &self->c, checkpoint_rows[i].kind,
 				   go);
@@ -177,9 +187,7 @@ TEST_F(rights, who_may_restart_what)
 
 	if (geteuid())
 		SKIP(return, "needs root to make the users");
-	ASSERT_EQ(0, fchown(self->c.imgfd, CALLER, CALLER));
-	ASSERT_EQ(0, fchown(self->c.logfd, CALLER, CALLER));
-	ASSERT_EQ(0, fchown(self->c.outfd, CALLER, CALLER));
+	give_to_caller(_metadata, &self->c);
 	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		pid_t pid;
 		int st;

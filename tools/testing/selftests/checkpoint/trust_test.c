@@ -127,30 +127,29 @@ static int race_checkpoint(struct __test_metadata *_metadata,
 	return st;
 }
 
-TEST_F(trust, thread_exit_mid_checkpoint_fails_cleanly)
+/* The checkpointer of a race must have failed with EAGAIN or ESRCH. */
+static void expect_clean_failure(struct __test_metadata *_metadata,
+				 struct ckpt_ctx *c, int st)
 {
-	int st = race_checkpoint(_metadata, &self->c, THREAD_EXITS);
-
 	EXPECT_TRUE(st == CKPT_ERRNO_STATUS(EAGAIN) ||
 		    st == CKPT_ERRNO_STATUS(ESRCH)) {
 		char b[128];
 
 		TH_LOG("checkpoint: %s", ckpt_status_str(st, b, sizeof(b)));
-		ckpt_show(_metadata, &self->c);
+		ckpt_show(_metadata, c);
 	}
+}
+
+TEST_F(trust, thread_exit_mid_checkpoint_fails_cleanly)
+{
+	expect_clean_failure(_metadata, &self->c,
+			     race_checkpoint(_metadata, &self->c, THREAD_EXITS));
 }
 
 TEST_F(trust, exec_mid_checkpoint_fails_cleanly)
 {
-	int st = race_checkpoint(_metadata, &self->c, PROCESS_EXECS);
-
-	EXPECT_TRUE(st == CKPT_ERRNO_STATUS(EAGAIN) ||
-		    st == CKPT_ERRNO_STATUS(ESRCH)) {
-		char b[128];
-
-		TH_LOG("checkpoint: %s", ckpt_status_str(st, b, sizeof(b)));
-		ckpt_show(_metadata, &self->c);
-	}
+	expect_clean_failure(_metadata, &self->c,
+			     race_checkpoint(_metadata, &self->c, PROCESS_EXECS));
 }
 
 /* Become uid USER_UID with stdio on /dev/null (not the root's files). */

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checkpoint/restart: what checkpoint/, fs/checkpoint/ and
+ * arch/x86/checkpoint/ share among themselves.  Other subsystems see
+ * only <linux/checkpoint.h>.
+ */
+#ifndef _CHECKPOINT_INTERNAL_H
+#define _CHECKPOINT_INTERNAL_H
+
+#include <linux/checkpoint.h>
+#include <linux/align.h>
+#include <linux/types.h>
+#include <linux/err.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/path.h>
+#include <linux/resource.h>
+#include <linux/signal_types.h>
+#include <linux/uidgid.h>
+#include <uapi/linux/checkpoint.h>
+#include <uapi/linux/checkpoint_hdr.h>
+
+struct address_space;
+struct file;
+struct page;
+struct task_struct;
+struct mm_struct;
+struct cred;
+struct ckpt_obj_hash;
+struct ckpt_arch_state;
+struct ckpt_mm_state;
+struct ckpt_files_state;
+struct ckpt_tree;
+struct uts_namespace;
+struct ipc_namespace;
+
+enum ckpt_op {
+	CKPT_OP_CHECKPOINT,
+	CKPT_OP_RESTART,
+};
+
+/*
+ * What restart reads and checks before it changes a task.  Process-wide
+ * state (rlimits, fs, dispositions, files, memory) is only the
+ * leader's: the first task of its process in the tree.
+ */
+struct ckpt_task_state {
+	bool leader;
+	bool zombie;
+	struct ckpt_hdr_task *task;
+	struct cred *cred;		/* prepared, committed at the end */
+	struct rlimit rlim[CKPT_RLIM_NLIMITS];
+	struct path root, pwd;
+	u32 umask;
+	struct ckpt_hdr_sighand *sighand;
+	struct ckpt_hdr_signal *signal;
+	struct ckpt_hdr_sigpending **pending;
+	struct ckpt_hdr_posix_timer *timers;	/* nr_timers of SIGNAL */
+	struct ckpt_files_state *files;
+	struct ckpt_arch_state *arch;
+	struct ckpt_mm_state *mm;
+};
+
+/**
+ * struct ckpt_ctx - one checkpoint or restart operation
+ * @op: checkpoint or restart
+ * @flags: the syscall's flags
+ * @file: the image, read or written front to back
+ * @logfile: where failures are explained, or NULL
+ * @nbytes: bytes of image written or read so far
+ * @sum1: running checksum (see struct ckpt_hdr_tail)
+ * @sum2: running checksum, second half
+ * @log_pid: the pid log lines name: the task being written or restored
+ * @ckpt_id: id of this checkpoint
+ * @objhash: shared objects met so far, by pointer and by objref
+ * @tree: the tasks (checkpoint/tree.c)
+ * @ref: restart: held by the caller and by each task that joined
+ * @ts: restart: the staged state of the task whose turn it is
+ * @cred: the caller's credentials when the operation began
+ * @relinks: links and directories made for unlinked files (relink.c)
+ * @no_return: restart changed the caller; failure now kills it
+ * @ns_flags: CKPT_TREE_NEWUTS / CKPT_TREE_NEWIPC: namespaces in the image
+ * @uts_ns: checkpoint: the tree's own UTS namespace, referenced
+ * @ipc_ns: the tree's own IPC namespace, referenced (restart: the new one)
+ * @shm_dest: restart: SysV segments to remove once all are attached
+ * @nr_shm_dest: how many
+ */
+struct ckpt_ctx {
+	enum ckpt_op op;
+	unsigned long flags;
+	struct file *file;
+	struct file *logfile;
+	u64 nbytes;
+	u64 sum1, sum2;
+	pid_t log_pid;
+	u64 ckpt_id;
+	struct ckpt_obj_hash *objhash;
+	struct ckpt_tree *tree;
+	struct kref ref;
+	struct ckpt_task_state *ts;
+	void *pagebuf;		/* CKPT_PAGES_BATCH pages of bounce buffer */
+	const struct cred *cred;
+	struct list_head relinks;
+	bool no_return;
+	struct mutex log_lock;	/* for @log_lines */
+	struct list_head log_lines;
+	unsigned int log_nr;
+	u32 ns_flags;
+	struct uts_namespace *uts_ns;
+	struct ipc_namespace *ipc_ns;
+	int *shm_dest;
+	unsigned int nr_shm_dest;
+};
+
+/* logging: one line per failure, to logfd */
+__printf(3, 4)
+int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
+void ckpt_log_flush(struct ckpt_ctx *ctx);
+
+/* image I/O (checkpoint/image.c) */
+int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len);
+int ckpt_write_obj(struct ckpt_ctx *ctx, u32 type, void *rec, u32 len);
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
+		     unsigned int nr, bool shared);
+int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len);
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
+		    unsigned int nr);
+void *ckpt_read_record(struct ckpt_ctx *ctx, u32 max);
+void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, u32 min, u32 max);
+void *ckpt_read_obj_fixed(struct ckpt_ctx *ctx, u32 type, u32 size);
+int ckpt_write_header(struct ckpt_ctx *ctx);
+int ckpt_read_header(struct ckpt_ctx *ctx);
+int ckpt_write_tail(struct ckpt_ctx *ctx);
+int ckpt_read_tail(struct ckpt_ctx *ctx);
+const char *ckpt_string(struct ckpt_ctx *ctx, const char *s, u32 len,
+			const char *what);
+
+static inline size_t ckpt_padded(size_t len)
+{
+	return ALIGN(len, 8);
+}
+
+/* object hash (checkpoint/objhash.c) */
+/*
+ * One entry per object kind: @grab/@drop hold a live object while a
+ * checkpoint runs, @checkpoint writes its record (type @hdr_type),
+ * @restore rebuilds it from that record and @release frees what
+ * @restore made.
+ */
+struct ckpt_obj_ops {
+	const char *name;
+	u32 hdr_type;
+	void (*grab)(void *ptr);
+	void (*drop)(void *ptr);
+	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr, int objref);
+	void *(*restore)(struct ckpt_ctx *ctx, void *rec);
+	void (*release)(void *ptr);
+};
+
+int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
+void ckpt_obj_hash_free(struct ckpt_ctx *ctx);
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+			void *ptr);
+int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+		     void *rec, int objref);
+int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec);
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, int objref,
+		     enum ckpt_obj_type type);
+int ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr);
+
+/* per-kind object handlers named by the ops table */
+int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
+int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec);
+void restore_pipe_release(void *ptr);
+int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec);
+bool ckpt_is_memfd(struct file *file);
+int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
+void ckpt_inode_grab(void *ptr);
+void ckpt_inode_drop(void *ptr);
+void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec);
+struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
+void ckpt_set_nonblock(struct file *file, bool nonblock);
+int ckpt_lookup_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+		     const char *path, struct path *p);
+struct file *ckpt_open_path(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			    const struct path *p, const char *path);
+struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			    const char *path);
+bool ckpt_is_pipe(struct file *file);
+bool ckpt_is_fifo(struct file *file);
+struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			      const char *path);
+void ckpt_file_grab(void *ptr);
+void ckpt_file_drop(void *ptr);
+
+/* eventfd, signalfd, timerfd (fs/checkpoint/{eventfd,signalfd,timerfd}.c) */
+#define CKPT_ANON_FILE_KIND(kind)					\
+bool ckpt_is_##kind(struct file *file);					\
+int checkpoint_##kind##_obj(struct ckpt_ctx *ctx, void *ptr, int objref); \
+void *restore_##kind##_obj(struct ckpt_ctx *ctx, void *rec)
+
+#ifdef CONFIG_EVENTFD
+CKPT_ANON_FILE_KIND(eventfd);
+#else
+static inline bool ckpt_is_eventfd(struct file *file) { return false; }
+#define checkpoint_eventfd_obj	NULL
+#define restore_eventfd_obj	NULL
+#endif
+#ifdef CONFIG_SIGNALFD
+CKPT_ANON_FILE_KIND(signalfd);
+#else
+static inline bool ckpt_is_signalfd(struct file *file) { return false; }
+#define checkpoint_signalfd_obj	NULL
+#define restore_signalfd_obj	NULL
+#endif
+#ifdef CONFIG_TIMERFD
+CKPT_ANON_FILE_KIND(timerfd);
+#else
+static inline bool ckpt_is_timerfd(struct file *file) { return false; }
+#define checkpoint_timerfd_obj	NULL
+#define restore_timerfd_obj	NULL
+#endif
+
+/* epoll (fs/checkpoint/epoll.c) */
+struct epoll_item_info;
+#ifdef CONFIG_EPOLL
+bool ckpt_is_epoll(struct file *file);
+struct epoll_item_info *ckpt_epoll_items(struct file *file, int *nr);
+void ckpt_epoll_items_put(struct epoll_item_info *items, int nr);
+int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file);
+struct file *restore_epoll_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
+int restore_epoll(struct ckpt_ctx *ctx);
+#else
+static inline bool ckpt_is_epoll(struct file *file) { return false; }
+static inline struct epoll_item_info *
+ckpt_epoll_items(struct file *file, int *nr)
+{
+	return ERR_PTR(-EINVAL);
+}
+
+static inline void ckpt_epoll_items_put(struct epoll_item_info *items, int nr)
+{
+}
+
+static inline int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline struct file *restore_epoll_file(struct ckpt_ctx *ctx,
+					      struct ckpt_hdr_file *h)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline int restore_epoll(struct ckpt_ctx *ctx)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/* unlinked files (fs/checkpoint/relink.c) */
+int ckpt_relink_supported(struct file *file, char *why, size_t len);
+char *ckpt_relink(struct ckpt_ctx *ctx, struct file *file, int objref,
+		  char *buf, int len);
+void ckpt_relink_undo(struct ckpt_ctx *ctx);
+struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			      const char *path);
+void restore_relink_finish(struct ckpt_ctx *ctx);
+void ckpt_relink_release(struct ckpt_ctx *ctx);
+
+void ckpt_ctx_put(struct ckpt_ctx *ctx);
+
+/* the task tree and coordinated restart (checkpoint/tree.c) */
+struct task_struct **ckpt_tasks_collect(struct task_struct *root,
+					bool subtree, unsigned int *nr);
+void ckpt_tasks_put(struct task_struct **tasks, unsigned int nr);
+bool ckpt_task_zombie(struct task_struct *t);
+int ckpt_process_shares(struct task_struct *p, char *why, size_t len);
+int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root);
+int ckpt_read_tree(struct ckpt_ctx *ctx);
+int ckpt_restart_coordinate(struct ckpt_ctx *ctx, struct task_struct *root);
+long ckpt_restart_join(pid_t image_pid);
+void ckpt_tree_free(struct ckpt_tree *tree);
+u32 ckpt_tree_nr(struct ckpt_tree *tree);
+int ckpt_task_gone(struct ckpt_ctx *ctx);
+struct task_struct *ckpt_tree_task(struct ckpt_ctx *ctx, pid_t pid);
+
+/* namespaces (checkpoint/namespace.c, ipc.c) */
+int ckpt_ns_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
+		  unsigned int nr);
+int checkpoint_namespaces(struct ckpt_ctx *ctx);
+int ckpt_ns_check_restart(struct ckpt_ctx *ctx, struct task_struct **tasks,
+			  const struct ckpt_pids *pids, unsigned int nr);
+int restore_namespaces(struct ckpt_ctx *ctx);
+void ckpt_ns_release(struct ckpt_ctx *ctx);
+#ifdef CONFIG_SYSVIPC
+int checkpoint_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+int restore_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+void restore_ipc_finish(struct ckpt_ctx *ctx);
+#else
+static inline int checkpoint_ipc_ns(struct ckpt_ctx *ctx,
+				    struct ipc_namespace *ns)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+
+static inline int restore_ipc_ns(struct ckpt_ctx *ctx,
+				 struct ipc_namespace *ns)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+
+static inline void restore_ipc_finish(struct ckpt_ctx *ctx)
+{
+}
+#endif
+
+/* task (checkpoint/task.c, checkpoint/sys.c) */
+int ckpt_task_checkpointable(struct task_struct *t, char *why, size_t len);
+void restore_task_state_free(struct ckpt_task_state *ts);
+int ckpt_task_state_check(struct task_struct *t, char *why, size_t len);
+int ckpt_fs_checkpointable(struct task_struct *t, char *why, size_t len);
+int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
+const struct cred *ckpt_as_task(struct ckpt_ctx *ctx);
+void ckpt_as_restarter(const struct cred *old);
+int ckpt_ids_check(struct ckpt_ctx *ctx, u32 uid, u32 gid, kuid_t *kuid,
+		   kgid_t *kgid, const char *what);
+int restore_task_stage(struct ckpt_ctx *ctx);
+int restore_task_apply(struct ckpt_ctx *ctx, long *ret);
+void restore_task_free(struct ckpt_task_state *ts);
+
+/* signals (checkpoint/signal.c) */
+int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_signals_read(struct ckpt_ctx *ctx);
+int restore_signals_commit(struct ckpt_ctx *ctx);
+void restore_signals_free(struct ckpt_task_state *ts);
+
+/* memory (checkpoint/memory.c) */
+int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_mm(struct ckpt_ctx *ctx);
+int ckpt_mm_checkpointable(struct task_struct *t, char *why, size_t len);
+int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
+		      loff_t size);
+int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,
+			  loff_t size);
+void restore_mm_commit(struct ckpt_ctx *ctx);
+void restore_mm_free(struct ckpt_task_state *ts);
+
+/* files (fs/checkpoint/file.c) */
+int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_file_table_read(struct ckpt_ctx *ctx);
+int restore_file_table_commit(struct ckpt_ctx *ctx);
+void restore_file_table_free(struct ckpt_task_state *ts);
+int ckpt_file_supported(struct file *file, char *why, size_t len);
+int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
+			      size_t len);
+int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
+			  unsigned int nr);
+char *ckpt_file_path(struct file *file, char *buf, int len);
+
+/* architecture (arch/x86/checkpoint/cpu.c) */
+int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_cpu_read(struct ckpt_ctx *ctx);
+long restore_cpu_commit(struct ckpt_ctx *ctx);
+void restore_cpu_free(struct ckpt_task_state *ts);
+int ckpt_arch_header(struct ckpt_hdr_header *h);
+int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h);
+int ckpt_arch_mm_check(struct mm_struct *mm, char *why, size_t len);
+int ckpt_arch_task_supported(struct task_struct *t);
+
+#endif /* _CHECKPOINT_INTERNAL_H */
