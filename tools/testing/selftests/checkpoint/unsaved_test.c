@@ -7,11 +7,13 @@
  */
 #define _GNU_SOURCE
 #include <linux/filter.h>
+#include <linux/membarrier.h>
 #include <linux/seccomp.h>
 #include <dirent.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include "ckpt_test.h"
@@ -112,6 +114,14 @@ static int set_mlockall(struct ckpt_ctx *c)
 {
 	(void)c;
 	return mlockall(MCL_FUTURE) ? errno : 0;
+}
+
+static int set_membarrier(struct ckpt_ctx *c)
+{
+	(void)c;
+	return syscall(SYS_membarrier,
+		       MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) ?
+	       errno : 0;
 }
 
 static int set_mseal(struct ckpt_ctx *c)
@@ -263,6 +273,68 @@ TEST_F(unsaved, mlockall_future_is_refused)
 {
 	expect_refused(_metadata, &self->c, set_mlockall, EOPNOTSUPP,
 		       "mlockall");
+}
+
+TEST_F(unsaved, membarrier_registration_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_membarrier, EOPNOTSUPP,
+		       "membarrier");
+}
+
+/* A traced task: its tracer would be lost at restart. */
+TEST_F(unsaved, ptrace_relation_is_refused)
+{
+	pid_t pid, tracer;
+	off_t before;
+	int i, sync[2];
+	char b;
+
+	ASSERT_EQ(0, pipe(sync));
+	pid = ckpt_fork_keep(_metadata, &self->c, &sync[1], 1);
+	if (pid == 0) {
+		close(sync[1]);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	ASSERT_EQ(0, read(sync[0], &b, 1));
+	close(sync[0]);
+	tracer = fork();
+	ASSERT_GE(tracer, 0);
+	if (tracer == 0) {
+		if (ptrace(PTRACE_SEIZE, pid, 0, 0))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	/* once the tracer holds it, stopped: it sits traced ('t') */
+	for (i = 0; i < 2000; i++) {
+		char path[64], text[2048], want[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		snprintf(want, sizeof(want), "TracerPid:\t%d\n", tracer);
+		if (ckpt_read_file(path, text, sizeof(text)) > 0 &&
+		    strstr(text, want))
+			break;
+		usleep(1000);
+	}
+	for (i = 0; i < 2000; i++) {
+		char st = ckpt_proc_state(pid);
+
+		if (st == 't' || st == 'T')
+			break;
+		if (i % 100 == 0)
+			kill(pid, SIGSTOP);
+		usleep(1000);
+	}
+	before = ckpt_file_size(self->c.logfd);
+	EXPECT_EQ(-1, sys_checkpoint(pid, self->c.imgfd, 0, self->c.logfd));
+	EXPECT_EQ(EOPNOTSUPP, errno) TH_LOG("%s", strerror(errno));
+	EXPECT_GT(ckpt_file_size(self->c.logfd), before);
+	kill(tracer, SIGKILL);
+	waitpid(tracer, NULL, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 TEST_F(unsaved, mseal_is_refused)
