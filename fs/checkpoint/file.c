@@ -21,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "internal.h"
 
@@ -676,51 +677,76 @@ static int ckpt_fds_collect(struct ckpt_ctx *ctx, struct task_struct *t,
  * counts its open files per side; so do we, among distinct files.
  * Only the pipe of fds[@only] is checked if @only is not -1.
  */
+/* One pipe end held by one fd, for sorting by pipe and file. */
+struct ckpt_pipe_end {
+	struct pipe_inode_info *pipe;
+	struct file *file;
+	unsigned int order;		/* index in the fd list */
+};
+
+static int ckpt_pipe_end_cmp(const void *a, const void *b)
+{
+	const struct ckpt_pipe_end *x = a, *y = b;
+
+	if (x->pipe != y->pipe)
+		return x->pipe < y->pipe ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
 static int ckpt_check_pipe_peers(struct ckpt_fd *fds, unsigned int nr,
 				 int only, char *why, size_t len)
 {
-	struct pipe_inode_info *pipe;
-	unsigned int i, j, k, r, w;
+	struct pipe_inode_info *want = only >= 0 ? ckpt_fd_pipe(&fds[only]) :
+				       NULL;
+	struct ckpt_pipe_end *e;
+	unsigned int n = 0, i, j, r, w, first;
+	int err = 0;
 
+	/* sorted by pipe, then file: n log n, however many fds there are */
+	e = kvmalloc_array(nr ?: 1, sizeof(*e), GFP_KERNEL);
+	if (!e) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
 	for (i = 0; i < nr; i++) {
-		cond_resched();
-		pipe = ckpt_fd_pipe(&fds[i]);
-		if (!pipe || (only >= 0 && pipe != ckpt_fd_pipe(&fds[only])))
-			continue;
-		for (j = 0; j < i && ckpt_fd_pipe(&fds[j]) != pipe; j++)
-			;
-		if (j < i)
-			continue;	/* counted with an earlier fd */
+		struct pipe_inode_info *pipe = ckpt_fd_pipe(&fds[i]);
+
+		if (pipe && (!want || pipe == want))
+			e[n++] = (struct ckpt_pipe_end){ pipe, fds[i].file, i };
+	}
+	sort(e, n, sizeof(*e), ckpt_pipe_end_cmp, NULL);
+	for (i = 0; i < n && !err; i = j) {
 		r = 0;
 		w = 0;
-		for (j = i; j < nr; j++) {
-			if (ckpt_fd_pipe(&fds[j]) != pipe)
-				continue;
-			for (k = i; k < j && fds[k].file != fds[j].file; k++)
-				;
-			if (k < j)
+		first = e[i].order;
+		for (j = i; j < n && e[j].pipe == e[i].pipe; j++) {
+			first = min(first, e[j].order);
+			if (j > i && e[j].file == e[j - 1].file)
 				continue;	/* a dup of a file counted */
-			if (fds[j].file->f_mode & FMODE_READ)
+			if (e[j].file->f_mode & FMODE_READ)
 				r++;
-			if (fds[j].file->f_mode & FMODE_WRITE)
+			if (e[j].file->f_mode & FMODE_WRITE)
 				w++;
 		}
 		/* a FIFO's ends are reopened by name: any number of them */
-		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[i].file)) {
+		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[first].file)) {
 			snprintf(why, len,
 				 "process %d fd %u: a pipe end opened more than once",
-				 fds[i].pid, fds[i].fd);
-			return -EOPNOTSUPP;
-		}
-		if (r != READ_ONCE(pipe->readers) ||
-		    w != READ_ONCE(pipe->writers)) {
+				 fds[first].pid, fds[first].fd);
+			err = -EOPNOTSUPP;
+		} else if (r != READ_ONCE(e[i].pipe->readers) ||
+			   w != READ_ONCE(e[i].pipe->writers)) {
 			snprintf(why, len,
 				 "process %d fd %u: the pipe's other end is open outside the checkpoint",
-				 fds[i].pid, fds[i].fd);
-			return -EOPNOTSUPP;
+				 fds[first].pid, fds[first].fd);
+			err = -EOPNOTSUPP;
 		}
+		cond_resched();
 	}
-	return 0;
+	kvfree(e);
+	return err;
 }
 
 /* Does fds[@i], an epoll file, watch only files of the table? */
@@ -896,8 +922,14 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 		snprintf(why, len, "out of memory");
 		return err;
 	}
-	for (i = 0; i < f->nr && !err; i++) {
-		if ((fd >= 0 && f->fds[i].fd != fd) || !ckpt_fd_pipe(&f->fds[i]))
+	/*
+	 * The whole process: every pipe of the subtree that a checkpoint
+	 * of it would take, in one sorted pass.  One fd: its pipe only.
+	 */
+	if (fd < 0)
+		err = ckpt_check_pipe_peers(all.fds, all.nr, -1, why, len);
+	for (i = 0; fd >= 0 && i < f->nr && !err; i++) {
+		if (f->fds[i].fd != fd || !ckpt_fd_pipe(&f->fds[i]))
 			continue;
 		for (k = 0; k < all.nr && all.fds[k].file != f->fds[i].file; k++)
 			;
