@@ -14,24 +14,30 @@ trap 'rm -rf "$dir"' EXIT
 export CKPT_TMPDIR=$dir
 
 failed=0
+n=0
+
+# report STATUS DESCRIPTION OUTPUT: one TAP line, the output if it failed
+report() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+		sed 's/^/# /' "$3"
+	fi
+}
 # (not files_test: its ext4 and terminal cases need root's files; not
 # libckpt_test: a tree restored without CAP_CHECKPOINT_RESTORE gets new
 # pids, which its children-waiting case cannot know)
 tests="self_test memory_test regs_test signals_test pipes_test memfd_test
 eventfd_test signalfd_test timerfd_test epoll_test posix_timers_test rseq_test
 syscall_restart_test"
-n=0
 set -- $tests
 echo "1..$(($# + 3))"
 for t in $tests; do
-	n=$((n + 1))
-	if ./ckpt_as_user "$uid" "./$t" >"$dir/$t.out" 2>&1; then
-		echo "ok $n - $t as uid $uid"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $t as uid $uid"
-		sed 's/^/# /' "$dir/$t.out"
-	fi
+	./ckpt_as_user "$uid" "./$t" >"$dir/$t.out" 2>&1
+	report $? "$t as uid $uid" "$dir/$t.out"
 done
 
 # The tools, as the user, on the user's own process.
@@ -39,42 +45,21 @@ done
 pid=$!
 i=0
 while [ ! -s "$dir/count" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-n=$((n + 1))
-if ./ckpt_as_user "$uid" checkpoint -o "$dir/img" --kill "$pid" \
-	>"$dir/ck.out" 2>&1; then
-	echo "ok $n - checkpoint --kill of its own process as uid $uid"
-else
-	failed=$((failed + 1))
-	echo "not ok $n - checkpoint --kill of its own process as uid $uid"
-	sed 's/^/# /' "$dir/ck.out"
-fi
+./ckpt_as_user "$uid" checkpoint -o "$dir/img" --kill "$pid" >"$dir/ck.out" 2>&1
+report $? "checkpoint --kill of its own process as uid $uid" "$dir/ck.out"
 wait "$pid" 2>/dev/null
 before=$(cat "$dir/count" 2>/dev/null)
-n=$((n + 1))
 ./ckpt_as_user "$uid" restart -d -i "$dir/img" >"$dir/rs.out" 2>&1
 sleep 1
 after=$(cat "$dir/count" 2>/dev/null)
-if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ]; then
-	echo "ok $n - restart of its own image as uid $uid counts on ($before -> $after)"
-else
-	failed=$((failed + 1))
-	echo "not ok $n - restart of its own image as uid $uid ($before -> $after)"
-	sed 's/^/# /' "$dir/rs.out"
-fi
+[ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ]
+report $? "restart of its own image as uid $uid counts on ($before -> $after)" "$dir/rs.out"
 # a process the user cannot ptrace: the tool fails with the kernel's reason
 sleep 100 &
 rootpid=$!
-n=$((n + 1))
-if ./ckpt_as_user "$uid" checkpoint -o "$dir/img2" "$rootpid" >"$dir/ck2.out" 2>&1; then
-	failed=$((failed + 1))
-	echo "not ok $n - checkpoint of root's process as uid $uid succeeded"
-elif grep -q "ptrace" "$dir/ck2.out" || grep -q "Operation not permitted" "$dir/ck2.out"; then
-	echo "ok $n - checkpoint of root's process as uid $uid is refused"
-else
-	failed=$((failed + 1))
-	echo "not ok $n - checkpoint of root's process as uid $uid: wrong reason"
-	sed 's/^/# /' "$dir/ck2.out"
-fi
+! ./ckpt_as_user "$uid" checkpoint -o "$dir/img2" "$rootpid" >"$dir/ck2.out" 2>&1 &&
+	grep -q -e "ptrace" -e "Operation not permitted" "$dir/ck2.out"
+report $? "checkpoint of root's process as uid $uid is refused, saying why" "$dir/ck2.out"
 kill "$rootpid" 2>/dev/null
 for p in $(ls /proc | grep '^[0-9]*$'); do
 	[ "$(cat /proc/$p/comm 2>/dev/null)" = ckpt_counter ] && kill "$p" 2>/dev/null
