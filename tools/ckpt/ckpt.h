@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ckpt.h - helpers shared by the checkpoint/restart tools, the tests and
- * libckpt: system call wrappers, the image checksum, full reads and
- * writes, and the names of record types.
+ * libckpt: system call wrappers, full reads and writes, messages.  What
+ * reads images (records, checksum, names) is lib/ckpt_image.h.
  *
  * Header only (static functions), so that any user can include it without
  * linking anything.  Define _GNU_SOURCE before including it.
@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <endian.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -102,111 +101,6 @@ static inline long ckpt_restart(pid_t pid, int fd, unsigned long flags,
 		return -1;
 	}
 	return syscall(__NR_restart, (long)pid, (long)fd, flags, (long)logfd);
-}
-
-/* ---- checksum (struct ckpt_hdr_tail) ---- */
-
-struct ckpt_sum {
-	uint64_t sum1;
-	uint64_t sum2;
-	uint64_t nbytes;
-};
-
-static inline void ckpt_sum_init(struct ckpt_sum *s)
-{
-	s->sum1 = s->sum2 = s->nbytes = 0;
-}
-
-/*
- * Add @len bytes to the checksum.  The image is summed as little-endian
- * 64-bit words; every record is padded to 8 bytes, so callers pass whole
- * padded records.  A @len that is not a multiple of 8 is summed as if
- * padded with zero bytes (and counted as its real length in nbytes).
- */
-static inline void ckpt_sum_update(struct ckpt_sum *s, const void *buf,
-				   size_t len)
-{
-	const unsigned char *p = buf;
-	uint64_t s1 = s->sum1, s2 = s->sum2, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		s1 += le64toh(w);
-		s2 += s1;
-	}
-	if (i < len) {
-		w = 0;
-		memcpy(&w, p + i, len - i);
-		s1 += le64toh(w);
-		s2 += s1;
-	}
-	s->sum1 = s1;
-	s->sum2 = s2;
-	s->nbytes += len;
-}
-
-/* ---- records ---- */
-
-/* bytes a record of length @len takes in the stream */
-static inline uint64_t ckpt_padded(uint64_t len)
-{
-	return (len + 7) & ~(uint64_t)7;
-}
-
-static inline const char *ckpt_type_name(uint32_t type)
-{
-	switch (type) {
-	case CKPT_HDR_HEADER:		return "HEADER";
-	case CKPT_HDR_TAIL:		return "TAIL";
-	case CKPT_HDR_TREE:		return "TREE";
-	case CKPT_HDR_TASK:		return "TASK";
-	case CKPT_HDR_CREDS:		return "CREDS";
-	case CKPT_HDR_RLIMITS:		return "RLIMITS";
-	case CKPT_HDR_FS:		return "FS";
-	case CKPT_HDR_CPU:		return "CPU";
-	case CKPT_HDR_XSTATE:		return "XSTATE";
-	case CKPT_HDR_MM:		return "MM";
-	case CKPT_HDR_VMA:		return "VMA";
-	case CKPT_HDR_PAGES:		return "PAGES";
-	case CKPT_HDR_SHMEM:		return "SHMEM";
-	case CKPT_HDR_FILE_TABLE:	return "FILE_TABLE";
-	case CKPT_HDR_FILE:		return "FILE";
-	case CKPT_HDR_FD:		return "FD";
-	case CKPT_HDR_PIPE:		return "PIPE";
-	case CKPT_HDR_MEMFD:		return "MEMFD";
-	case CKPT_HDR_EVENTFD:		return "EVENTFD";
-	case CKPT_HDR_SIGNALFD:		return "SIGNALFD";
-	case CKPT_HDR_TIMERFD:		return "TIMERFD";
-	case CKPT_HDR_EPOLL:		return "EPOLL";
-	case CKPT_HDR_SIGHAND:		return "SIGHAND";
-	case CKPT_HDR_SIGNAL:		return "SIGNAL";
-	case CKPT_HDR_SIGPENDING:	return "SIGPENDING";
-	case CKPT_HDR_POSIX_TIMER:	return "POSIX_TIMER";
-	case CKPT_HDR_UTS_NS:		return "UTS_NS";
-	case CKPT_HDR_IPC_NS:		return "IPC_NS";
-	case CKPT_HDR_IPC_SHM:		return "IPC_SHM";
-	case CKPT_HDR_IPC_SEM:		return "IPC_SEM";
-	case CKPT_HDR_IPC_MSG:		return "IPC_MSG";
-	case CKPT_HDR_MSG:		return "MSG";
-	}
-	return NULL;
-}
-
-static inline const char *ckpt_obj_name(uint32_t kind)
-{
-	switch (kind) {
-	case CKPT_OBJ_FILE:		return "file";
-	case CKPT_OBJ_FILE_TABLE:	return "file table";
-	case CKPT_OBJ_MM:		return "mm";
-	case CKPT_OBJ_PIPE:		return "pipe";
-	case CKPT_OBJ_MEMFD:		return "memfd";
-	case CKPT_OBJ_EVENTFD:		return "eventfd";
-	case CKPT_OBJ_SIGNALFD:		return "signalfd";
-	case CKPT_OBJ_TIMERFD:		return "timerfd";
-	case CKPT_OBJ_SHMEM:		return "shared memory object";
-	}
-	return "unknown object";
 }
 
 /* ---- I/O ---- */

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "ckpt.h"
+#include "lib/ckpt_image.h"
 
 #define PROG "ckptinfo"
 

@@ -48,6 +48,7 @@
 #include <sys/wait.h>
 
 #include "ckpt.h"
+#include "lib/ckpt_image.h"
 
 #define PROG "restart"
 

@@ -64,22 +64,6 @@ static void load(const char *path)
 	close(fd);
 }
 
-static void reseal(unsigned char *d, size_t len)
-{
-	struct ckpt_hdr_tail t;
-	struct ckpt_sum s;
-
-	if (len < sizeof(t))
-		return;
-	memcpy(&t, d + len - sizeof(t), sizeof(t));
-	ckpt_sum_init(&s);
-	ckpt_sum_update(&s, d, len - sizeof(t));
-	t.nbytes = len - sizeof(t);
-	t.sum1 = s.sum1;
-	t.sum2 = s.sum2;
-	memcpy(d + len - sizeof(t), &t, sizeof(t));
-}
-
 static const unsigned char *cur;
 static size_t cur_len;
 
@@ -93,11 +77,13 @@ static void save(const char *name, const unsigned char *d, size_t len)
 	}
 }
 
+#if defined(__SANITIZE_ADDRESS__)
 static void on_death(void)
 {
 	save("fuzz-crash.img", cur, cur_len);
 	fprintf(stderr, "fuzz-ckptinfo: the failing input is fuzz-crash.img\n");
 }
+#endif
 
 /* Check @len bytes of @d; returns the status ckptinfo would exit with. */
 static int run(const unsigned char *d, size_t len)
@@ -195,17 +181,11 @@ static size_t nrecs;
 
 static void index_records(void)
 {
-	size_t off = 0;
+	struct ckpt_iter it;
 
-	while (off + 8 <= base_len && nrecs < 4096) {
-		uint32_t len;
-
-		memcpy(&len, base + off + 4, 4);
-		recs[nrecs++] = off;
-		if (len < 8)
-			break;
-		off += ckpt_padded(len);
-	}
+	ckpt_iter_init(&it, base, base_len);
+	while (nrecs < 4096 && ckpt_iter_next(&it))
+		recs[nrecs++] = it.off;
 }
 
 static int random_cases(unsigned long n, unsigned long seed)
@@ -249,7 +229,7 @@ static int random_cases(unsigned long n, unsigned long seed)
 		if (rnd() % 8 == 0)
 			len = rnd() % len;
 		else if (rnd() % 4)
-			reseal(d, len);
+			ckpt_reseal(d, len);
 		if (len > base_len)
 			len = base_len;
 		status = run(d, len);

@@ -6,8 +6,8 @@
  *                                 names a defect; its checksum is always
  *                                 right, so only the defect is wrong)
  *   mkimage -l                    list the variants
- *   mkimage -r FILE               reseal: recompute the TAIL of FILE in
- *                                 place after FILE was edited
+ *   mkimage -r FILE               reseal: recompute the TAIL checksum
+ *                                 of FILE in place after FILE was edited
  *
  * The image has every record type: one task (two with -V two-tasks) with
  * creds, rlimits, fs, a handler, a pending signal, three fds on two
@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "../ckpt.h"
+#include "../lib/ckpt_image.h"
 
 static const char *variant = "ok";
 
@@ -686,17 +687,14 @@ static void build(void)
 		task(1);
 	if (V("bad-padding")) {
 		/* the FS record has padding: find it and dirty it */
-		size_t off = 0;
+		struct ckpt_iter it;
+		const struct ckpt_hdr *r;
 
-		while (off < img_len) {
-			struct ckpt_hdr *r = (void *)(img + off);
-
-			if (r->type == CKPT_HDR_FS) {
-				img[off + r->len] = 0xff;
-				break;
-			}
-			off += ckpt_padded(r->len);
-		}
+		ckpt_iter_init(&it, img, img_len);
+		while ((r = ckpt_iter_next(&it)) && r->type != CKPT_HDR_FS)
+			;
+		if (r)
+			img[it.off + r->len] = 0xff;
 	}
 	if (!V("no-tail"))
 		tail();
@@ -707,11 +705,11 @@ static void build(void)
 	}
 }
 
+/* -r: the checksum of an image edited in place, made to fit again */
 static int reseal(const char *path)
 {
+	const size_t tlen = sizeof(struct ckpt_hdr_tail);
 	int fd = open(path, O_RDWR);
-	struct ckpt_hdr_tail t;
-	struct ckpt_sum s;
 	struct stat st;
 	unsigned char *data;
 
@@ -719,7 +717,7 @@ static int reseal(const char *path)
 		perror(path);
 		return 2;
 	}
-	if (st.st_size < (off_t)sizeof(t)) {
+	if (st.st_size < (off_t)tlen) {
 		fprintf(stderr, "mkimage: %s: too short to reseal\n", path);
 		return 2;
 	}
@@ -728,14 +726,9 @@ static int reseal(const char *path)
 		perror(path);
 		return 2;
 	}
-	memcpy(&t, data + st.st_size - sizeof(t), sizeof(t));
-	ckpt_sum_init(&s);
-	ckpt_sum_update(&s, data, st.st_size - sizeof(t));
-	t.nbytes = st.st_size - sizeof(t);
-	t.sum1 = s.sum1;
-	t.sum2 = s.sum2;
-	if (pwrite(fd, &t, sizeof(t), st.st_size - sizeof(t)) !=
-	    (ssize_t)sizeof(t)) {
+	ckpt_reseal(data, st.st_size);
+	if (pwrite(fd, data + st.st_size - tlen, tlen, st.st_size - tlen) !=
+	    (ssize_t)tlen) {
 		perror(path);
 		return 2;
 	}
