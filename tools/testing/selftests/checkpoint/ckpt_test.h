@@ -64,6 +64,9 @@
 #include <linux/checkpoint.h>
 #include <linux/checkpoint_hdr.h>
 
+/* tools/ckpt/lib, found with -I$(CKPT_LIBDIR) */
+#include "ckpt_image.h"
+
 /*
  * The harness does not build with -Wextra as is: an unused parameter,
  * and TEST_F()'s setjmp() makes gcc -O2 warn that its locals "might be
@@ -1007,77 +1010,20 @@ static inline int ckpt_run(struct __test_metadata *_metadata,
 /* Image parsing                                                      */
 /* ---------------------------------------------------------------- */
 
-#define CKPT_ALIGN8(x)	(((x) + 7) & ~(size_t)7)
-
-/*
- * Walk the records of an image: *off is the offset of the current
- * record; returns its header, or NULL at the end or on a malformed
- * record (which sets *bad).
- */
-static inline const struct ckpt_hdr *
-ckpt_next_record(const void *img, size_t len, size_t *off, bool *bad)
-{
-	const struct ckpt_hdr *h;
-
-	*bad = false;
-	if (*off >= len)
-		return NULL;
-	if (*off + sizeof(*h) > len || (*off & 7)) {
-		*bad = true;
-		return NULL;
-	}
-	h = (const struct ckpt_hdr *)((const char *)img + *off);
-	if (h->len < sizeof(*h) || *off + h->len > len) {
-		*bad = true;
-		return NULL;
-	}
-	return h;
-}
-
-/* Fletcher sums of the tail over the first @n bytes (n % 8 == 0). */
-static inline void ckpt_checksum(const void *img, size_t n, uint64_t *s1,
-				 uint64_t *s2)
-{
-	const unsigned char *b = img;
-	uint64_t a = 0, c = 0, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, b + i, 8);
-		a += w;
-		c += a;
-	}
-	*s1 = a;
-	*s2 = c;
-}
-
-/* Make the tail's checksum fit an image whose records were changed. */
-static inline void ckpt_reseal(void *img, size_t len)
-{
-	struct ckpt_hdr_tail *t;
-	uint64_t s1, s2;
-
-	if (len < sizeof(*t))
-		return;
-	t = (struct ckpt_hdr_tail *)((char *)img + len - sizeof(*t));
-	ckpt_checksum(img, len - sizeof(*t), &s1, &s2);
-	t->sum1 = s1;
-	t->sum2 = s2;
-}
+/* walking records, the checksum, ckpt_reseal(): ckpt_image.h */
 
 /* Offset of the @idx-th record (0 = header) or of the first of @type. */
 static inline ssize_t ckpt_record_offset(const void *img, size_t len,
 					 int idx, int type)
 {
 	const struct ckpt_hdr *h;
-	size_t off = 0;
-	bool bad;
+	struct ckpt_iter it;
 	int i = 0;
 
-	while ((h = ckpt_next_record(img, len, &off, &bad))) {
+	ckpt_iter_init(&it, img, len);
+	while ((h = ckpt_iter_next(&it))) {
 		if ((type < 0 && i == idx) || (type >= 0 && (int)h->type == type))
-			return off;
-		off += CKPT_ALIGN8(h->len);
+			return it.off;
 		i++;
 	}
 	return -1;
@@ -1085,15 +1031,12 @@ static inline ssize_t ckpt_record_offset(const void *img, size_t len,
 
 static inline int ckpt_count_records(const void *img, size_t len)
 {
-	const struct ckpt_hdr *h;
-	size_t off = 0;
-	bool bad;
+	struct ckpt_iter it;
 	int n = 0;
 
-	while ((h = ckpt_next_record(img, len, &off, &bad))) {
-		off += CKPT_ALIGN8(h->len);
+	ckpt_iter_init(&it, img, len);
+	while (ckpt_iter_next(&it))
 		n++;
-	}
 	return n;
 }
 

@@ -689,7 +689,7 @@ TEST_F(errors, truncated_image)
 	int st;
 
 	ASSERT_NE(NULL, img);
-	hdr = CKPT_ALIGN8(((struct ckpt_hdr *)img)->len);
+	hdr = ckpt_padded(((struct ckpt_hdr *)img)->len);
 	cuts[0] = 16;
 	cuts[1] = hdr;
 	cuts[2] = hdr + 8;
@@ -729,15 +729,15 @@ TEST_F(errors, corrupted_byte_caught_by_checksum)
 	char *img = good_image(_metadata, &self->c, &len);
 	const struct ckpt_hdr_pages *pg = NULL;
 	const struct ckpt_hdr *h;
-	bool bad;
+	struct ckpt_iter it;
 	int st;
 
 	ASSERT_NE(NULL, img);
 	EXPECT_REFUSED(restart_flipped(_metadata, &self->c, img, len,
 				       offsetof(struct ckpt_hdr_header, time), 0x01),
 		       errs, true, "header time");
-	for (off = 0; (h = ckpt_next_record(img, len, &off, &bad));
-	     off += CKPT_ALIGN8(h->len)) {
+	ckpt_iter_init(&it, img, len);
+	while ((h = ckpt_iter_next(&it))) {
 		if (h->type == CKPT_HDR_PAGES &&
 		    ((const struct ckpt_hdr_pages *)h)->nr_pages) {
 			pg = (const void *)h;

@@ -63,13 +63,13 @@ struct span {
 static int image_spans(const char *img, size_t len, struct span **spans)
 {
 	const struct ckpt_hdr *h;
-	size_t off = 0;
+	struct ckpt_iter it;
 	int n = 0, max = 0;
-	bool bad;
 
 	*spans = NULL;
-	while ((h = ckpt_next_record(img, len, &off, &bad))) {
-		struct span s = { off, h->len, h->type };
+	ckpt_iter_init(&it, img, len);
+	while ((h = ckpt_iter_next(&it))) {
+		struct span s = { it.off, h->len, h->type };
 
 		if (h->type == CKPT_HDR_PAGES) {
 			const struct ckpt_hdr_pages *p = (const void *)h;
@@ -83,9 +83,8 @@ static int image_spans(const char *img, size_t len, struct span **spans)
 				return -1;
 		}
 		(*spans)[n++] = s;
-		off += CKPT_ALIGN8(h->len);
 	}
-	return bad ? -1 : n;
+	return it.fault ? -1 : n;
 }
 
 static const uint32_t odd32[] = {
