@@ -12,14 +12,13 @@
  *                                    checker must answer 0 or 1
  *   fuzz-ckptinfo files FILE...      print the checker's status per file
  *
- * ckptinfo.c is compiled in with CKPTINFO_NO_EXIT, so a verdict is a
- * longjmp instead of an exit and thousands of cases run in one process,
- * which matters under the sanitizers.  A sanitizer report ends the
- * process (the test script makes that a non-zero status); the case that
- * caused it is saved as ./fuzz-crash.img first.  Other failing cases are
- * saved as ./fuzz-fail-N.img.
+ * ckptinfo.c is compiled in: its check_image() returns the verdict, so
+ * thousands of cases run in one process, which matters under the
+ * sanitizers.  A sanitizer report ends the process (the test script
+ * makes that a non-zero status); the case that caused it is saved as
+ * ./fuzz-crash.img first.  Other failing cases are saved as
+ * ./fuzz-fail-N.img.
  */
-#define CKPTINFO_NO_EXIT
 #define main ckptinfo_main
 #include "../ckptinfo.c"
 #undef main
@@ -88,13 +87,16 @@ static void on_death(void)
 /* Check @len bytes of @d; returns the status ckptinfo would exit with. */
 static int run(const unsigned char *d, size_t len)
 {
-	static FILE *null;
-	int r;
+	/* one checker for all cases: it keeps its record buffer */
+	static struct ckptinfo ci = { .fname = "case", .quiet = true,
+				      .silent = true };
 
 	if (mfd < 0) {
 		mfd = memfd_create("img", 0);
-		null = fopen("/dev/null", "w");
-		if (mfd < 0 || !null) {
+		ci.in_fd = mfd;
+		ci.msgf = getenv("FUZZ_VERBOSE") ? stderr :
+			  fopen("/dev/null", "w");
+		if (mfd < 0 || !ci.msgf) {
 			perror("memfd");
 			exit(2);
 		}
@@ -109,14 +111,7 @@ static int run(const unsigned char *d, size_t len)
 	}
 	cur = d;
 	cur_len = len;
-	in_fd = mfd;
-	fname = "case";
-	quiet = silent = true;
-	msgf = getenv("FUZZ_VERBOSE") ? stderr : null;
-	r = setjmp(ckptinfo_jmp);
-	if (r)
-		return r - 1;
-	return check_image();
+	return check_image(&ci);
 }
 
 static void fail(const unsigned char *d, size_t len, int status,
