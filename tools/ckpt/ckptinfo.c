@@ -28,22 +28,20 @@
 
 #define PROG "ckptinfo"
 
-/* an object named by objref */
+/*
+ * What the image names by number: an object by its objref or, by a tag
+ * above 2^32 (ipc_tag(), timer_tag()), a SysV IPC object by id or by
+ * key, a POSIX timer by process and id.
+ */
 struct obj {
-	uint32_t ref;		/* 0: free slot */
-	uint32_t kind;
+	uint64_t ref;		/* objref or tag; 0: free slot */
+	uint32_t kind;		/* objects: CKPT_OBJ_* */
 	char *path;		/* files: for display */
-	uint64_t size;		/* shared memory: its size */
+	uint64_t val;		/* a SysV segment's size; for a key, its id */
 	bool mm_unused;		/* defined before an MM, not yet used by it */
 };
 
 enum sysv_kind { SYSV_SHM, SYSV_SEM, SYSV_MSG };
-
-/* a SysV IPC object of the image, by id or by key; a POSIX timer id */
-struct ipc_ent {
-	uint64_t tag;		/* 0: free slot; see ipc_tag() */
-	uint64_t val;		/* a segment's size; for a key, its id */
-};
 
 /* the record that comes next, see state_type[] */
 enum state {
@@ -102,15 +100,10 @@ struct ckptinfo {
 	uint64_t hdr_xfeatures;
 	uint32_t hdr_xstate_size;
 
-	/* objects by objref, open addressing */
+	/* struct obj by ref, open addressing */
 	struct obj *objs;
 	size_t objs_cap;	/* power of two */
 	size_t objs_nr;
-
-	/* SysV IPC ids and keys; POSIX timer ids, by process */
-	struct ipc_ent *ipcs;
-	size_t ipcs_cap;	/* power of two */
-	size_t ipcs_nr;
 
 	/* record order */
 	enum state state;
@@ -219,19 +212,19 @@ static void no_memory(struct ckptinfo *ci)
 	finish(ci, 2);
 }
 
-/* ---- objects named by objref ---- */
+/* ---- what the image names by number (struct obj) ---- */
 
-static size_t obj_slot(struct ckptinfo *ci, uint32_t ref)
+static size_t obj_slot(struct ckptinfo *ci, uint64_t ref)
 {
 	size_t mask = ci->objs_cap - 1;
-	size_t i = ((size_t)ref * 2654435761u) & mask;
+	size_t i = (size_t)((ref * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
 
 	while (ci->objs[i].ref && ci->objs[i].ref != ref)
 		i = (i + 1) & mask;
 	return i;
 }
 
-static struct obj *obj_find(struct ckptinfo *ci, uint32_t ref)
+static struct obj *obj_find(struct ckptinfo *ci, uint64_t ref)
 {
 	struct obj *o;
 
@@ -241,7 +234,7 @@ static struct obj *obj_find(struct ckptinfo *ci, uint32_t ref)
 	return o->ref ? o : NULL;
 }
 
-static struct obj *obj_add(struct ckptinfo *ci, uint32_t ref, uint32_t kind,
+static struct obj *obj_add(struct ckptinfo *ci, uint64_t ref, uint32_t kind,
 			   const char *path)
 {
 	struct obj *o;
@@ -263,7 +256,7 @@ static struct obj *obj_add(struct ckptinfo *ci, uint32_t ref, uint32_t kind,
 	o->ref = ref;
 	o->kind = kind;
 	o->path = path ? strdup(path) : NULL;
-	o->size = 0;
+	o->val = 0;
 	o->mm_unused = false;
 	ci->objs_nr++;
 	return o;
@@ -317,16 +310,13 @@ static void *grow(struct ckptinfo *ci, void *arr, size_t *cap, size_t nr,
 	return arr;
 }
 
-/*
- * ---- SysV IPC objects of the image, by id and by key; POSIX timer ids,
- * by process ----
- */
+/* ---- SysV IPC objects by id and by key, POSIX timers by process ---- */
 
 static const char *const sysv_names[] = {
 	"SysV segment", "SysV semaphore set", "SysV message queue",
 };
 
-/* ids and keys of each kind live side by side: never 0 */
+/* ids and keys of each kind live side by side, above any objref */
 static uint64_t ipc_tag(enum sysv_kind kind, bool is_key, int32_t v)
 {
 	return (uint64_t)(1 + 2 * kind + is_key) << 32 | (uint32_t)v;
@@ -336,49 +326,6 @@ static uint64_t ipc_tag(enum sysv_kind kind, bool is_key, int32_t v)
 static uint64_t timer_tag(uint32_t task, int32_t id)
 {
 	return (uint64_t)(8 + task) << 32 | (uint32_t)id;
-}
-
-static size_t ipc_slot(struct ckptinfo *ci, uint64_t tag)
-{
-	size_t mask = ci->ipcs_cap - 1;
-	size_t i = (size_t)((tag * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-
-	while (ci->ipcs[i].tag && ci->ipcs[i].tag != tag)
-		i = (i + 1) & mask;
-	return i;
-}
-
-static struct ipc_ent *ipc_find(struct ckptinfo *ci, uint64_t tag)
-{
-	struct ipc_ent *e;
-
-	if (!ci->ipcs_cap)
-		return NULL;
-	e = &ci->ipcs[ipc_slot(ci, tag)];
-	return e->tag ? e : NULL;
-}
-
-static void ipc_add(struct ckptinfo *ci, uint64_t tag, uint64_t val)
-{
-	struct ipc_ent *e;
-
-	if ((ci->ipcs_nr + 1) * 2 > ci->ipcs_cap) {
-		struct ipc_ent *old = ci->ipcs;
-		size_t old_cap = ci->ipcs_cap, i;
-
-		ci->ipcs_cap = ci->ipcs_cap ? ci->ipcs_cap * 2 : 64;
-		ci->ipcs = calloc(ci->ipcs_cap, sizeof(*ci->ipcs));
-		if (!ci->ipcs)
-			no_memory(ci);
-		for (i = 0; i < old_cap; i++)
-			if (old[i].tag)
-				ci->ipcs[ipc_slot(ci, old[i].tag)] = old[i];
-		free(old);
-	}
-	e = &ci->ipcs[ipc_slot(ci, tag)];
-	e->tag = tag;
-	e->val = val;
-	ci->ipcs_nr++;
 }
 
 /* ---- record order ---- */
@@ -431,7 +378,7 @@ static void mm_defs_check(struct ckptinfo *ci)
 			bad_at(ci, ci->mm_defs[i].off, "%s objref %u is used "
 			       "by neither the MM nor a VMA that follows it",
 			       o->kind == CKPT_OBJ_SHMEM ? "SHMEM" : "FILE",
-			       o->ref);
+			       ci->mm_defs[i].ref);
 	}
 	ci->mm_defs_nr = ci->mm_unused = 0;
 }
@@ -786,7 +733,7 @@ static void rec_ipc_ns(struct ckptinfo *ci, uint32_t len)
 static void ipc_perm(struct ckptinfo *ci, const struct ckpt_ipc_perm *p,
 		     enum sysv_kind kind, uint64_t size)
 {
-	const struct ipc_ent *e;
+	const struct obj *e;
 
 	if (p->id < 0)
 		bad(ci, "%s id %d is negative", sysv_names[kind], p->id);
@@ -794,17 +741,18 @@ static void ipc_perm(struct ckptinfo *ci, const struct ckpt_ipc_perm *p,
 		bad(ci, "%s %d: mode 0%o beyond 0777", sysv_names[kind],
 		    p->id, p->mode);
 	need_zero(ci, p->_pad, "perm._pad");
-	if (ipc_find(ci, ipc_tag(kind, false, p->id)))
+	if (obj_find(ci, ipc_tag(kind, false, p->id)))
 		bad(ci, "%s id %d appears twice", sysv_names[kind], p->id);
 	/* two live objects of a kind never share a key (but IPC_PRIVATE) */
-	e = p->key ? ipc_find(ci, ipc_tag(kind, true, p->key)) : NULL;
+	e = p->key ? obj_find(ci, ipc_tag(kind, true, p->key)) : NULL;
 	if (e)
 		bad(ci, "%s %d has key 0x%08x, as %s %d has",
 		    sysv_names[kind], p->id, (uint32_t)p->key,
 		    sysv_names[kind], (int32_t)e->val);
-	ipc_add(ci, ipc_tag(kind, false, p->id), size);
+	obj_add(ci, ipc_tag(kind, false, p->id), 0, NULL)->val = size;
 	if (p->key)
-		ipc_add(ci, ipc_tag(kind, true, p->key), (uint32_t)p->id);
+		obj_add(ci, ipc_tag(kind, true, p->key), 0, NULL)->val =
+			(uint32_t)p->id;
 }
 
 static void print_perm(struct ckptinfo *ci, const struct ckpt_ipc_perm *p)
@@ -1217,10 +1165,10 @@ static void rec_posix_timer(struct ckptinfo *ci, uint32_t len)
 	}
 	if (t->value_ns > TIMER_NS_MAX || t->interval_ns > TIMER_NS_MAX)
 		bad(ci, "POSIX timer %d: time out of range", t->id);
-	if (ipc_find(ci, timer_tag(ci->cur_task, t->id)))
+	if (obj_find(ci, timer_tag(ci->cur_task, t->id)))
 		bad(ci, "POSIX timer id %d appears twice in process %d",
 		    t->id, proc->tgid);
-	ipc_add(ci, timer_tag(ci->cur_task, t->id), 0);
+	obj_add(ci, timer_tag(ci->cur_task, t->id), 0, NULL);
 
 	out(ci, "  timer %d: %s, %s", t->id, clk, notify[t->notify]);
 	if (t->notify == 4)
@@ -1437,7 +1385,6 @@ static void rec_memfd(struct ckptinfo *ci, uint32_t len)
 static void rec_shmem(struct ckptinfo *ci, uint32_t len)
 {
 	struct ckpt_hdr_shmem *m = (void *)ci->buf;
-	struct obj *o;
 
 	need_len(ci, len, sizeof(*m));
 	if (m->flags & ~CKPT_SHMEM_NORESERVE)
@@ -1447,9 +1394,7 @@ static void rec_shmem(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "shared memory size %" PRIu64 " is not a "
 		    "positive multiple of the page size up to 2^46",
 		    (uint64_t)m->size);
-	o = obj_define(ci, m->objref, CKPT_OBJ_SHMEM, NULL);
-	o->size = m->size;
-	mm_def(ci, o);
+	mm_def(ci, obj_define(ci, m->objref, CKPT_OBJ_SHMEM, NULL));
 	out(ci, "  objref %u, %" PRIu64 " bytes%s\n", m->objref,
 	    (uint64_t)m->size,
 	    m->flags & CKPT_SHMEM_NORESERVE ? ", noreserve" : "");
@@ -1696,7 +1641,7 @@ static void rec_vma(struct ckptinfo *ci, uint32_t len)
 	struct obj *file = NULL, *shm = NULL;
 	uint64_t pmask = ci->page_size - 1;
 	bool shared = v->flags & CKPT_VMA_SHARED;
-	const struct ipc_ent *seg;
+	const struct obj *seg;
 
 	need_len(ci, len, sizeof(*v));
 	if ((v->start & pmask) || (v->end & pmask))
@@ -1738,7 +1683,7 @@ static void rec_vma(struct ckptinfo *ci, uint32_t len)
 			bad(ci, "sysvshm VMA at page offset %" PRIu64,
 			    (uint64_t)v->pgoff);
 		seg = v->shmid >= 0 ?
-		      ipc_find(ci, ipc_tag(SYSV_SHM, false, v->shmid)) : NULL;
+		      obj_find(ci, ipc_tag(SYSV_SHM, false, v->shmid)) : NULL;
 		if (!seg)
 			bad(ci, "sysvshm VMA attaches segment %d, which "
 			    "no IPC_SHM record of the image has", v->shmid);
@@ -1930,7 +1875,6 @@ static void reset(struct ckptinfo *ci)
 	for (size_t i = 0; i < ci->objs_cap; i++)
 		free(ci->objs[i].path);
 	free(ci->objs);
-	free(ci->ipcs);
 	free(ci->task_kinds);
 	free(ci->tree_pids);
 	free(ci->vmas);
