@@ -457,38 +457,26 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	kgid_t gid[4];
 	u32 uids[4] = { h->uid, h->euid, h->suid, h->fsuid };
 	u32 gids[4] = { h->gid, h->egid, h->sgid, h->fsgid };
+	kernel_cap_t eff, inh, perm;
 	u64 valid = CAP_VALID_MASK;
-	u32 locks;
-	bool setgid = ns_capable(ns, CAP_SETGID);
 	struct group_info *gi;
-	int i;
+	u32 locks;
+	int i, err;
 
 	for (i = 0; i < 4; i++) {
-		int err = ckpt_ids_check(ctx, uids[i], gids[i], &uid[i],
-					 &gid[i], "creds");
-
+		err = ckpt_ids_check(ctx, uids[i], gids[i], &uid[i], &gid[i],
+				     "creds");
 		if (err)
 			return err;
 	}
 	if ((h->cap_inheritable | h->cap_permitted | h->cap_effective |
 	     h->cap_bset | h->cap_ambient) & ~valid)
 		return ckpt_err(ctx, -EBADMSG, "creds: unknown capability bits");
-	if (!ckpt_cap_subset(h->cap_permitted, old->cap_permitted) ||
-	    !ckpt_cap_subset(h->cap_bset, old->cap_bset) ||
-	    (h->cap_effective & ~h->cap_permitted) ||
+	/* as PR_CAPBSET_DROP and PR_CAP_AMBIENT_RAISE */
+	if (!ckpt_cap_subset(h->cap_bset, old->cap_bset) ||
 	    (h->cap_ambient & ~(h->cap_permitted & h->cap_inheritable)))
 		return ckpt_err(ctx, -EPERM,
-				"creds: capabilities exceed the restarter's");
-	/* as cap_capset(): never beyond inheritable | bounding set */
-	if (!ckpt_cap_subset(h->cap_inheritable,
-			     cap_combine(old->cap_inheritable,
-					 old->cap_bset)) ||
-	    (!ns_capable(ns, CAP_SETPCAP) &&
-	     !ckpt_cap_subset(h->cap_inheritable,
-			      cap_combine(old->cap_inheritable,
-					  old->cap_permitted))))
-		return ckpt_err(ctx, -EPERM,
-				"creds: inheritable capabilities exceed the restarter's");
+				"creds: bounding or ambient set beyond the restarter's");
 	if (h->securebits & ~SECUREBITS_DEFAULT & ~SECURE_ALL_BITS &
 	    ~SECURE_ALL_LOCKS)
 		return ckpt_err(ctx, -EBADMSG, "creds: unknown securebits");
@@ -506,20 +494,18 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 		return ckpt_err(ctx, -EPERM,
 				"creds: raising ambient capabilities is locked");
 
-	new->uid = uid[0];
-	new->euid = uid[1];
-	new->suid = uid[2];
+	/* setresuid(2)'s and setresgid(2)'s own check, user_struct, LSMs */
+	err = cred_setresuid(new, uid[0], uid[1], uid[2]);
+	if (err)
+		return ckpt_err(ctx, err, "creds: setresuid(%u, %u, %u) refused",
+				h->uid, h->euid, h->suid);
+	err = cred_setresgid(new, gid[0], gid[1], gid[2]);
+	if (err)
+		return ckpt_err(ctx, err, "creds: setresgid(%u, %u, %u) refused",
+				h->gid, h->egid, h->sgid);
+	/* checked above as setfsuid(2) and setfsgid(2) would */
 	new->fsuid = uid[3];
-	new->gid = gid[0];
-	new->egid = gid[1];
-	new->sgid = gid[2];
 	new->fsgid = gid[3];
-	new->cap_inheritable.val = h->cap_inheritable;
-	new->cap_permitted.val = h->cap_permitted;
-	new->cap_effective.val = h->cap_effective;
-	new->cap_bset.val = h->cap_bset;
-	new->cap_ambient.val = h->cap_ambient;
-	new->securebits = h->securebits;
 
 	gi = groups_alloc(h->ngroups);
 	if (!gi)
@@ -534,9 +520,9 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 		}
 	}
 	groups_sort(gi);
-	if (!setgid && (gi->ngroups != old->group_info->ngroups ||
-			memcmp(gi->gid, old->group_info->gid,
-			       gi->ngroups * sizeof(kgid_t)))) {
+	if ((gi->ngroups != old->group_info->ngroups ||
+	     memcmp(gi->gid, old->group_info->gid,
+		    gi->ngroups * sizeof(kgid_t))) && !may_setgroups()) {
 		put_group_info(gi);
 		return ckpt_err(ctx, -EPERM,
 				"creds: changing groups needs CAP_SETGID");
@@ -545,19 +531,19 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	put_group_info(gi);
 
 	/*
-	 * LSMs that police id changes (SafeSetID, ...) see them here, as in
-	 * setresuid(2); the capability fixups they imply are not wanted:
-	 * the sets were checked above and are the image's.
+	 * capset(2)'s own check (commoncap and the LSMs) for the three
+	 * sets; it also trims the ambient set to permitted & inheritable.
 	 */
-	i = security_task_fix_setuid(new, old, LSM_SETID_RES);
-	if (!i)
-		i = security_task_fix_setgid(new, old, LSM_SETID_RES);
-	if (i)
-		return ckpt_err(ctx, i, "creds: the security module refused the ids");
-	new->cap_inheritable.val = h->cap_inheritable;
-	new->cap_permitted.val = h->cap_permitted;
-	new->cap_effective.val = h->cap_effective;
+	new->cap_bset.val = h->cap_bset;
 	new->cap_ambient.val = h->cap_ambient;
+	new->securebits = h->securebits;
+	eff.val = h->cap_effective;
+	inh.val = h->cap_inheritable;
+	perm.val = h->cap_permitted;
+	err = security_capset(new, old, &eff, &inh, &perm);
+	if (err)
+		return ckpt_err(ctx, err,
+				"creds: capset(2) refused the capabilities");
 	return 0;
 }
 
