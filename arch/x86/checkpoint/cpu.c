@@ -4,6 +4,7 @@
  * base, TLS descriptors, the XSAVE area, and how a task caught inside a
  * system call resumes.
  */
+#include <linux/elf.h>
 #include <linux/errno.h>
 #include <linux/hrtimer.h>
 #include <linux/ptrace.h>
@@ -15,10 +16,9 @@
 #include <linux/timekeeping.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
-#include <asm/fpu/sched.h>
-#include <asm/fpu/signal.h>
-#include <asm/unistd.h>
+#include <asm/fpu/regset.h>
 #include <asm/fpu/types.h>
+#include <asm/unistd.h>
 #include <asm/fsgsbase.h>
 #include <asm/prctl.h>
 #include <asm/proto.h>
@@ -26,10 +26,6 @@
 #include <asm/syscall.h>
 
 #include "internal.h"
-#include "../kernel/fpu/internal.h"
-#include "../kernel/fpu/context.h"
-#include "../kernel/fpu/legacy.h"
-#include "../kernel/fpu/xstate.h"
 
 /* EFLAGS bits a user program may change (as ptrace allows) */
 #define CKPT_FLAG_MASK	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
@@ -162,22 +158,38 @@ static int ckpt_syscall_restart(struct ckpt_ctx *ctx, struct task_struct *t,
 	return 0;
 }
 
+/* The NT_X86_XSTATE regset: what ptrace and core dumps read. */
+static const struct user_regset *ckpt_xstate_regset(struct task_struct *t)
+{
+	const struct user_regset_view *view = task_user_regset_view(t);
+	unsigned int i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->regsets[i].core_note_type == NT_X86_XSTATE)
+			return &view->regsets[i];
+	return NULL;
+}
+
 static int checkpoint_xstate(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	struct fpu *fpu = &t->thread.fpu;
+	const struct user_regset *rs = ckpt_xstate_regset(t);
 	u32 size = fpu_user_cfg.max_size;
 	struct ckpt_hdr_xstate *h;
-	struct membuf to;
 	int err;
 
+	if (!rs || rs->n * rs->size != size)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"xstate: this CPU has no XSAVE regset");
 	h = kvzalloc(ckpt_padded(sizeof(*h) + size), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	if (t == current)
-		fpu_sync_fpstate(fpu);
-	to.p = h->data;
-	to.left = size;
-	copy_xstate_to_uabi_buf(to, t, XSTATE_COPY_XSAVE);
+	err = regset_get(t, rs, size, h->data);
+	if (err >= 0 && err != size)
+		err = -EIO;
+	if (err < 0) {
+		kvfree(h);
+		return ckpt_err(ctx, err, "xstate: reading the XSAVE regset");
+	}
 	h->xfeatures = ((struct xregs_state *)h->data)->header.xfeatures;
 	h->size = size;
 	err = ckpt_write_obj(ctx, CKPT_HDR_XSTATE, h, sizeof(*h) + size);
@@ -374,18 +386,15 @@ static int restore_xstate_read(struct ckpt_ctx *ctx,
 			       h->size, max);
 		goto out;
 	}
-	if (xs->header.xcomp_bv ||
-	    memchr_inv(xs->header.reserved, 0, sizeof(xs->header.reserved)) ||
-	    (xs->i387.mxcsr & ~mxcsr_feature_mask)) {
-		err = ckpt_err(ctx, -EBADMSG, "xstate: invalid XSAVE header");
-		goto out;
-	}
 	as->xstate = kvzalloc(max, GFP_KERNEL);
 	if (!as->xstate) {
 		err = -ENOMEM;
 		goto out;
 	}
 	memcpy(as->xstate, h->data, h->size);
+	/* what loading it at the commit would refuse, refused now */
+	if (fpu_check_uabi_xstate(as->xstate))
+		err = ckpt_err(ctx, -EBADMSG, "xstate: invalid XSAVE header or MXCSR");
 out:
 	kvfree(h);
 	return err;
@@ -431,19 +440,9 @@ void restore_cpu_free(struct ckpt_task_state *ts)
 
 static void restore_fpu_commit(struct ckpt_arch_state *as)
 {
-	struct fpu *fpu = &current->thread.fpu;
-
-	/*
-	 * Forget the live registers and load the fpstate buffer on the
-	 * way back to user space.  The buffer was checked when read.
-	 */
-	fpregs_lock();
-	__fpu_invalidate_fpregs_state(fpu);
-	set_thread_flag(TIF_NEED_FPU_LOAD);
-	if (copy_uabi_from_kernel_to_xstate(fpu->fpstate, as->xstate,
-					    &current->thread.pkru))
+	/* checked by fpu_check_uabi_xstate() when read */
+	if (fpu_load_uabi_xstate(current, as->xstate))
 		force_fatal_sig(SIGKILL);
-	fpregs_unlock();
 }
 
 /**
