@@ -27,14 +27,9 @@
 #include <linux/uaccess.h>
 #include <linux/userfaultfd_k.h>
 #include <linux/vmalloc.h>
-#include <asm/tlb.h>
 #include <asm/vdso.h>
 
 #include "internal.h"
-
-/* split_vma(): restored VMAs keep their boundaries */
-#include "../mm/vma_internal.h"
-#include "../mm/vma.h"
 
 /* what checkpoint needs of a VMA after the mmap lock is dropped */
 struct ckpt_vma {
@@ -1001,51 +996,21 @@ static int restore_vma_advice(struct mm_struct *mm, struct ckpt_hdr_vma *v)
  * kernel merges a new mapping into a compatible predecessor which, in
  * the checkpointed process, stayed apart for reasons the image does not
  * carry (a different anon_vma after fork, say).  Unless @prot is -1,
- * give it that protection, as mprotect(2) would (a VMA that stays
- * charged to the commit limit loses PROT_WRITE so).
+ * give it that protection with mprotect(2)'s own checks (a VMA that
+ * stays charged to the commit limit loses PROT_WRITE so).
  */
 static int restore_vma_isolate(unsigned long start, unsigned long end,
 			       long prot)
 {
-	vm_flags_t newflags;
 	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma, *prev;
-	struct vma_iterator vmi;
-	struct mmu_gather tlb;
-	int err = 0;
+	int err;
 
 	if (mmap_write_lock_killable(mm))
 		return -EINTR;
-	vma_iter_init(&vmi, mm, start);
-	vma = vma_find(&vmi, end);
-	if (!vma || vma->vm_start > start || vma->vm_end != end) {
-		err = -EFAULT;
-		goto out;
-	}
-	if (vma->vm_start < start) {
-		err = split_vma(&vmi, vma, start, 1);
-		if (err)
-			goto out;
-	}
-	if (prot >= 0) {
-		vma_iter_init(&vmi, mm, start);
-		vma = vma_find(&vmi, end);
-		prev = vma_prev(&vmi);
-		vma = vma_find(&vmi, end);
-		newflags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) |
-			   calc_vm_prot_bits(prot, 0);
-		/* what mprotect(2) allows: each VM_x with its VM_MAYx */
-		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
-			err = -EACCES;
-			goto out;
-		}
-		tlb_gather_mmu(&tlb, mm);
-		err = mprotect_fixup(&vmi, &tlb, vma, &prev, start, end,
-				     newflags);
-		tlb_finish_mmu(&tlb);
-	}
-out:
+	err = vma_split_off(mm, start, end);
 	mmap_write_unlock(mm);
+	if (!err && prot >= 0)
+		err = do_mprotect_pkey(start, end - start, prot, -1);
 	return err;
 }
 
@@ -1202,53 +1167,6 @@ static bool ckpt_vma_fillable(struct vm_area_struct *vma)
 }
 
 /*
- * Map @folio, already filled from the image, at @addr of @vma: what an
- * anonymous (or copy-on-write) fault does, without zeroing the page
- * first.  -EEXIST if a page or a huge page is there already (the
- * caller then copies into that page).  The mmap lock is held for writing.
- */
-static int restore_install_folio(struct vm_area_struct *vma,
-				 unsigned long addr, struct folio *folio)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	spinlock_t *ptl;	/* the page table lock pte_offset_map_lock() takes */
-	pte_t *pte, entry;
-	pmd_t *pmd;
-	pud_t *pud;
-	p4d_t *p4d;
-
-	if (unlikely(anon_vma_prepare(vma)))
-		return -ENOMEM;
-	p4d = p4d_alloc(mm, pgd_offset(mm, addr), addr);
-	pud = p4d ? pud_alloc(mm, p4d, addr) : NULL;
-	pmd = pud ? pmd_alloc(mm, pud, addr) : NULL;
-	if (!pmd)
-		return -ENOMEM;
-	if (pmd_trans_huge(pmdp_get_lockless(pmd)))
-		return -EEXIST;
-	if (pte_alloc(mm, pmd))
-		return -ENOMEM;
-	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
-	if (!pte)
-		return -EEXIST;
-	if (!pte_none(ptep_get(pte))) {
-		pte_unmap_unlock(pte, ptl);
-		return -EEXIST;
-	}
-	entry = mk_pte(&folio->page, vma->vm_page_prot);
-	entry = pte_sw_mkyoung(entry);
-	if (vma->vm_flags & VM_WRITE)
-		entry = pte_mkwrite(pte_mkdirty(entry), vma);
-	inc_mm_counter(mm, MM_ANONPAGES);
-	folio_add_new_anon_rmap(folio, vma, addr, RMAP_EXCLUSIVE);
-	folio_add_lru_vma(folio, vma);
-	set_pte_at(mm, addr, pte, entry);
-	update_mmu_cache(vma, addr, pte);
-	pte_unmap_unlock(pte, ptl);
-	return 0;
-}
-
-/*
  * The pages of a batch that go to private memory: new pages are read
  * from the image and then mapped where they belong, so none is zeroed
  * only to be overwritten (that was half of restart's time).  Where a
@@ -1294,7 +1212,7 @@ static int restore_batch_pages(struct ckpt_ctx *ctx, u64 *addr, u32 nr,
 		/* makes the data visible before set_pte_at() */
 		__folio_mark_uptodate(folio);
 		if (vma && ckpt_vma_fillable(vma)) {
-			err = restore_install_folio(vma, addr[i], folio);
+			err = vm_insert_anon_folio(vma, addr[i], folio);
 			if (!err) {
 				pages[i] = NULL;	/* the mapping's now */
 				continue;
