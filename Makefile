@@ -90,7 +90,7 @@ check: all
 check-debug: all
 	@CKPT_FLAVOR=debug $(SCRIPTS)/kbuild.sh
 	@CKPT_FLAVOR=debug CKPT_FUZZ_SEED=$${CKPT_FUZZ_SEED:-random} \
-		$(SCRIPTS)/run-tests.sh --timeout $$(( $(CHECK_TIMEOUT) * 3 )) $(TESTS)
+		CKPT_TIMEOUT_SCALE=5 $(SCRIPTS)/run-tests.sh --timeout $$(( $(CHECK_TIMEOUT) * 3 )) $(TESTS)
 
 demo: all
 	@$(CKPT_VM) -- ckpt-demo

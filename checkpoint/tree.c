@@ -364,17 +364,20 @@ static int ckpt_task_unchanged(struct ckpt_ctx *ctx, unsigned int i)
 }
 
 /*
- * Check task @i again immediately before it is read, under the lock
- * exec takes to replace the mm and creds (as /proc and ptrace do):
- * until ckpt_task_release() it cannot exec, and it is still the parked
- * task, with the same credentials, that the caller may ptrace.
+ * Check task @i again immediately before it is read, under the mutex
+ * exec holds from its credential check to its new mm and credentials
+ * (as ptrace attach does): until ckpt_task_release() it cannot exec,
+ * and it is still the parked task, with the same credentials, that the
+ * caller may ptrace.  Not exec_update_lock, which /proc readers take
+ * under a pipe's mutex (splice) while reading the task would take pipe
+ * mutexes under it.
  */
 static int ckpt_task_hold(struct ckpt_ctx *ctx, unsigned int i)
 {
 	struct task_struct *t = ctx->tree->tasks[i];
 	int err;
 
-	err = down_read_killable(&t->signal->exec_update_lock);
+	err = mutex_lock_killable(&t->signal->cred_guard_mutex);
 	if (err)
 		return ckpt_err(ctx, err, "interrupted");
 	err = ckpt_task_unchanged(ctx, i);
@@ -383,13 +386,13 @@ static int ckpt_task_hold(struct ckpt_ctx *ctx, unsigned int i)
 	if (!err)
 		err = ckpt_task_quiescent(ctx, t);
 	if (err)
-		up_read(&t->signal->exec_update_lock);
+		mutex_unlock(&t->signal->cred_guard_mutex);
 	return err;
 }
 
 static void ckpt_task_release(struct task_struct *t)
 {
-	up_read(&t->signal->exec_update_lock);
+	mutex_unlock(&t->signal->cred_guard_mutex);
 }
 
 static int ckpt_check_tasks(struct ckpt_ctx *ctx)

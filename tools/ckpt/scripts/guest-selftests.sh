@@ -7,15 +7,25 @@
 #   ckpt-selftests [COLLECTION[:TEST]]...   (default: everything)
 #
 # The per-program timeout is "timeout=" in the collection's settings file,
-# default 120 s.  Exit status 0 when every program passed or skipped.
+# default 120 s, times ckpt.timeout_scale= from the kernel command line
+# (make check-debug's kernel is several times slower).  Exit status 0
+# when every program passed or skipped.
 
 root=/selftests
 default_timeout=120
 
-# the host's run-tests.sh passes a fuzz seed on the kernel command line
+# the host's run-tests.sh passes a fuzz seed and a timeout scale on the
+# kernel command line; a slow kernel runs fewer race rounds
+scale=1
 for arg in $(cat /proc/cmdline); do
-	case $arg in ckpt.fuzz_seed=*) export CKPT_FUZZ_SEED="${arg#*=}" ;; esac
+	case $arg in
+	ckpt.fuzz_seed=*) export CKPT_FUZZ_SEED="${arg#*=}" ;;
+	ckpt.timeout_scale=*) scale=${arg#*=} ;;
+	esac
 done
+if [ "$scale" -gt 1 ] && [ -z "${CKPT_RACE_ROUNDS:-}" ]; then
+	export CKPT_RACE_ROUNDS=$((1000 / scale))
+fi
 
 selected() {
 	[ $# -eq 0 ] && return 0
@@ -45,7 +55,7 @@ for t; do
 	coll=${t%%:*} prog=${t#*:}
 	dir=$root/$coll
 	limit=$(sed -n 's/^timeout=\([0-9]*\).*/\1/p' "$dir/settings" 2>/dev/null)
-	limit=${limit:-$default_timeout}
+	limit=$((${limit:-$default_timeout} * scale))
 	echo "# selftests: $coll: $prog"
 	start=$(date +%s)
 	{

@@ -28,6 +28,10 @@ if [ -n "${CKPT_FUZZ_SEED:-}" ]; then
 	echo "==> fuzz seed $seed (CKPT_FUZZ_SEED=$seed reproduces it)"
 	vm_args=(--append "ckpt.fuzz_seed=$seed")
 fi
+# CKPT_TIMEOUT_SCALE=N (make check-debug): N times the programs' timeouts
+if [ "${CKPT_TIMEOUT_SCALE:-1}" -gt 1 ]; then
+	vm_args=(--append "${vm_args[1]:+${vm_args[1]} }ckpt.timeout_scale=$CKPT_TIMEOUT_SCALE")
+fi
 
 echo "==> selftests in the VM (log: ${log#"$CKPT_REPO/"}, console: build/vm/console.log)"
 "$CKPT_REPO/tools/ckpt/ckpt-vm" --timeout "$timeout" "${vm_args[@]}" -- ckpt-selftests "$@" </dev/null | tee "$log"

@@ -567,7 +567,7 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
  * Mutants of a one-process image with most kinds of record, restored
  * into the caller: refused with a logged reason, or contained.
  */
-TEST_F_TIMEOUT(fuzz, one_process_mutants_are_refused_or_contained, 280)
+TEST_F_TIMEOUT(fuzz, one_process_mutants_are_refused_or_contained, 1000)
 {
 	const char *file = ckpt_tmp_path(&self->c, "file");
 	pid_t pid = ckpt_fork(_metadata, &self->c);
@@ -582,7 +582,7 @@ TEST_F_TIMEOUT(fuzz, one_process_mutants_are_refused_or_contained, 280)
  * The same process's image with every field of each record kind set in
  * turn to 0, 1, INT_MAX, INT_MIN, -1 and one above and below its value.
  */
-TEST_F_TIMEOUT(fuzz, every_field_of_each_record_kind_is_checked, 280)
+TEST_F_TIMEOUT(fuzz, every_field_of_each_record_kind_is_checked, 1000)
 {
 	const char *file = ckpt_tmp_path(&self->c, "file");
 	pid_t pid = ckpt_fork(_metadata, &self->c);
@@ -654,7 +654,7 @@ static void tree_workload(const char *ready)
  * Mutants of a three-process image (threads, a pipe, two process
  * groups) restored by the restart tool: whatever they do is contained.
  */
-TEST_F_TIMEOUT(fuzz, tree_mutants_are_refused_or_contained, 280)
+TEST_F_TIMEOUT(fuzz, tree_mutants_are_refused_or_contained, 1000)
 {
 	const char *ready = ckpt_tmp_path(&self->c, "ready");
 	pid_t pid;
