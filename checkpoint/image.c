@@ -308,40 +308,19 @@ int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
 
 static const char *ckpt_type_name(u32 type)
 {
-	switch (type) {
-	case CKPT_HDR_HEADER: return "HEADER";
-	case CKPT_HDR_TAIL: return "TAIL";
-	case CKPT_HDR_TREE: return "TREE";
-	case CKPT_HDR_TASK: return "TASK";
-	case CKPT_HDR_CREDS: return "CREDS";
-	case CKPT_HDR_RLIMITS: return "RLIMITS";
-	case CKPT_HDR_FS: return "FS";
-	case CKPT_HDR_CPU: return "CPU";
-	case CKPT_HDR_XSTATE: return "XSTATE";
-	case CKPT_HDR_MM: return "MM";
-	case CKPT_HDR_VMA: return "VMA";
-	case CKPT_HDR_PAGES: return "PAGES";
-	case CKPT_HDR_FILE_TABLE: return "FILE_TABLE";
-	case CKPT_HDR_FILE: return "FILE";
-	case CKPT_HDR_FD: return "FD";
-	case CKPT_HDR_PIPE: return "PIPE";
-	case CKPT_HDR_MEMFD: return "MEMFD";
-	case CKPT_HDR_EVENTFD: return "EVENTFD";
-	case CKPT_HDR_SIGNALFD: return "SIGNALFD";
-	case CKPT_HDR_TIMERFD: return "TIMERFD";
-	case CKPT_HDR_EPOLL: return "EPOLL";
-	case CKPT_HDR_SIGHAND: return "SIGHAND";
-	case CKPT_HDR_SIGNAL: return "SIGNAL";
-	case CKPT_HDR_SIGPENDING: return "SIGPENDING";
-	case CKPT_HDR_POSIX_TIMER: return "POSIX_TIMER";
-	case CKPT_HDR_SHMEM: return "SHMEM";
-	case CKPT_HDR_UTS_NS: return "UTS_NS";
-	case CKPT_HDR_IPC_NS: return "IPC_NS";
-	case CKPT_HDR_IPC_SHM: return "IPC_SHM";
-	case CKPT_HDR_IPC_SEM: return "IPC_SEM";
-	case CKPT_HDR_IPC_MSG: return "IPC_MSG";
-	case CKPT_HDR_MSG: return "MSG";
-	}
+	static const struct {
+		u32 type;
+		const char *name;
+	} names[] = {
+#define CKPT_HDR_TYPE(name)	{ CKPT_HDR_##name, #name },
+#include <linux/checkpoint_types.h>
+#undef CKPT_HDR_TYPE
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].type == type)
+			return names[i].name;
 	return "unknown";
 }
 

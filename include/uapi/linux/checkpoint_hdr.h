@@ -77,7 +77,7 @@ struct ckpt_hdr {
 /*
  * Record types, grouped in ranges: 1-99 generic, 100-199 task,
  * 200-299 arch, 300-399 memory, 400-499 files, 500-599 signals,
- * 600-699 namespaces.
+ * 600-699 namespaces.  Each is named in linux/checkpoint_types.h too.
  */
 enum ckpt_hdr_type {
 	CKPT_HDR_HEADER = 1,
