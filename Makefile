@@ -32,7 +32,7 @@ USER_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
 	       -I$(REPO)/include/uapi
 
 .PHONY: all deps kernel tools selftests examples initramfs \
-	check demo bench series clean help
+	check demo bench series series-check clean help
 
 all: initramfs
 
@@ -104,8 +104,11 @@ bench: all
 	@CKPT_FLAVOR=bench $(SCRIPTS)/mkinitramfs.sh
 	@$(SCRIPTS)/bench.sh
 
-series:
-	@echo "series: not yet (will emit the whole change as a git-format-patch series)"
+series: deps
+	@$(SCRIPTS)/series.sh
+
+series-check: all
+	@$(SCRIPTS)/series.sh --check
 
 clean:
 	rm -rf $(BUILD)
@@ -122,6 +125,7 @@ help:
 	@echo "  check-debug    the tests on a kmemleak+lockdep+KASAN kernel"
 	@echo "  demo           checkpoint/kill/restart a counter in the VM"
 	@echo "  bench          ckpt beside CRIU (tools/ckpt/bench) -> build/bench"
-	@echo "  series         the change as a git-format-patch series (not yet)"
+	@echo "  series         the change as a git-format-patch series -> build/series"
+	@echo "  series-check   series, then git am, build and checkpatch at each patch"
 	@echo "  clean          remove build/"
 	@echo "Run anything in the VM: tools/ckpt/ckpt-vm -- 'command'"

@@ -168,7 +168,8 @@ static unsigned int ckpt_walk(struct task_struct *root, bool subtree,
 			tasks[n] = p;
 		n++;
 		for_each_thread(p, t) {
-			if (t == p)
+			/* a thread already in do_exit() never runs again */
+			if (t == p || (READ_ONCE(t->flags) & PF_EXITING))
 				continue;
 			if (n < max)
 				tasks[n] = t;

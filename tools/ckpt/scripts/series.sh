@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The change as upstream would review it: a git format-patch series with
+# a cover letter, against the pinned base, in patches/review-order.
+#
+#   series.sh           build/series/patches/*.patch (and the git tree
+#                       build/series/tree, branch "series" on tag "base")
+#   series.sh --check   also apply the series patch by patch on the base
+#                       with git am, build the kernel (our config) after
+#                       each patch and run checkpatch --strict on each
+#
+# One source of truth: the series is made from patches/ and the overlay,
+# every patch of patches/series and every overlay file goes into it
+# exactly once, and the tree it yields is checked against the tree that
+# patches/series and the overlay give (what make builds).
+# Author and Signed-off-by: git config user.name and user.email.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$CKPT_REPO"
+
+check=
+[ "${1:-}" = --check ] && check=1
+
+out=$CKPT_BUILD/series
+tree=$out/tree
+order=patches/review-order
+name=$(git config user.name || true)
+email=$(git config user.email || true)
+[ -n "$name" ] && [ -n "$email" ] ||
+	die "git config user.name and user.email make the author and Signed-off-by"
+ident="$name <$email>"
+[ -f "$LINUX_SOURCE_TARBALL" ] || die "$LINUX_SOURCE_TARBALL missing (make deps)"
+
+G() { git -C "$tree" -c user.name="$name" -c user.email="$email" "$@"; }
+
+# --- the base, committed once ------------------------------------------
+mkdir -p "$out"
+if [ "$(cat "$out/base.stamp" 2>/dev/null)" != "$LINUX_SOURCE_VERSION" ]; then
+	say SERIES "committing the base $LINUX_SOURCE_VERSION (once)"
+	rm -rf "$tree" "$out/base.stamp"
+	tar -xf "$LINUX_SOURCE_TARBALL" -C "$out"
+	mv "$out/$LINUX_SOURCE_TOPDIR" "$tree"
+	G init -q
+	G add -A -f
+	G commit -q -m "Linux $LINUX_SOURCE_VERSION ($LINUX_SOURCE_PKG)"
+	G tag -f base >/dev/null
+	echo "$LINUX_SOURCE_VERSION" >"$out/base.stamp"
+fi
+G checkout -q -f -B series base
+G clean -q -fdx
+
+# --- what the series must hold -------------------------------------------
+# The overlay as kbuild.sh copies it, plus the tools; not the QEMU and
+# build harness of this repository.
+overlay=$out/overlay.list
+git ls-files -- checkpoint fs arch include kernel mm Documentation \
+	"$CKPT_SELFTESTS_SRC" tools/ckpt |
+	grep -v -e '^tools/ckpt/scripts/' -e '^tools/ckpt/bench/' \
+		-e '^tools/ckpt/ckpt-vm$' | LC_ALL=C sort >"$overlay"
+wanted_patches=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' patches/series | LC_ALL=C sort)
+
+# A patch file's message: its subject and body, without Signed-off-by.
+patch_message() {
+	awk '/^---$/ { exit }
+	     /^Subject: / { sub(/^Subject: (\[PATCH[^]]*\] )?/, ""); print; body = 1; next }
+	     body && !/^Signed-off-by: / { print }' "$1"
+}
+
+used_files=$out/used-files.list
+used_patches=$out/used-patches.list
+: >"$used_files"
+: >"$used_patches"
+n=0
+while read -r pname words; do
+	n=$((n + 1))
+	read -r -a items <<<"$words"
+	patches=()
+	for w in "${items[@]}"; do
+		case $w in
+		*.patch)
+			[ -f "patches/$w" ] || die "$order: $w does not exist"
+			patch -d "$tree" -p1 -s --forward <"patches/$w" ||
+				die "$order: $w does not apply at patch $n ($pname)"
+			patches+=("$w")
+			echo "$w" >>"$used_patches"
+			;;
+		*)
+			files=$(grep -E "^${w//./\\.}(/|\$)" "$overlay" || true)
+			[ -n "$files" ] || die "$order: $w holds no overlay file"
+			while IFS= read -r f; do
+				mkdir -p "$(dirname "$tree/$f")"
+				cp "$f" "$tree/$f"
+				echo "$f" >>"$used_files"
+			done <<<"$files"
+			;;
+		esac
+	done
+	msg=$out/msg
+	if [ -f "patches/msg/$pname" ]; then
+		cat "patches/msg/$pname" >"$msg"
+	elif [ ${#patches[@]} -eq 1 ]; then
+		patch_message "patches/${patches[0]}" >"$msg"
+	else
+		die "$order: $pname needs patches/msg/$pname"
+	fi
+	# one blank line before the sign-off, whatever the message ended with
+	sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$msg"
+	printf '\nSigned-off-by: %s\n' "$ident" >>"$msg"
+	G add -A -f
+	G commit -q --author="$ident" -F "$msg"
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$order")
+
+# --- once each, all of it ------------------------------------------------
+dups=$(LC_ALL=C sort "$used_files" "$used_patches" | uniq -d)
+[ -z "$dups" ] || die "in the series twice: $dups"
+missing=$(LC_ALL=C comm -23 "$overlay" <(LC_ALL=C sort "$used_files"))
+[ -z "$missing" ] || die "overlay files in no patch of $order: $missing"
+missing=$(LC_ALL=C comm -23 <(echo "$wanted_patches") <(LC_ALL=C sort "$used_patches"))
+[ -z "$missing" ] || die "patches of patches/series in no line of $order: $missing"
+extra=$(LC_ALL=C comm -13 <(echo "$wanted_patches") <(LC_ALL=C sort "$used_patches"))
+[ -z "$extra" ] || die "$order names patches that patches/series does not: $extra"
+
+# --- the same tree as patches/series gives ---------------------------------
+# Files the edits touch, patched in series order from the base, must
+# read as they do at the end of the series (overlay files are copies).
+scratch=$out/scratch
+rm -rf "$scratch"
+mkdir -p "$scratch"
+touched=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' \
+	$(sed 's|^|patches/|' <<<"$wanted_patches") | LC_ALL=C sort -u)
+for f in $touched; do
+	mkdir -p "$(dirname "$scratch/$f")"
+	G show "base:$f" >"$scratch/$f" 2>/dev/null || : >"$scratch/$f"
+done
+while IFS= read -r p; do
+	patch -d "$scratch" -p1 -s --forward <"patches/$p" >/dev/null ||
+		die "patches/series: $p does not apply in series order"
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' patches/series)
+for f in $touched; do
+	cmp -s "$scratch/$f" "$tree/$f" ||
+		die "$f differs between patches/series and $order"
+done
+rm -rf "$scratch"
+
+# --- the patches ------------------------------------------------------------
+rm -rf "$out/patches"
+G format-patch -q --cover-letter --thread -o "$out/patches" base..series
+cover=$(ls "$out"/patches/0000-*.patch)
+{
+	sed -n '1,/\*\*\* SUBJECT HERE \*\*\*/p' "$cover" |
+		sed "s|\*\*\* SUBJECT HERE \*\*\*|$(head -n1 patches/msg/cover)|"
+	sed -n '/\*\*\* SUBJECT HERE \*\*\*/,/\*\*\* BLURB HERE \*\*\*/p' "$cover" |
+		sed -e '1d' -e '$d'
+	tail -n +3 patches/msg/cover
+	sed -n '/\*\*\* BLURB HERE \*\*\*/,$p' "$cover" | sed '1d'
+} >"$cover.new"
+mv "$cover.new" "$cover"
+
+say SERIES "$(G rev-list --count base..series) patches in ${out#"$CKPT_REPO"/}/patches:"
+G log --reverse --format='%s' --shortstat base..series |
+	awk '/^ [0-9]+ file/ { ins = $4 + 0; del = ($6 ~ /^[0-9]/) ? $6 : 0;
+			       printf "  +%-6d -%-5d %s\n", ins, del, subj; next }
+	     NF { subj = $0 }'
+
+[ -n "$check" ] || exit 0
+
+# --- series-check: git am, build and checkpatch at every patch -------------
+config=$CKPT_BUILD/linux/.config
+[ -f "$config" ] || die "no $config: run make first (series-check builds with our config)"
+obj=$out/obj
+mkdir -p "$obj"
+G checkout -q -f -B series-check base
+G clean -q -fdx
+i=0
+fail=0
+for p in "$out"/patches/0*.patch; do
+	case $p in */0000-*) continue ;; esac
+	i=$((i + 1))
+	title=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$p")
+	G am -q "$p" || die "patch $i does not apply with git am: $title"
+	cp "$config" "$obj/.config"
+	log=$out/build-$i.log
+	if make -C "$tree" O="$obj" "${CKPT_KBUILD_VARS[@]}" olddefconfig >"$log" 2>&1 &&
+	   make -C "$tree" O="$obj" "${CKPT_KBUILD_VARS[@]}" -j"$(nproc)" bzImage >>"$log" 2>&1; then
+		built=builds
+	else
+		built="DOES NOT BUILD (${log#"$CKPT_REPO"/})"
+		fail=1
+	fi
+	if (cd "$tree" && scripts/checkpatch.pl --strict -q "$p") >"$out/checkpatch-$i.log" 2>&1; then
+		style="checkpatch clean"
+	else
+		style="checkpatch: $(grep -c -E '^(ERROR|WARNING|CHECK):' "$out/checkpatch-$i.log") findings (${out#"$CKPT_REPO"/}/checkpatch-$i.log)"
+		fail=1
+	fi
+	say CHECK "$i $title: $built, $style"
+done
+[ "$fail" = 0 ] || die "series-check: not green at every patch"
+say CHECK "green at every patch"
