@@ -458,16 +458,9 @@ int ckpt_write_header(struct ckpt_ctx *ctx)
 	return err;
 }
 
-static bool ckpt_uts_equal(const char *img, const char *now)
-{
-	return strnlen(img, CKPT_UTS_LEN) < CKPT_UTS_LEN &&
-	       !strcmp(img, now);
-}
-
 int ckpt_read_header(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr_header *h;
-	struct new_utsname *u;
 	int err = 0;
 
 	h = ckpt_read_record(ctx, sizeof(*h));
@@ -484,7 +477,7 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 			       h->version, CKPT_VERSION);
 		goto out;
 	}
-	if (h->page_size != PAGE_SIZE || h->_pad ||
+	if (h->page_size != PAGE_SIZE || h->_pad || h->_pad3 ||
 	    memchr_inv(h->_pad2, 0, sizeof(h->_pad2)) ||
 	    h->flags & ~CHECKPOINT_USER_FLAGS) {
 		err = ckpt_err(ctx, -ENOEXEC,
@@ -492,17 +485,13 @@ int ckpt_read_header(struct ckpt_ctx *ctx)
 			       h->page_size, h->flags);
 		goto out;
 	}
-	down_read(&uts_sem);
-	u = utsname();
-	if (!ckpt_uts_equal(h->release, u->release) ||
-	    !ckpt_uts_equal(h->version_str, u->version) ||
-	    !ckpt_uts_equal(h->machine, u->machine))
-		err = -ENOEXEC;
-	up_read(&uts_sem);
-	if (err) {
-		ckpt_err(ctx, err,
-			 "image is from another kernel (release %.64s %.64s)",
-			 h->release, h->machine);
+	/* informational: but a tool printing them finds C strings */
+	if (strnlen(h->sysname, CKPT_UTS_LEN) == CKPT_UTS_LEN ||
+	    strnlen(h->release, CKPT_UTS_LEN) == CKPT_UTS_LEN ||
+	    strnlen(h->version_str, CKPT_UTS_LEN) == CKPT_UTS_LEN ||
+	    strnlen(h->machine, CKPT_UTS_LEN) == CKPT_UTS_LEN ||
+	    strnlen(h->nodename, CKPT_UTS_LEN) == CKPT_UTS_LEN) {
+		err = ckpt_err(ctx, -ENOEXEC, "unterminated kernel name");
 		goto out;
 	}
 	err = ckpt_arch_check_header(ctx, h);

@@ -60,6 +60,7 @@ struct ckpt_task_state {
 	struct ckpt_files_state *files;
 	struct ckpt_arch_state *arch;
 	struct ckpt_mm_state *mm;
+	long ret;			/* what restart(2) returns in it */
 };
 
 /**
@@ -149,6 +150,7 @@ static inline size_t ckpt_padded(size_t len)
  * @restore made.
  */
 struct ckpt_obj_ops {
+	enum ckpt_obj_type type;
 	const char *name;
 	u32 hdr_type;
 	void (*grab)(void *ptr);
@@ -157,6 +159,13 @@ struct ckpt_obj_ops {
 	void *(*restore)(struct ckpt_ctx *ctx, void *rec);
 	void (*release)(void *ptr);
 };
+
+/* the kinds, each defined in its own file, listed in obj_kinds.h */
+extern const struct ckpt_obj_ops ckpt_obj_file_ops, ckpt_obj_file_table_ops,
+	ckpt_obj_mm_ops, ckpt_obj_pipe_ops, ckpt_obj_memfd_ops,
+	ckpt_obj_eventfd_ops, ckpt_obj_signalfd_ops, ckpt_obj_timerfd_ops,
+	ckpt_obj_shmem_ops;
+void ckpt_obj_noop(void *ptr);
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
 void ckpt_obj_hash_free(struct ckpt_ctx *ctx);
@@ -366,7 +375,7 @@ char *ckpt_file_path(struct file *file, char *buf, int len);
 /* architecture (arch/x86/checkpoint/cpu.c) */
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_cpu_read(struct ckpt_ctx *ctx);
-long restore_cpu_commit(struct ckpt_ctx *ctx);
+int restore_cpu_commit(struct ckpt_ctx *ctx);
 void restore_cpu_free(struct ckpt_task_state *ts);
 int ckpt_arch_header(struct ckpt_hdr_header *h);
 int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h);

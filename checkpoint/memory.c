@@ -1335,3 +1335,15 @@ int restore_mm(struct ckpt_ctx *ctx)
 	restore_mm_layout(ms);
 	return restore_pages(ctx, ms);
 }
+
+/*
+ * File tables and address spaces are written in line by their
+ * task for now; the hash only reserves their objref, so a later
+ * sharer (CLONE_FILES, threads) can point at them.
+ */
+const struct ckpt_obj_ops ckpt_obj_mm_ops = {
+	.type = CKPT_OBJ_MM,
+	.name = "mm",
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+};

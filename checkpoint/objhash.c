@@ -2,7 +2,8 @@
 /*
  * The object hash: shared kernel objects met during checkpoint are
  * written once and named by objref afterwards; restart maps objrefs back
- * to the objects it rebuilt.  One ops table names every kind's handlers.
+ * to the objects it rebuilt.  Each kind's handlers are its own file's
+ * const struct ckpt_obj_ops; obj_kinds.h lists them.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -32,111 +33,30 @@ struct ckpt_obj_hash {
 /* Upper bound on objects in one image, against hostile images. */
 #define CKPT_OBJ_MAX_COUNT	BIT(20)
 
-static void ckpt_noop(void *ptr)
+/* For kinds whose object a FILE already holds: nothing to take or drop. */
+void ckpt_obj_noop(void *ptr)
 {
 }
 
-static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
-	[CKPT_OBJ_FILE] = {
-		.name = "file",
-		.hdr_type = CKPT_HDR_FILE,
-		.grab = ckpt_file_grab,
-		.drop = ckpt_file_drop,
-		.checkpoint = checkpoint_file_obj,
-		.restore = restore_file_obj,
-		.release = ckpt_file_drop,
-	},
-	/*
-	 * At checkpoint a pipe is its pipe_inode_info, kept alive by the
-	 * file that led to it (already in the hash); at restart, the pair
-	 * of files made for it.
-	 */
-	[CKPT_OBJ_PIPE] = {
-		.name = "pipe",
-		.hdr_type = CKPT_HDR_PIPE,
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
-		.checkpoint = checkpoint_pipe_obj,
-		.restore = restore_pipe_obj,
-		.release = restore_pipe_release,
-	},
-	/*
-	 * A memfd is its inode at checkpoint, kept alive by the file that
-	 * led to it; at restart, the file made for it, which each FILE
-	 * naming it opens again.
-	 */
-	[CKPT_OBJ_MEMFD] = {
-		.name = "memfd",
-		.hdr_type = CKPT_HDR_MEMFD,
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
-		.checkpoint = checkpoint_memfd_obj,
-		.restore = restore_memfd_obj,
-		.release = ckpt_file_drop,
-	},
-	/*
-	 * Shared anonymous memory is its inode at checkpoint, held by the
-	 * hash (the mapping that led to it is let go before the next
-	 * process is written); at restart, the shmem file made for it,
-	 * which each VMA naming it maps.
-	 */
-	[CKPT_OBJ_SHMEM] = {
-		.name = "shared memory",
-		.hdr_type = CKPT_HDR_SHMEM,
-		.grab = ckpt_inode_grab,
-		.drop = ckpt_inode_drop,
-		.checkpoint = checkpoint_shmem_obj,
-		.restore = restore_shmem_obj,
-		.release = ckpt_file_drop,
-	},
-	/*
-	 * An eventfd, signalfd or timerfd is its file at checkpoint (the
-	 * FILE object holds it); at restart, the file made from the
-	 * record, which the FILE naming it takes.
-	 */
-	[CKPT_OBJ_EVENTFD] = {
-		.name = "eventfd",
-		.hdr_type = CKPT_HDR_EVENTFD,
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
-		.checkpoint = checkpoint_eventfd_obj,
-		.restore = restore_eventfd_obj,
-		.release = ckpt_file_drop,
-	},
-	[CKPT_OBJ_SIGNALFD] = {
-		.name = "signalfd",
-		.hdr_type = CKPT_HDR_SIGNALFD,
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
-		.checkpoint = checkpoint_signalfd_obj,
-		.restore = restore_signalfd_obj,
-		.release = ckpt_file_drop,
-	},
-	[CKPT_OBJ_TIMERFD] = {
-		.name = "timerfd",
-		.hdr_type = CKPT_HDR_TIMERFD,
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
-		.checkpoint = checkpoint_timerfd_obj,
-		.restore = restore_timerfd_obj,
-		.release = ckpt_file_drop,
-	},
-	/*
-	 * File tables and address spaces are written in line by their
-	 * task for now; the hash only reserves their objref, so a later
-	 * sharer (CLONE_FILES, threads) can point at them.
-	 */
-	[CKPT_OBJ_FILE_TABLE] = {
-		.name = "file table",
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
-	},
-	[CKPT_OBJ_MM] = {
-		.name = "mm",
-		.grab = ckpt_noop,
-		.drop = ckpt_noop,
-	},
+/* Every kind, from its own file: one list, checked against the enum. */
+static const struct ckpt_obj_ops *const ckpt_obj_kinds[] = {
+#define CKPT_OBJ_KIND(ops)	(&(ops)),
+#include "obj_kinds.h"
+#undef CKPT_OBJ_KIND
 };
+
+static_assert(ARRAY_SIZE(ckpt_obj_kinds) == CKPT_OBJ_MAX - 1,
+	      "obj_kinds.h lists each enum ckpt_obj_type kind once");
+
+static const struct ckpt_obj_ops *ckpt_obj_kind_ops(enum ckpt_obj_type type)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_obj_kinds); i++)
+		if (ckpt_obj_kinds[i]->type == type)
+			return ckpt_obj_kinds[i];
+	return NULL;
+}
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx)
 {
@@ -162,9 +82,9 @@ void ckpt_obj_hash_free(struct ckpt_ctx *ctx)
 		return;
 	hash_for_each_safe(oh->by_ref, bkt, tmp, obj, by_ref) {
 		if (obj->restored)
-			ckpt_obj_ops[obj->type].release(obj->ptr);
+			ckpt_obj_kind_ops(obj->type)->release(obj->ptr);
 		else
-			ckpt_obj_ops[obj->type].drop(obj->ptr);
+			ckpt_obj_kind_ops(obj->type)->drop(obj->ptr);
 		kfree(obj);
 	}
 	kfree(oh);
@@ -210,7 +130,7 @@ static struct ckpt_obj *ckpt_obj_add(struct ckpt_ctx *ctx,
 	obj->objref = objref;
 	obj->restored = restored;
 	if (!restored)
-		ckpt_obj_ops[type].grab(ptr);
+		ckpt_obj_kind_ops(type)->grab(ptr);
 	hash_add(oh->by_ptr, &obj->by_ptr, (unsigned long)ptr);
 	hash_add(oh->by_ref, &obj->by_ref, objref);
 	oh->count++;
@@ -258,8 +178,9 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 	obj = ckpt_obj_add(ctx, type, ptr, oh->next_objref++, false);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	if (ckpt_obj_ops[type].checkpoint) {
-		err = ckpt_obj_ops[type].checkpoint(ctx, ptr, obj->objref);
+	if (ckpt_obj_kind_ops(type)->checkpoint) {
+		err = ckpt_obj_kind_ops(type)->checkpoint(ctx, ptr,
+							  obj->objref);
 		if (err)
 			return err;
 	}
@@ -283,14 +204,14 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 
 	if (objref <= 0 || ckpt_obj_find_ref(ctx->objhash, objref))
 		return ckpt_err(ctx, -EBADMSG, "%s objref %d invalid or reused",
-				ckpt_obj_ops[type].name, objref);
-	ptr = ckpt_obj_ops[type].restore(ctx, rec);
+				ckpt_obj_kind_ops(type)->name, objref);
+	ptr = ckpt_obj_kind_ops(type)->restore(ctx, rec);
 	if (IS_ERR(ptr))
 		return PTR_ERR(ptr);
 	/* the hash owns what the restore handler made */
 	obj = ckpt_obj_add(ctx, type, ptr, objref, true);
 	if (IS_ERR(obj)) {
-		ckpt_obj_ops[type].release(ptr);
+		ckpt_obj_kind_ops(type)->release(ptr);
 		return PTR_ERR(obj);
 	}
 	return 0;
@@ -309,16 +230,18 @@ int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
  */
 int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec)
 {
-	int type;
+	const struct ckpt_obj_ops *ops;
+	unsigned int i;
 
-	for (type = 1; type < CKPT_OBJ_MAX; type++) {
-		if (!ckpt_obj_ops[type].restore ||
-		    ckpt_obj_ops[type].hdr_type != rec->type)
+	for (i = 0; i < ARRAY_SIZE(ckpt_obj_kinds); i++) {
+		ops = ckpt_obj_kinds[i];
+		if (!ops->restore || ops->hdr_type != rec->type)
 			continue;
 		if (rec->len < sizeof(*rec) + sizeof(u32))
 			return ckpt_err(ctx, -EBADMSG, "%s record too short",
-					ckpt_obj_ops[type].name);
-		return ckpt_obj_restore(ctx, type, rec, *(u32 *)(rec + 1));
+					ops->name);
+		return ckpt_obj_restore(ctx, ops->type, rec,
+					*(u32 *)(rec + 1));
 	}
 	return 1;
 }
@@ -339,7 +262,7 @@ void *ckpt_obj_fetch(struct ckpt_ctx *ctx, int objref,
 
 	if (!obj || obj->type != type) {
 		ckpt_err(ctx, -EBADMSG, "objref %d is not a known %s",
-			 objref, ckpt_obj_ops[type].name);
+			 objref, ckpt_obj_kind_ops(type)->name);
 		return ERR_PTR(-EBADMSG);
 	}
 	return obj->ptr;

@@ -93,3 +93,20 @@ void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec)
 	}
 	return file;
 }
+
+/*
+ * Shared anonymous memory is its inode at checkpoint, held by the
+ * hash (the mapping that led to it is let go before the next
+ * process is written); at restart, the shmem file made for it,
+ * which each VMA naming it maps.
+ */
+const struct ckpt_obj_ops ckpt_obj_shmem_ops = {
+	.type = CKPT_OBJ_SHMEM,
+	.name = "shared memory",
+	.hdr_type = CKPT_HDR_SHMEM,
+	.grab = ckpt_inode_grab,
+	.drop = ckpt_inode_drop,
+	.checkpoint = checkpoint_shmem_obj,
+	.restore = restore_shmem_obj,
+	.release = ckpt_file_drop,
+};

@@ -256,40 +256,6 @@ int ckpt_task_state_check(struct task_struct *t, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-/**
- * checkpoint_task - write everything about one task
- * @ctx: checkpoint context
- * @t: the task
- *
- * The first task of a process carries the process-wide state too; a
- * zombie only its TASK record.
- *
- * Return: 0 or a negative errno (logged).
- */
-int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
-{
-	bool leader = thread_group_leader(t);
-	int err;
-
-	err = checkpoint_task_record(ctx, t);
-	if (err || ckpt_task_zombie(t))
-		return err;
-	err = checkpoint_creds(ctx, t);
-	if (!err && leader)
-		err = checkpoint_rlimits(ctx, t);
-	if (!err && leader)
-		err = checkpoint_fs(ctx, t);
-	if (!err)
-		err = checkpoint_signals(ctx, t);
-	if (!err && leader)
-		err = checkpoint_file_table(ctx, t);
-	if (!err)
-		err = checkpoint_cpu(ctx, t);
-	if (!err && leader)
-		err = checkpoint_mm(ctx, t);
-	return err;
-}
-
 /* restart */
 
 /* A wait(2) status: exited with a code, or killed by a signal (+ core). */
@@ -674,26 +640,70 @@ out:
 }
 
 /* Read and check a task's records up to its memory, staged in @ctx->ts. */
-static int restore_task_read(struct ckpt_ctx *ctx)
+/*
+ * A task's sections after its TASK record, in image order: whether only
+ * a process's first task has one, how it is written, read and checked
+ * (staged), applied to current past the point of no return, and freed.
+ * Credentials, rlimits, fs and the mm are applied together with the
+ * TASK record (restore_task_commit()): the dumpable mode must follow
+ * commit_creds().  One table, so that the walks cannot disagree.
+ */
+static const struct ckpt_task_section {
+	const char *name;
+	bool leader_only;
+	int (*checkpoint)(struct ckpt_ctx *ctx, struct task_struct *t);
+	int (*read)(struct ckpt_ctx *ctx);
+	int (*apply)(struct ckpt_ctx *ctx);
+	void (*free)(struct ckpt_task_state *ts);
+} ckpt_task_sections[] = {
+	{ "creds", false, checkpoint_creds, restore_creds, NULL, NULL },
+	{ "rlimits", true, checkpoint_rlimits, restore_rlimits, NULL, NULL },
+	{ "fs", true, checkpoint_fs, restore_fs, NULL, NULL },
+	{ "signals", false, checkpoint_signals, restore_signals_read,
+	  restore_signals_commit, restore_signals_free },
+	{ "files", true, checkpoint_file_table, restore_file_table_read,
+	  restore_file_table_commit, restore_file_table_free },
+	{ "cpu", false, checkpoint_cpu, restore_cpu_read, restore_cpu_commit,
+	  restore_cpu_free },
+	/* restore_mm() is the point of no return: the last section read */
+	{ "mm", true, checkpoint_mm, restore_mm, NULL, restore_mm_free },
+};
+
+#define CKPT_TASK_SECTIONS_END \
+	(ckpt_task_sections + ARRAY_SIZE(ckpt_task_sections))
+
+/* Has a task (a process's first, @leader, or another) section @s? */
+static bool ckpt_task_has(const struct ckpt_task_section *s, bool leader)
 {
-	bool leader = ctx->ts->leader;
+	return leader || !s->leader_only;
+}
+
+/**
+ * checkpoint_task - write everything about one task
+ * @ctx: checkpoint context
+ * @t: the task
+ *
+ * The first task of a process carries the process-wide state too; a
+ * zombie only its TASK record.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	const struct ckpt_task_section *s;
 	int err;
 
-	err = restore_task_record(ctx);
-	if (err || ctx->ts->zombie)
+	err = checkpoint_task_record(ctx, t);
+	if (err || ckpt_task_zombie(t))
 		return err;
-	err = restore_creds(ctx);
-	if (!err && leader)
-		err = restore_rlimits(ctx);
-	if (!err && leader)
-		err = restore_fs(ctx);
-	if (!err)
-		err = restore_signals_read(ctx);
-	if (!err && leader)
-		err = restore_file_table_read(ctx);
-	if (!err)
-		err = restore_cpu_read(ctx);
-	return err;
+	for (s = ckpt_task_sections; s < CKPT_TASK_SECTIONS_END; s++) {
+		if (!ckpt_task_has(s, thread_group_leader(t)))
+			continue;
+		err = s->checkpoint(ctx, t);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* Apply the staged task record, creds, rlimits and fs to current. */
@@ -755,12 +765,21 @@ static int restore_task_commit(struct ckpt_ctx *ctx)
  */
 int restore_task_stage(struct ckpt_ctx *ctx)
 {
+	const struct ckpt_task_section *s;
 	struct ckpt_task_state *ts = ctx->ts;
-	int err = restore_task_read(ctx);
+	int err;
 
-	if (!err && ts->leader && !ts->zombie)
-		err = restore_mm(ctx);
-	return err;
+	err = restore_task_record(ctx);
+	if (err || ts->zombie)
+		return err;
+	for (s = ckpt_task_sections; s < CKPT_TASK_SECTIONS_END; s++) {
+		if (!ckpt_task_has(s, ts->leader))
+			continue;
+		err = s->read(ctx);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /**
@@ -772,18 +791,22 @@ int restore_task_stage(struct ckpt_ctx *ctx)
  */
 int restore_task_apply(struct ckpt_ctx *ctx, long *ret)
 {
+	const struct ckpt_task_section *s;
 	struct ckpt_task_state *ts = ctx->ts;
-	int err = restore_task_commit(ctx);
+	int err;
 
-	if (ts->zombie)
+	err = restore_task_commit(ctx);
+	if (err || ts->zombie)
 		return err;
-	if (!err && ts->leader)
-		err = restore_file_table_commit(ctx);
-	if (!err)
-		err = restore_signals_commit(ctx);
-	if (!err)
-		*ret = restore_cpu_commit(ctx);
-	return err;
+	for (s = ckpt_task_sections; s < CKPT_TASK_SECTIONS_END; s++) {
+		if (!ckpt_task_has(s, ts->leader) || !s->apply)
+			continue;
+		err = s->apply(ctx);
+		if (err)
+			return err;
+	}
+	*ret = ts->ret;
+	return 0;
 }
 
 void restore_task_free(struct ckpt_task_state *ts)
@@ -805,10 +828,12 @@ void restore_task_free(struct ckpt_task_state *ts)
  */
 void restore_task_state_free(struct ckpt_task_state *ts)
 {
+	const struct ckpt_task_section *s;
+
 	restore_task_free(ts);
-	restore_signals_free(ts);
-	restore_file_table_free(ts);
-	restore_cpu_free(ts);
-	restore_mm_free(ts);
+	/* whatever was staged, leader or not, read in full or not */
+	for (s = ckpt_task_sections; s < CKPT_TASK_SECTIONS_END; s++)
+		if (s->free)
+			s->free(ts);
 	kfree(ts);
 }

@@ -63,3 +63,19 @@ void *restore_eventfd_obj(struct ckpt_ctx *ctx, void *rec)
 		ckpt_err(ctx, PTR_ERR(file), "making eventfd %u", h->objref);
 	return file;
 }
+
+/*
+ * An eventfd, signalfd or timerfd is its file at checkpoint (the
+ * FILE object holds it); at restart, the file made from the
+ * record, which the FILE naming it takes.
+ */
+const struct ckpt_obj_ops ckpt_obj_eventfd_ops = {
+	.type = CKPT_OBJ_EVENTFD,
+	.name = "eventfd",
+	.hdr_type = CKPT_HDR_EVENTFD,
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+	.checkpoint = checkpoint_eventfd_obj,
+	.restore = restore_eventfd_obj,
+	.release = ckpt_file_drop,
+};

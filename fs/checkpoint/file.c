@@ -1206,3 +1206,26 @@ void restore_file_table_free(struct ckpt_task_state *ts)
 	kfree(fs);
 	ts->files = NULL;
 }
+
+const struct ckpt_obj_ops ckpt_obj_file_ops = {
+	.type = CKPT_OBJ_FILE,
+	.name = "file",
+	.hdr_type = CKPT_HDR_FILE,
+	.grab = ckpt_file_grab,
+	.drop = ckpt_file_drop,
+	.checkpoint = checkpoint_file_obj,
+	.restore = restore_file_obj,
+	.release = ckpt_file_drop,
+};
+
+/*
+ * File tables and address spaces are written in line by their
+ * task for now; the hash only reserves their objref, so a later
+ * sharer (CLONE_FILES, threads) can point at them.
+ */
+const struct ckpt_obj_ops ckpt_obj_file_table_ops = {
+	.type = CKPT_OBJ_FILE_TABLE,
+	.name = "file table",
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+};

@@ -203,3 +203,19 @@ struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
 	}
 	return file;
 }
+
+/*
+ * A memfd is its inode at checkpoint, kept alive by the file that
+ * led to it; at restart, the file made for it, which each FILE
+ * naming it opens again.
+ */
+const struct ckpt_obj_ops ckpt_obj_memfd_ops = {
+	.type = CKPT_OBJ_MEMFD,
+	.name = "memfd",
+	.hdr_type = CKPT_HDR_MEMFD,
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+	.checkpoint = checkpoint_memfd_obj,
+	.restore = restore_memfd_obj,
+	.release = ckpt_file_drop,
+};

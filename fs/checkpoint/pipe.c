@@ -342,3 +342,19 @@ struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 	}
 	return restore_anon_end(ctx, p, h, end);
 }
+
+/*
+ * At checkpoint a pipe is its pipe_inode_info, kept alive by the
+ * file that led to it (already in the hash); at restart, the pair
+ * of files made for it.
+ */
+const struct ckpt_obj_ops ckpt_obj_pipe_ops = {
+	.type = CKPT_OBJ_PIPE,
+	.name = "pipe",
+	.hdr_type = CKPT_HDR_PIPE,
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+	.checkpoint = checkpoint_pipe_obj,
+	.restore = restore_pipe_obj,
+	.release = restore_pipe_release,
+};

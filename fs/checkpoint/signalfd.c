@@ -66,3 +66,19 @@ void *restore_signalfd_obj(struct ckpt_ctx *ctx, void *rec)
 		ckpt_err(ctx, PTR_ERR(file), "making signalfd %u", h->objref);
 	return file;
 }
+
+/*
+ * An eventfd, signalfd or timerfd is its file at checkpoint (the
+ * FILE object holds it); at restart, the file made from the
+ * record, which the FILE naming it takes.
+ */
+const struct ckpt_obj_ops ckpt_obj_signalfd_ops = {
+	.type = CKPT_OBJ_SIGNALFD,
+	.name = "signalfd",
+	.hdr_type = CKPT_HDR_SIGNALFD,
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+	.checkpoint = checkpoint_signalfd_obj,
+	.restore = restore_signalfd_obj,
+	.release = ckpt_file_drop,
+};

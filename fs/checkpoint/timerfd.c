@@ -111,3 +111,19 @@ void *restore_timerfd_obj(struct ckpt_ctx *ctx, void *rec)
 	}
 	return file;
 }
+
+/*
+ * An eventfd, signalfd or timerfd is its file at checkpoint (the
+ * FILE object holds it); at restart, the file made from the
+ * record, which the FILE naming it takes.
+ */
+const struct ckpt_obj_ops ckpt_obj_timerfd_ops = {
+	.type = CKPT_OBJ_TIMERFD,
+	.name = "timerfd",
+	.hdr_type = CKPT_HDR_TIMERFD,
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+	.checkpoint = checkpoint_timerfd_obj,
+	.restore = restore_timerfd_obj,
+	.release = ckpt_file_drop,
+};

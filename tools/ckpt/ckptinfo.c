@@ -606,6 +606,7 @@ static void rec_header(struct ckptinfo *ci, uint32_t len)
 	if (h->flags & ~CHECKPOINT_USER_FLAGS)
 		bad(ci, "unknown checkpoint flags 0x%x", h->flags);
 	need_zero(ci, h->_pad, "_pad");
+	need_zero(ci, h->_pad3, "_pad3");
 	for (size_t i = 0; i < sizeof(h->_pad2); i++)
 		need_zero(ci, h->_pad2[i], "_pad2");
 	need_cstr(ci, h->sysname, CKPT_UTS_LEN, "sysname");
@@ -629,6 +630,8 @@ static void rec_header(struct ckptinfo *ci, uint32_t len)
 	    (uint64_t)h->xfeatures, h->xstate_size);
 	out(ci, "  kernel %s %s %s %s, node %s\n", h->sysname, h->release,
 	    h->version_str, h->machine, h->nodename);
+	out(ci, "  vDSO %u bytes, FNV-1a %016" PRIx64 "\n", h->vdso_size,
+	    (uint64_t)h->vdso_sum);
 	ci->state = S_TREE;
 }
 

@@ -19,6 +19,7 @@
 #include <asm/fpu/regset.h>
 #include <asm/fpu/types.h>
 #include <asm/unistd.h>
+#include <asm/vdso.h>
 #include <asm/fsgsbase.h>
 #include <asm/prctl.h>
 #include <asm/proto.h>
@@ -39,11 +40,29 @@ struct ckpt_arch_state {
 	struct desc_struct tls[GDT_ENTRY_TLS_ENTRIES];
 };
 
+/*
+ * The identity of this kernel's 64-bit vDSO: a restored program may
+ * hold pointers into the vDSO it ran with (libc keeps its entry
+ * points), so an image restarts only where that same vDSO is mapped.
+ */
+static u64 ckpt_vdso_sum(void)
+{
+	const u8 *p = vdso_image_64.data;
+	u64 sum = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	unsigned long i;
+
+	for (i = 0; i < vdso_image_64.size; i++)
+		sum = (sum ^ p[i]) * 0x100000001b3ULL;
+	return sum;
+}
+
 int ckpt_arch_header(struct ckpt_hdr_header *h)
 {
 	h->arch = CKPT_ARCH_X86_64;
 	h->xfeatures = fpu_user_cfg.max_features;
 	h->xstate_size = fpu_user_cfg.max_size;
+	h->vdso_size = vdso_image_64.size;
+	h->vdso_sum = ckpt_vdso_sum();
 	return 0;
 }
 
@@ -52,6 +71,11 @@ int ckpt_arch_check_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *h)
 	if (h->arch != CKPT_ARCH_X86_64)
 		return ckpt_err(ctx, -ENOEXEC, "image is for architecture %u",
 				h->arch);
+	if (h->vdso_size != vdso_image_64.size ||
+	    h->vdso_sum != ckpt_vdso_sum())
+		return ckpt_err(ctx, -ENOEXEC,
+				"image is from a kernel with another vDSO (kernel %.64s %.64s)",
+				h->release, h->version_str);
 	return 0;
 }
 
@@ -449,11 +473,13 @@ static void restore_fpu_commit(struct ckpt_arch_state *as)
  * restore_cpu_commit - load the checked registers into current
  * @ctx: restart context
  *
- * Return: the value restart(2) returns, which becomes the restored
- * task's rax; for a task caught in a system call it is the restart
- * code the signal path acts on.
+ * Sets @ctx->ts->ret to the value restart(2) returns, which becomes
+ * the restored task's rax; for a task caught in a system call it is
+ * the restart code the signal path acts on.
+ *
+ * Return: 0.
  */
-long restore_cpu_commit(struct ckpt_ctx *ctx)
+int restore_cpu_commit(struct ckpt_ctx *ctx)
 {
 	struct ckpt_arch_state *as = ctx->ts->arch;
 	struct ckpt_hdr_cpu *h = as->cpu;
@@ -511,5 +537,6 @@ long restore_cpu_commit(struct ckpt_ctx *ctx)
 		ret = -EINTR;
 		break;
 	}
-	return ret;
+	ctx->ts->ret = ret;
+	return 0;
 }

@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		5
+#define CKPT_VERSION		6
 
 #define CKPT_ARCH_X86_64	1
 
@@ -147,11 +147,16 @@ enum ckpt_obj_type {
  * @xstate_size: size of the user XSAVE buffer (struct ckpt_hdr_xstate)
  * @time: wall-clock seconds at checkpoint
  * @ckpt_id: the id checkpoint(2) returned
- * @sysname: utsname fields of the checkpointing kernel; restart
- * @release:   requires the same release and version, since
- * @version:   the vDSO and the layout of kernel state must match
- * @machine:
- * @nodename:
+ * @vdso_sum: a 64-bit FNV-1a hash of the checkpointing kernel's vDSO
+ *	image; restart requires the same vDSO (size and hash), since
+ *	the restored program may hold pointers into it
+ * @vdso_size: that image's size in bytes
+ * @_pad3: zero
+ * @sysname: utsname fields of the checkpointing kernel, for people
+ * @release:   and tools only: restart does not compare them (the
+ * @version:   format version, the architecture, the page size, the
+ * @machine:   CPU's XSAVE features and the vDSO decide whether an
+ * @nodename:  image restarts here)
  */
 struct ckpt_hdr_header {
 	struct ckpt_hdr h;
@@ -165,6 +170,9 @@ struct ckpt_hdr_header {
 	__u32 _pad;
 	__u64 time;
 	__u64 ckpt_id;
+	__u64 vdso_sum;
+	__u32 vdso_size;
+	__u32 _pad3;
 	char sysname[CKPT_UTS_LEN];
 	char release[CKPT_UTS_LEN];
 	char version_str[CKPT_UTS_LEN];

@@ -63,7 +63,7 @@ apply_series() {
 	while read -r p; do
 		[ -f "patches/$p" ] || die "patches/series names $p, which does not exist"
 		say PATCH "$p"
-		patch -d "$ksrc" -p1 --forward -s <"patches/$p" ||
+		patch -d "$ksrc" -p1 --fuzz=0 --no-backup-if-mismatch --forward -s <"patches/$p" ||
 			die "patches/$p does not apply to the base; $tree is left as it is"
 	done < <(series)
 }

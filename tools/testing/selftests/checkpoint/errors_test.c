@@ -628,8 +628,9 @@ static int restart_patched(struct __test_metadata *_metadata,
 
 /*
  * The header identifies what the image is for: a wrong magic, format
- * version, architecture or kernel release, or padding that is not
- * zero, is ENOEXEC.
+ * version, architecture or vDSO, padding that is not zero or a kernel
+ * name that is not a string is ENOEXEC.  Another kernel release string
+ * alone is not: the release is for people, the vDSO decides.
  */
 TEST_F(errors, header_mismatch)
 {
@@ -660,16 +661,41 @@ TEST_F(errors, header_mismatch)
 	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
 				       offsetof(struct ckpt_hdr_header, _pad2),
 				       &v32, 1), enoexec, false, "padding");
+	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
+				       offsetof(struct ckpt_hdr_header, _pad3),
+				       &v32, 4), enoexec, false, "_pad3");
 	v32 = CKPT_ARCH_X86_64 + 1;
 	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
 				       offsetof(struct ckpt_hdr_header, arch),
 				       &v32, 4), enoexec, false, "arch");
-	memcpy(rel, img + offsetof(struct ckpt_hdr_header, release), sizeof(rel));
-	rel[0] = rel[0] == '9' ? '8' : '9';
+	memcpy(&v64, img + offsetof(struct ckpt_hdr_header, vdso_sum), 8);
+	v64 ^= 1;
+	before = log_size(&self->c);
+	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
+				       offsetof(struct ckpt_hdr_header, vdso_sum),
+				       &v64, 8), enoexec, false, "vDSO hash");
+	{
+		char log[512];
+
+		EXPECT_NE(NULL, strstr(log_since(&self->c, before, log,
+						 sizeof(log)), "another vDSO"))
+			TH_LOG("log: %s", log);
+	}
+	memcpy(&v32, img + offsetof(struct ckpt_hdr_header, vdso_size), 4);
+	v32 += 4096;
+	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
+				       offsetof(struct ckpt_hdr_header, vdso_size),
+				       &v32, 4), enoexec, false, "vDSO size");
+	memset(rel, 'x', sizeof(rel));
 	EXPECT_REFUSED(restart_patched(_metadata, &self->c, img, len,
 				       offsetof(struct ckpt_hdr_header, release),
 				       rel, sizeof(rel)), enoexec, false,
-		       "release %.20s", rel);
+		       "unterminated release");
+	/* resealed: the checksum would catch the change at the end */
+	img[offsetof(struct ckpt_hdr_header, release)] ^= 1;
+	ckpt_reseal(img, len);
+	ckpt_expect_restored(_metadata, &self->c,
+			     restart_bytes(_metadata, &self->c, img, len));
 	free(img);
 }
 
