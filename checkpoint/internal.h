@@ -216,22 +216,16 @@ void *restore_##kind##_obj(struct ckpt_ctx *ctx, void *rec)
 CKPT_ANON_FILE_KIND(eventfd);
 #else
 static inline bool ckpt_is_eventfd(struct file *file) { return false; }
-#define checkpoint_eventfd_obj	NULL
-#define restore_eventfd_obj	NULL
 #endif
 #ifdef CONFIG_SIGNALFD
 CKPT_ANON_FILE_KIND(signalfd);
 #else
 static inline bool ckpt_is_signalfd(struct file *file) { return false; }
-#define checkpoint_signalfd_obj	NULL
-#define restore_signalfd_obj	NULL
 #endif
 #ifdef CONFIG_TIMERFD
 CKPT_ANON_FILE_KIND(timerfd);
 #else
 static inline bool ckpt_is_timerfd(struct file *file) { return false; }
-#define checkpoint_timerfd_obj	NULL
-#define restore_timerfd_obj	NULL
 #endif
 
 /* epoll (fs/checkpoint/epoll.c) */
