@@ -31,6 +31,7 @@ struct ckpt_obj_hash;
 struct ckpt_arch_state;
 struct ckpt_mm_state;
 struct ckpt_files_state;
+struct files_struct;
 struct ckpt_tree;
 struct uts_namespace;
 struct ipc_namespace;
@@ -164,7 +165,7 @@ struct ckpt_obj_ops {
 extern const struct ckpt_obj_ops ckpt_obj_file_ops, ckpt_obj_file_table_ops,
 	ckpt_obj_mm_ops, ckpt_obj_pipe_ops, ckpt_obj_memfd_ops,
 	ckpt_obj_eventfd_ops, ckpt_obj_signalfd_ops, ckpt_obj_timerfd_ops,
-	ckpt_obj_shmem_ops;
+	ckpt_obj_shmem_ops, ckpt_obj_unix_pair_ops;
 void ckpt_obj_noop(void *ptr);
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
@@ -272,7 +273,7 @@ char *ckpt_relink(struct ckpt_ctx *ctx, struct file *file, int objref,
 		  char *buf, int len);
 void ckpt_relink_undo(struct ckpt_ctx *ctx);
 struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
-			      const char *path);
+			      const char *name, const char *path);
 void restore_relink_finish(struct ckpt_ctx *ctx);
 void ckpt_relink_release(struct ckpt_ctx *ctx);
 
@@ -282,6 +283,7 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx);
 struct task_struct **ckpt_tasks_collect(struct task_struct *root,
 					bool subtree, unsigned int *nr);
 void ckpt_tasks_put(struct task_struct **tasks, unsigned int nr);
+struct task_struct **ckpt_tree_tasks(struct ckpt_ctx *ctx, unsigned int *nr);
 bool ckpt_task_zombie(struct task_struct *t);
 int ckpt_process_shares(struct task_struct *p, char *why, size_t len);
 int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root);
@@ -365,6 +367,60 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 			  unsigned int nr);
 char *ckpt_file_path(struct file *file, char *buf, int len);
+
+/* AF_UNIX socket pairs (fs/checkpoint/socket.c) */
+#if IS_BUILTIN(CONFIG_UNIX)
+bool ckpt_is_unix(struct file *file);
+int ckpt_unix_supported(struct file *file, char *why, size_t len);
+struct file *ckpt_unix_peer_file(struct file *file);
+void *ckpt_unix_key(struct file *file);
+struct file *restore_unix_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
+#else
+static inline bool ckpt_is_unix(struct file *file) { return false; }
+static inline int ckpt_unix_supported(struct file *file, char *why,
+				      size_t len)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline struct file *ckpt_unix_peer_file(struct file *file)
+{
+	return NULL;
+}
+
+static inline void *ckpt_unix_key(struct file *file) { return NULL; }
+static inline struct file *restore_unix_file(struct ckpt_ctx *ctx,
+					     struct ckpt_hdr_file *h)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
+
+/* pidfds (fs/checkpoint/pidfd.c) */
+bool ckpt_is_pidfd(struct file *file);
+int ckpt_pidfd_check(struct file *file, unsigned int fd,
+		     struct task_struct **tasks, unsigned int nr, char *why,
+		     size_t len);
+int ckpt_pidfd_record(struct ckpt_ctx *ctx, struct file *file,
+		      struct ckpt_hdr_file *h);
+struct file *restore_pidfd(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
+
+/* file locks (fs/checkpoint/lock.c) */
+struct ckpt_locks {
+	struct ckpt_hdr_file_lock *v;
+	u32 nr;
+};
+
+int ckpt_file_locks(struct file *file, u32 fd, struct files_struct *files,
+		    struct ckpt_locks *out, struct file **other, char *why,
+		    size_t len);
+int checkpoint_file_locks(struct ckpt_ctx *ctx, struct ckpt_locks *locks);
+int restore_file_locks_read(struct ckpt_ctx *ctx, u32 nr,
+			    struct ckpt_locks *locks);
+int restore_file_lock_stage(struct ckpt_ctx *ctx, struct ckpt_hdr_file_lock *l,
+			    struct file *file);
+int restore_file_lock_commit(struct ckpt_ctx *ctx,
+			     struct ckpt_hdr_file_lock *l, struct file *file);
 
 /* architecture (arch/x86/checkpoint/cpu.c) */
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -22,3 +22,6 @@ CKPT_OBJ_KIND(ckpt_obj_signalfd_ops)
 CKPT_OBJ_KIND(ckpt_obj_timerfd_ops)
 #endif
 CKPT_OBJ_KIND(ckpt_obj_shmem_ops)
+#if IS_BUILTIN(CONFIG_UNIX)
+CKPT_OBJ_KIND(ckpt_obj_unix_pair_ops)
+#endif

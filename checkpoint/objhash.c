@@ -45,10 +45,11 @@ static const struct ckpt_obj_ops *const ckpt_obj_kinds[] = {
 #undef CKPT_OBJ_KIND
 };
 
-/* eventfd, signalfd and timerfd files are not built without their fds */
+/* eventfd, signalfd, timerfd and socket files are not built without */
 #define CKPT_OBJ_KINDS_OFF	(!IS_ENABLED(CONFIG_EVENTFD) +		\
 				 !IS_ENABLED(CONFIG_SIGNALFD) +		\
-				 !IS_ENABLED(CONFIG_TIMERFD))
+				 !IS_ENABLED(CONFIG_TIMERFD) +		\
+				 !IS_BUILTIN(CONFIG_UNIX))
 static_assert(ARRAY_SIZE(ckpt_obj_kinds) == CKPT_OBJ_MAX - 1 - CKPT_OBJ_KINDS_OFF,
 	      "obj_kinds.h lists each enum ckpt_obj_type kind once");
 

@@ -216,6 +216,9 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 	h->altstack_sp = t->sas_ss_sp;
 	h->altstack_size = t->sas_ss_size;
 	h->altstack_flags = t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE;
+	if (leader && t->signal->flags & SIGNAL_STOP_STOPPED &&
+	    !(ctx->flags & CHECKPOINT_RUNNING))
+		h->flags |= CKPT_SIGNAL_STOPPED;
 	n = ckpt_collect_pending(&t->pending, false, pend, 0, max);
 	if (n >= 0 && leader)
 		n = ckpt_collect_pending(&t->signal->shared_pending, true,
@@ -328,10 +331,12 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
 	if (h->nr_pending > CKPT_PENDING_MAX)
 		return ckpt_err(ctx, -EBADMSG, "%u pending signals",
 				h->nr_pending);
-	if (h->_pad || h->nr_timers > CKPT_TIMERS_MAX ||
+	if (h->nr_timers > CKPT_TIMERS_MAX ||
 	    (!ctx->ts->leader && h->nr_timers))
 		return ckpt_err(ctx, -EBADMSG, "%u POSIX timers",
 				h->nr_timers);
+	if (h->flags & ~CKPT_SIGNAL_FLAGS || (!ctx->ts->leader && h->flags))
+		return ckpt_err(ctx, -EBADMSG, "signal flags %#x", h->flags);
 	for (i = 0; i < 3; i++)
 		if (h->itimer[i].value_ns > KTIME_MAX / 2 ||
 		    h->itimer[i].interval_ns > KTIME_MAX / 2 ||
@@ -531,6 +536,14 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 		if (err)
 			return ckpt_err(ctx, err, "queueing signal %d",
 					info.si_signo);
+	}
+
+	/* a stopped job stays stopped: before any of its threads runs */
+	if (h->flags & CKPT_SIGNAL_STOPPED) {
+		err = do_send_sig_info(SIGSTOP, SEND_SIG_PRIV, current,
+				       PIDTYPE_TGID);
+		if (err)
+			return ckpt_err(ctx, err, "stopping the process");
 	}
 
 	for (i = 0; i < 3 && ts->leader; i++) {

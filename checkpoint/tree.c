@@ -568,6 +568,19 @@ static int ckpt_tree_index(struct ckpt_tree *tree, pid_t pid)
 }
 
 /**
+ * ckpt_tree_tasks - the tasks a checkpoint takes
+ * @ctx: checkpoint context
+ * @nr: set to how many
+ *
+ * Return: the array, owned by the tree.
+ */
+struct task_struct **ckpt_tree_tasks(struct ckpt_ctx *ctx, unsigned int *nr)
+{
+	*nr = ctx->tree ? ctx->tree->nr : 0;
+	return *nr ? ctx->tree->tasks : NULL;
+}
+
+/**
  * ckpt_tree_task - the task restored for a pid of the image
  * @ctx: restart context, its tasks claimed
  * @pid: a pid of the TREE

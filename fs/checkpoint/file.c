@@ -7,6 +7,7 @@
  * Terminals are not reopened: they are reconnected to the restarter's
  * own terminal.
  */
+#include <linux/bsearch.h>
 #include <linux/fdtable.h>
 #include <linux/filelock.h>
 #include <linux/file.h>
@@ -40,6 +41,7 @@ struct ckpt_fd {
 struct ckpt_files_state {
 	struct ckpt_fd *fds;
 	u32 nr;
+	struct ckpt_locks locks;
 };
 
 void ckpt_file_grab(void *ptr)
@@ -125,6 +127,10 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_TIMERFD;
 	if (ckpt_is_epoll(file))
 		return CKPT_FILE_EPOLL;
+	if (ckpt_is_pidfd(file))
+		return CKPT_FILE_PIDFD;
+	if (ckpt_is_unix(file))
+		return CKPT_FILE_UNIX;
 	if (ckpt_is_pipe(file))
 		return CKPT_FILE_PIPE;
 	if (ckpt_is_fifo(file))
@@ -169,6 +175,8 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 		snprintf(why, len, "pipe in packet mode (O_DIRECT)");
 		return -EOPNOTSUPP;
 	}
+	if (kind == CKPT_FILE_UNIX)
+		return ckpt_unix_supported(file, why, len);
 	if (kind > 0 && !ckpt_file_unlinked(file, kind))
 		return 0;
 	if (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR)
@@ -210,6 +218,8 @@ static enum ckpt_obj_type ckpt_file_ref_obj(int kind)
 		return CKPT_OBJ_SIGNALFD;
 	case CKPT_FILE_TIMERFD:
 		return CKPT_OBJ_TIMERFD;
+	case CKPT_FILE_UNIX:
+		return CKPT_OBJ_UNIX_PAIR;
 	}
 	return 0;
 }
@@ -222,6 +232,8 @@ static void *ckpt_file_ref_ptr(struct file *file, int kind)
 		return get_pipe_info(file, false);
 	case CKPT_OBJ_MEMFD:
 		return file_inode(file);
+	case CKPT_OBJ_UNIX_PAIR:
+		return ckpt_unix_key(file);
 	default:
 		return file;
 	}
@@ -312,8 +324,14 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	if (!S_ISDIR(inode->i_mode))
 		h->f_flags &= ~O_DIRECTORY;
 	/* anonymous files: only the access mode and O_NONBLOCK matter */
-	if (ckpt_file_has_state(kind) || kind == CKPT_FILE_EPOLL)
+	if (ckpt_file_has_state(kind) || kind == CKPT_FILE_EPOLL ||
+	    kind == CKPT_FILE_UNIX)
 		h->f_flags &= O_ACCMODE | O_NONBLOCK;
+	if (kind == CKPT_FILE_PIDFD) {
+		err = ckpt_pidfd_record(ctx, file, h);
+		if (err)
+			goto out;
+	}
 	h->mode = inode->i_mode;
 	h->pos = file->f_pos;
 	h->dev = new_encode_dev(inode->i_sb->s_dev);
@@ -550,9 +568,10 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
 	    h->relink_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
-	    !h->ref == ref ||
-	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_EPOLL) {
+	    (!h->ref == ref && h->kind != CKPT_FILE_PIDFD) ||
+	    (h->f_flags & ~CKPT_FILE_FLAGS && h->kind != CKPT_FILE_PIDFD) ||
+	    h->pos < 0 ||
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_UNIX) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
@@ -564,7 +583,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 				     h->relink_len, "relinked path");
 		if (IS_ERR(relink))
 			return ERR_PTR(PTR_ERR(relink));
-		return restore_relinked(ctx, h, relink);
+		return restore_relinked(ctx, h, path, relink);
 	}
 	if (pipe)
 		return restore_pipe_end(ctx, h, path);
@@ -574,6 +593,10 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 		return restore_state_file(ctx, h);
 	if (h->kind == CKPT_FILE_EPOLL)
 		return restore_epoll_file(ctx, h);
+	if (h->kind == CKPT_FILE_PIDFD)
+		return restore_pidfd(ctx, h);
+	if (h->kind == CKPT_FILE_UNIX)
+		return restore_unix_file(ctx, h);
 	if (h->path[0] != '/') {
 		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
 		return ERR_PTR(-EBADMSG);
@@ -749,6 +772,61 @@ static int ckpt_check_pipe_peers(struct ckpt_fd *fds, unsigned int nr,
 	return err;
 }
 
+static int ckpt_file_ptr_cmp(const void *a, const void *b)
+{
+	const struct file *x = *(struct file * const *)a;
+	const struct file *y = *(struct file * const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The other end of every AF_UNIX socket among @fds (or only fds[@only]
+ * if it is not -1) must be held by one of @all: restart makes the pair
+ * again, and a peer outside the checkpoint would be cut off.
+ */
+static int ckpt_check_unix_peers(struct ckpt_fd *fds, unsigned int nr,
+				 int only, struct ckpt_fd *all,
+				 unsigned int nall, char *why, size_t len)
+{
+	struct file **files = NULL, *peer;
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < nr && !err; i++) {
+		if ((only >= 0 && i != only) || !ckpt_is_unix(fds[i].file))
+			continue;
+		peer = ckpt_unix_peer_file(fds[i].file);
+		if (!peer)
+			continue;	/* ckpt_unix_supported() says why */
+		if (!files) {
+			unsigned int k;
+
+			/* sorted once: n log n, however many fds there are */
+			files = kvmalloc_array(nall ?: 1, sizeof(*files),
+					       GFP_KERNEL);
+			if (!files) {
+				snprintf(why, len, "out of memory");
+				return -ENOMEM;
+			}
+			for (k = 0; k < nall; k++)
+				files[k] = all[k].file;
+			sort(files, nall, sizeof(*files), ckpt_file_ptr_cmp,
+			     NULL);
+		}
+		if (!bsearch(&peer, files, nall, sizeof(*files),
+			     ckpt_file_ptr_cmp)) {
+			snprintf(why, len,
+				 "process %d fd %u: the socket's other end is open outside the checkpoint",
+				 fds[i].pid, fds[i].fd);
+			err = -EOPNOTSUPP;
+		}
+		cond_resched();
+	}
+	kvfree(files);
+	return err;
+}
+
 /* Does fds[@i], an epoll file, watch only files of the table? */
 static int ckpt_check_epoll(struct ckpt_fds *f, unsigned int i, char *why,
 			    size_t len)
@@ -779,15 +857,29 @@ static int ckpt_check_epoll(struct ckpt_fds *f, unsigned int i, char *why,
 	return err;
 }
 
-/* File locks are not saved: a file that holds one is refused. */
-static int ckpt_fd_unlocked(struct file *file, struct files_struct *owner,
-			    unsigned int fd, char *why, size_t len)
+/*
+ * The locks held through fds[@i], added to @out if not NULL.  Refused:
+ * a lease, and a POSIX lock of the table through a file no fd holds
+ * any more, which restart could not take again.
+ */
+static int ckpt_fd_locks(struct ckpt_fds *f, unsigned int i,
+			 struct ckpt_locks *out, char *why, size_t len)
 {
-	if (!locks_held_by_file(file, owner))
+	struct file *other;
+	unsigned int j;
+	int err;
+
+	err = ckpt_file_locks(f->fds[i].file, f->fds[i].fd, f->files, out,
+			      &other, why, len);
+	if (err || !other)
+		return err;
+	for (j = 0; j < f->nr && f->fds[j].file != other; j++)
+		;
+	if (j < f->nr)
 		return 0;
 	snprintf(why, len,
-		 "fd %u holds a file lock or lease (flock, POSIX or OFD), which checkpoint does not save yet",
-		 fd);
+		 "fd %u: the process holds a POSIX lock on its file through a file no fd refers to",
+		 f->fds[i].fd);
 	return -EOPNOTSUPP;
 }
 
@@ -805,16 +897,16 @@ static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 	for (i = 0; i < f->nr; i++) {
 		if (fd >= 0 && f->fds[i].fd != fd)
 			continue;
+		/* first: a lease is what set O_ASYNC on its file */
+		err = ckpt_fd_locks(f, i, NULL, why, len);
+		if (err)
+			return err;
 		err = ckpt_file_supported(f->fds[i].file, what, sizeof(what));
 		if (err) {
 			snprintf(why, len, "fd %u: unsupported %s",
 				 f->fds[i].fd, what);
 			return err;
 		}
-		err = ckpt_fd_unlocked(f->fds[i].file, f->files, f->fds[i].fd,
-				       why, len);
-		if (err)
-			return err;
 		if (ckpt_is_epoll(f->fds[i].file)) {
 			err = ckpt_check_epoll(f, i, why, len);
 			if (err)
@@ -885,16 +977,23 @@ int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 			  unsigned int nr)
 {
 	struct ckpt_fds all;
+	unsigned int i;
 	char why[200];
 	int err;
 
 	err = ckpt_fds_collect_tree(ctx, tasks, nr, &all);
-	if (!err) {
+	if (!err)
 		err = ckpt_check_pipe_peers(all.fds, all.nr, -1, why,
 					    sizeof(why));
-		if (err)
-			ckpt_err(ctx, err, "%s", why);
-	}
+	if (!err)
+		err = ckpt_check_unix_peers(all.fds, all.nr, -1, all.fds,
+					    all.nr, why, sizeof(why));
+	for (i = 0; !err && i < all.nr; i++)
+		if (ckpt_is_pidfd(all.fds[i].file))
+			err = ckpt_pidfd_check(all.fds[i].file, all.fds[i].fd,
+					       tasks, nr, why, sizeof(why));
+	if (err)
+		ckpt_err(ctx, err, "%s", why);
 	ckpt_fds_release(&all);
 	return err;
 }
@@ -916,6 +1015,17 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 		snprintf(why, len, "cannot list the process's subtree");
 		return PTR_ERR(tasks);
 	}
+	/* a pidfd must be of a task of the subtree */
+	err = 0;
+	for (i = 0; !err && i < f->nr; i++)
+		if ((fd < 0 || f->fds[i].fd == fd) &&
+		    ckpt_is_pidfd(f->fds[i].file))
+			err = ckpt_pidfd_check(f->fds[i].file, f->fds[i].fd,
+					       tasks, nr, why, len);
+	if (err) {
+		ckpt_tasks_put(tasks, nr);
+		return err;
+	}
 	err = ckpt_fds_collect_tree(NULL, tasks, nr, &all);
 	ckpt_tasks_put(tasks, nr);
 	if (err) {
@@ -936,6 +1046,13 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 		if (k < all.nr)
 			err = ckpt_check_pipe_peers(all.fds, all.nr, k, why, len);
 	}
+	/* sockets: this process's, or the one at @fd */
+	for (i = 0, k = f->nr; fd >= 0 && i < f->nr; i++)
+		if (f->fds[i].fd == fd)
+			k = i;
+	if (!err && (fd < 0 || k < f->nr))
+		err = ckpt_check_unix_peers(f->fds, f->nr, fd < 0 ? -1 : k,
+					    all.fds, all.nr, why, len);
 	ckpt_fds_release(&all);
 	return err;
 }
@@ -967,19 +1084,27 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 		if (!file)
 			return 0;
 		err = -EAGAIN;
-		if (!get_pipe_info(file, false) && !ckpt_is_epoll(file)) {
+		if (!get_pipe_info(file, false) && !ckpt_is_epoll(file) &&
+		    !ckpt_is_pidfd(file) && !ckpt_is_unix(file)) {
 			struct files_struct *owner;
+			struct file *other = NULL;
 
-			err = ckpt_file_supported(file, what, sizeof(what));
-			if (err)
-				snprintf(why, len, "fd %d: unsupported %s", fd,
-					 what);
 			task_lock(t);
 			owner = t->files;	/* compared, not used */
 			task_unlock(t);
-			if (!err)
-				err = ckpt_fd_unlocked(file, owner, fd, why,
-						       len);
+			err = ckpt_file_locks(file, fd, owner, NULL, &other,
+					      why, len);
+			/* a POSIX lock through another file: the table's */
+			if (!err && other && other != file)
+				err = -EAGAIN;
+			if (!err) {
+				err = ckpt_file_supported(file, what,
+							  sizeof(what));
+				if (err)
+					snprintf(why, len,
+						 "fd %d: unsupported %s", fd,
+						 what);
+			}
 		}
 		fput(file);
 		if (err != -EAGAIN)
@@ -999,16 +1124,39 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 	return err;
 }
 
-/* Is fds[@i] an epoll file no lower fd refers to? */
-static bool ckpt_first_epoll(struct ckpt_fds *f, unsigned int i)
+/* Does no fd below fds[@i] refer to its file? */
+static bool ckpt_first_fd(struct ckpt_fds *f, unsigned int i)
 {
 	unsigned int j;
 
-	if (!ckpt_is_epoll(f->fds[i].file))
-		return false;
 	for (j = 0; j < i && f->fds[j].file != f->fds[i].file; j++)
 		;
 	return j == i;
+}
+
+/* Is fds[@i] an epoll file no lower fd refers to? */
+static bool ckpt_first_epoll(struct ckpt_fds *f, unsigned int i)
+{
+	return ckpt_is_epoll(f->fds[i].file) && ckpt_first_fd(f, i);
+}
+
+/*
+ * The locks of the table, each through the lowest fd of its file; only
+ * files whose inode has locks at all are compared with the other fds.
+ */
+static int ckpt_table_locks(struct ckpt_fds *f, struct ckpt_locks *locks,
+			    char *why, size_t len)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < f->nr && !err; i++) {
+		if (!locks_inode_context(file_inode(f->fds[i].file)) ||
+		    !ckpt_first_fd(f, i))
+			continue;
+		err = ckpt_fd_locks(f, i, locks, why, len);
+	}
+	return err;
 }
 
 /**
@@ -1024,6 +1172,7 @@ static bool ckpt_first_epoll(struct ckpt_fds *f, unsigned int i)
 int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_file_table h = {};
+	struct ckpt_locks locks = {};
 	struct ckpt_fds f;
 	char why[400];
 	unsigned int i;
@@ -1034,6 +1183,8 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 		err = ckpt_task_gone(ctx);
 	if (!err) {
 		err = ckpt_fds_check(&f, -1, why, sizeof(why));
+		if (!err)
+			err = ckpt_table_locks(&f, &locks, why, sizeof(why));
 		if (err)
 			ckpt_err(ctx, err, "%s", why);
 	}
@@ -1049,6 +1200,7 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 	h.nr_fds = f.nr;
 	for (i = 0; i < f.nr; i++)
 		h.nr_epolls += ckpt_first_epoll(&f, i);
+	h.nr_locks = locks.nr;
 	err = ckpt_write_obj(ctx, CKPT_HDR_FILE_TABLE, &h, sizeof(h));
 	for (i = 0; i < f.nr && !err; i++) {
 		struct ckpt_hdr_fd fh = {};
@@ -1067,7 +1219,10 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 	for (i = 0; i < f.nr && !err; i++)
 		if (ckpt_first_epoll(&f, i))
 			err = checkpoint_epoll(ctx, f.fds[i].file);
+	if (!err)
+		err = checkpoint_file_locks(ctx, &locks);
 out:
+	kvfree(locks.v);
 	ckpt_fds_release(&f);
 	return err;
 }
@@ -1093,6 +1248,41 @@ static struct ckpt_hdr_fd *restore_next_fd(struct ckpt_ctx *ctx)
 	}
 }
 
+static int ckpt_fd_cmp(const void *key, const void *elt)
+{
+	u32 fd = *(const u32 *)key;
+	const struct ckpt_fd *f = elt;
+
+	return fd < f->fd ? -1 : fd > f->fd;
+}
+
+/* The table's entry for @fd (entries are in fd order), or NULL. */
+static struct ckpt_fd *restore_fd_find(struct ckpt_files_state *fs, u32 fd)
+{
+	return bsearch(&fd, fs->fds, fs->nr, sizeof(*fs->fds), ckpt_fd_cmp);
+}
+
+/* The FILE_LOCK records of a table, each through one of its fds. */
+static int restore_table_locks_read(struct ckpt_ctx *ctx,
+				    struct ckpt_files_state *fs, u32 nr)
+{
+	u32 i;
+	int err;
+
+	err = restore_file_locks_read(ctx, nr, &fs->locks);
+	for (i = 0; i < fs->locks.nr && !err; i++) {
+		struct ckpt_hdr_file_lock *l = &fs->locks.v[i];
+		struct ckpt_fd *f = restore_fd_find(fs, l->fd);
+
+		if (!f)
+			return ckpt_err(ctx, -EBADMSG,
+					"file lock through fd %u, which the table does not have",
+					l->fd);
+		err = restore_file_lock_stage(ctx, l, f->file);
+	}
+	return err;
+}
+
 /**
  * restore_file_table_read - read the fd table and open its files
  * @ctx: restart context
@@ -1112,7 +1302,8 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_FILE_TABLE, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
-	if (h->objref <= 0 || h->_pad || h->nr_epolls > h->nr_fds ||
+	if (h->objref <= 0 || h->nr_locks > CKPT_FILE_LOCKS_MAX ||
+	    h->nr_epolls > h->nr_fds ||
 	    h->nr_fds > min_t(unsigned long, nofile, sysctl_nr_open)) {
 		kvfree(h);
 		return ckpt_err(ctx, -EBADMSG, "file table malformed");
@@ -1164,8 +1355,9 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 			return err;
 		}
 	}
+	i = h->nr_locks;
 	kvfree(h);
-	return 0;
+	return restore_table_locks_read(ctx, fs, i);
 }
 
 /**
@@ -1190,6 +1382,15 @@ int restore_file_table_commit(struct ckpt_ctx *ctx)
 			return ckpt_err(ctx, ret, "installing fd %u",
 					fs->fds[i].fd);
 	}
+	/* with the fds in place, so that POSIX locks are the table's */
+	for (i = 0; i < fs->locks.nr; i++) {
+		struct ckpt_hdr_file_lock *l = &fs->locks.v[i];
+
+		ret = restore_file_lock_commit(ctx, l,
+					       restore_fd_find(fs, l->fd)->file);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -1203,6 +1404,7 @@ void restore_file_table_free(struct ckpt_task_state *ts)
 	for (i = 0; i < fs->nr; i++)
 		fput(fs->fds[i].file);
 	kvfree(fs->fds);
+	kvfree(fs->locks.v);
 	kfree(fs);
 	ts->files = NULL;
 }

@@ -48,6 +48,9 @@ struct ckpt_relink {
 	struct list_head list;
 	enum ckpt_relink_kind kind;
 	struct path path;
+	/* restart: the name the file had, and who opened it again */
+	char *name;
+	const struct cred *cred;
 };
 
 static int ckpt_relink_add(struct ckpt_ctx *ctx, enum ckpt_relink_kind kind,
@@ -59,9 +62,21 @@ static int ckpt_relink_add(struct ckpt_ctx *ctx, enum ckpt_relink_kind kind,
 		return -ENOMEM;
 	r->kind = kind;
 	r->path = *path;
+	r->name = NULL;
+	r->cred = NULL;
 	path_get(&r->path);
 	list_add(&r->list, &ctx->relinks);
 	return 0;
+}
+
+static void ckpt_relink_free(struct ckpt_relink *r)
+{
+	list_del(&r->list);
+	path_put(&r->path);
+	kfree(r->name);
+	if (r->cred)
+		put_cred(r->cred);
+	kfree(r);
 }
 
 /* Remove @p (a directory if @dir) if it still is where it was. */
@@ -451,17 +466,135 @@ static int restore_mkdir(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 	return 0;
 }
 
+/*
+ * Remember the name @file had (@name, from the image), to move its link
+ * back there before removing it, and the credentials it was opened with
+ * (the restored task's), whose right it must be to make that name.
+ */
+static int ckpt_relink_name(struct ckpt_ctx *ctx, struct file *file,
+			    const char *name)
+{
+	struct ckpt_relink *r;
+
+	list_for_each_entry(r, &ctx->relinks, list) {
+		if (r->path.dentry != file->f_path.dentry ||
+		    r->path.mnt != file->f_path.mnt || r->name)
+			continue;
+		r->name = kstrdup(name, GFP_KERNEL);
+		if (!r->name)
+			return -ENOMEM;
+		r->cred = get_cred(file->f_cred);
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Move the link @r back to the name the file had and remove it there,
+ * so that the restored file reads as before (/proc/PID/fd: "<name>
+ * (deleted)").  The name must be on the link's mount, reached without
+ * symlinks, be free (nothing is replaced), and its directory writable
+ * by the task that opened the file; the link's side is the restarter's,
+ * whose credentials are current.  Both happen under the directories'
+ * locks, so nobody sees the name.  On failure nothing has moved.
+ */
+static int ckpt_move_back(struct ckpt_relink *r)
+{
+	struct dentry *link = r->path.dentry, *old_dir, *trap, *new;
+	const char *base = strrchr(r->name, '/');
+	struct mnt_idmap *idmap = mnt_idmap(r->path.mnt);
+	struct renamedata rd = {};
+	const struct cred *old;
+	struct path dir, from;
+	bool isdir = d_is_dir(link);
+	char *dname;
+	int err;
+
+	if (r->name[0] != '/' || !base || !base[1] ||
+	    !strcmp(base, "/.") || !strcmp(base, "/.."))
+		return -EINVAL;
+	dname = kstrndup(r->name, base == r->name ? 1 : base - r->name,
+			 GFP_KERNEL);
+	if (!dname)
+		return -ENOMEM;
+	base++;
+	old = override_creds(r->cred);
+	err = kern_path(dname, LOOKUP_DIRECTORY | LOOKUP_NO_SYMLINKS, &dir);
+	revert_creds(old);
+	kfree(dname);
+	if (err)
+		return err;
+	err = -EXDEV;
+	if (dir.mnt != r->path.mnt)
+		goto put_dir;
+	err = mnt_want_write(dir.mnt);
+	if (err)
+		goto put_dir;
+	old_dir = dget_parent(link);
+	from.mnt = r->path.mnt;
+	from.dentry = old_dir;
+	trap = lock_rename(old_dir, dir.dentry);
+	if (IS_ERR(trap)) {
+		err = PTR_ERR(trap);
+		goto drop;
+	}
+	new = lookup_one_len(base, dir.dentry, strlen(base));
+	if (IS_ERR(new)) {
+		err = PTR_ERR(new);
+		goto unlock;
+	}
+	old = override_creds(r->cred);
+	err = inode_permission(idmap, d_inode(dir.dentry),
+			       MAY_WRITE | MAY_EXEC);
+	revert_creds(old);
+	if (!err && (link->d_parent != old_dir || d_unhashed(link)))
+		err = -ENOENT;
+	if (!err && (d_is_positive(new) || trap == new))
+		err = -EEXIST;
+	if (!err && trap == link)
+		err = -EINVAL;
+	if (!err)
+		err = security_path_rename(&from, link, &dir, new, 0);
+	if (!err) {
+		rd.old_mnt_idmap = idmap;
+		rd.old_dir = d_inode(old_dir);
+		rd.old_dentry = link;
+		rd.new_mnt_idmap = idmap;
+		rd.new_dir = d_inode(dir.dentry);
+		rd.new_dentry = new;
+		rd.flags = RENAME_NOREPLACE;
+		err = vfs_rename(&rd);
+	}
+	/* now @link is the name in @dir: remove it before anyone looks */
+	if (!err)
+		err = isdir ? security_path_rmdir(&dir, link) ?:
+			      vfs_rmdir(idmap, d_inode(dir.dentry), link) :
+			      security_path_unlink(&dir, link) ?:
+			      vfs_unlink(idmap, d_inode(dir.dentry), link,
+					 NULL);
+	dput(new);
+unlock:
+	unlock_rename(old_dir, dir.dentry);
+drop:
+	dput(old_dir);
+	mnt_drop_write(dir.mnt);
+put_dir:
+	path_put(&dir);
+	return err;
+}
+
 /**
  * restore_relinked - reopen an unlinked file through its relinked path
  * @ctx: restart context
  * @h: its FILE record (checked by the caller)
+ * @name: the name the file had, NUL-terminated
  * @path: the relinked path, NUL-terminated
  *
  * Return: the file (the caller owns the reference) or an ERR_PTR
  * (logged).
  */
 struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
-			      const char *path)
+			      const char *name, const char *path)
 {
 	struct ckpt_hdr_file rec = *h;
 	struct dentry *parent;
@@ -500,9 +633,12 @@ struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 	}
 	file = ckpt_open_path(ctx, &rec, &p, path);
 	path_put(&p);
-	if (IS_ERR(file) || h->kind == CKPT_FILE_DIR)
+	if (IS_ERR(file))
 		return file;
-	err = ckpt_relink_add(ctx, CKPT_RELINK_OPENED, &file->f_path);
+	err = h->kind == CKPT_FILE_DIR ? 0 :
+	      ckpt_relink_add(ctx, CKPT_RELINK_OPENED, &file->f_path);
+	if (!err)
+		err = ckpt_relink_name(ctx, file, name);
 	if (err) {
 		fput(file);
 		return ERR_PTR(err);
@@ -533,19 +669,21 @@ void restore_relink_finish(struct ckpt_ctx *ctx)
 	list_for_each_entry_safe(r, tmp, &ctx->relinks, list) {
 		if (r->kind == CKPT_RELINK_OPENED && keep)
 			continue;
-		err = ckpt_remove(&r->path, r->kind == CKPT_RELINK_MKDIR);
+		parent.mnt = r->path.mnt;
+		parent.dentry = dget_parent(r->path.dentry);
+		/* back to its old name, or at least away */
+		err = r->name ? ckpt_move_back(r) : -ENOENT;
+		if (err)
+			err = ckpt_remove(&r->path,
+					  r->kind == CKPT_RELINK_MKDIR);
 		if (err && err != -ENOENT)
 			ckpt_err(ctx, err, "cannot remove %pd after restart",
 				 r->path.dentry);
-		parent.mnt = r->path.mnt;
-		parent.dentry = dget_parent(r->path.dentry);
 		/* the checkpoint's directory goes with its last entry */
 		if (ckpt_is_relink_dir(parent.mnt, parent.dentry))
 			ckpt_remove(&parent, true);
 		dput(parent.dentry);
-		list_del(&r->list);
-		path_put(&r->path);
-		kfree(r);
+		ckpt_relink_free(r);
 	}
 	revert_creds(old);
 }
@@ -567,9 +705,7 @@ void ckpt_relink_release(struct ckpt_ctx *ctx)
 				old = override_creds(ctx->cred);
 			ckpt_remove(&r->path, true);
 		}
-		list_del(&r->list);
-		path_put(&r->path);
-		kfree(r);
+		ckpt_relink_free(r);
 	}
 	if (old)
 		revert_creds(old);

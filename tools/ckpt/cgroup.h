@@ -178,8 +178,8 @@ static inline bool cg_has_line(const char *text, const char *line)
  * -EINTR (a signal asked us to stop) or another -errno.
  */
 static inline int cg_wait_event(const char *cg, const char *key, int val,
-			 unsigned int timeout_ms,
-			 volatile sig_atomic_t *interrupted)
+				unsigned int timeout_ms,
+				volatile sig_atomic_t *interrupted)
 {
 	char path[PATH_MAX], want[32], data[256];
 	uint64_t end = cg_now_ms() + timeout_ms;

@@ -249,7 +249,8 @@ static bool all_threads_stopped(pid_t pid)
  * Without a cgroup we may make (an ordinary user without a delegated
  * cgroup): stop the tree with SIGSTOP instead, which its parent can see
  * (wait(2) reports it), and continue it afterwards.  Processes already
- * stopped stay stopped.
+ * stopped stay stopped; the image records them all as running
+ * (CHECKPOINT_RUNNING).
  */
 static int stop_tree(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 {
@@ -340,8 +341,7 @@ static int freeze(pid_t pid, struct cgroup_state *cs, unsigned int timeout)
 	cs->created = true;
 	snprintf(path, sizeof(path), "%s/cgroup.freeze", cs->tmp);
 	if (access(path, F_OK) != 0) {
-		err("%s: no cgroup.freeze: the kernel lacks the cgroup v2 "
-		    "freezer", cs->tmp);
+		err("%s: no cgroup.freeze: the kernel lacks the cgroup v2 freezer", cs->tmp);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cs->tmp);
@@ -481,7 +481,7 @@ static int unfreeze(pid_t pid, struct cgroup_state *cs, bool alive)
 
 /* ---- the kernel's log ---- */
 
-#define LOG_MAX (1 << 20)
+#define LOG_MAX (1024 * 1024)
 
 struct logbuf {
 	int fd;
@@ -640,24 +640,17 @@ static void usage(FILE *f)
 		"Usage: " PROG " [-o FILE] [--kill|--stop] [--log FILE] [-v] PID\n"
 		"       " PROG " --check PID\n"
 		"Freeze process PID, write its checkpoint image, thaw it.\n"
-		"  -o, --output FILE  write the image to FILE (mode 0600) "
-		"instead of stdout\n"
-		"  -k, --kill         kill the process after a successful "
-		"checkpoint\n"
-		"  -s, --stop         leave the process stopped (SIGSTOP) "
-		"after it\n"
-		"  -l, --log FILE     write the kernel's explanations to FILE "
-		"instead of stderr\n"
-		"  -t, --timeout SEC  how long to wait for the freeze "
-		"(default 10)\n"
-		"  -C, --check        only say, per area and per fd, whether "
-		"PID can be\n"
-		"                     checkpointed (exit 0) or not (exit 1), "
-		"and why\n"
+		"  -o, --output FILE  write the image to FILE (mode 0600) instead of stdout\n"
+		"  -k, --kill         kill the process after a successful checkpoint\n"
+		"  -s, --stop         leave the process stopped (SIGSTOP) after it\n"
+		"  -l, --log FILE     write the kernel's explanations to FILE instead of stderr\n"
+		"  -t, --timeout SEC  how long to wait for the freeze (default 10)\n"
+		"  -C, --check        only say, per area and per fd, whether PID can be\n"
+		"                     checkpointed (exit 0) or not (exit 1), and why\n"
 		"  -v, --verbose      say what is done\n"
 		"  -h, --help         this help\n"
-		"On failure the process is left running, the partial image "
-		"is removed, and the\nexit status is 1.\n");
+		"On failure the process is left running, the partial image is removed, and the\n"
+		"exit status is 1.\n");
 }
 
 int main(int argc, char **argv)
@@ -825,7 +818,14 @@ int main(int argc, char **argv)
 		goto fail_early;
 	}
 
-	id = ckpt_checkpoint(pid, outfd, CHECKPOINT_SUBTREE, logfd);
+	/*
+	 * Processes we stopped only to checkpoint them are running ones:
+	 * restart must not leave them stopped (nor, with one flag for the
+	 * image, those found stopped already).  Frozen ones keep their
+	 * job-control state.
+	 */
+	id = ckpt_checkpoint(pid, outfd, CHECKPOINT_SUBTREE |
+			     (cs.nstopped ? CHECKPOINT_RUNNING : 0), logfd);
 	saved = errno;
 
 	if (draining) {

@@ -120,8 +120,8 @@ static int run(char *const argv[], bool quiet)
 static bool image_ok(const char *path)
 {
 	char t[PATH_MAX];
-	char *argv[] = { (char *)tool("ckptinfo", t, sizeof(t)), "-q", "--",
-			 (char *)path, NULL };
+	char *const argv[] = { (char *)tool("ckptinfo", t, sizeof(t)), "-q", "--",
+			       (char *)path, NULL };
 
 	return run(argv, true) == 0;
 }
@@ -191,8 +191,8 @@ static int take(pid_t pid, const char *dir, unsigned long seq,
 		unsigned int keep)
 {
 	char t[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX], spid[16];
-	char *argv[] = { (char *)tool("checkpoint", t, sizeof(t)), "-o", tmp,
-			 spid, NULL };
+	char *const argv[] = { (char *)tool("checkpoint", t, sizeof(t)), "-o", tmp,
+			       spid, NULL };
 	struct images im;
 	int fd;
 
@@ -264,8 +264,8 @@ static pid_t child_of(pid_t parent)
 static pid_t resume(const char *dir, unsigned long *seq)
 {
 	char t[PATH_MAX], img[PATH_MAX];
-	char *argv[] = { (char *)tool("restart", t, sizeof(t)), "-d", "-i",
-			 img, NULL };
+	char *const argv[] = { (char *)tool("restart", t, sizeof(t)), "-d", "-i",
+			       img, NULL };
 	struct images im;
 	pid_t root;
 	int i;
@@ -319,21 +319,17 @@ static int stop_job(pid_t job)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " [--interval S] [--keep K] "
-		"[--checkpoint-on-exit] [-v] -o DIR -- CMD...\n"
-		"       " PROG " [--interval S] [--keep K] "
-		"[--checkpoint-on-exit] [-v] --resume DIR\n"
-		"Run CMD (or restart the newest good image of DIR) and "
-		"checkpoint its tree\nevery S seconds into DIR, keeping the K "
-		"newest images.\n"
-		"  -i, --interval S          seconds between checkpoints "
-		"(default 60)\n"
+		"Usage: " PROG
+		" [--interval S] [--keep K] [--checkpoint-on-exit] [-v] -o DIR -- CMD...\n"
+		"       " PROG
+		" [--interval S] [--keep K] [--checkpoint-on-exit] [-v] --resume DIR\n"
+		"Run CMD (or restart the newest good image of DIR) and checkpoint its tree\n"
+		"every S seconds into DIR, keeping the K newest images.\n"
+		"  -i, --interval S          seconds between checkpoints (default 60)\n"
 		"  -k, --keep K              images kept (default 3)\n"
 		"  -o, --output DIR          where the images go\n"
-		"  -r, --resume DIR          restart from DIR's newest good "
-		"image\n"
-		"  -c, --checkpoint-on-exit  on SIGINT/SIGTERM checkpoint "
-		"before stopping the job\n"
+		"  -r, --resume DIR          restart from DIR's newest good image\n"
+		"  -c, --checkpoint-on-exit  on SIGINT/SIGTERM checkpoint before stopping the job\n"
 		"  -v, --verbose             say what is done\n");
 }
 

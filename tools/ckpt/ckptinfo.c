@@ -47,7 +47,7 @@ enum sysv_kind { SYSV_SHM, SYSV_SEM, SYSV_MSG };
 enum state {
 	S_HEADER, S_TREE, S_TASK, S_CREDS, S_RLIMITS, S_FS, S_SIGHAND,
 	S_SIGNAL, S_SIGPENDING, S_POSIX_TIMER, S_FILE_TABLE, S_FD, S_CPU, S_XSTATE, S_MM,
-	S_VMA, S_PAGES, S_EPOLL, S_UTS_NS, S_IPC_NS, S_IPC_SHM, S_IPC_SEM,
+	S_VMA, S_PAGES, S_EPOLL, S_FILE_LOCK, S_UTS_NS, S_IPC_NS, S_IPC_SHM, S_IPC_SEM,
 	S_IPC_MSG, S_MSG,
 };
 
@@ -115,6 +115,7 @@ struct ckptinfo {
 	uint32_t left;		/* SIGPENDING, FD, VMA or MSG records due */
 	uint32_t timers_left;	/* POSIX_TIMER records due */
 	uint32_t epolls_left;	/* EPOLL records due after the FDs */
+	uint32_t locks_left;	/* FILE_LOCK records due after those */
 	uint32_t pending_file;	/* objref of a FILE awaiting its user */
 	uint64_t pending_file_off;
 	bool fd_seen;
@@ -169,6 +170,19 @@ static void finish(struct ckptinfo *ci, int status)
 	longjmp(ci->done, 1);
 }
 
+/* what is wrong at offset @off */
+static void report_at(struct ckptinfo *ci, uint64_t off, const char *fmt,
+		      va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void report_at(struct ckptinfo *ci, uint64_t off, const char *fmt,
+		      va_list ap)
+{
+	fflush(stdout);
+	fprintf(ci->msgf, PROG ": %s: offset %" PRIu64 ": ", ci->fname, off);
+	vfprintf(ci->msgf, fmt, ap);
+	fputc('\n', ci->msgf);
+}
+
 /* an invalid image: what is wrong at offset @off */
 static void bad_at(struct ckptinfo *ci, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
@@ -176,17 +190,24 @@ static void bad_at(struct ckptinfo *ci, uint64_t off, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(ci->msgf, PROG ": %s: offset %" PRIu64 ": ", ci->fname, off);
 	va_start(ap, fmt);
-	vfprintf(ci->msgf, fmt, ap);
+	report_at(ci, off, fmt, ap);
 	va_end(ap);
-	fputc('\n', ci->msgf);
 	finish(ci, 1);
 }
 
 /* bad_at() the current record */
-#define bad(ci, ...)	bad_at(ci, (ci)->rec_off, __VA_ARGS__)
+static void bad(struct ckptinfo *ci, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+static void bad(struct ckptinfo *ci, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_at(ci, ci->rec_off, fmt, ap);
+	va_end(ap);
+	finish(ci, 1);
+}
 
 /* the current record's type, as messages name it */
 static const char *rec_name(struct ckptinfo *ci)
@@ -341,6 +362,7 @@ static const uint32_t state_type[] = {
 	[S_CPU] = CKPT_HDR_CPU,		[S_XSTATE] = CKPT_HDR_XSTATE,
 	[S_MM] = CKPT_HDR_MM,		[S_VMA] = CKPT_HDR_VMA,
 	[S_PAGES] = CKPT_HDR_PAGES,	[S_EPOLL] = CKPT_HDR_EPOLL,
+	[S_FILE_LOCK] = CKPT_HDR_FILE_LOCK,
 	[S_UTS_NS] = CKPT_HDR_UTS_NS,	[S_IPC_NS] = CKPT_HDR_IPC_NS,
 	[S_IPC_SHM] = CKPT_HDR_IPC_SHM,	[S_IPC_SEM] = CKPT_HDR_IPC_SEM,
 	[S_IPC_MSG] = CKPT_HDR_IPC_MSG,	[S_MSG] = CKPT_HDR_MSG,
@@ -375,12 +397,12 @@ static void mm_defs_check(struct ckptinfo *ci)
 		struct obj *o = obj_find(ci, ci->mm_defs[i].ref);
 
 		if (o && o->mm_unused)
-			bad_at(ci, ci->mm_defs[i].off, "%s objref %u is used "
-			       "by neither the MM nor a VMA that follows it",
-			       o->kind == CKPT_OBJ_SHMEM ? "SHMEM" : "FILE",
-			       ci->mm_defs[i].ref);
+			bad_at(ci, ci->mm_defs[i].off,
+			       "%s objref %u is used by neither the MM nor a VMA that follows it",
+			       o->kind == CKPT_OBJ_SHMEM ? "SHMEM" : "FILE", ci->mm_defs[i].ref);
 	}
-	ci->mm_defs_nr = ci->mm_unused = 0;
+	ci->mm_defs_nr = 0;
+	ci->mm_unused = 0;
 }
 
 /* a MEMFD, SHMEM or IPC_SHM record: its pages by offset come next */
@@ -403,8 +425,10 @@ static void settle(struct ckptinfo *ci)
 	if (ci->state == S_POSIX_TIMER && !ci->timers_left)
 		ci->state = S_FILE_TABLE;	/* only a process has timers */
 	if (ci->state == S_FD && !ci->left)
-		ci->state = ci->epolls_left ? S_EPOLL : S_CPU;
+		ci->state = ci->epolls_left ? S_EPOLL : S_FILE_LOCK;
 	if (ci->state == S_EPOLL && !ci->epolls_left)
+		ci->state = S_FILE_LOCK;
+	if (ci->state == S_FILE_LOCK && !ci->locks_left)
 		ci->state = S_CPU;
 	if (ci->state == S_VMA && !ci->left) {
 		mm_defs_check(ci);
@@ -443,23 +467,23 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 	     type == CKPT_HDR_SIGNALFD || type == CKPT_HDR_TIMERFD) &&
 	    (ci->state == S_FD || ci->state == S_MM || ci->state == S_VMA)) {
 		if (ci->pending_file)
-			bad(ci, "%s record follows FILE objref %u, "
-			    "which no record used", ckpt_type_name(type),
-			    ci->pending_file);
+			bad(ci, "%s record follows FILE objref %u, which no record used",
+			    ckpt_type_name(type), ci->pending_file);
 		return;
 	}
-	/* a PIPE comes right before the FILE of its first end */
-	if (type == CKPT_HDR_PIPE && ci->state == S_FD) {
+	/* a PIPE or UNIX_PAIR comes right before the FILE of its first end */
+	if ((type == CKPT_HDR_PIPE || type == CKPT_HDR_UNIX_PAIR) &&
+	    ci->state == S_FD) {
 		if (ci->pending_file)
-			bad(ci, "PIPE record follows FILE objref %u, "
-			    "which no record used", ci->pending_file);
+			bad(ci, "%s record follows FILE objref %u, which no record used",
+			    ckpt_type_name(type), ci->pending_file);
 		return;
 	}
 	if (type == CKPT_HDR_FILE &&
 	    (ci->state == S_FD || ci->state == S_MM || ci->state == S_VMA)) {
 		if (ci->pending_file)
-			bad(ci, "FILE record follows FILE objref %u, "
-			    "which no record used", ci->pending_file);
+			bad(ci, "FILE record follows FILE objref %u, which no record used",
+			    ci->pending_file);
 		return;
 	}
 	/* shared anonymous memory comes where the mapped files do */
@@ -478,8 +502,8 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 		return;
 	want = ckpt_type_name(state_type[ci->state]);
 	if (type == CKPT_HDR_TAIL && ci->tasks_seen)
-		bad(ci, "TAIL record inside task %u, where %s was "
-		    "expected", ci->tasks_seen - 1, want);
+		bad(ci, "TAIL record inside task %u, where %s was expected", ci->tasks_seen - 1,
+		    want);
 	bad(ci, "%s record where %s was expected",
 	    ckpt_type_name(type), want);
 }
@@ -488,9 +512,9 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 static void check_pending_file(struct ckptinfo *ci, uint32_t used)
 {
 	if (ci->pending_file && ci->pending_file != used)
-		bad_at(ci, ci->pending_file_off, "FILE objref %u is not used "
-		       "by the %s record that follows it", ci->pending_file,
-		       ckpt_type_name(state_type[ci->state]));
+		bad_at(ci, ci->pending_file_off,
+		       "FILE objref %u is not used by the %s record that follows it",
+		       ci->pending_file, ckpt_type_name(state_type[ci->state]));
 	ci->pending_file = 0;
 }
 
@@ -526,8 +550,7 @@ static void need_path(struct ckptinfo *ci, const char *s, uint32_t n,
 		bad(ci, "%s length %u out of range [2, %u]", field, n,
 		    CKPT_PATH_MAX);
 	if (s[n - 1] != '\0' || strlen(s) != n - 1)
-		bad(ci, "%s is not a string of %u bytes with one "
-		    "final NUL", field, n);
+		bad(ci, "%s is not a string of %u bytes with one final NUL", field, n);
 }
 
 /* a NUL-terminated string within a fixed array */
@@ -547,7 +570,7 @@ static const char *const sig_names[] = {
 
 static const char *sig_name(unsigned int sig, char *tmp, size_t n)
 {
-	if (sig < sizeof(sig_names) / sizeof(sig_names[0]))
+	if (sig < ARRAY_SIZE(sig_names))
 		snprintf(tmp, n, "SIG%s", sig_names[sig]);
 	else
 		snprintf(tmp, n, "SIGRT%u", sig - 32);
@@ -596,8 +619,8 @@ static void rec_header(struct ckptinfo *ci, uint32_t len)
 	need_len(ci, len, sizeof(*h));
 	/* the magic was checked when the image was opened */
 	if (h->version != CKPT_VERSION)
-		bad(ci, "unsupported image version %u (ckptinfo reads "
-		    "version %u)", h->version, CKPT_VERSION);
+		bad(ci, "unsupported image version %u (ckptinfo reads version %u)", h->version,
+		    CKPT_VERSION);
 	if (h->arch != CKPT_ARCH_X86_64)
 		bad(ci, "unknown arch %u", h->arch);
 	if (h->page_size < 4096 || h->page_size > 65536 ||
@@ -621,8 +644,8 @@ static void rec_header(struct ckptinfo *ci, uint32_t len)
 	ci->hdr_xfeatures = h->xfeatures;
 	ci->hdr_xstate_size = h->xstate_size;
 
-	out(ci, "  magic CKPTIMG, version %u, arch x86_64, page size %u, "
-	    "flags 0x%x\n", h->version, h->page_size, h->flags);
+	out(ci, "  magic CKPTIMG, version %u, arch x86_64, page size %u, flags 0x%x\n", h->version,
+	    h->page_size, h->flags);
 	out(ci, "  checkpoint id %" PRIu64 ", time %" PRIu64 " (%s)\n",
 	    (uint64_t)h->ckpt_id, (uint64_t)h->time,
 	    time_str(h->time, tmp, sizeof(tmp)));
@@ -676,8 +699,8 @@ static void rec_tree(struct ckptinfo *ci, uint32_t len)
 			bad(ci, "task %u: bad exit signal %u", i,
 			    p->exit_signal);
 		if (p->pid != p->tgid && (i == 0 || p->tgid != t->pids[i - 1].tgid))
-			bad(ci, "task %u: thread %d does not follow its "
-			    "process %d", i, p->pid, p->tgid);
+			bad(ci, "task %u: thread %d does not follow its process %d", i, p->pid,
+			    p->tgid);
 		ci->task_kinds[i] = p->flags & CKPT_PIDS_ZOMBIE ? K_ZOMBIE :
 				p->pid != p->tgid ? K_THREAD : K_PROCESS;
 		out(ci, "  task %u: pid %d tgid %d ppid %d pgid %d sid %d%s%s",
@@ -710,7 +733,7 @@ static void rec_uts_ns(struct ckptinfo *ci, uint32_t len)
 }
 
 /* the most ids of a kind a namespace can have (IPCMNI_EXTEND) */
-#define CKPT_IPC_NS_MAX		(1u << 24)
+#define CKPT_IPC_NS_MAX		(16u << 20)
 
 static void rec_ipc_ns(struct ckptinfo *ci, uint32_t len)
 {
@@ -720,12 +743,12 @@ static void rec_ipc_ns(struct ckptinfo *ci, uint32_t len)
 	need_zero(ci, n->_pad, "_pad");
 	if (n->nr_shm > CKPT_IPC_NS_MAX || n->nr_sem > CKPT_IPC_NS_MAX ||
 	    n->nr_msg > CKPT_IPC_NS_MAX)
-		bad(ci, "IPC namespace of %u segments, %u semaphore sets, "
-		    "%u message queues: more than %u of a kind", n->nr_shm,
-		    n->nr_sem, n->nr_msg, CKPT_IPC_NS_MAX);
-	out(ci, "  %u shared memory segment%s, %u semaphore set%s, %u message "
-	    "queue%s\n", n->nr_shm, n->nr_shm == 1 ? "" : "s", n->nr_sem,
-	    n->nr_sem == 1 ? "" : "s", n->nr_msg, n->nr_msg == 1 ? "" : "s");
+		bad(ci,
+		    "IPC namespace of %u segments, %u semaphore sets, %u message queues: more than %u of a kind",
+		    n->nr_shm, n->nr_sem, n->nr_msg, CKPT_IPC_NS_MAX);
+	out(ci, "  %u shared memory segment%s, %u semaphore set%s, %u message queue%s\n", n->nr_shm,
+	    n->nr_shm == 1 ? "" : "s", n->nr_sem, n->nr_sem == 1 ? "" : "s", n->nr_msg,
+	    n->nr_msg == 1 ? "" : "s");
 	ci->ipc_left[SYSV_SHM] = n->nr_shm;
 	ci->ipc_left[SYSV_SEM] = n->nr_sem;
 	ci->ipc_left[SYSV_MSG] = n->nr_msg;
@@ -760,9 +783,8 @@ static void ipc_perm(struct ckptinfo *ci, const struct ckpt_ipc_perm *p,
 
 static void print_perm(struct ckptinfo *ci, const struct ckpt_ipc_perm *p)
 {
-	out(ci, "  id %d, key 0x%08x%s, owner %u:%u, creator %u:%u, mode "
-	    "0%03o\n", p->id, (uint32_t)p->key,
-	    p->key ? "" : " (IPC_PRIVATE)", p->uid, p->gid, p->cuid, p->cgid,
+	out(ci, "  id %d, key 0x%08x%s, owner %u:%u, creator %u:%u, mode 0%03o\n", p->id,
+	    (uint32_t)p->key, p->key ? "" : " (IPC_PRIVATE)", p->uid, p->gid, p->cuid, p->cgid,
 	    p->mode);
 }
 
@@ -792,8 +814,7 @@ static void rec_ipc_shm(struct ckptinfo *ci, uint32_t len)
 	if (m->flags & ~CKPT_IPC_SHM_FLAGS_ALL)
 		bad(ci, "unknown SysV segment flags %#x", m->flags);
 	if (!m->size || m->size > CKPT_SHMEM_MAX)
-		bad(ci, "SysV segment size %" PRIu64 " out of range [1, "
-		    "2^46]", (uint64_t)m->size);
+		bad(ci, "SysV segment size %" PRIu64 " out of range [1, 2^46]", (uint64_t)m->size);
 	need_pid(ci, m->cpid, "cpid");
 	need_pid(ci, m->lpid, "lpid");
 	ipc_perm(ci, &m->perm, SYSV_SHM, m->size);
@@ -823,8 +844,8 @@ static void rec_ipc_sem(struct ckptinfo *ci, uint32_t len)
 	for (i = 0; i < m->nsems; i++) {
 		/* SEMVMX */
 		if (m->sems[i].val < 0 || m->sems[i].val > 32767)
-			bad(ci, "semaphore %u: value %d out of range "
-			    "[0, 32767]", i, m->sems[i].val);
+			bad(ci, "semaphore %u: value %d out of range [0, 32767]", i,
+			    m->sems[i].val);
 		need_pid(ci, m->sems[i].pid, "semaphore pid");
 	}
 	ipc_perm(ci, &m->perm, SYSV_SEM, 0);
@@ -850,8 +871,7 @@ static void rec_ipc_msg(struct ckptinfo *ci, uint32_t len)
 	need_len(ci, len, sizeof(*q));
 	need_zero(ci, q->_pad, "_pad");
 	if (q->qbytes > INT32_MAX)
-		bad(ci, "SysV message queue limit %" PRIu64 " above "
-		    "2^31 - 1", (uint64_t)q->qbytes);
+		bad(ci, "SysV message queue limit %" PRIu64 " above 2^31 - 1", (uint64_t)q->qbytes);
 	/* msgsnd(2) counts every message as one byte at least */
 	if (q->nr_msgs > q->qbytes)
 		bad(ci, "%u messages in a queue of %" PRIu64 " bytes",
@@ -860,9 +880,9 @@ static void rec_ipc_msg(struct ckptinfo *ci, uint32_t len)
 	need_pid(ci, q->lrpid, "lrpid");
 	ipc_perm(ci, &q->perm, SYSV_MSG, 0);
 	print_perm(ci, &q->perm);
-	out(ci, "  %u message%s, limit %" PRIu64 " bytes, last sender pid %d, "
-	    "last receiver pid %d\n", q->nr_msgs, q->nr_msgs == 1 ? "" : "s",
-	    (uint64_t)q->qbytes, q->lspid, q->lrpid);
+	out(ci,
+	    "  %u message%s, limit %" PRIu64 " bytes, last sender pid %d, last receiver pid %d\n",
+	    q->nr_msgs, q->nr_msgs == 1 ? "" : "s", (uint64_t)q->qbytes, q->lspid, q->lrpid);
 	out(ci, "  sent %s, received %s, changed %s\n",
 	    ipc_time(q->stime, s, sizeof(s)), ipc_time(q->rtime, r, sizeof(r)),
 	    ipc_time(q->ctime, c, sizeof(c)));
@@ -887,9 +907,8 @@ static void rec_msg(struct ckptinfo *ci, uint32_t len)
 		    (int64_t)m->mtype);
 	ci->msgq_bytes += m->len;
 	if (ci->msgq_bytes > ci->msgq_qbytes)
-		bad(ci, "messages of %" PRIu64 " bytes exceed the limit "
-		    "%" PRIu64 " of SysV message queue %d", ci->msgq_bytes,
-		    ci->msgq_qbytes, ci->msgq_id);
+		bad(ci, "messages of %" PRIu64 " bytes exceed the limit %" PRIu64
+		    " of SysV message queue %d", ci->msgq_bytes, ci->msgq_qbytes, ci->msgq_id);
 	out(ci, "  message %u of queue %d: type %" PRId64 ", %u byte%s",
 	    ci->msgq_nr, ci->msgq_id, (int64_t)m->mtype, m->len,
 	    m->len == 1 ? "" : "s");
@@ -923,11 +942,11 @@ static void rec_task(struct ckptinfo *ci, uint32_t len)
 	ci->cur_kind = ci->task_kinds[ci->cur_task];
 	if (ci->cur_kind != K_ZOMBIE)
 		need_zero(ci, t->exit_code, "exit_code");
-	out(ci, "  task %u: comm \"%s\", exit signal %u, personality 0x%x, "
-	    "clear_child_tid 0x%" PRIx64 ", robust_list 0x%" PRIx64
-	    ", pdeath signal %u\n", ci->tasks_seen, t->comm, t->exit_signal,
-	    t->personality, (uint64_t)t->clear_child_tid,
-	    (uint64_t)t->robust_list, t->pdeath_signal);
+	out(ci,
+	    "  task %u: comm \"%s\", exit signal %u, personality 0x%x, clear_child_tid 0x%" PRIx64
+	    ", robust_list 0x%" PRIx64 ", pdeath signal %u\n", ci->tasks_seen, t->comm,
+	    t->exit_signal, t->personality, (uint64_t)t->clear_child_tid, (uint64_t)t->robust_list,
+	    t->pdeath_signal);
 	if (t->rseq)
 		out(ci, "  rseq area 0x%" PRIx64 ", %u bytes, signature 0x%x\n",
 		    (uint64_t)t->rseq, t->rseq_len, t->rseq_sig);
@@ -1053,14 +1072,19 @@ static void rec_signal(struct ckptinfo *ci, uint32_t len)
 	struct ckpt_hdr_signal *s = (void *)ci->buf;
 
 	need_len(ci, len, sizeof(*s));
-	need_zero(ci, s->_pad, "_pad");
+	if (s->flags & ~CKPT_SIGNAL_FLAGS)
+		bad(ci, "unknown signal flags %#x", s->flags);
+	if (s->flags && ci->cur_kind == K_THREAD)
+		bad(ci, "signal flags %#x in the SIGNAL of a thread: they are its process's",
+		    s->flags);
+	if (s->flags & CKPT_SIGNAL_STOPPED)
+		out(ci, "  stopped by job control: restart stops it again\n");
 	if (s->nr_timers > CKPT_TIMERS_MAX)
 		bad(ci, "%u POSIX timers, more than %u", s->nr_timers,
 		    CKPT_TIMERS_MAX);
 	if (s->nr_timers && ci->cur_kind == K_THREAD)
-		bad(ci, "%u POSIX timer%s in the SIGNAL of a thread: "
-		    "timers are its process's", s->nr_timers,
-		    s->nr_timers == 1 ? "" : "s");
+		bad(ci, "%u POSIX timer%s in the SIGNAL of a thread: timers are its process's",
+		    s->nr_timers, s->nr_timers == 1 ? "" : "s");
 	/* SS_DISABLE 2, SS_AUTODISARM 1U << 31 */
 	if (s->altstack_flags & ~(2u | (1u << 31)))
 		bad(ci, "bad altstack flags 0x%x", s->altstack_flags);
@@ -1125,6 +1149,10 @@ static void rec_posix_timer(struct ckptinfo *ci, uint32_t len)
 	static const char *const notify[] = { "SIGEV_SIGNAL", "SIGEV_NONE",
 					"SIGEV_THREAD", NULL,
 					"SIGEV_THREAD_ID" };
+	static const char *const clocks[] = {
+		[0] = "CLOCK_REALTIME", [1] = "CLOCK_MONOTONIC",
+		[7] = "CLOCK_BOOTTIME", [11] = "CLOCK_TAI",
+	};
 	struct ckpt_hdr_posix_timer *t = (void *)ci->buf;
 	const struct ckpt_pids *proc = &ci->tree_pids[ci->cur_task];
 	const char *clk;
@@ -1135,15 +1163,11 @@ static void rec_posix_timer(struct ckptinfo *ci, uint32_t len)
 	need_zero(ci, t->_pad, "_pad");
 	if (t->id < 0)
 		bad(ci, "POSIX timer id %d is negative", t->id);
-	switch (t->clock) {
-	case 0:		clk = "CLOCK_REALTIME"; break;
-	case 1:		clk = "CLOCK_MONOTONIC"; break;
-	case 7:		clk = "CLOCK_BOOTTIME"; break;
-	case 11:	clk = "CLOCK_TAI"; break;
-	default:
-		bad(ci, "POSIX timer %d: clock %d is not REALTIME, "
-		    "MONOTONIC, BOOTTIME or TAI", t->id, t->clock);
-	}
+	if (t->clock < 0 || t->clock >= (int)ARRAY_SIZE(clocks) ||
+	    !clocks[t->clock])
+		bad(ci, "POSIX timer %d: clock %d is not REALTIME, MONOTONIC, BOOTTIME or TAI",
+		    t->id, t->clock);
+	clk = clocks[t->clock];
 	if (t->notify < 0 || t->notify > 4 || !notify[t->notify])
 		bad(ci, "POSIX timer %d: unknown notify %d", t->id,
 		    t->notify);
@@ -1159,9 +1183,9 @@ static void rec_posix_timer(struct ckptinfo *ci, uint32_t len)
 			    ci->task_kinds[i] != K_ZOMBIE)
 				thread_ok = true;
 		if (!thread_ok)
-			bad(ci, "POSIX timer %d signals thread %d, which "
-			    "is no thread of process %d in the TREE", t->id,
-			    t->tid, proc->tgid);
+			bad(ci,
+			    "POSIX timer %d signals thread %d, which is no thread of process %d in the TREE",
+			    t->id, t->tid, proc->tgid);
 	} else if (t->tid) {
 		bad(ci, "POSIX timer %d: tid %d without SIGEV_THREAD_ID",
 		    t->id, t->tid);
@@ -1196,7 +1220,9 @@ static void rec_file_table(struct ckptinfo *ci, uint32_t len)
 	struct ckpt_hdr_file_table *t = (void *)ci->buf;
 
 	need_len(ci, len, sizeof(*t));
-	need_zero(ci, t->_pad, "_pad");
+	if (t->nr_locks > CKPT_FILE_LOCKS_MAX)
+		bad(ci, "%u file locks, more than %u", t->nr_locks,
+		    CKPT_FILE_LOCKS_MAX);
 	if (t->nr_epolls > t->nr_fds)
 		bad(ci, "%u epoll files in a table of %u fds",
 		    t->nr_epolls, t->nr_fds);
@@ -1206,6 +1232,10 @@ static void rec_file_table(struct ckptinfo *ci, uint32_t len)
 	    t->nr_epolls == 1 ? "" : "s");
 	ci->left = t->nr_fds;
 	ci->epolls_left = t->nr_epolls;
+	ci->locks_left = t->nr_locks;
+	if (t->nr_locks)
+		out(ci, "  %u file lock%s\n", t->nr_locks,
+		    t->nr_locks == 1 ? "" : "s");
 	ci->fd_seen = false;
 	ci->state = S_FD;
 }
@@ -1229,7 +1259,7 @@ static void print_oflags(struct ckptinfo *ci, uint32_t f)
 
 	out(ci, "%s", acc[f & 3]);
 	f &= ~3u;
-	for (size_t i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fl); i++)
 		if (f & fl[i].bit) {
 			out(ci, "|%s", fl[i].name);
 			f &= ~fl[i].bit;
@@ -1242,7 +1272,8 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 {
 	static const char *const kinds[] = { "?", "REG", "DIR", "CHR", "TTY",
 					     "PIPE", "FIFO", "MEMFD", "EVENTFD",
-					     "SIGNALFD", "TIMERFD", "EPOLL" };
+					     "SIGNALFD", "TIMERFD", "EPOLL",
+					     "PIDFD", "UNIX" };
 	static const uint32_t state_obj[] = {
 		[CKPT_FILE_EVENTFD] = CKPT_OBJ_EVENTFD,
 		[CKPT_FILE_SIGNALFD] = CKPT_OBJ_SIGNALFD,
@@ -1309,6 +1340,20 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 			bad(ci, "%s not open read-write",
 			    kinds[f->kind]);
 		break;
+	case CKPT_FILE_UNIX:
+		mode_ok = S_ISSOCK(f->mode);
+		obj_use(ci, f->ref, CKPT_OBJ_UNIX_PAIR, "ref");
+		if ((f->f_flags & ~04000u) != O_RDWR)
+			bad(ci, "socket flags %#x", f->f_flags);
+		break;
+	case CKPT_FILE_PIDFD:
+		mode_ok = true;
+		if ((int32_t)f->ref <= 0)
+			bad(ci, "pidfd of pid %d", (int32_t)f->ref);
+		/* O_RDWR, O_NONBLOCK, PIDFD_THREAD (O_EXCL) */
+		if ((f->f_flags & ~(04000u | 0200u)) != O_RDWR)
+			bad(ci, "pidfd flags %#x", f->f_flags);
+		break;
 	default:
 		bad(ci, "unknown file kind %u", f->kind);
 	}
@@ -1327,7 +1372,11 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	    (f->dev >> 8) & 0xfff, (f->dev & 0xff) | ((f->dev >> 12) & 0xfff00));
 	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(ci, " pipe %u", f->ref);
-	if (f->kind >= CKPT_FILE_MEMFD && f->kind != CKPT_FILE_EPOLL)
+	if (f->kind == CKPT_FILE_PIDFD)
+		out(ci, " of pid %u", f->ref);
+	else if (f->kind == CKPT_FILE_UNIX)
+		out(ci, " pair %u", f->ref);
+	else if (f->kind >= CKPT_FILE_MEMFD && f->kind != CKPT_FILE_EPOLL)
 		out(ci, " state %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(ci, " rdev %" PRIu64 ":%" PRIu64,
@@ -1364,6 +1413,51 @@ static void rec_pipe(struct ckptinfo *ci, uint32_t len)
 	    p->nr_bytes);
 }
 
+static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
+{
+	static const char *const types[] = { "?", "stream", "dgram", "?",
+					     "?", "seqpacket" };
+	struct ckpt_hdr_unix_pair *p = (void *)ci->buf;
+	uint64_t nr_msgs, nr_bytes, want, sum;
+	uint32_t m = 0;
+
+	need_min_len(ci, len, sizeof(*p));
+	nr_msgs = (uint64_t)p->end[0].nr_msgs + p->end[1].nr_msgs;
+	nr_bytes = p->end[0].nr_bytes + p->end[1].nr_bytes;
+	want = sizeof(*p) + ((nr_msgs * 4 + 7) & ~7ULL) + nr_bytes;
+	if (want != len)
+		bad(ci, "UNIX_PAIR of %u bytes, its fields say %" PRIu64, len,
+		    want);
+	if (p->type != 1 && p->type != 2 && p->type != 5)
+		bad(ci, "socket type %u", p->type);
+	obj_define(ci, p->objref, CKPT_OBJ_UNIX_PAIR, NULL);
+	out(ci, "  objref %u, %s pair\n", p->objref, types[p->type]);
+	for (int i = 0; i < 2; i++) {
+		struct ckpt_unix_end *e = &p->end[i];
+
+		if (e->shutdown & ~3u || e->flags & ~CKPT_UNIX_FLAGS ||
+		    e->sndbuf < 0 || e->rcvbuf < 0 || e->peek_off < -1)
+			bad(ci, "end %d: bad shutdown, flags or options", i);
+		if (!(e->shutdown & 1) != !(p->end[!i].shutdown & 2))
+			bad(ci, "end %d receives what its peer cannot send", i);
+		for (sum = 0; m < nr_msgs && m - (i ? p->end[0].nr_msgs : 0) <
+		     e->nr_msgs; m++)
+			sum += p->msg_len[m];
+		if (sum != e->nr_bytes)
+			bad(ci, "end %d: messages of %" PRIu64 " bytes, %" PRIu64
+			    " said", i, sum, (uint64_t)e->nr_bytes);
+		out(ci, "  end %d inode %" PRIu64 ": %u message%s, %" PRIu64
+		    " bytes queued; shutdown %u%s", i, (uint64_t)e->ino,
+		    e->nr_msgs, e->nr_msgs == 1 ? "" : "s",
+		    (uint64_t)e->nr_bytes, e->shutdown,
+		    e->flags & CKPT_UNIX_PASSCRED ? ", SO_PASSCRED" : "");
+		if (e->sndbuf || e->rcvbuf)
+			out(ci, ", SO_SNDBUF %d SO_RCVBUF %d", e->sndbuf,
+			    e->rcvbuf);
+		out(ci, "\n");
+	}
+}
+
 static void rec_memfd(struct ckptinfo *ci, uint32_t len)
 {
 	struct ckpt_hdr_memfd *m = (void *)ci->buf;
@@ -1379,9 +1473,8 @@ static void rec_memfd(struct ckptinfo *ci, uint32_t len)
 	if (m->seals & ~0x3fu)
 		bad(ci, "unknown seals %#x", m->seals);
 	obj_define(ci, m->objref, CKPT_OBJ_MEMFD, NULL);
-	out(ci, "  objref %u, \"memfd:%s\", %" PRIu64 " bytes, mode 0%o, seals "
-	    "%#x\n", m->objref, m->name, (uint64_t)m->size, m->mode,
-	    m->seals);
+	out(ci, "  objref %u, \"memfd:%s\", %" PRIu64 " bytes, mode 0%o, seals %#x\n", m->objref,
+	    m->name, (uint64_t)m->size, m->mode, m->seals);
 	obj_pages_begin(ci, "memfd", m->objref, m->size, m->objref);
 }
 
@@ -1394,9 +1487,8 @@ static void rec_shmem(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "unknown shared memory flags %#x", m->flags);
 	if (!m->size || (m->size & (ci->page_size - 1)) ||
 	    m->size > CKPT_SHMEM_MAX)
-		bad(ci, "shared memory size %" PRIu64 " is not a "
-		    "positive multiple of the page size up to 2^46",
-		    (uint64_t)m->size);
+		bad(ci, "shared memory size %" PRIu64
+		    " is not a positive multiple of the page size up to 2^46", (uint64_t)m->size);
 	mm_def(ci, obj_define(ci, m->objref, CKPT_OBJ_SHMEM, NULL));
 	out(ci, "  objref %u, %" PRIu64 " bytes%s\n", m->objref,
 	    (uint64_t)m->size,
@@ -1480,6 +1572,37 @@ static void rec_epoll(struct ckptinfo *ci, uint32_t len)
 	ci->epolls_left--;
 }
 
+static void rec_file_lock(struct ckptinfo *ci, uint32_t len)
+{
+	static const char *const kinds[] = { "?", "flock", "POSIX", "OFD" };
+	struct ckpt_hdr_file_lock *l = (void *)ci->buf;
+	bool flock = l->kind == CKPT_LOCK_FLOCK;
+
+	need_len(ci, len, sizeof(*l));
+	if (l->kind < CKPT_LOCK_FLOCK || l->kind > CKPT_LOCK_OFD)
+		bad(ci, "unknown lock kind %u", l->kind);
+	if (l->type != F_RDLCK && l->type != F_WRLCK)
+		bad(ci, "bad lock type %u", l->type);
+	if (flock ? l->start || l->end :
+	    l->start > l->end || l->end > INT64_MAX)
+		bad(ci, "bad lock range %" PRIu64 "-%" PRIu64,
+		    (uint64_t)l->start, (uint64_t)l->end);
+	if (!ci->fd_seen || l->fd > ci->last_fd)
+		bad(ci, "lock through fd %u, which the table does not have",
+		    l->fd);
+	out(ci, "  fd %u: %s %s lock", l->fd, kinds[l->kind],
+	    l->type == F_RDLCK ? "read" : "write");
+	if (!flock && l->end == INT64_MAX)
+		out(ci, " of bytes %" PRIu64 " to the end\n",
+		    (uint64_t)l->start);
+	else if (!flock)
+		out(ci, " of bytes %" PRIu64 "-%" PRIu64 "\n",
+		    (uint64_t)l->start, (uint64_t)l->end);
+	else
+		out(ci, "\n");
+	ci->locks_left--;
+}
+
 static void rec_fd(struct ckptinfo *ci, uint32_t len)
 {
 	struct ckpt_hdr_fd *d = (void *)ci->buf;
@@ -1561,17 +1684,16 @@ static void rec_xstate(struct ckptinfo *ci, uint32_t len)
 	need_len(ci, len, sizeof(*x) + (uint64_t)x->size);
 	need_zero(ci, x->_pad, "_pad");
 	if (x->size != ci->hdr_xstate_size)
-		bad(ci, "XSTATE size %u differs from the header's "
-		    "xstate_size %u", x->size, ci->hdr_xstate_size);
+		bad(ci, "XSTATE size %u differs from the header's xstate_size %u", x->size,
+		    ci->hdr_xstate_size);
 	if (x->xfeatures & ~ci->hdr_xfeatures)
-		bad(ci, "XSTATE features 0x%" PRIx64 " not in the "
-		    "header's xfeatures 0x%" PRIx64, (uint64_t)x->xfeatures,
-		    ci->hdr_xfeatures);
+		bad(ci, "XSTATE features 0x%" PRIx64 " not in the header's xfeatures 0x%" PRIx64,
+		    (uint64_t)x->xfeatures, ci->hdr_xfeatures);
 	out(ci, "  size %u, xfeatures 0x%" PRIx64 " (", x->size,
 	    (uint64_t)x->xfeatures);
 	for (unsigned int i = 0, first = 1; i < 64; i++)
 		if (x->xfeatures & (1ULL << i)) {
-			if (i < sizeof(feat) / sizeof(feat[0]))
+			if (i < ARRAY_SIZE(feat))
 				out(ci, "%s%s", first ? "" : " ", feat[i]);
 			else
 				out(ci, "%sbit%u", first ? "" : " ", i);
@@ -1654,9 +1776,8 @@ static void rec_vma(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "bad VMA range 0x%" PRIx64 "-0x%" PRIx64,
 		    (uint64_t)v->start, (uint64_t)v->end);
 	if (ci->vmas_nr && v->start < ci->vmas[ci->vmas_nr - 1].end)
-		bad(ci, "VMA 0x%" PRIx64 "-0x%" PRIx64 " overlaps or "
-		    "precedes the previous one", (uint64_t)v->start,
-		    (uint64_t)v->end);
+		bad(ci, "VMA 0x%" PRIx64 "-0x%" PRIx64 " overlaps or precedes the previous one",
+		    (uint64_t)v->start, (uint64_t)v->end);
 	if (v->flags & ~CKPT_VMA_FLAGS_ALL)
 		bad(ci, "unknown VMA flags 0x%x", v->flags);
 	if (v->kind < CKPT_VMA_ANON || v->kind > CKPT_VMA_SYSVSHM)
@@ -1688,12 +1809,13 @@ static void rec_vma(struct ckptinfo *ci, uint32_t len)
 		seg = v->shmid >= 0 ?
 		      obj_find(ci, ipc_tag(SYSV_SHM, false, v->shmid)) : NULL;
 		if (!seg)
-			bad(ci, "sysvshm VMA attaches segment %d, which "
-			    "no IPC_SHM record of the image has", v->shmid);
+			bad(ci,
+			    "sysvshm VMA attaches segment %d, which no IPC_SHM record of the image has",
+			    v->shmid);
 		/* shmat(2) attaches the whole segment */
 		if (v->end - v->start != ((seg->val + pmask) & ~pmask))
-			bad(ci, "sysvshm VMA of %" PRIu64 " bytes attaches "
-			    "SysV segment %d of %" PRIu64 " bytes",
+			bad(ci, "sysvshm VMA of %" PRIu64
+			    " bytes attaches SysV segment %d of %" PRIu64 " bytes",
 			    (uint64_t)(v->end - v->start), v->shmid, seg->val);
 		break;
 	default:
@@ -1729,7 +1851,7 @@ static void rec_vma(struct ckptinfo *ci, uint32_t len)
 		out(ci, " %u", v->file_objref);
 	if (v->kind == CKPT_VMA_SYSVSHM)
 		out(ci, " shmid %d", v->shmid);
-	for (unsigned int i = 4; i < sizeof(fl) / sizeof(fl[0]); i++)
+	for (unsigned int i = 4; i < ARRAY_SIZE(fl); i++)
 		if (v->flags & (1u << i))
 			out(ci, " %s", fl[i]);
 	out(ci, "\n");
@@ -1770,10 +1892,10 @@ static void rec_pages(struct ckptinfo *ci, uint32_t len)
 
 			if (a & (ci->page_size - 1) || a < ci->obj_next ||
 			    a >= ci->obj_size)
-				bad_at(ci, ci->rec_off + sizeof(*p) +
-				       (uint64_t)i * 8, "%s: offset 0x%" PRIx64
-				       " unaligned, out of order or beyond the "
-				       "size", ci->obj_name, a);
+				bad_at(ci, ci->rec_off + sizeof(*p) + (uint64_t)i * 8,
+				       "%s: offset 0x%" PRIx64
+				       " unaligned, out of order or beyond the size",
+				       ci->obj_name, a);
 			ci->obj_next = a + ci->page_size;
 		}
 		if (n)
@@ -1800,21 +1922,19 @@ static void rec_pages(struct ckptinfo *ci, uint32_t len)
 		const struct vma_range *r;
 
 		if (a & (ci->page_size - 1))
-			bad_at(ci, aoff, "page address 0x%" PRIx64 " not page "
-			       "aligned", a);
+			bad_at(ci, aoff, "page address 0x%" PRIx64 " not page aligned", a);
 		if (i && a <= p->addr[i - 1])
-			bad_at(ci, aoff, "page address 0x%" PRIx64 " not above "
-			       "the previous 0x%" PRIx64, a,
+			bad_at(ci, aoff,
+			       "page address 0x%" PRIx64 " not above the previous 0x%" PRIx64, a,
 			       (uint64_t)p->addr[i - 1]);
 		r = in_vmas(ci, a);
 		if (!r)
 			bad_at(ci, aoff, "page address 0x%" PRIx64 " in no VMA",
 			       a);
 		if (!r->pages)
-			bad_at(ci, aoff, "page address 0x%" PRIx64 " in a %s%s "
-			       "VMA, whose pages are not stored by address", a,
-			       r->kind == CKPT_VMA_FILE ? "shared " : "",
-			       vma_kinds[r->kind]);
+			bad_at(ci, aoff, "page address 0x%" PRIx64
+			       " in a %s%s VMA, whose pages are not stored by address", a,
+			       r->kind == CKPT_VMA_FILE ? "shared " : "", vma_kinds[r->kind]);
 	}
 	out(ci, "  %u page%s, 0x%" PRIx64 " .. 0x%" PRIx64 "\n", n,
 	    n == 1 ? "" : "s", (uint64_t)p->addr[0], (uint64_t)p->addr[n - 1]);
@@ -1858,9 +1978,8 @@ static void read_rec(struct ckptinfo *ci, void *dst, size_t len, size_t have,
 		const char *name = ckpt_type_name(type);
 
 		if (name)
-			bad(ci, "truncated %s record: %u bytes + padding "
-			    "expected, %zu present", name, rlen,
-			    have + (size_t)n);
+			bad(ci, "truncated %s record: %u bytes + padding expected, %zu present",
+			    name, rlen, have + (size_t)n);
 		bad(ci, "truncated record header: %zu of 8 bytes present",
 		    have + (size_t)n);
 	}
@@ -1886,6 +2005,47 @@ static void reset(struct ckptinfo *ci)
 	ckpt_sum_init(&ci->sum);
 }
 
+/* the check of each record type */
+static const struct {
+	uint32_t type;
+	void (*check)(struct ckptinfo *ci, uint32_t len);
+} rec_checks[] = {
+	{ CKPT_HDR_HEADER,		rec_header },
+	{ CKPT_HDR_TREE,		rec_tree },
+	{ CKPT_HDR_UTS_NS,		rec_uts_ns },
+	{ CKPT_HDR_IPC_NS,		rec_ipc_ns },
+	{ CKPT_HDR_IPC_SHM,		rec_ipc_shm },
+	{ CKPT_HDR_IPC_SEM,		rec_ipc_sem },
+	{ CKPT_HDR_IPC_MSG,		rec_ipc_msg },
+	{ CKPT_HDR_MSG,			rec_msg },
+	{ CKPT_HDR_TASK,		rec_task },
+	{ CKPT_HDR_CREDS,		rec_creds },
+	{ CKPT_HDR_RLIMITS,		rec_rlimits },
+	{ CKPT_HDR_FS,			rec_fs },
+	{ CKPT_HDR_SIGHAND,		rec_sighand },
+	{ CKPT_HDR_SIGNAL,		rec_signal },
+	{ CKPT_HDR_SIGPENDING,		rec_sigpending },
+	{ CKPT_HDR_POSIX_TIMER,		rec_posix_timer },
+	{ CKPT_HDR_FILE_TABLE,		rec_file_table },
+	{ CKPT_HDR_FILE,		rec_file },
+	{ CKPT_HDR_FD,			rec_fd },
+	{ CKPT_HDR_PIPE,		rec_pipe },
+	{ CKPT_HDR_UNIX_PAIR,		rec_unix_pair },
+	{ CKPT_HDR_MEMFD,		rec_memfd },
+	{ CKPT_HDR_SHMEM,		rec_shmem },
+	{ CKPT_HDR_EVENTFD,		rec_eventfd },
+	{ CKPT_HDR_SIGNALFD,		rec_signalfd },
+	{ CKPT_HDR_TIMERFD,		rec_timerfd },
+	{ CKPT_HDR_EPOLL,		rec_epoll },
+	{ CKPT_HDR_FILE_LOCK,		rec_file_lock },
+	{ CKPT_HDR_CPU,			rec_cpu },
+	{ CKPT_HDR_XSTATE,		rec_xstate },
+	{ CKPT_HDR_MM,			rec_mm },
+	{ CKPT_HDR_VMA,			rec_vma },
+	{ CKPT_HDR_PAGES,		rec_pages },
+	{ CKPT_HDR_TAIL,		rec_tail },
+};
+
 /* every record, up to the TAIL and the end of the input */
 static void check_records(struct ckptinfo *ci)
 {
@@ -1904,11 +2064,9 @@ static void check_records(struct ckptinfo *ci)
 			if (n == 0)
 				bad(ci, "empty input: not a checkpoint image");
 			if (n < 16)
-				bad(ci, "%zd bytes: too short for a checkpoint "
-				    "image", n);
+				bad(ci, "%zd bytes: too short for a checkpoint image", n);
 			if (*(uint64_t *)(ci->buf + 8) != CKPT_MAGIC_HEAD)
-				bad_at(ci, 8, "bad magic 0x%016" PRIx64 ": not "
-				       "a checkpoint image",
+				bad_at(ci, 8, "bad magic 0x%016" PRIx64 ": not a checkpoint image",
 				       *(uint64_t *)(ci->buf + 8));
 			have = 16;
 		} else {
@@ -1916,8 +2074,7 @@ static void check_records(struct ckptinfo *ci)
 			if (n < 0)
 				io_error(ci, "read");
 			if (n == 0)
-				bad(ci, "image ends without a TAIL record "
-				    "(truncated)");
+				bad(ci, "image ends without a TAIL record (truncated)");
 			if (n < 8)
 				read_rec(ci, ci->buf + n, 8 - n, n, 0, 0);
 			have = 8;
@@ -1925,8 +2082,7 @@ static void check_records(struct ckptinfo *ci)
 		type = h->type;
 		len = h->len;
 		if (len < sizeof(*h))
-			bad(ci, "record length %u is smaller than its "
-			    "header", len);
+			bad(ci, "record length %u is smaller than its header", len);
 		if (len > CKPT_RECORD_MAX)
 			bad(ci, "record length %u exceeds the limit of %u",
 			    len, CKPT_RECORD_MAX);
@@ -1947,40 +2103,9 @@ static void check_records(struct ckptinfo *ci)
 		check_order(ci, type);
 		out(ci, "%s @%" PRIu64 " len %u\n", ckpt_type_name(type),
 		    ci->rec_off, len);
-		switch (type) {
-		case CKPT_HDR_HEADER:		rec_header(ci, len); break;
-		case CKPT_HDR_TREE:		rec_tree(ci, len); break;
-		case CKPT_HDR_UTS_NS:		rec_uts_ns(ci, len); break;
-		case CKPT_HDR_IPC_NS:		rec_ipc_ns(ci, len); break;
-		case CKPT_HDR_IPC_SHM:		rec_ipc_shm(ci, len); break;
-		case CKPT_HDR_IPC_SEM:		rec_ipc_sem(ci, len); break;
-		case CKPT_HDR_IPC_MSG:		rec_ipc_msg(ci, len); break;
-		case CKPT_HDR_MSG:		rec_msg(ci, len); break;
-		case CKPT_HDR_TASK:		rec_task(ci, len); break;
-		case CKPT_HDR_CREDS:		rec_creds(ci, len); break;
-		case CKPT_HDR_RLIMITS:		rec_rlimits(ci, len); break;
-		case CKPT_HDR_FS:		rec_fs(ci, len); break;
-		case CKPT_HDR_SIGHAND:		rec_sighand(ci, len); break;
-		case CKPT_HDR_SIGNAL:		rec_signal(ci, len); break;
-		case CKPT_HDR_SIGPENDING:	rec_sigpending(ci, len); break;
-		case CKPT_HDR_POSIX_TIMER:	rec_posix_timer(ci, len); break;
-		case CKPT_HDR_FILE_TABLE:	rec_file_table(ci, len); break;
-		case CKPT_HDR_FILE:		rec_file(ci, len); break;
-		case CKPT_HDR_FD:		rec_fd(ci, len); break;
-		case CKPT_HDR_PIPE:		rec_pipe(ci, len); break;
-		case CKPT_HDR_MEMFD:		rec_memfd(ci, len); break;
-		case CKPT_HDR_SHMEM:		rec_shmem(ci, len); break;
-		case CKPT_HDR_EVENTFD:		rec_eventfd(ci, len); break;
-		case CKPT_HDR_SIGNALFD:		rec_signalfd(ci, len); break;
-		case CKPT_HDR_TIMERFD:		rec_timerfd(ci, len); break;
-		case CKPT_HDR_EPOLL:		rec_epoll(ci, len); break;
-		case CKPT_HDR_CPU:		rec_cpu(ci, len); break;
-		case CKPT_HDR_XSTATE:		rec_xstate(ci, len); break;
-		case CKPT_HDR_MM:		rec_mm(ci, len); break;
-		case CKPT_HDR_VMA:		rec_vma(ci, len); break;
-		case CKPT_HDR_PAGES:		rec_pages(ci, len); break;
-		case CKPT_HDR_TAIL:		rec_tail(ci, len); break;
-		}
+		for (size_t i = 0; i < ARRAY_SIZE(rec_checks); i++)
+			if (rec_checks[i].type == type)
+				rec_checks[i].check(ci, len);
 		settle(ci);
 		ci->nrecords++;
 
@@ -2033,8 +2158,7 @@ static void usage(FILE *f)
 		"  -q  print only the verdict\n"
 		"  -v  print every page address, register and auxv word\n"
 		"  -h  this help\n"
-		"Exit status: 0 valid, 1 invalid image, 2 usage or I/O "
-		"error.\n");
+		"Exit status: 0 valid, 1 invalid image, 2 usage or I/O error.\n");
 }
 
 int main(int argc, char **argv)
@@ -2068,8 +2192,7 @@ int main(int argc, char **argv)
 		ci.in_fd = STDIN_FILENO;
 		ci.fname = "<stdin>";
 		if (isatty(ci.in_fd)) {
-			fprintf(stderr, PROG ": refusing to read an image "
-				"from a terminal\n");
+			fprintf(stderr, PROG ": refusing to read an image from a terminal\n");
 			return 2;
 		}
 	} else {

@@ -258,27 +258,26 @@ static bool is_process(int i)
  */
 static long clone3_raw(struct clone_args *args, void (*fn)(void *), void *arg)
 {
-	register void (*r12)(void *) __asm__("r12") = fn;
+	register void (*r12)(void *arg) __asm__("r12") = fn;
 	register void *r13 __asm__("r13") = arg;
 	long ret;
 
-	__asm__ volatile(
-		"syscall\n\t"
-		"test %%rax, %%rax\n\t"
-		"jnz 1f\n\t"
-		"xor %%ebp, %%ebp\n\t"
-		"and $-16, %%rsp\n\t"
-		"mov %%r13, %%rdi\n\t"
-		"call *%%r12\n\t"
-		"mov $60, %%eax\n\t"
-		"xor %%edi, %%edi\n\t"
-		"syscall\n\t"
-		"hlt\n"
-		"1:"
-		: "=a"(ret)
-		: "0"((long)SYS_clone3), "D"(args), "S"(sizeof(*args)),
-		  "r"(r12), "r"(r13)
-		: "rcx", "r11", "rdx", "memory");
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "xor %%ebp, %%ebp\n\t"
+			 "and $-16, %%rsp\n\t"
+			 "mov %%r13, %%rdi\n\t"
+			 "call *%%r12\n\t"
+			 "mov $60, %%eax\n\t"
+			 "xor %%edi, %%edi\n\t"
+			 "syscall\n\t"
+			 "hlt\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "0"((long)SYS_clone3), "D"(args), "S"(sizeof(*args)),
+			   "r"(r12), "r"(r13)
+			 : "rcx", "r11", "rdx", "memory");
 	/* the raw syscall returns -errno: make it what callers read */
 	if (ret < 0) {
 		errno = -ret;
@@ -386,8 +385,8 @@ static void set_groups(int i)
 			build_fail("process %d: setsid: %s", e->pid,
 				   strerror(errno));
 	} else if (is_process(s) && getsid(0) != B.real[s]) {
-		build_fail("process %d: cannot rejoin session %d (its parent "
-			   "is in another)", e->pid, e->sid);
+		build_fail("process %d: cannot rejoin session %d (its parent is in another)",
+			   e->pid, e->sid);
 	}
 	if (e->pgid == e->pid) {
 		if (getpgid(0) != self && setpgid(0, 0) < 0)
@@ -395,8 +394,8 @@ static void set_groups(int i)
 				   strerror(errno));
 	} else if (is_process(g) && getpgid(0) != B.real[g]) {
 		if (!B.real[g])
-			build_fail("process %d: its group leader %d does not "
-				   "exist yet", e->pid, e->pgid);
+			build_fail("process %d: its group leader %d does not exist yet", e->pid,
+				   e->pgid);
 		if (setpgid(0, B.real[g]) < 0)
 			build_fail("process %d: joining group %d: %s", e->pid,
 				   e->pgid, strerror(errno));
@@ -494,7 +493,7 @@ static void print_log(int fd, const char *logname)
 
 /* ---- waiting ---- */
 
-static volatile pid_t restored;
+static volatile sig_atomic_t restored;
 
 static void forward(int sig)
 {
@@ -543,9 +542,9 @@ static int open_cgroup(const char *arg, char *cg, size_t n, bool *made)
 		err("cgroup path too long");
 		return -1;
 	}
-	if (mkdir(cg, 0755) == 0)
+	if (mkdir(cg, 0755) == 0) {
 		*made = true;
-	else if (errno != EEXIST || !arg[0]) {
+	} else if (errno != EEXIST || !arg[0]) {
 		err("cannot create cgroup %s: %s", cg, strerror(errno));
 		return -1;
 	}
@@ -586,41 +585,30 @@ static int freeze_tree(const char *cg)
 		err("cannot freeze cgroup %s: %s", cg, strerror(-ret));
 		return -1;
 	}
-	fprintf(stderr, PROG ": the restored tree is frozen in %s; thaw it "
-		"with: echo 0 > %s\n", cg, path);
+	fprintf(stderr, PROG ": the restored tree is frozen in %s; thaw it with: echo 0 > %s\n", cg,
+		path);
 	return 0;
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " [-i FILE] [-d|--detach] [--pidns] [--log FILE] "
-		"[--keep-links]\n"
+		"Usage: " PROG " [-i FILE] [-d|--detach] [--pidns] [--log FILE] [--keep-links]\n"
 		"               [--files-replaced] [--frozen[=CGROUP]] [-v]\n"
-		"Restart the tasks saved in a checkpoint image (default: "
-		"read from stdin).\n"
+		"Restart the tasks saved in a checkpoint image (default: read from stdin).\n"
 		"  -i, --input FILE  read the image from FILE\n"
-		"  -d, --detach      exit once the tasks are restored; do "
-		"not wait for them\n"
-		"  -p, --pidns       restore in a new pid namespace, every "
-		"pid as it was\n"
-		"  -l, --log FILE    write the kernel's explanations of a "
-		"failure to FILE\n"
-		"  -k, --keep-links  leave relinked files in place "
-		"(RESTART_KEEP_LINKS)\n"
-		"  -R, --files-replaced  reopen files by path even if the path "
-		"now leads to\n"
-		"                    another inode, e.g. on a copied "
-		"filesystem (RESTART_FILES_REPLACED)\n"
-		"  -f, --frozen[=CG] leave the tree frozen in cgroup CG "
-		"(default: a new\n"
-		"                    one, ckpt-restart-PID); thaw with "
-		"echo 0 > CG/cgroup.freeze\n"
+		"  -d, --detach      exit once the tasks are restored; do not wait for them\n"
+		"  -p, --pidns       restore in a new pid namespace, every pid as it was\n"
+		"  -l, --log FILE    write the kernel's explanations of a failure to FILE\n"
+		"  -k, --keep-links  leave relinked files in place (RESTART_KEEP_LINKS)\n"
+		"  -R, --files-replaced  reopen files by path even if the path now leads to\n"
+		"                    another inode, e.g. on a copied filesystem (RESTART_FILES_REPLACED)\n"
+		"  -f, --frozen[=CG] leave the tree frozen in cgroup CG (default: a new\n"
+		"                    one, ckpt-restart-PID); thaw with echo 0 > CG/cgroup.freeze\n"
 		"  -v, --verbose     say what is done\n"
 		"  -h, --help        this help\n"
-		"Without --detach the exit status is the restored root "
-		"process's (128+N if\nkilled by signal N); 1 if the restart "
-		"failed.\n");
+		"Without --detach the exit status is the restored root process's (128+N if\n"
+		"killed by signal N); 1 if the restart failed.\n");
 }
 
 int main(int argc, char **argv)

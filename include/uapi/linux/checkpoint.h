@@ -17,9 +17,16 @@
  * CHECKPOINT_SUBTREE: take the process at pid with all its descendants
  * (every thread of each).  Without it, a process with children fails
  * with EBUSY; its threads are always taken.
+ *
+ * CHECKPOINT_RUNNING: record every process as running, also one that is
+ * stopped by job control; for a caller that stopped the processes with
+ * SIGSTOP only to checkpoint them.  Without it a stopped process is
+ * recorded stopped and restart leaves it stopped (a job suspended with
+ * ^Z stays suspended).
  */
 #define CHECKPOINT_SUBTREE	0x1UL
-#define CHECKPOINT_USER_FLAGS	CHECKPOINT_SUBTREE
+#define CHECKPOINT_RUNNING	0x2UL
+#define CHECKPOINT_USER_FLAGS	(CHECKPOINT_SUBTREE | CHECKPOINT_RUNNING)
 
 /*
  * restart(2) flags

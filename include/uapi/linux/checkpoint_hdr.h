@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		6
+#define CKPT_VERSION		7
 
 #define CKPT_ARCH_X86_64	1
 
@@ -106,6 +106,8 @@ enum ckpt_hdr_type {
 	CKPT_HDR_SIGNALFD = 406,
 	CKPT_HDR_TIMERFD = 407,
 	CKPT_HDR_EPOLL = 408,
+	CKPT_HDR_FILE_LOCK = 409,
+	CKPT_HDR_UNIX_PAIR = 410,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -131,6 +133,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_SIGNALFD = 7,
 	CKPT_OBJ_TIMERFD = 8,
 	CKPT_OBJ_SHMEM = 9,
+	CKPT_OBJ_UNIX_PAIR = 10,
 	CKPT_OBJ_MAX
 };
 
@@ -520,14 +523,108 @@ struct ckpt_hdr_pages {
  * @nr_fds: FD records that follow (each may be preceded by its FILE)
  * @nr_epolls: EPOLL records that follow the FD records, one per epoll
  *	file of the table
- * @_pad: zero
+ * @nr_locks: FILE_LOCK records that follow the EPOLL records, at most
+ *	CKPT_FILE_LOCKS_MAX
  */
 struct ckpt_hdr_file_table {
 	struct ckpt_hdr h;
 	__u32 objref;
 	__u32 nr_fds;
 	__u32 nr_epolls;
-	__u32 _pad;
+	__u32 nr_locks;
+};
+
+#define CKPT_FILE_LOCKS_MAX	65536
+
+/* Kinds of file locks (ckpt_hdr_file_lock.kind) */
+enum ckpt_lock_kind {
+	CKPT_LOCK_FLOCK = 1,	/* flock(2): of the open file */
+	CKPT_LOCK_POSIX = 2,	/* fcntl(2) F_SETLK: of the fd table */
+	CKPT_LOCK_OFD = 3,	/* fcntl(2) F_OFD_SETLK: of the open file */
+};
+
+/**
+ * struct ckpt_unix_end - one socket of a connected AF_UNIX pair
+ * @ino: its inode number, which the FILE record of its open file carries
+ * @shutdown: 1 receive, 2 send shut down (shutdown(2) SHUT_RD + 1, ...);
+ *	one end's send is the other's receive
+ * @flags: CKPT_UNIX_PASSCRED (SO_PASSCRED)
+ * @sndbuf: SO_SNDBUF as the program set it, 0 if it did not
+ * @rcvbuf: SO_RCVBUF likewise
+ * @peek_off: SO_PEEK_OFF, -1 if not set
+ * @nr_msgs: messages queued for this socket to read, the data its peer
+ *	sent: datagrams or records as sent; for a stream, chunks whose
+ *	bounds carry no meaning
+ * @rcvtimeo_ns: SO_RCVTIMEO, 0 for none
+ * @sndtimeo_ns: SO_SNDTIMEO, 0 for none
+ * @nr_bytes: bytes queued for this socket to read
+ */
+struct ckpt_unix_end {
+	__u64 ino;
+	__u32 shutdown;
+	__u32 flags;
+	__s32 sndbuf;
+	__s32 rcvbuf;
+	__s32 peek_off;
+	__u32 nr_msgs;
+	__u64 rcvtimeo_ns;
+	__u64 sndtimeo_ns;
+	__u64 nr_bytes;
+};
+
+#define CKPT_UNIX_PASSCRED	0x1U
+#define CKPT_UNIX_FLAGS		CKPT_UNIX_PASSCRED
+#define CKPT_UNIX_MSGS_MAX	65536
+
+/**
+ * struct ckpt_hdr_unix_pair - two connected AF_UNIX sockets, as
+ * socketpair(2) makes them, with the data queued in each
+ * @objref: CKPT_OBJ_UNIX_PAIR objref
+ * @type: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
+ * @end: the two sockets
+ * @msg_len: the length of each queued message, end[0]'s first, then
+ *	end[1]'s; then zero padding to 8 bytes, then the data, end[0]'s
+ *	first, each end's in the order it would be read
+ *
+ * Restart makes the pair, gives each end its options, sends each end's
+ * messages from the other (so that datagram and record bounds stay),
+ * then shuts down what was shut down.  Sockets with an address (bound,
+ * listening, or connected to a bound one), with file descriptors or
+ * credentials in flight, or with out-of-band data are refused at
+ * checkpoint.
+ */
+struct ckpt_hdr_unix_pair {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 type;
+	struct ckpt_unix_end end[2];
+	__u32 msg_len[];
+};
+
+/**
+ * struct ckpt_hdr_file_lock - a lock held through a file of the table
+ * @fd: the lowest fd of the table that refers to the locked open file
+ * @kind: enum ckpt_lock_kind
+ * @type: F_RDLCK (shared) or F_WRLCK (exclusive)
+ * @start: first byte locked; 0 for CKPT_LOCK_FLOCK
+ * @end: last byte locked, LLONG_MAX for "to the end of the file, however
+ *	long it grows"; 0 for CKPT_LOCK_FLOCK
+ *
+ * A POSIX lock belongs to the fd table (every process that shares it),
+ * a flock or OFD lock to the open file, which may be in several tables:
+ * restart takes each again, with flock(2) or fcntl(2) F_SETLK /
+ * F_OFD_SETLK without waiting, once the table's fds are installed and
+ * before any task runs.  A lock another process took in the meantime
+ * fails the restart (EAGAIN).  Leases are not saved (checkpoint refuses
+ * a file that holds one).
+ */
+struct ckpt_hdr_file_lock {
+	struct ckpt_hdr h;
+	__u32 fd;
+	__u16 kind;
+	__u16 type;
+	__u64 start;
+	__u64 end;
 };
 
 /* Kinds of open files */
@@ -543,6 +640,8 @@ enum ckpt_file_kind {
 	CKPT_FILE_SIGNALFD = 9,	/* signalfd(2): @ref names its SIGNALFD */
 	CKPT_FILE_TIMERFD = 10,	/* timerfd_create(2): @ref names its TIMERFD */
 	CKPT_FILE_EPOLL = 11,	/* epoll_create(2): filled by an EPOLL record */
+	CKPT_FILE_PIDFD = 12,	/* pidfd_open(2): @ref is the task's pid */
+	CKPT_FILE_UNIX = 13,	/* AF_UNIX pair: @ref names it, @ino the end */
 };
 
 /**
@@ -559,7 +658,11 @@ enum ckpt_file_kind {
  *	of its pipe (whose PIPE record comes first), for CKPT_FILE_MEMFD the
  *	CKPT_OBJ_MEMFD objref of its memory file, for CKPT_FILE_EVENTFD,
  *	CKPT_FILE_SIGNALFD and CKPT_FILE_TIMERFD the objref of the record
- *	(right before it) that holds its state; 0 for the other kinds
+ *	(right before it) that holds its state; for CKPT_FILE_UNIX the
+ *	CKPT_OBJ_UNIX_PAIR objref of its pair (which comes first, and
+ *	whose end with the FILE's @ino it is); for CKPT_FILE_PIDFD the
+ *	pid, as the TREE gives it, of the task it refers to (O_EXCL in
+ *	@f_flags: PIDFD_THREAD); 0 for the other kinds
  * @relink_len: bytes of the relinked path that follows the path, NUL
  *	included; 0 unless the file had no name left at checkpoint
  * @uid: owner of the inode (user namespace of the checkpointer)
@@ -784,7 +887,14 @@ struct ckpt_hdr_sighand {
  * @nr_timers: POSIX_TIMER records that follow the SIGPENDING ones, at
  *	most CKPT_TIMERS_MAX; process-wide, so zero but in the SIGNAL of
  *	the first task of a process
- * @_pad: zero
+ * @flags: CKPT_SIGNAL_* bits; process-wide, so zero but in the SIGNAL
+ *	of the first task of a process
+ *
+ * CKPT_SIGNAL_STOPPED: the process was stopped by job control (SIGSTOP,
+ * SIGTSTP, SIGTTIN, SIGTTOU) when it was checkpointed, unless the
+ * checkpoint was taken with CHECKPOINT_RUNNING.  Restart stops it again
+ * with SIGSTOP before any of its threads runs, so that its parent sees it
+ * stopped (wait(2) reports SIGSTOP) and SIGCONT resumes it.
  */
 struct ckpt_hdr_signal {
 	struct ckpt_hdr h;
@@ -798,8 +908,11 @@ struct ckpt_hdr_signal {
 		__u64 interval_ns;
 	} itimer[3];
 	__u32 nr_timers;
-	__u32 _pad;
+	__u32 flags;
 };
+
+#define CKPT_SIGNAL_STOPPED	0x1U
+#define CKPT_SIGNAL_FLAGS	CKPT_SIGNAL_STOPPED
 
 /* Most POSIX timers of a process in an image. */
 #define CKPT_TIMERS_MAX		65536

@@ -439,7 +439,8 @@ static int check_restored(unsigned int procs)
 	if (!get_file(res_path, buf, sizeof(buf)))
 		sscanf(buf, "%u %u", &kids, &bad);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) || bad || kids != procs - 1) {
-		fprintf(stderr, "ckpt-bench: after restore: status %#x, %u of %u children, %u bad\n",
+		fprintf(stderr,
+			"ckpt-bench: after restore: status %#x, %u of %u children, %u bad\n",
 			st, kids, procs - 1, bad);
 		return -1;
 	}
@@ -459,7 +460,7 @@ struct tool {
 static int ckpt_dump(pid_t pid)
 {
 	char spid[16];
-	char *argv[] = { "checkpoint", "-o", ckpt_img, spid, NULL };
+	char *const argv[] = { "checkpoint", "-o", ckpt_img, spid, NULL };
 
 	snprintf(spid, sizeof(spid), "%d", (int)pid);
 	return run(argv);
@@ -467,7 +468,7 @@ static int ckpt_dump(pid_t pid)
 
 static int ckpt_restore(void)
 {
-	char *argv[] = { "restart", "-d", "-i", ckpt_img, NULL };
+	char *const argv[] = { "restart", "-d", "-i", ckpt_img, NULL };
 
 	return run(argv);
 }
@@ -488,9 +489,9 @@ static int criu_dump(pid_t pid)
 {
 	char spid[16];
 	/* under TCG a tree of 100 takes criu longer than its default 10 s */
-	char *argv[] = { "criu", "dump", "-t", spid, "-D", criu_dir,
-			 "--leave-running", "--timeout", "600", "-o", log_path,
-			 NULL };
+	char *const argv[] = { "criu", "dump", "-t", spid, "-D", criu_dir,
+			       "--leave-running", "--timeout", "600", "-o", log_path,
+			       NULL };
 
 	snprintf(spid, sizeof(spid), "%d", (int)pid);
 	return run(argv);
@@ -498,8 +499,8 @@ static int criu_dump(pid_t pid)
 
 static int criu_restore(void)
 {
-	char *argv[] = { "criu", "restore", "-d", "-D", criu_dir,
-			 "-o", log_path, NULL };
+	char *const argv[] = { "criu", "restore", "-d", "-D", criu_dir,
+			       "-o", log_path, NULL };
 
 	return run(argv);
 }
@@ -602,7 +603,7 @@ static int cycle(const struct tool *tl, unsigned int procs, size_t mib,
 static double run_dd(size_t mib)
 {
 	char count[32], of[4200];
-	char *argv[] = { "dd", "if=/dev/zero", of, "bs=1M", count, NULL };
+	char *const argv[] = { "dd", "if=/dev/zero", of, "bs=1M", count, NULL };
 	double t0, t;
 
 	snprintf(count, sizeof(count), "count=%zu", mib);
@@ -710,21 +711,23 @@ static void print_table(void)
 {
 	char b[13][32];
 
-	printf("| workload | touched MiB | resident MiB | ckpt checkpoint s | criu dump s | ckpt/criu "
-	       "| ckpt frozen s | criu frozen s "
-	       "| ckpt restart s | criu restore s | ckpt/criu "
-	       "| ckpt image MiB | criu image MiB | dd s | memcpy s |\n");
+	printf("| workload | touched MiB | resident MiB ");
+	printf("| ckpt checkpoint s | criu dump s | ckpt/criu ");
+	printf("| ckpt frozen s | criu frozen s ");
+	printf("| ckpt restart s | criu restore s | ckpt/criu ");
+	printf("| ckpt image MiB | criu image MiB | dd s | memcpy s |\n");
 	printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (int i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
 		bool c = r->have[1];
 
-		printf("| %s | %zu | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		printf("| %s | %zu | %s | %s | %s | %s ",
 		       r->name, r->procs * r->mib,
 		       fmt(b[12], true, r->m_resident / 1048576, 1),
 		       fmt(b[0], true, r->m[0].dump, 3),
 		       fmt(b[1], c, r->m[1].dump, 3),
-		       fmt(b[2], c, r->m[0].dump / r->m[1].dump, 2),
+		       fmt(b[2], c, r->m[0].dump / r->m[1].dump, 2));
+		printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 		       fmt(b[3], true, r->m[0].frozen, 3),
 		       fmt(b[4], c, r->m[1].frozen, 3),
 		       fmt(b[5], true, r->m[0].restore, 3),
@@ -740,9 +743,9 @@ static void print_table(void)
 static void print_csv(void)
 {
 	printf("--- csv\n");
-	printf("workload,procs,touched_mib,resident_mib,ckpt_checkpoint_s,criu_dump_s,"
-	       "ckpt_frozen_s,criu_frozen_s,ckpt_restart_s,criu_restore_s,"
-	       "ckpt_image_mib,criu_image_mib,dd_s,memcpy_s\n");
+	printf("workload,procs,touched_mib,resident_mib,ckpt_checkpoint_s,criu_dump_s,");
+	printf("ckpt_frozen_s,criu_frozen_s,ckpt_restart_s,criu_restore_s,");
+	printf("ckpt_image_mib,criu_image_mib,dd_s,memcpy_s\n");
 	for (int i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
 		char b[6][32];
@@ -844,7 +847,8 @@ static int scaling(const unsigned int *sizes, int n)
 
 	printf("\nckpt, trees of N processes with %d MiB touched each (one run each)\n\n",
 	       SCALING_MIB);
-	printf("| procs | image MiB | checkpoint s | frozen s | restart s | checkpoint ms/proc | restart ms/proc |\n");
+	printf("| procs | image MiB | checkpoint s | frozen s | restart s ");
+	printf("| checkpoint ms/proc | restart ms/proc |\n");
 	printf("|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (int i = 0; i < n; i++) {
 		if (cycle(&tools[0], sizes[i], SCALING_MIB, &s))
@@ -890,7 +894,7 @@ static void prefault(void)
 
 static bool in_path(const char *prog)
 {
-	char *argv[] = { (char *)prog, "--version", NULL };
+	char *const argv[] = { (char *)prog, "--version", NULL };
 
 	return run(argv) == 0;
 }
@@ -902,7 +906,7 @@ static void print_setup(void)
 
 	uname(&u);
 	if (use_criu) {
-		char *argv[] = { "criu", "--version", NULL };
+		char *const argv[] = { "criu", "--version", NULL };
 
 		if (!run(argv) && !get_file(log_path, buf, sizeof(buf))) {
 			for (nl = buf; (nl = strchr(nl, '\n')); )

@@ -64,8 +64,10 @@ int main(int argc, char **argv)
 	b = calloc(n * n, sizeof(*b));
 	if (!a || !b)
 		return 1;
-	for (long j = 0; j < n; j++)
-		a[j] = b[j] = 100.0;	/* the hot edge */
+	for (long j = 0; j < n; j++) {
+		a[j] = 100.0;	/* the hot edge */
+		b[j] = 100.0;
+	}
 
 	for (t = 0; t < steps; t++) {
 		if (image && t % every == 0) {

@@ -22,6 +22,10 @@
 
 #include <linux/checkpoint_hdr.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
 /* ---- names ---- */
 
 /* The name of a record type ("FILE_TABLE"), NULL if the format has none. */
@@ -37,7 +41,7 @@ static inline const char *ckpt_type_name(uint32_t type)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].type == type)
 			return names[i].name;
 	return NULL;
@@ -56,6 +60,7 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 	case CKPT_OBJ_SIGNALFD:		return "signalfd";
 	case CKPT_OBJ_TIMERFD:		return "timerfd";
 	case CKPT_OBJ_SHMEM:		return "shared memory object";
+	case CKPT_OBJ_UNIX_PAIR:	return "AF_UNIX socket pair";
 	}
 	return "unknown object";
 }
@@ -115,7 +120,8 @@ static inline void ckpt_iter_init(struct ckpt_iter *it, const void *img,
 {
 	it->img = img;
 	it->len = len;
-	it->off = it->next = 0;
+	it->off = 0;
+	it->next = 0;
 	it->fault = CKPT_RECORD_OK;
 }
 
@@ -156,7 +162,9 @@ struct ckpt_sum {
 
 static inline void ckpt_sum_init(struct ckpt_sum *s)
 {
-	s->sum1 = s->sum2 = s->nbytes = 0;
+	s->sum1 = 0;
+	s->sum2 = 0;
+	s->nbytes = 0;
 }
 
 /* a little-endian word of the image, wherever it is */

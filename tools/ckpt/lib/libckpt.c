@@ -232,17 +232,22 @@ static int add_children(pid_t pid)
 		return errno == ENOENT ? 0 : -1;
 	while ((nd = syscall(SYS_getdents64, dfd, dents, sizeof(dents))) > 0) {
 		for (long off = 0; off < nd;) {
-			struct { unsigned long long ino; long long off;
-				 unsigned short reclen; unsigned char type;
-				 char name[]; } *d = (void *)(dents + off);
+			struct {
+				unsigned long long ino;
+				long long off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(dents + off);
+			size_t len;
 			int fd, err;
 
 			off += d->reclen;
 			if (d->name[0] < '0' || d->name[0] > '9')
 				continue;
-			put_str(path, sizeof(path), put_str(path, sizeof(path),
-				put_str(path, sizeof(path), 0, dir), "/"),
-				d->name);
+			len = put_str(path, sizeof(path), 0, dir);
+			len = put_str(path, sizeof(path), len, "/");
+			put_str(path, sizeof(path), len, d->name);
 			put_str(path, sizeof(path), strlen(path), "/children");
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0)
@@ -334,6 +339,10 @@ static int checkpoint_to(int fd, unsigned int flags, bool *written)
 	}
 	if (flags & CKPT_SELF_TREE)
 		kflags |= CHECKPOINT_SUBTREE;
+	/* those we stopped only for the checkpoint restart running */
+	for (int i = 0; i < tree.nr; i++)
+		if (!tree.was_stopped[i])
+			kflags |= CHECKPOINT_RUNNING;
 	last_error[0] = '\0';
 	/* the log and the image are left out of the image by the kernel */
 	logfd = syscall(SYS_memfd_create, "ckpt-log", 1U /* MFD_CLOEXEC */);

@@ -23,10 +23,13 @@ set +e
 	-- "ckpt-bench -d /tmp ${CKPT_BENCH_ARGS:-}" | tee "$out/bench.log"
 status=${PIPESTATUS[0]}
 set -e
-[ "$status" -eq 0 ] || die "the benchmark failed (status $status); see $out/bench.log and build/vm/console.log"
+[ "$status" -eq 0 ] ||
+	die "the benchmark failed (status $status); see $out/bench.log and build/vm/console.log"
 
 # The blocks ckpt-bench marks, and the first markdown table.
-block() { awk -v tag="--- $1" '$0 == tag { f = 1; next } $0 == "--- end" { f = 0 } f' "$out/bench.log"; }
+block() {
+	awk -v tag="--- $1" '$0 == tag { f = 1; next } $0 == "--- end" { f = 0 } f' "$out/bench.log"
+}
 block csv >"$out/bench.csv"
 block raw >"$out/raw.csv"
 awk '/^\|/ { print; t = 1; next } t { exit }' "$out/bench.log" >"$out/bench.md"
@@ -44,12 +47,15 @@ set logscale xy 2
 set key top left
 set grid
 one(c) = (column(2) == 1 ? column(c) : NaN)
-plot "$out/bench.csv" every ::1 using 3:(one(5)) with linespoints lw 2 pt 7 title "ckpt checkpoint", \
+plot "$out/bench.csv" every ::1 using 3:(one(5)) with linespoints lw 2 pt 7 \
+	title "ckpt checkpoint", \
      "" every ::1 using 3:(one(6)) with linespoints lw 2 pt 5 title "criu dump", \
      "" every ::1 using 3:(one(9)) with linespoints lw 2 pt 7 dt 2 title "ckpt restart", \
      "" every ::1 using 3:(one(10)) with linespoints lw 2 pt 5 dt 2 title "criu restore", \
-     "" every ::1 using 3:(one(13)) with linespoints lw 1 pt 1 lc rgb "gray40" title "dd of the same bytes", \
-     "" every ::1 using 3:(one(14)) with linespoints lw 1 pt 2 lc rgb "gray70" title "memcpy of the same bytes"
+     "" every ::1 using 3:(one(13)) with linespoints lw 1 pt 1 lc rgb "gray40" \
+	title "dd of the same bytes", \
+     "" every ::1 using 3:(one(14)) with linespoints lw 1 pt 2 lc rgb "gray70" \
+	title "memcpy of the same bytes"
 GNUPLOT
 
 say BENCH "wrote ${out#"$CKPT_REPO"/}/{bench.log,bench.md,bench.csv,raw.csv,bench.png}"

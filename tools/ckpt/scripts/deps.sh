@@ -86,8 +86,10 @@ check_required() {
 			bad=1
 		done
 	done <<<"$REQUIRED"
-	[ -f "$LINUX_SOURCE_TARBALL" ] ||
-		{ echo "deps: $LINUX_SOURCE_TARBALL (package $LINUX_SOURCE_PKG) is missing" >&2; bad=1; }
+	[ -f "$LINUX_SOURCE_TARBALL" ] || {
+		echo "deps: $LINUX_SOURCE_TARBALL (package $LINUX_SOURCE_PKG) is missing" >&2
+		bad=1
+	}
 	return $bad
 }
 
@@ -99,7 +101,8 @@ installed() {
 
 # The versions of the kernel source apt offers, newest first.
 offered() {
-	apt-cache madison "$LINUX_SOURCE_PKG" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }'
+	apt-cache madison "$LINUX_SOURCE_PKG" 2>/dev/null |
+		awk -F'|' '{ gsub(/ /, "", $2); print $2 }'
 }
 # Whether apt offers the pinned version.  (Not grep -q: it would stop
 # reading early, and pipefail would count the writer's SIGPIPE as "no".)
@@ -120,13 +123,16 @@ if [ "$src_have" != "$LINUX_SOURCE_VERSION" ]; then
 	if offers_pin; then
 		src_want="$LINUX_SOURCE_PKG=$LINUX_SOURCE_VERSION"
 	elif [ -n "$src_have" ]; then
-		echo "deps: note: $LINUX_SOURCE_PKG $LINUX_SOURCE_VERSION (the pin in tools/ckpt/scripts/lib.sh)" \
+		echo "deps: note: $LINUX_SOURCE_PKG $LINUX_SOURCE_VERSION" \
+		     "(the pin in tools/ckpt/scripts/lib.sh)" \
 		     "is not offered by apt; building on the installed $src_have" >&2
 	fi
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ -z "$src_want" ]; then
-	check_required || die "packages are installed but the programs above are not (see tools/ckpt/scripts/deps.sh)"
+	check_required ||
+		die "packages are installed but the programs above are not" \
+		    "(see tools/ckpt/scripts/deps.sh)"
 	exit 0
 fi
 
@@ -144,7 +150,8 @@ fi
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: missing or wrong version: ${todo[*]}" >&2
 	echo "deps: install them with:" >&2
-	echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y ${todo[*]}" >&2
+	echo "  sudo apt-get update &&" \
+	     "sudo DEBIAN_FRONTEND=noninteractive apt-get install -y ${todo[*]}" >&2
 	exit 1
 fi
 
@@ -154,7 +161,9 @@ apt-get update -qq
 # With fresh package lists, settle the kernel source version for good.
 if [ -z "$src_have" ] || [ -n "$src_want" ]; then
 	for i in "${!todo[@]}"; do
-		case ${todo[$i]} in "$LINUX_SOURCE_PKG"|"$LINUX_SOURCE_PKG="*) unset "todo[$i]" ;; esac
+		case ${todo[$i]} in
+		"$LINUX_SOURCE_PKG"|"$LINUX_SOURCE_PKG="*) unset "todo[$i]" ;;
+		esac
 	done
 	if offers_pin; then
 		todo+=("$LINUX_SOURCE_PKG=$LINUX_SOURCE_VERSION")
@@ -166,11 +175,14 @@ if [ -z "$src_have" ] || [ -n "$src_want" ]; then
 			    "enable it with the line" \
 			    "'deb http://deb.debian.org/debian-security bookworm-security main'" \
 			    "in /etc/apt/sources.list, then run make again"
-		echo "deps: WARNING: $LINUX_SOURCE_PKG $LINUX_SOURCE_VERSION (pinned in tools/ckpt/scripts/lib.sh)" \
-		     "is no longer offered by apt; installing the newest 6.12 it serves: $newest" >&2
+		echo "deps: WARNING: $LINUX_SOURCE_PKG $LINUX_SOURCE_VERSION" \
+		     "(pinned in tools/ckpt/scripts/lib.sh) is no longer offered by apt;" \
+		     "installing the newest 6.12 it serves: $newest" >&2
 		todo+=("$LINUX_SOURCE_PKG=$newest")
 	fi
 fi
 
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${todo[@]}"
-check_required || die "installed ${todo[*]}, and still missing the above (see tools/ckpt/scripts/deps.sh)"
+check_required ||
+	die "installed ${todo[*]}, and still missing the above" \
+	    "(see tools/ckpt/scripts/deps.sh)"

@@ -60,7 +60,8 @@ grep -q ' /sys/kernel/debug ' /proc/mounts ||
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	echo scan >/sys/kernel/debug/kmemleak
-	echo "ckpt-vm: kmemleak scanned, $(grep -c '^unreferenced' /sys/kernel/debug/kmemleak) reports" >/dev/console
+	echo "ckpt-vm: kmemleak scanned," \
+	     "$(grep -c '^unreferenced' /sys/kernel/debug/kmemleak) reports" >/dev/console
 	cat /sys/kernel/debug/kmemleak >/dev/console
 fi
 echo "ckpt-vm: exit-status=$status" >/dev/console

@@ -73,7 +73,10 @@ apply_series() {
 if [ -d "$ksrc" ] && [ ! -f "$base_stamp" ] && [ -f "$ksrc/Makefile" ]; then
 	adopt=yes
 	while read -r p; do
-		patch -d "$ksrc" -p1 -R --dry-run -s -f <"patches/$p" >/dev/null 2>&1 || { adopt=; break; }
+		patch -d "$ksrc" -p1 -R --dry-run -s -f <"patches/$p" >/dev/null 2>&1 || {
+			adopt=
+			break
+		}
 	done < <(series)
 	if [ -n "$adopt" ]; then
 		say BASE "adopting the existing $tree (all patches of the series are applied)"
@@ -148,11 +151,13 @@ if [ ! -f "$ksrc/.config" ] || [ "$(cat "$config_stamp" 2>/dev/null)" != "$confi
 		CONFIG_*=*)
 			grep -qxF "$line" "$ksrc/.config" ||
 				echo "  warning: $fragment asks for $line; .config has:" \
-				     "$(grep -E "^(# )?${line%%=*}[= ]" "$ksrc/.config" || echo "nothing (unknown symbol?)")" >&2 ;;
+				     "$(grep -E "^(# )?${line%%=*}[= ]" "$ksrc/.config" ||
+					echo "nothing (unknown symbol?)")" >&2 ;;
 		"# CONFIG_"*" is not set")
 			sym=${line#\# }; sym=${sym%% *}
 			! grep -q "^$sym=" "$ksrc/.config" ||
-				echo "  warning: $fragment asks for $line; .config has: $(grep "^$sym=" "$ksrc/.config")" >&2 ;;
+				echo "  warning: $fragment asks for $line; .config has:" \
+				     "$(grep "^$sym=" "$ksrc/.config")" >&2 ;;
 		esac
 	done <"$fragment"
 	echo "$config_id" >"$config_stamp"

@@ -54,7 +54,8 @@ if [ "$CKPT_FLAVOR" = bench ]; then
 	# "libfoo.so.1 => /lib/.../libfoo.so.1 (0x...)" and the loader line
 	while read -r lib; do
 		add "$lib" "$(readlink -f "$lib")"
-	done < <(ldd "$criu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+	done < <(ldd "$criu" |
+		 awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 fi
 
 # --- up to date? ----------------------------------------------------------
@@ -104,7 +105,8 @@ GROUP
 for f in "$stage"/usr/bin/* "$stage"/selftests/*/*; do
 	[ -f "$f" ] && [ ! -L "$f" ] || continue
 	if head -c 4 "$f" | grep -q 'ELF' && readelf -l "$f" 2>/dev/null | grep -q 'INTERP'; then
-		echo "warning: ${f#"$stage"} is dynamically linked; the guest has no libc (link with -static)" >&2
+		echo "warning: ${f#"$stage"} is dynamically linked;" \
+		     "the guest has no libc (link with -static)" >&2
 	fi
 done
 

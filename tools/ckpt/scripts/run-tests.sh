@@ -34,7 +34,8 @@ if [ "${CKPT_TIMEOUT_SCALE:-1}" -gt 1 ]; then
 fi
 
 echo "==> selftests in the VM (log: ${log#"$CKPT_REPO/"}, console: build/vm/console.log)"
-"$CKPT_REPO/tools/ckpt/ckpt-vm" --timeout "$timeout" "${vm_args[@]}" -- ckpt-selftests "$@" </dev/null | tee "$log"
+"$CKPT_REPO/tools/ckpt/ckpt-vm" --timeout "$timeout" "${vm_args[@]}" -- ckpt-selftests "$@" \
+	</dev/null | tee "$log"
 vm_status=${PIPESTATUS[0]}
 
 # Count the guest's TAP (the VM's output may carry \r).

@@ -40,6 +40,7 @@ touch "$seen"
 
 rm -rf "$inst.tmp"
 smake -s --no-print-directory INSTALL_PATH="$inst.tmp/checkpoint" install
-smake -s --no-print-directory COLLECTION=checkpoint emit_tests >"$inst.tmp/checkpoint/kselftest-list.txt"
+smake -s --no-print-directory COLLECTION=checkpoint emit_tests \
+	>"$inst.tmp/checkpoint/kselftest-list.txt"
 rm -rf "$inst"
 mv "$inst.tmp" "$inst"

@@ -79,7 +79,8 @@ while read -r pname words; do
 		case $w in
 		*.patch)
 			[ -f "patches/$w" ] || die "$order: $w does not exist"
-			patch -d "$tree" -p1 -s --fuzz=0 --no-backup-if-mismatch --forward <"patches/$w" ||
+			patch -d "$tree" -p1 -s --fuzz=0 --no-backup-if-mismatch --forward \
+				<"patches/$w" ||
 				die "$order: $w does not apply at patch $n ($pname)"
 			patches+=("$w")
 			echo "$w" >>"$used_patches"
@@ -133,7 +134,8 @@ for f in $touched; do
 	G show "base:$f" >"$scratch/$f" 2>/dev/null || : >"$scratch/$f"
 done
 while IFS= read -r p; do
-	patch -d "$scratch" -p1 -s --fuzz=0 --no-backup-if-mismatch --forward <"patches/$p" >/dev/null ||
+	patch -d "$scratch" -p1 -s --fuzz=0 --no-backup-if-mismatch --forward \
+		<"patches/$p" >/dev/null ||
 		die "patches/series: $p does not apply in series order"
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' patches/series)
 for f in $touched; do
@@ -171,6 +173,45 @@ obj=$out/obj
 mkdir -p "$obj"
 G checkout -q -f -B series-check base
 G clean -q -fdx
+
+# checkpatch --strict, but for FILE_PATH_CHANGES ("does MAINTAINERS need
+# updating?"), which every patch that adds files raises: the entry is in
+# the first one.  The user space patches, the tools and the selftests,
+# are checked without some kernel-only rules, each for a reason:
+#   PREFER_DEFINED_ATTRIBUTE_MACRO  __printf(), __noreturn and the like
+#	are the kernel's (compiler_attributes.h); user space has no such
+#	header and spells out __attribute__((...))
+#   ENOSYS  user space asks whether a system call exists, which is what
+#	ENOSYS means there
+#   VOLATILE  only for volatile sig_atomic_t shared with a signal handler
+#	and for the volatile accesses by which a test checks memory, which
+#	the compiler must not drop; all else uses C11 atomics
+#   MULTISTATEMENT_MACRO_USE_DO_WHILE, MACRO_ARG_REUSE  only
+#	CKPT_FIXTURE(name), which writes one test file's kselftest
+#	FIXTURE, FIXTURE_SETUP and FIXTURE_TEARDOWN: definitions at file
+#	scope, which no do-while can hold, naming the fixture in each
+#   CAMELCASE (tools)  only C99's PRIu64, PRIx64 and PRId64 (<inttypes.h>)
+#   EMBEDDED_FUNCTION_NAME (tools)  words of strings that name no
+#	function: "cgroup.freeze", mkimage's variant names, usage text
+ignore_kernel=FILE_PATH_CHANGES
+ignore_selftests=$ignore_kernel,PREFER_DEFINED_ATTRIBUTE_MACRO,ENOSYS,VOLATILE
+ignore_selftests=$ignore_selftests,MULTISTATEMENT_MACRO_USE_DO_WHILE,MACRO_ARG_REUSE
+ignore_tools=$ignore_selftests,CAMELCASE,EMBEDDED_FUNCTION_NAME
+
+# The --ignore list of patch $1: by the files it touches, all of
+# tools/ckpt, all of the selftests, or the kernel's.
+checkpatch_ignore() {
+	local files
+	files=$(sed -n 's|^+++ b/||p' "$1")
+	if [ -n "$files" ] && ! grep -qv '^tools/ckpt/' <<<"$files"; then
+		echo "$ignore_tools"
+	elif [ -n "$files" ] && ! grep -qv "^$CKPT_SELFTESTS_SRC/" <<<"$files"; then
+		echo "$ignore_selftests"
+	else
+		echo "$ignore_kernel"
+	fi
+}
+
 i=0
 fail=0
 for p in "$out"/patches/0*.patch; do
@@ -181,19 +222,20 @@ for p in "$out"/patches/0*.patch; do
 	cp "$config" "$obj/.config"
 	log=$out/build-$i.log
 	if make -C "$tree" O="$obj" "${CKPT_KBUILD_VARS[@]}" olddefconfig >"$log" 2>&1 &&
-	   make -C "$tree" O="$obj" "${CKPT_KBUILD_VARS[@]}" -j"$(nproc)" bzImage >>"$log" 2>&1; then
+	   make -C "$tree" O="$obj" "${CKPT_KBUILD_VARS[@]}" -j"$(nproc)" bzImage \
+		>>"$log" 2>&1; then
 		built=builds
 	else
 		built="DOES NOT BUILD (${log#"$CKPT_REPO"/})"
 		fail=1
 	fi
-	# FILE_PATH_CHANGES ("does MAINTAINERS need updating?") is raised
-	# by every patch that adds files: the entry is in the first one
+	cplog=$out/checkpatch-$i.log
 	if (cd "$tree" && scripts/checkpatch.pl --strict -q \
-		--ignore FILE_PATH_CHANGES "$p") >"$out/checkpatch-$i.log" 2>&1; then
+		--ignore "$(checkpatch_ignore "$p")" "$p") >"$cplog" 2>&1; then
 		style="checkpatch clean"
 	else
-		style="checkpatch: $(grep -c -E '^(ERROR|WARNING|CHECK):' "$out/checkpatch-$i.log") findings (${out#"$CKPT_REPO"/}/checkpatch-$i.log)"
+		style="checkpatch: $(grep -c -E '^(ERROR|WARNING|CHECK):' "$cplog") findings"
+		style+=" (${cplog#"$CKPT_REPO"/})"
 		fail=1
 	fi
 	say CHECK "$i $title: $built, $style"

@@ -145,9 +145,9 @@ static int sweep(void)
 			status = run(d, base_len);
 			cases++;
 			if (status != 1)
-				fail(d, base_len, status, "byte %zu changed "
-				     "from 0x%02x to 0x%02x was not rejected",
-				     off, base[off], d[off]);
+				fail(d, base_len, status,
+				     "byte %zu changed from 0x%02x to 0x%02x was not rejected", off,
+				     base[off], d[off]);
 		}
 	}
 	printf("# sweep: %d cases, %d failures\n", cases, failures);
@@ -163,8 +163,7 @@ static int trunc_all(void)
 		status = run(base, len);
 		cases++;
 		if (status != 1)
-			fail(base, len, status, "truncated to %zu bytes was "
-			     "not rejected", len);
+			fail(base, len, status, "truncated to %zu bytes was not rejected", len);
 	}
 	printf("# trunc: %d cases, %d failures\n", cases, failures);
 	return failures != 0;
@@ -267,7 +266,7 @@ int main(int argc, char **argv)
 		return random_cases(strtoul(argv[3], NULL, 0),
 				    strtoul(argv[4], NULL, 0));
 	}
-	fprintf(stderr, "usage: fuzz-ckptinfo sweep|trunc IMG | random IMG N "
-		"SEED | files FILE...\n");
+	fprintf(stderr,
+		"usage: fuzz-ckptinfo sweep|trunc IMG | random IMG N SEED | files FILE...\n");
 	return 2;
 }

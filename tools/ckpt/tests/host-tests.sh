@@ -70,6 +70,20 @@ export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 
 mk() { "$build/mkimage" "$@"; }
 
+# ckptinfo's output $1 lists a record of each type $2...
+has_records() {
+	local out=$1 t
+	shift
+	for t; do grep -q "^$t @" "$out" || return 1; done
+}
+
+# $1 has a line that matches each pattern $2...
+has_lines() {
+	local f=$1 p
+	shift
+	for p; do grep -q -e "$p" "$f" || return 1; done
+}
+
 # run ckptinfo: $1 = expected status, rest = args; output in $work/out, $work/err
 info_run() {
 	local want=$1; shift
@@ -87,10 +101,12 @@ info_run() {
 img=$work/ok.img
 mk "$img"
 check "ckptinfo accepts a valid image" info_run 0 "$img"
-check "ckptinfo prints the verdict" grep -q "^image OK: 30 records, $(stat -c %s "$img") bytes, 4 pages\$" "$work/out"
+check "ckptinfo prints the verdict" \
+	grep -q "^image OK: 30 records, $(stat -c %s "$img") bytes, 4 pages\$" "$work/out"
 cp "$work/out" "$work/ok.out"	# its record offsets, for the length tests
 check "ckptinfo prints every record type" \
-	bash -c 'for t in HEADER TREE TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING FILE_TABLE FILE FD CPU XSTATE MM VMA PAGES TAIL; do grep -q "^$t @" "$1" || exit 1; done' _ "$work/out"
+	has_records "$work/out" HEADER TREE TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING \
+	FILE_TABLE FILE FD CPU XSTATE MM VMA PAGES TAIL
 check "ckptinfo prints VMAs like /proc/PID/maps" \
 	grep -q '^  000000400000-000000402000 r-xp 00000000 file 4 /usr/bin/prog$' "$work/out"
 check "ckptinfo prints page batches" grep -q '3 pages, 0x1000000 .. 0x1003000' "$work/out"
@@ -112,17 +128,20 @@ check "ckptinfo prints the relinked path" \
 ns=$work/namespaces.img
 info_run 0 -v "$ns"
 check "ckptinfo prints the namespace and shared memory records" \
-	bash -c 'for t in UTS_NS IPC_NS IPC_SHM IPC_SEM IPC_MSG MSG SHMEM; do grep -q "^$t @" "$1" || exit 1; done' _ "$work/out"
-check "ckptinfo prints the namespaces of the tree" grep -q '^  1 task, in namespaces of their own: UTS IPC$' "$work/out"
-check "ckptinfo prints the host and domain name" grep -q '^  host name "box", domain name "example.org"$' "$work/out"
+	has_records "$work/out" UTS_NS IPC_NS IPC_SHM IPC_SEM IPC_MSG MSG SHMEM
+check "ckptinfo prints the namespaces of the tree" \
+	grep -q '^  1 task, in namespaces of their own: UTS IPC$' "$work/out"
+check "ckptinfo prints the host and domain name" \
+	grep -q '^  host name "box", domain name "example.org"$' "$work/out"
 check "ckptinfo prints a SysV object's id, key, owner and mode" \
 	grep -q '^  id 0, key 0x00001234, owner 1000:1000, creator 1000:100, mode 0640$' "$work/out"
 check "ckptinfo prints a segment's pages" grep -q '^  2 pages of SysV segment 0$' "$work/out"
 check "ckptinfo prints semaphore values" grep -q '^  3 semaphores, values 1 0 7$' "$work/out"
-check "ckptinfo prints messages" grep -q '^  message 1 of queue 2: type 42, 7 bytes, "world!\\x0a"$' "$work/out"
+check "ckptinfo prints messages" \
+	grep -q '^  message 1 of queue 2: type 42, 7 bytes, "world!\\x0a"$' "$work/out"
 check "ckptinfo prints shmem and sysvshm VMAs" \
-	bash -c 'grep -q "^  000002000000-000002004000 rw-s 00000000 shmem 7 maywrite$" "$1" &&
-		 grep -q "^  000003000000-000003003000 rw-s 00000000 sysvshm shmid 0 maywrite$" "$1"' _ "$work/out"
+	has_lines "$work/out" '^  000002000000-000002004000 rw-s 00000000 shmem 7 maywrite$' \
+	'^  000003000000-000003003000 rw-s 00000000 sysvshm shmid 0 maywrite$'
 check "ckptinfo prints the verdict of the namespaces image" \
 	grep -q "^image OK: 47 records, $(stat -c %s "$ns") bytes, 7 pages\$" "$work/out"
 bad_trunc=""
@@ -132,18 +151,22 @@ for off in $(sed -n 's/^[A-Z_]* @\([0-9]*\) len [0-9]*$/\1/p' "$work/out"); do
 		info_run 1 -q "$work/t.img" || bad_trunc="$bad_trunc $len"
 	done
 done
-check "ckptinfo rejects the namespaces image cut at each record${bad_trunc:+ (failed:$bad_trunc)}" [ -z "$bad_trunc" ]
+check "ckptinfo rejects the namespaces image cut at each record${bad_trunc:+ (failed:$bad_trunc)}" \
+	[ -z "$bad_trunc" ]
 
 # a process with a thread and POSIX timers (-V timers)
 tm=$work/timers.img
 info_run 0 "$tm"
 check "ckptinfo prints the POSIX_TIMER records" \
 	bash -c '[ "$(grep -c "^POSIX_TIMER @" "$1")" = 3 ]' _ "$work/out"
-check "ckptinfo prints the number of POSIX timers" grep -q '^  1 pending signal, 3 POSIX timers$' "$work/out"
-check "ckptinfo prints a periodic signal timer" \
-	grep -q '^  timer 0: CLOCK_MONOTONIC, SIGEV_SIGNAL SIGUSR1 value 0x2a, next in 1.500 s, every 250.000 ms$' "$work/out"
-check "ckptinfo prints a timer that signals a thread" \
-	grep -q '^  timer 1: CLOCK_REALTIME, SIGEV_THREAD_ID thread 4244 SIGRT4 value 0x7f0000001000, next in 20.000 ms, one-shot$' "$work/out"
+check "ckptinfo prints the number of POSIX timers" \
+	grep -q '^  1 pending signal, 3 POSIX timers$' "$work/out"
+pat='^  timer 0: CLOCK_MONOTONIC, SIGEV_SIGNAL SIGUSR1 value 0x2a, next in 1.500 s,'
+pat+=' every 250.000 ms$'
+check "ckptinfo prints a periodic signal timer" grep -q "$pat" "$work/out"
+pat='^  timer 1: CLOCK_REALTIME, SIGEV_THREAD_ID thread 4244 SIGRT4 value 0x7f0000001000,'
+pat+=' next in 20.000 ms, one-shot$'
+check "ckptinfo prints a timer that signals a thread" grep -q "$pat" "$work/out"
 check "ckptinfo prints a disarmed SIGEV_NONE timer" \
 	grep -q '^  timer 5: CLOCK_TAI, SIGEV_NONE signal 0 value 0x0, disarmed$' "$work/out"
 check "ckptinfo prints the verdict of the timers image" \
@@ -155,14 +178,16 @@ for off in $(sed -n 's/^[A-Z_]* @\([0-9]*\) len [0-9]*$/\1/p' "$work/out"); do
 		info_run 1 -q "$work/t.img" || bad_trunc="$bad_trunc $len"
 	done
 done
-check "ckptinfo rejects the timers image cut at each record${bad_trunc:+ (failed:$bad_trunc)}" [ -z "$bad_trunc" ]
+check "ckptinfo rejects the timers image cut at each record${bad_trunc:+ (failed:$bad_trunc)}" \
+	[ -z "$bad_trunc" ]
 
 # ---- ckptinfo: each defect, with a correct checksum ----
 
 while IFS=$'\t' read -r v what; do
 	case $v in ok|two-tasks|many-pages|relinked|namespaces|timers) continue ;; esac
 	mk -V "$v" "$work/v.img"
-	if info_run 1 "$work/v.img" && grep -q "^ckptinfo: $work/v.img: offset [0-9]*: " "$work/err"; then
+	if info_run 1 "$work/v.img" &&
+	   grep -q "^ckptinfo: $work/v.img: offset [0-9]*: " "$work/err"; then
 		ok "ckptinfo rejects $v ($what): $(sed 's/.*offset/offset/' "$work/err")"
 	else
 		not_ok "ckptinfo rejects $v ($what)"
@@ -178,7 +203,8 @@ for len in 0 1 8 15 16 17 100 391 392 393 439 440 496 3215 3216 5720 5728 18000 
 	head -c "$len" "$img" >"$work/t.img"
 	info_run 1 "$work/t.img" || bad_trunc="$bad_trunc $len"
 done
-check "ckptinfo rejects the image truncated at 23 lengths${bad_trunc:+ (failed:$bad_trunc)}" [ -z "$bad_trunc" ]
+check "ckptinfo rejects the image truncated at 23 lengths${bad_trunc:+ (failed:$bad_trunc)}" \
+	[ -z "$bad_trunc" ]
 
 # ---- ckptinfo: single-byte corruption (the checksum must catch each) ----
 
@@ -196,13 +222,15 @@ for ((off = 0; off < size; off += (off < 5700 ? 13 : 997))); do
 	info_run 1 -q "$work/c.img" || bad_flip="$bad_flip $off"
 	count=$((count + 1))
 done
-for off in $((size - 40)) $((size - 32)) $((size - 24)) $((size - 16)) $((size - 8)) $((size - 1)); do
+for off in $((size - 40)) $((size - 32)) $((size - 24)) $((size - 16)) $((size - 8)) \
+	$((size - 1)); do
 	cp "$img" "$work/c.img"
 	patch_byte "$work/c.img" $off $(( ($(byte_at "$img" $off) + 1) & 255 ))
 	info_run 1 -q "$work/c.img" || bad_flip="$bad_flip $off"
 	count=$((count + 1))
 done
-check "ckptinfo rejects $count single-byte corruptions${bad_flip:+ (failed at:$bad_flip)}" [ -z "$bad_flip" ]
+check "ckptinfo rejects $count single-byte corruptions${bad_flip:+ (failed at:$bad_flip)}" \
+	[ -z "$bad_flip" ]
 
 # ---- ckptinfo: changed lengths ----
 
@@ -213,14 +241,16 @@ for roff in $(for t in TREE TASK FS FILE PAGES; do
 	      done); do
 	for newlen in 0 7 9 $((0x7fffffff)) 4194305 4294967295; do
 		cp "$img" "$work/l.img"
-		printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((newlen & 255)) $(((newlen >> 8) & 255)) \
-			$(((newlen >> 16) & 255)) $(((newlen >> 24) & 255)))" |
+		printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((newlen & 255)) \
+			$(((newlen >> 8) & 255)) $(((newlen >> 16) & 255)) \
+			$(((newlen >> 24) & 255)))" |
 			dd of="$work/l.img" bs=1 seek=$((roff + 4)) conv=notrunc status=none
 		"$build/mkimage" -r "$work/l.img"
 		info_run 1 -q "$work/l.img" || bad_len="$bad_len $roff:$newlen"
 	done
 done
-check "ckptinfo rejects 30 bad record lengths (checksum resealed)${bad_len:+ (failed:$bad_len)}" [ -z "$bad_len" ]
+check "ckptinfo rejects 30 bad record lengths (checksum resealed)${bad_len:+ (failed:$bad_len)}" \
+	[ -z "$bad_len" ]
 
 # ---- ckptinfo: random mutations, resealed: never crash ----
 
@@ -232,20 +262,26 @@ for ((i = 0; i < 400; i++)); do
 	nb=$((1 + RANDOM % 4))
 	for ((j = 0; j < nb; j++)); do
 		# mostly the metadata, sometimes anywhere
-		if ((RANDOM % 4)); then off=$((RANDOM % 5700)); else off=$(((RANDOM * 32768 + RANDOM) % (size - 40))); fi
+		if ((RANDOM % 4)); then
+			off=$((RANDOM % 5700))
+		else
+			off=$(((RANDOM * 32768 + RANDOM) % (size - 40)))
+		fi
 		patch_byte "$work/f.img" $off $((RANDOM % 256))
 	done
 	"$build/mkimage" -r "$work/f.img"
 	"$info" -q "$work/f.img" >/dev/null 2>"$work/err"
 	rc=$?
-	if grep -q -e 'Sanitizer' -e 'runtime error' "$work/err" || { [ $rc != 0 ] && [ $rc != 1 ]; }; then
+	if grep -q -e 'Sanitizer' -e 'runtime error' "$work/err" ||
+	   { [ $rc != 0 ] && [ $rc != 1 ]; }; then
 		crashes="$crashes $i:$rc"
 		cp "$work/f.img" "$work/crash-$i.img"
 	fi
 	[ $rc = 0 ] && accepted=$((accepted + 1))
 done
 echo "# random mutations: $accepted of 400 still valid images"
-check "ckptinfo survives 400 random resealed mutations${crashes:+ (crashed:$crashes)}" [ -z "$crashes" ]
+check "ckptinfo survives 400 random resealed mutations${crashes:+ (crashed:$crashes)}" \
+	[ -z "$crashes" ]
 
 # ---- ckptinfo: garbage and usage ----
 
@@ -255,7 +291,9 @@ head -c 4096 /dev/zero >"$work/z.img"
 check "ckptinfo rejects zeros" info_run 1 "$work/z.img"
 { head -c 16 "$img"; head -c 4096 /dev/urandom; } >"$work/m.img"
 check "ckptinfo rejects a magic followed by garbage" info_run 1 "$work/m.img"
-check "ckptinfo rejects an empty file" bash -c ': >"$2"; "$1" "$2" 2>&1 | grep -q "offset 0: empty input"; [ "${PIPESTATUS[0]}" = 1 ]' _ "$info" "$work/e.img"
+check "ckptinfo rejects an empty file" \
+	bash -c ': >"$2"; "$1" "$2" 2>&1 | grep -q "offset 0: empty input"
+		 [ "${PIPESTATUS[0]}" = 1 ]' _ "$info" "$work/e.img"
 check "ckptinfo: missing file is exit 2" info_run 2 "$work/nonexistent"
 check "ckptinfo: no argument is exit 2" info_run 2
 check "ckptinfo: bad option is exit 2" info_run 2 -x "$img"
@@ -265,7 +303,10 @@ check "ckptinfo -h is exit 0" info_run 0 -h
 # ---- the static binaries are static ----
 
 check "the tools are static binaries" \
-	bash -c 'for t in checkpoint restart ckptinfo; do file -L "$1/$t" 2>/dev/null | grep -q "statically linked" || ! command -v file >/dev/null || exit 1; done' _ "$bin"
+	bash -c 'for t in checkpoint restart ckptinfo; do
+			 file -L "$1/$t" 2>/dev/null | grep -q "statically linked" ||
+				 ! command -v file >/dev/null || exit 1
+		 done' _ "$bin"
 
 # ---- restart: argument parsing and error paths ----
 
@@ -274,23 +315,31 @@ run() { # expected-status cmd...: output in $work/out/err, with a timeout
 	local want=$1; shift
 	timeout 20 "$@" >"$work/out" 2>"$work/err" </dev/null
 	local rc=$?
-	[ "$rc" = "$want" ] || { echo "# $*: status $rc, wanted $want"; diag "$work/err"; return 1; }
+	[ "$rc" = "$want" ] || {
+		echo "# $*: status $rc, wanted $want"
+		diag "$work/err"
+		return 1
+	}
 }
 check "restart -h" run 0 "$R" -h
 check "restart: unknown option is exit 2" run 2 "$R" --bogus
 check "restart: extra argument is exit 2" run 2 "$R" -i "$img" extra
-check "restart: missing input file" bash -c '"$1" -i /nonexistent/img 2>&1 | grep -q "^restart: cannot open /nonexistent/img"; [ "${PIPESTATUS[0]}" = 1 ]' _ "$R"
+check "restart: missing input file" \
+	bash -c '"$1" -i /nonexistent/img 2>&1 | grep -q "^restart: cannot open /nonexistent/img"
+		 [ "${PIPESTATUS[0]}" = 1 ]' _ "$R"
 
 # The syscall does not exist here: the child's error must come back as a
 # failure, not as "success" of the restored process.
 check "restart from a file fails cleanly without the syscall" run 1 "$R" -i "$img"
 check "restart reports the error prefixed" grep -q '^restart: ' "$work/err"
 check "restart from a pipe fails cleanly without the syscall" \
-	bash -c 'cat "$2" | timeout 20 "$1" 2>"$3"; [ $? = 1 ] && grep -q "^restart: " "$3"' _ "$R" "$img" "$work/err"
+	bash -c 'cat "$2" | timeout 20 "$1" 2>"$3"; [ $? = 1 ] && grep -q "^restart: " "$3"' \
+	_ "$R" "$img" "$work/err"
 check "restart from a pipe with a big image does not hang" \
 	bash -c 'cat "$2" | timeout 20 "$1" 2>/dev/null; [ $? = 1 ]' _ "$R" "$work/many-pages.img"
 check "restart --log FILE puts the explanation there" \
-	bash -c 'timeout 20 "$1" -i "$2" --log "$3" 2>"$4"; [ $? = 1 ] && [ -s "$3" ] && grep -q "^restart: .*$3" "$4"' \
+	bash -c 'timeout 20 "$1" -i "$2" --log "$3" 2>"$4"
+		 [ $? = 1 ] && [ -s "$3" ] && grep -q "^restart: .*$3" "$4"' \
 	_ "$R" "$img" "$work/restart.log" "$work/err"
 check "restart -v tells the original pid" \
 	bash -c 'timeout 20 "$1" -v -i "$2" 2>&1 | grep -q "image of pid 4242"' _ "$R" "$img"
@@ -315,7 +364,14 @@ if [ "$(id -u)" = 0 ]; then
 		if [ "$(stat -f -c %T "$d" 2>/dev/null)" = cgroup2fs ]; then cg2=$d; break; fi
 	done
 fi
-if [ -n "$cg2" ] && [ -n "$(ls "$cg2"/*/cgroup.freeze 2>/dev/null | head -n1)$(mkdir "$cg2/ckpt-probe-$$" 2>/dev/null && ls "$cg2/ckpt-probe-$$/cgroup.freeze" 2>/dev/null; rmdir "$cg2/ckpt-probe-$$" 2>/dev/null)" ]; then
+# a cgroup.freeze in a child cgroup of $cg2: in one that exists or in a probe
+has_freezer() {
+	local probe=$cg2/ckpt-probe-$$
+
+	[ -n "$(ls "$cg2"/*/cgroup.freeze 2>/dev/null | head -n1)$(mkdir "$probe" 2>/dev/null &&
+		ls "$probe/cgroup.freeze" 2>/dev/null; rmdir "$probe" 2>/dev/null)" ]
+}
+if [ -n "$cg2" ] && has_freezer; then
 	sleep 1000 &
 	target=$!
 	children+=("$target")
@@ -324,13 +380,18 @@ if [ -n "$cg2" ] && [ -n "$(ls "$cg2"/*/cgroup.freeze 2>/dev/null | head -n1)$(m
 		timeout 30 "$C" $mode -v -o "$work/f.img" "$target" 2>"$work/err"
 		rc=$?
 		check "checkpoint $mode: fails with status 1 without the syscall" [ "$rc" = 1 ]
-		check "checkpoint $mode: froze the target first" grep -q "pid $target frozen" "$work/err"
-		check "checkpoint $mode: names the error" grep -q "^checkpoint: checkpoint of pid $target failed: " "$work/err"
+		check "checkpoint $mode: froze the target first" \
+			grep -q "pid $target frozen" "$work/err"
+		check "checkpoint $mode: names the error" \
+			grep -q "^checkpoint: checkpoint of pid $target failed: " "$work/err"
 		check "checkpoint $mode: removed the partial image" test ! -e "$work/f.img"
 		check "checkpoint $mode: target alive, not stopped" \
-			bash -c 'kill -0 $1 && ! grep -q "^State:.*[Tt] (" /proc/$1/status' _ "$target"
-		check "checkpoint $mode: target back in its cgroup" [ "$(grep '^0::' /proc/$target/cgroup)" = "$before" ]
-		check "checkpoint $mode: temporary cgroup removed" bash -c '! ls -d "$1"/ckpt-'"$target"'-* 2>/dev/null' _ "$cg2"
+			bash -c 'kill -0 $1 && ! grep -q "^State:.*[Tt] (" /proc/$1/status' \
+			_ "$target"
+		check "checkpoint $mode: target back in its cgroup" \
+			[ "$(grep '^0::' /proc/$target/cgroup)" = "$before" ]
+		check "checkpoint $mode: temporary cgroup removed" \
+			bash -c '! ls -d "$1"/ckpt-'"$target"'-* 2>/dev/null' _ "$cg2"
 	done
 	# stdout: a regular file is cut back to where it was
 	echo "keep me" >"$work/so.img"
@@ -338,7 +399,8 @@ if [ -n "$cg2" ] && [ -n "$(ls "$cg2"/*/cgroup.freeze 2>/dev/null | head -n1)$(m
 	check "checkpoint to stdout: failure cuts the partial image off" \
 		bash -c '[ "$(cat "$1")" = "keep me" ]' _ "$work/so.img"
 	timeout 30 "$C" --log "$work/ck.log" -o "$work/f.img" "$target" 2>"$work/err"
-	check "checkpoint --log: points to the log" grep -q "explanation is in $work/ck.log" "$work/err"
+	check "checkpoint --log: points to the log" \
+		grep -q "explanation is in $work/ck.log" "$work/err"
 	kill -9 "$target" 2>/dev/null
 	wait "$target" 2>/dev/null
 else

@@ -34,8 +34,7 @@ static const char *variants[][2] = {
 	{ "two-tasks",		"valid image of two tasks" },
 	{ "many-pages",		"valid image with 1300 pages (full batches)" },
 	{ "relinked",		"valid image with an unlinked, relinked file" },
-	{ "namespaces",		"valid image with UTS and IPC namespaces and "
-				"shared memory" },
+	{ "namespaces",		"valid image with UTS and IPC namespaces and shared memory" },
 	{ "relink-kind",	"relinked path on a CHR file" },
 	{ "bad-version",	"header version CKPT_VERSION + 1" },
 	{ "bad-arch",		"header arch 7" },
@@ -112,14 +111,12 @@ static const char *variants[][2] = {
 	{ "ns-sysv-pgoff",	"sysvshm VMA at a page offset" },
 	{ "ns-shmid",		"anon VMA with a shmid" },
 	{ "ns-pages-shared",	"page address in a shmem VMA" },
-	{ "timers",		"valid image of a process with a thread and "
-				"POSIX timers" },
+	{ "timers",		"valid image of a process with a thread and POSIX timers" },
 	{ "timer-clock",	"POSIX timer of CLOCK_PROCESS_CPUTIME_ID" },
 	{ "timer-thread",	"POSIX timer in a thread's SIGNAL" },
 	{ "timer-dup-id",	"two POSIX timers with one id" },
 	{ "timer-pad",		"POSIX_TIMER _pad not zero" },
-	{ "timer-tid",		"POSIX timer signalling a pid that is no "
-				"thread of the process" },
+	{ "timer-tid",		"POSIX timer signalling a pid that is no thread of the process" },
 	{ "timer-count",	"SIGNAL announces 4 POSIX timers, 3 follow" },
 };
 
@@ -328,8 +325,8 @@ static void namespaces(void)
 	uint64_t off[2] = { 0, 2 * PS };
 
 	if (!V("ns-no-uts")) {
-		strcpy(u.nodename, "box");
-		strcpy(u.domainname, "example.org");
+		snprintf(u.nodename, sizeof(u.nodename), "%s", "box");
+		snprintf(u.domainname, sizeof(u.domainname), "%s", "example.org");
 		if (V("ns-uts-nul"))
 			memset(u.nodename, 'x', CKPT_UTS_LEN);
 		emit(CKPT_HDR_UTS_NS, &u, sizeof(u), NULL, 0);
@@ -427,7 +424,7 @@ static void task(int t)
 	} cr = { .c = { .ngroups = 2 }, .groups = { 10, 20 } };
 	struct ckpt_hdr_rlimits rl;
 	struct ckpt_hdr_fs fs = { .umask = 022 };
-	const char paths[] = "/\0/tmp/work";
+	static const char paths[] = "/\0/tmp/work";
 	static struct ckpt_hdr_sighand sh;
 	struct ckpt_hdr_signal sg = { .blocked = 1ULL << 9, .nr_pending = 1,
 				      .altstack_flags = 2 };
@@ -460,14 +457,22 @@ static void task(int t)
 		tk.exit_code = 1;
 	emit(CKPT_HDR_TASK, &tk, sizeof(tk), NULL, 0);
 
-	cr.c.uid = cr.c.euid = cr.c.suid = cr.c.fsuid = 1000;
-	cr.c.gid = cr.c.egid = cr.c.sgid = cr.c.fsgid = 1000;
+	cr.c.uid = 1000;
+	cr.c.euid = 1000;
+	cr.c.suid = 1000;
+	cr.c.fsuid = 1000;
+	cr.c.gid = 1000;
+	cr.c.egid = 1000;
+	cr.c.sgid = 1000;
+	cr.c.fsgid = 1000;
 	cr.c.cap_bset = 0x1ffffffffffULL;
 	if (!V("missing-creds"))
 		emit(CKPT_HDR_CREDS, &cr, sizeof(cr), NULL, 0);
 
-	for (int i = 0; i < CKPT_RLIM_NLIMITS; i++)
-		rl.rlim[i].cur = rl.rlim[i].max = ~0ULL;
+	for (int i = 0; i < CKPT_RLIM_NLIMITS; i++) {
+		rl.rlim[i].cur = ~0ULL;
+		rl.rlim[i].max = ~0ULL;
+	}
 	rl.rlim[7].cur = 1024;
 	rl.rlim[7].max = 4096;
 	if (V("rlimit"))
@@ -630,11 +635,11 @@ static void build(void)
 	if (TIMERS())	/* thread 4244 of process 4242 */
 		tr.p[1] = (struct ckpt_pids){ 4244, 4242, 1, 4242, 4242, 0,
 					      0, 0 };
-	strcpy(h.sysname, "Linux");
-	strcpy(h.release, "6.12.0-ckpt");
-	strcpy(h.version_str, "#1 SMP PREEMPT_DYNAMIC");
-	strcpy(h.machine, "x86_64");
-	strcpy(h.nodename, "testhost");
+	snprintf(h.sysname, sizeof(h.sysname), "%s", "Linux");
+	snprintf(h.release, sizeof(h.release), "%s", "6.12.0-ckpt");
+	snprintf(h.version_str, sizeof(h.version_str), "%s", "#1 SMP PREEMPT_DYNAMIC");
+	snprintf(h.machine, sizeof(h.machine), "%s", "x86_64");
+	snprintf(h.nodename, sizeof(h.nodename), "%s", "testhost");
 	if (V("bad-version"))
 		h.version = CKPT_VERSION + 1;
 	if (V("bad-arch"))
@@ -743,7 +748,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc == 2 && !strcmp(argv[1], "-l")) {
-		for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(variants); i++)
 			printf("%s\t%s\n", variants[i][0], variants[i][1]);
 		return 0;
 	}
@@ -751,10 +756,10 @@ int main(int argc, char **argv)
 		return reseal(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "-V")) {
 		variant = argv[2];
-		for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(variants); i++)
 			if (!strcmp(variant, variants[i][0]))
 				break;
-		if (i == sizeof(variants) / sizeof(variants[0])) {
+		if (i == ARRAY_SIZE(variants)) {
 			fprintf(stderr, "mkimage: unknown variant %s\n",
 				variant);
 			return 2;
@@ -763,8 +768,7 @@ int main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: mkimage [-V VARIANT] OUT | -l | "
-			"-r FILE\n");
+		fprintf(stderr, "usage: mkimage [-V VARIANT] OUT | -l | -r FILE\n");
 		return 2;
 	}
 	build();

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WORDS	(4u << 20) / 8
+#define WORDS	((4u << 20) / 8)
 
 static uint64_t data[WORDS];
 

@@ -240,7 +240,9 @@ static inline void ckpt_ctx_init(struct __test_metadata *_metadata,
 				 struct ckpt_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->imgfd = c->logfd = c->outfd = -1;
+	c->imgfd = -1;
+	c->logfd = -1;
+	c->outfd = -1;
 	ckpt_probe(_metadata);
 	if (_metadata->exit_code)
 		return;
@@ -282,7 +284,7 @@ static inline void ckpt_ctx_fini(struct ckpt_ctx *c)
 	}
 }
 
-/* A fixture holding a struct ckpt_ctx, set up and torn down per test. */
+/* The fixture of every test file: a struct ckpt_ctx, set up per test. */
 #define CKPT_FIXTURE(name)						\
 	FIXTURE(name) {							\
 		struct ckpt_ctx c;					\
@@ -659,15 +661,25 @@ static inline void ckpt_checkpointed(struct __test_metadata *_metadata,
 	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",	\
 	"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
 
-#define CKPT_LOAD16(insn, reg)						\
-	insn " %[p], %%" reg "0\n\t"  insn " %[p], %%" reg "1\n\t"	\
-	insn " %[p], %%" reg "2\n\t"  insn " %[p], %%" reg "3\n\t"	\
-	insn " %[p], %%" reg "4\n\t"  insn " %[p], %%" reg "5\n\t"	\
-	insn " %[p], %%" reg "6\n\t"  insn " %[p], %%" reg "7\n\t"	\
-	insn " %[p], %%" reg "8\n\t"  insn " %[p], %%" reg "9\n\t"	\
-	insn " %[p], %%" reg "10\n\t" insn " %[p], %%" reg "11\n\t"	\
-	insn " %[p], %%" reg "12\n\t" insn " %[p], %%" reg "13\n\t"	\
-	insn " %[p], %%" reg "14\n\t" insn " %[p], %%" reg "15\n\t"
+#define CKPT_LOAD_YMM16							\
+	"vmovdqu %[p], %%ymm0\n\tvmovdqu %[p], %%ymm1\n\t"		\
+	"vmovdqu %[p], %%ymm2\n\tvmovdqu %[p], %%ymm3\n\t"		\
+	"vmovdqu %[p], %%ymm4\n\tvmovdqu %[p], %%ymm5\n\t"		\
+	"vmovdqu %[p], %%ymm6\n\tvmovdqu %[p], %%ymm7\n\t"		\
+	"vmovdqu %[p], %%ymm8\n\tvmovdqu %[p], %%ymm9\n\t"		\
+	"vmovdqu %[p], %%ymm10\n\tvmovdqu %[p], %%ymm11\n\t"		\
+	"vmovdqu %[p], %%ymm12\n\tvmovdqu %[p], %%ymm13\n\t"		\
+	"vmovdqu %[p], %%ymm14\n\tvmovdqu %[p], %%ymm15\n\t"
+
+#define CKPT_LOAD_XMM16							\
+	"movdqu %[p], %%xmm0\n\tmovdqu %[p], %%xmm1\n\t"		\
+	"movdqu %[p], %%xmm2\n\tmovdqu %[p], %%xmm3\n\t"		\
+	"movdqu %[p], %%xmm4\n\tmovdqu %[p], %%xmm5\n\t"		\
+	"movdqu %[p], %%xmm6\n\tmovdqu %[p], %%xmm7\n\t"		\
+	"movdqu %[p], %%xmm8\n\tmovdqu %[p], %%xmm9\n\t"		\
+	"movdqu %[p], %%xmm10\n\tmovdqu %[p], %%xmm11\n\t"		\
+	"movdqu %[p], %%xmm12\n\tmovdqu %[p], %%xmm13\n\t"		\
+	"movdqu %[p], %%xmm14\n\tmovdqu %[p], %%xmm15\n\t"
 
 static const uint8_t ckpt_poison_bytes[32] __attribute__((aligned(32))) = {
 	[0 ... 31] = 0xa5
@@ -686,14 +698,15 @@ ckpt_restart_poisoned(int fd, unsigned long flags, int logfd)
 {
 	bool avx = ckpt_cpu_has_avx();
 
-	if (avx) {
-		register long rax asm("rax") = __NR_restart;
-		register long rdi asm("rdi") = 0;
-		register long rsi asm("rsi") = fd;
-		register long rdx asm("rdx") = (long)flags;
-		register long r10 asm("r10") = logfd;
+	/* restart(2)'s registers, set after the last call before the asm */
+	register long rax asm("rax") = __NR_restart;
+	register long rdi asm("rdi") = 0;
+	register long rsi asm("rsi") = fd;
+	register long rdx asm("rdx") = (long)flags;
+	register long r10 asm("r10") = logfd;
 
-		asm volatile(CKPT_LOAD16("vmovdqu", "ymm")
+	if (avx)
+		asm volatile(CKPT_LOAD_YMM16
 			     CKPT_POISON_GPRS
 			     "fldpi\n\t"
 			     "syscall\n\t"
@@ -703,15 +716,8 @@ ckpt_restart_poisoned(int fd, unsigned long flags, int logfd)
 			       [p] "m"(ckpt_poison_bytes)
 			     : "rbx", "rcx", "r8", "r9", "r11", "r12", "r13",
 			       "r14", "r15", "memory", CKPT_XMM_CLOBBERS);
-		return rax;
-	} else {
-		register long rax asm("rax") = __NR_restart;
-		register long rdi asm("rdi") = 0;
-		register long rsi asm("rsi") = fd;
-		register long rdx asm("rdx") = (long)flags;
-		register long r10 asm("r10") = logfd;
-
-		asm volatile(CKPT_LOAD16("movdqu", "xmm")
+	else
+		asm volatile(CKPT_LOAD_XMM16
 			     CKPT_POISON_GPRS
 			     "fldpi\n\t"
 			     "syscall\n\t"
@@ -721,8 +727,7 @@ ckpt_restart_poisoned(int fd, unsigned long flags, int logfd)
 			       [p] "m"(ckpt_poison_bytes)
 			     : "rbx", "rcx", "r8", "r9", "r11", "r12", "r13",
 			       "r14", "r15", "memory", CKPT_XMM_CLOBBERS);
-		return rax;
-	}
+	return rax;
 }
 
 /*
@@ -1089,7 +1094,7 @@ static inline int ckpt_checkpoint_kill(struct __test_metadata *_metadata,
 				       struct ckpt_ctx *c, pid_t pid)
 {
 	char spid[16];
-	char *ck[] = { "checkpoint", "--kill", "-o", c->img, spid, NULL };
+	char *const ck[] = { "checkpoint", "--kill", "-o", c->img, spid, NULL };
 	int st;
 
 	snprintf(spid, sizeof(spid), "%d", pid);
@@ -1108,21 +1113,21 @@ static inline int ckpt_cycle(struct __test_metadata *_metadata,
 			     struct ckpt_ctx *c, pid_t pid,
 			     const char *restart_opt)
 {
-	char *rs[] = { "restart", "-i", c->img, (char *)restart_opt, NULL };
+	char *const rs[] = { "restart", "-i", c->img, (char *)restart_opt, NULL };
 
 	ckpt_checkpoint_kill(_metadata, c, pid);
 	return ckpt_run(_metadata, c, rs);
 }
 
-/* In a TEST_F: the workload at @pid comes back and exits restored. */
-#define CKPT_EXPECT_CYCLE(pid, opt)					\
-	EXPECT_EQ(CKPT_EXIT_RESTORED << 8,				\
-		  ckpt_cycle(_metadata, &self->c, (pid), (opt)))	\
-		ckpt_show(_metadata, &self->c)
-
-#define CKPT_NEED_TOOLS() do {						\
-	if (!ckpt_have_tool("checkpoint") || !ckpt_have_tool("restart"))	\
-		SKIP(return, "the checkpoint and restart tools are not in PATH"); \
-} while (0)
+/*
+ * In a test: whether the checkpoint and restart tools are in PATH.  If
+ * not, the test is marked skipped: return from it.
+ */
+static inline bool ckpt_need_tools(struct __test_metadata *_metadata)
+{
+	if (!ckpt_have_tool("checkpoint") || !ckpt_have_tool("restart"))
+		SKIP(return false, "the checkpoint and restart tools are not in PATH");
+	return true;
+}
 
 #endif /* CKPT_TEST_H */

@@ -115,7 +115,7 @@ TEST_F(epoll, watched_file_outside_refused)
 	close(p[1]);
 	EXPECT_EQ(CKPT_ERRNO_STATUS(EOPNOTSUPP), st) ckpt_show(_metadata, &self->c);
 	ASSERT_LT(0, ckpt_read_file(self->c.log, log, sizeof(log)));
-	EXPECT_TRUE(strstr(log, "epoll watches a file no fd holds") != NULL)
+	EXPECT_NE(NULL, strstr(log, "epoll watches a file no fd holds"))
 		TH_LOG("log: %s", log);
 }
 

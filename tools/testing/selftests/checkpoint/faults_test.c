@@ -27,7 +27,7 @@ static int knob(const char *attr, const char *file, const char *val)
 /* Fail one allocation in @percent of the calling task's, or none. */
 static bool inject_faults(unsigned int percent)
 {
-	static const char *attrs[] = { "failslab", "fail_page_alloc" };
+	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
 	char p[16];
 	unsigned int i;
 

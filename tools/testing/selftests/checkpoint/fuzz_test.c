@@ -24,8 +24,10 @@
 #include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include "ckpt_test.h"
 
@@ -174,7 +176,7 @@ static void restore_self(struct ckpt_ctx *c, const char *path)
 
 static void restore_tool(struct ckpt_ctx *c, const char *path)
 {
-	char *argv[] = { "restart", "-i", (char *)path, "--log", c->log, NULL };
+	char *const argv[] = { "restart", "-i", (char *)path, "--log", c->log, NULL };
 
 	ckpt_child_stdio(c, NULL, 0);
 	execvp(argv[0], argv);
@@ -486,10 +488,11 @@ static void on_usr1(int sig)
 }
 
 /*
- * Memory of three kinds, a pipe holding data, a file at an offset, an
- * eventfd, a timerfd, a signalfd, an epoll set, a memfd, a POSIX timer,
- * a handler, a blocked pending signal and a lowered rlimit: checked
- * after restart, exit 42 when all are as they were.
+ * Memory of three kinds, a pipe holding data, a file at an offset with
+ * a flock and a POSIX lock, an eventfd, a timerfd, a signalfd, an epoll
+ * set, a memfd, a socket pair with data both ways, a pidfd, a POSIX
+ * timer, a handler, a blocked pending signal and a lowered rlimit:
+ * checked after restart, exit 42 when all are as they were.
  */
 static void rich_process(struct ckpt_ctx *c, const char *file)
 {
@@ -500,7 +503,9 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	struct rlimit rl = { 200, 1024 };
 	struct signalfd_siginfo si;
 	char *anon, *shared, *mapped, buf[64];
-	int p[2], f, efd, tfd, sfd, epfd, mfd;
+	struct flock wr = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_len = 5 };
+	int p[2], f, efd, tfd, sfd, epfd, mfd, sv[2], pfd, g;
 	uint64_t v;
 	timer_t tid;
 	sigset_t set;
@@ -536,6 +541,12 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	ckpt_fill(mapped, 2 * 4096, 4);
 	CKPT_CHECK(!timer_create(CLOCK_MONOTONIC, &sev, &tid) &&
 		   !timer_settime(tid, 0, &its, NULL), "timer_create");
+	CKPT_CHECK(!flock(f, LOCK_SH) && !fcntl(f, F_SETLK, &wr), "locks");
+	CKPT_CHECK(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+		   write(sv[0], "to b", 4) == 4 && write(sv[1], "to a!", 5) == 5,
+		   "socketpair");
+	pfd = syscall(SYS_pidfd_open, getpid(), 0);
+	CKPT_CHECK(pfd >= 0, "pidfd_open");
 	CKPT_CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR, "signal");
 	CKPT_CHECK(!raise(SIGUSR2) && !setrlimit(RLIMIT_NOFILE, &rl), "raise");
 
@@ -550,6 +561,16 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	CKPT_CHECK(read(p[0], buf, sizeof(buf)) == 11 &&
 		   !memcmp(buf, "in the pipe", 11), "pipe data");
 	CKPT_CHECK(read(f, buf, 3) == 3 && !memcmp(buf, "345", 3), "file offset");
+	g = open(file, O_RDWR);
+	wr.l_len = 1;
+	CKPT_CHECK(g >= 0 && !fcntl(g, F_OFD_GETLK, &wr) &&
+		   wr.l_type == F_WRLCK, "POSIX lock");
+	CKPT_CHECK(flock(g, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK,
+		   "flock");
+	CKPT_CHECK(read(sv[1], buf, sizeof(buf)) == 4 &&
+		   read(sv[0], buf, sizeof(buf)) == 5 && !memcmp(buf, "to a!", 5),
+		   "socket pair data");
+	CKPT_CHECK(!syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0), "pidfd");
 	CKPT_CHECK(read(efd, &v, 8) == 8 && v == 7, "eventfd");
 	CKPT_CHECK(timerfd_gettime(tfd, &its) == 0 && its.it_value.tv_sec > 3000,
 		   "timerfd");
@@ -660,7 +681,8 @@ TEST_F_TIMEOUT(fuzz, tree_mutants_are_refused_or_contained, 1000)
 	pid_t pid;
 	int i;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0)
 		tree_workload(ready);

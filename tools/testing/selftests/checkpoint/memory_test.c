@@ -179,10 +179,13 @@ static int __attribute__((noinline)) frames(struct ckpt_ctx *c, int depth)
 
 	for (i = 0; i < 128; i++)
 		local[i] = ckpt_pattern(depth, i);
-	if (depth == 0)
+	if (depth == 0) {
 		ckpt_self(c);
-	else if ((bad = frames(c, depth - 1)))
-		return bad;
+	} else {
+		bad = frames(c, depth - 1);
+		if (bad)
+			return bad;
+	}
 	for (i = 0; i < 128; i++)
 		if (local[i] != ckpt_pattern(depth, i))
 			return depth + 1;
@@ -559,13 +562,16 @@ TEST_F(memory, maps_identical)
 		int fd;
 
 		fd = CKPT_SYS(open(path, O_RDWR));
-		CKPT_CHECK(mmap(NULL, 3 * PAGE, PROT_READ, MAP_PRIVATE, fd, PAGE) != MAP_FAILED, "file ro");
+		CKPT_CHECK(mmap(NULL, 3 * PAGE, PROT_READ, MAP_PRIVATE, fd, PAGE) != MAP_FAILED,
+			   "file ro");
 		m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		CKPT_CHECK(m != MAP_FAILED, "file shared");
 		m[0] = 'm';
 		close(fd);
-		CKPT_CHECK(mmap(NULL, 5 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED, "none");
-		CKPT_CHECK(mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) != MAP_FAILED, "shm");
+		CKPT_CHECK(mmap(NULL, 5 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0) != MAP_FAILED, "none");
+		CKPT_CHECK(mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0) != MAP_FAILED, "shm");
 		CKPT_CHECK(malloc(300 * 1024), "malloc");	/* an mmap chunk */
 		CKPT_CHECK(sbrk(PAGE * 3) != (void *)-1, "sbrk");
 		touch_stack();

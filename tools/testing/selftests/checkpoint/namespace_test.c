@@ -30,7 +30,8 @@ TEST_F(ns, hostname_comes_back_in_a_new_uts_namespace)
 	char host[65], mine[65];
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	ASSERT_EQ(0, gethostname(mine, sizeof(mine)));
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
@@ -45,7 +46,8 @@ TEST_F(ns, hostname_comes_back_in_a_new_uts_namespace)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(200);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 	ASSERT_EQ(0, gethostname(host, sizeof(host)));
 	EXPECT_STREQ(mine, host);
 }
@@ -59,7 +61,8 @@ TEST_F(ns, sysv_shm_contents_ids_and_attaches)
 	size_t len = SHM_PAGES * 4096;
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct shmid_ds ds;
@@ -114,7 +117,8 @@ TEST_F(ns, sysv_shm_contents_ids_and_attaches)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 /* Removed while attached: still attached after restart, key gone. */
@@ -122,7 +126,8 @@ TEST_F(ns, sysv_shm_removed_while_attached)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct shmid_ds ds;
@@ -147,14 +152,16 @@ TEST_F(ns, sysv_shm_removed_while_attached)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(200);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 TEST_F(ns, sysv_semaphore_values)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		unsigned short set[3] = { 1, 5, 32767 }, get[3];
@@ -180,7 +187,8 @@ TEST_F(ns, sysv_semaphore_values)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(200);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 struct ckpt_msg {
@@ -194,7 +202,8 @@ TEST_F(ns, sysv_message_queue_messages)
 	static const size_t lens[] = { 1, 100, 5000, 0 };
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct ckpt_msg m;
@@ -236,7 +245,8 @@ TEST_F(ns, sysv_message_queue_messages)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(200);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 /*

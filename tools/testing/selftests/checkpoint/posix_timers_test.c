@@ -12,7 +12,7 @@
 CKPT_FIXTURE(ptimers);
 
 static volatile sig_atomic_t ticks;
-static volatile int last_value;
+static volatile sig_atomic_t last_value;
 
 static void on_tick(int sig, siginfo_t *si, void *uc)
 {

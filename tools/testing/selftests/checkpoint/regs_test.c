@@ -164,12 +164,43 @@ TEST_F(regs, gs_base)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
-#define X16(m)	m(0) m(1) m(2) m(3) m(4) m(5) m(6) m(7) m(8) m(9) \
-		m(10) m(11) m(12) m(13) m(14) m(15)
-#define XMM_LOAD(i)	"movdqu " #i "*32(%[in]), %%xmm" #i "\n\t"
-#define XMM_STORE(i)	"movdqu %%xmm" #i ", " #i "*32(%[out])\n\t"
-#define YMM_LOAD(i)	"vmovdqu " #i "*32(%[in]), %%ymm" #i "\n\t"
-#define YMM_STORE(i)	"vmovdqu %%ymm" #i ", " #i "*32(%[out])\n\t"
+/* xmm (ymm) register i from vin[i], and back into vout[i] */
+#define XMM_LOAD							\
+	"movdqu 0*32(%[in]), %%xmm0\n\tmovdqu 1*32(%[in]), %%xmm1\n\t"	\
+	"movdqu 2*32(%[in]), %%xmm2\n\tmovdqu 3*32(%[in]), %%xmm3\n\t"	\
+	"movdqu 4*32(%[in]), %%xmm4\n\tmovdqu 5*32(%[in]), %%xmm5\n\t"	\
+	"movdqu 6*32(%[in]), %%xmm6\n\tmovdqu 7*32(%[in]), %%xmm7\n\t"	\
+	"movdqu 8*32(%[in]), %%xmm8\n\tmovdqu 9*32(%[in]), %%xmm9\n\t"	\
+	"movdqu 10*32(%[in]), %%xmm10\n\tmovdqu 11*32(%[in]), %%xmm11\n\t"	\
+	"movdqu 12*32(%[in]), %%xmm12\n\tmovdqu 13*32(%[in]), %%xmm13\n\t"	\
+	"movdqu 14*32(%[in]), %%xmm14\n\tmovdqu 15*32(%[in]), %%xmm15\n\t"
+#define XMM_STORE							\
+	"movdqu %%xmm0, 0*32(%[out])\n\tmovdqu %%xmm1, 1*32(%[out])\n\t"	\
+	"movdqu %%xmm2, 2*32(%[out])\n\tmovdqu %%xmm3, 3*32(%[out])\n\t"	\
+	"movdqu %%xmm4, 4*32(%[out])\n\tmovdqu %%xmm5, 5*32(%[out])\n\t"	\
+	"movdqu %%xmm6, 6*32(%[out])\n\tmovdqu %%xmm7, 7*32(%[out])\n\t"	\
+	"movdqu %%xmm8, 8*32(%[out])\n\tmovdqu %%xmm9, 9*32(%[out])\n\t"	\
+	"movdqu %%xmm10, 10*32(%[out])\n\tmovdqu %%xmm11, 11*32(%[out])\n\t"	\
+	"movdqu %%xmm12, 12*32(%[out])\n\tmovdqu %%xmm13, 13*32(%[out])\n\t"	\
+	"movdqu %%xmm14, 14*32(%[out])\n\tmovdqu %%xmm15, 15*32(%[out])\n\t"
+#define YMM_LOAD							\
+	"vmovdqu 0*32(%[in]), %%ymm0\n\tvmovdqu 1*32(%[in]), %%ymm1\n\t"	\
+	"vmovdqu 2*32(%[in]), %%ymm2\n\tvmovdqu 3*32(%[in]), %%ymm3\n\t"	\
+	"vmovdqu 4*32(%[in]), %%ymm4\n\tvmovdqu 5*32(%[in]), %%ymm5\n\t"	\
+	"vmovdqu 6*32(%[in]), %%ymm6\n\tvmovdqu 7*32(%[in]), %%ymm7\n\t"	\
+	"vmovdqu 8*32(%[in]), %%ymm8\n\tvmovdqu 9*32(%[in]), %%ymm9\n\t"	\
+	"vmovdqu 10*32(%[in]), %%ymm10\n\tvmovdqu 11*32(%[in]), %%ymm11\n\t"	\
+	"vmovdqu 12*32(%[in]), %%ymm12\n\tvmovdqu 13*32(%[in]), %%ymm13\n\t"	\
+	"vmovdqu 14*32(%[in]), %%ymm14\n\tvmovdqu 15*32(%[in]), %%ymm15\n\t"
+#define YMM_STORE							\
+	"vmovdqu %%ymm0, 0*32(%[out])\n\tvmovdqu %%ymm1, 1*32(%[out])\n\t"	\
+	"vmovdqu %%ymm2, 2*32(%[out])\n\tvmovdqu %%ymm3, 3*32(%[out])\n\t"	\
+	"vmovdqu %%ymm4, 4*32(%[out])\n\tvmovdqu %%ymm5, 5*32(%[out])\n\t"	\
+	"vmovdqu %%ymm6, 6*32(%[out])\n\tvmovdqu %%ymm7, 7*32(%[out])\n\t"	\
+	"vmovdqu %%ymm8, 8*32(%[out])\n\tvmovdqu %%ymm9, 9*32(%[out])\n\t"	\
+	"vmovdqu %%ymm10, 10*32(%[out])\n\tvmovdqu %%ymm11, 11*32(%[out])\n\t"	\
+	"vmovdqu %%ymm12, 12*32(%[out])\n\tvmovdqu %%ymm13, 13*32(%[out])\n\t"	\
+	"vmovdqu %%ymm14, 14*32(%[out])\n\tvmovdqu %%ymm15, 15*32(%[out])\n\t"
 
 static uint8_t vin[16][32] __attribute__((aligned(32)));
 static uint8_t vout[16][32] __attribute__((aligned(32)));
@@ -183,14 +214,14 @@ static long checkpoint_vec(struct ckpt_ctx *c, bool ymm)
 	register long r10 asm("r10") = c->logfd;
 
 	if (ymm)
-		asm volatile(X16(YMM_LOAD) "syscall\n\t" X16(YMM_STORE)
+		asm volatile(YMM_LOAD "syscall\n\t" YMM_STORE
 			     "vzeroupper\n\t"
 			     : "+a"(rax)
 			     : "D"(rdi), "S"(rsi), "d"(rdx), "r"(r10),
 			       [in] "r"(vin), [out] "r"(vout)
 			     : "rcx", "r11", "memory", CKPT_XMM_CLOBBERS);
 	else
-		asm volatile(X16(XMM_LOAD) "syscall\n\t" X16(XMM_STORE)
+		asm volatile(XMM_LOAD "syscall\n\t" XMM_STORE
 			     : "+a"(rax)
 			     : "D"(rdi), "S"(rsi), "d"(rdx), "r"(r10),
 			       [in] "r"(vin), [out] "r"(vout)
@@ -250,6 +281,7 @@ TEST_F(regs, avx_registers)
 static uint8_t x87_in[16] = {
 	0x35, 0xc2, 0x68, 0x21, 0xa2, 0xda, 0x0f, 0xc9, 0x00, 0x40,
 };
+
 static uint8_t x87_out[16];
 static uint16_t fcw_in = 0x0e7f, fcw_out;	/* RC=chop, PC=double */
 static const uint16_t fcw_default = 0x037f;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unlinked open files: relinked into lost+found/checkpoint at checkpoint,
- * reopened and unlinked again at restart, on ext4 and on tmpfs.
+ * reopened and unlinked again at restart, on ext4 and on tmpfs, moved
+ * back to their old name first when it is free, so that /proc/PID/fd
+ * reads as before.
  */
 #include <linux/capability.h>
 #include <sys/statfs.h>
@@ -109,6 +111,28 @@ FIXTURE_TEARDOWN(relink)
 	ckpt_ctx_fini(&self->c);
 }
 
+/* What /proc/self/fd/@fd reads, in @link. */
+static void fd_link(int fd, char *link, size_t len)
+{
+	char proc[64];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = CKPT_SYS(readlink(proc, link, len - 1));
+	link[n] = '\0';
+}
+
+/* Does /proc/self/fd/@fd read "@name (deleted)", as before the checkpoint? */
+static void check_old_name(int fd, const char *name)
+{
+	char link[CKPT_PATH_LEN + 32], want[CKPT_PATH_LEN + 32];
+
+	fd_link(fd, link, sizeof(link));
+	snprintf(want, sizeof(want), "%s (deleted)", name);
+	CKPT_CHECK(!strcmp(link, want), "fd %d reads %s, not %s", fd, link,
+		   want);
+}
+
 static long relink_fsize(int fd)
 {
 	struct stat st;
@@ -129,7 +153,7 @@ TEST_F(relink, fd_follows_the_inode_not_the_name)
 
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
-		char buf[16] = {};
+		char buf[16] = {}, buf2[CKPT_PATH_LEN + 32];
 		struct stat sb, sf;
 		int fd;
 
@@ -152,6 +176,10 @@ TEST_F(relink, fd_follows_the_inode_not_the_name)
 			   (long)sf.st_nlink);
 		CKPT_CHECK((sf.st_mode & 07777) == 0640, "mode %o",
 			   sf.st_mode & 07777);
+		/* "a" is another file's now: the name stays the relinked one */
+		fd_link(fd, buf2, sizeof(buf2));
+		CKPT_CHECK(strstr(buf2, "/lost+found/checkpoint/") &&
+			   strstr(buf2, " (deleted)"), "fd reads %s", buf2);
 		ckpt_restored_ok();
 	}
 	ckpt_checkpointed(_metadata, &self->c, pid);
@@ -192,6 +220,7 @@ TEST_F(relink, nameless_file_keeps_contents)
 		CKPT_CHECK(!memcmp(data, back, sizeof(data)), "contents");
 		CKPT_CHECK(access(x, F_OK) == -1 && errno == ENOENT,
 			   "the old name came back");
+		check_old_name(fd, x);
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
@@ -258,7 +287,7 @@ TEST_F(relink, failed_checkpoint_removes_links)
 	}
 	EXPECT_EQ(CKPT_ERRNO_STATUS(EOPNOTSUPP), ckpt_wait_exit(pid));
 	ASSERT_LT(0, ckpt_read_file(self->c.log, log, sizeof(log)));
-	EXPECT_TRUE(strstr(log, "mlocked") != NULL) TH_LOG("log: %s", log);
+	EXPECT_NE(NULL, strstr(log, "mlocked")) TH_LOG("log: %s", log);
 	EXPECT_EQ(self->before, relink_count(self->lf));
 }
 
@@ -333,7 +362,7 @@ TEST_F(relink, needs_cap_dac_read_search)
 	}
 	EXPECT_EQ(CKPT_ERRNO_STATUS(EPERM), ckpt_wait_exit(pid));
 	ASSERT_LT(0, ckpt_read_file(self->c.log, log, sizeof(log)));
-	EXPECT_TRUE(strstr(log, "CAP_DAC_READ_SEARCH") != NULL)
+	EXPECT_NE(NULL, strstr(log, "CAP_DAC_READ_SEARCH"))
 		TH_LOG("log: %s", log);
 	EXPECT_EQ(self->before, relink_count(self->lf));
 }
@@ -368,6 +397,7 @@ TEST_F(relink, unlinked_directory_recreated)
 		CKPT_CHECK(syscall(SYS_getdents64, fd, buf, sizeof(buf)) == -1 &&
 			   errno == ENOENT, "getdents on a live directory");
 		CKPT_CHECK(access(d, F_OK) == -1, "the old name came back");
+		check_old_name(fd, d);
 		ckpt_restored_ok();
 	}
 	ckpt_checkpointed(_metadata, &self->c, pid);

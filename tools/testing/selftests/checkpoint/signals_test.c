@@ -4,11 +4,12 @@
  * pending signals with their siginfo (per-thread and shared queues),
  * the alternate signal stack, interval timers.
  */
+#include <stdatomic.h>
 #include <sys/time.h>
 #include "ckpt_test.h"
 
 #ifndef SS_AUTODISARM
-#define SS_AUTODISARM	(1U << 31)
+#define SS_AUTODISARM	0x80000000U
 #endif
 
 CKPT_FIXTURE(signals);
@@ -36,11 +37,11 @@ static uint64_t get_blocked(void)
 }
 
 static volatile sig_atomic_t usr1_hits, usr2_hits, usr1_signo, usr1_usr2_blocked;
-static volatile uintptr_t handler_stack;
+static atomic_uintptr_t handler_stack;
 
 static void on_usr1(int sig, siginfo_t *si, void *uc)
 {
-	volatile char here;
+	char here;
 
 	(void)uc;
 	usr1_hits++;

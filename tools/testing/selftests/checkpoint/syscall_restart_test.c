@@ -144,8 +144,9 @@ TEST_F(sysrestart, clock_nanosleep_abs_keeps_deadline)
 		ckpt_show(_metadata, &self->c);
 	EXPECT_EQ(0, r);
 	EXPECT_EQ(0, err);
-	EXPECT_GE(t1, t0 + 8 * NSEC) TH_LOG("woke %lld ns before the deadline",
-					     (long long)(t0 + 8 * NSEC - t1));
+	EXPECT_GE(t1, t0 + 8 * NSEC)
+		TH_LOG("woke %lld ns before the deadline",
+		       (long long)(t0 + 8 * NSEC - t1));
 	EXPECT_LT(t1, t0 + 8 * NSEC + 5 * NSEC / 2)
 		TH_LOG("woke %llu ns after the deadline", t1 - t0 - 8 * NSEC);
 }

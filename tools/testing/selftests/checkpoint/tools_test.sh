@@ -72,12 +72,15 @@ sleep 1000 </dev/null 2>/dev/null | cat >/dev/null &
 sleep 0.2
 spid=
 for p in /proc/[0-9]*; do
-	[ "$(cat "$p/comm" 2>/dev/null)" = sleep ] && [ "$(cat "$p/cmdline" 2>/dev/null | tr '\0' ' ')" = "sleep 1000 " ] && spid=${p#/proc/}
+	[ "$(cat "$p/comm" 2>/dev/null)" = sleep ] &&
+		[ "$(cat "$p/cmdline" 2>/dev/null | tr '\0' ' ')" = "sleep 1000 " ] &&
+		spid=${p#/proc/}
 done
 checkpoint --check "$spid" >"$dir/out" 2>&1
 st=$?
-[ $st -eq 1 ] && grep -q "^checkpointable: no$" "$dir/out" &&
-	grep -q "^  fd 1 pipe:\\[[0-9]*\\]: 0 (process $spid fd 1: the pipe's other end is open outside the checkpoint)$" "$dir/out"
+pat="^  fd 1 pipe:\\[[0-9]*\\]: 0 (process $spid fd 1:"
+pat="$pat the pipe's other end is open outside the checkpoint)$"
+[ $st -eq 1 ] && grep -q "^checkpointable: no$" "$dir/out" && grep -q "$pat" "$dir/out"
 ok $? "checkpoint --check: names the pipe whose reader is outside (status $st)"
 checkpoint --kill "$spid" >/dev/null 2>"$dir/err"
 [ $? -ne 0 ] && grep -q "fd 1: the pipe's other end" "$dir/err" && kill -0 "$spid"

@@ -64,7 +64,8 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		pthread_t t[NTHREADS];
@@ -103,7 +104,8 @@ TEST_F(tree, threads_keep_tls_counters_and_futex_waits)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 /* ---- a three-level tree with pipes between the levels ---- */
@@ -118,7 +120,8 @@ TEST_F(tree, three_levels_with_pipes)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		int p1[2], p2[2], st;
@@ -173,7 +176,8 @@ TEST_F(tree, three_levels_with_pipes)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(500);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 /* ---- a zombie ---- */
@@ -186,7 +190,8 @@ TEST_F(tree, zombie_is_reaped_with_its_status)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		pid_t kid = CKPT_SYS(fork());
@@ -207,7 +212,8 @@ TEST_F(tree, zombie_is_reaped_with_its_status)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 /* ---- sessions and process groups ---- */
@@ -232,7 +238,8 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct ids was, now;
@@ -276,7 +283,8 @@ TEST_F(tree, sessions_and_groups_as_they_were)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 /* ---- pids in a new pid namespace ---- */
@@ -290,7 +298,8 @@ TEST_F(tree, pidns_keeps_every_pid)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		struct ids was, now;
@@ -313,7 +322,8 @@ TEST_F(tree, pidns_keeps_every_pid)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	CKPT_EXPECT_CYCLE(pid, "--pidns");
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, "--pidns"))
+		ckpt_show(_metadata, &self->c);
 }
 
 /* ---- all or nothing ---- */
@@ -326,12 +336,13 @@ TEST_F(tree, pidns_keeps_every_pid)
  */
 TEST_F(tree, failed_task_rolls_back_the_tree)
 {
-	char *rs[] = { "restart", "-i", self->c.img, NULL };
+	char *const rs[] = { "restart", "-i", self->c.img, NULL };
 	const char *dir;
 	pid_t pid;
 	int st;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	dir = ckpt_tmp_dir(&self->c, "cwd");
 	ASSERT_NE(NULL, dir);
 	pid = ckpt_fork_workload(_metadata, &self->c);
@@ -387,7 +398,8 @@ TEST_F(tree, shared_anonymous_memory_stays_shared)
 {
 	pid_t pid;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {
 		size_t len = 64 * 4096;
@@ -418,7 +430,8 @@ TEST_F(tree, shared_anonymous_memory_stays_shared)
 		ckpt_restored_ok();
 	}
 	ckpt_msleep(300);
-	CKPT_EXPECT_CYCLE(pid, NULL);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
 }
 
 /* ---- restart --frozen ---- */
@@ -444,12 +457,13 @@ static bool cgroup_frozen(const char *cg)
 TEST_F(tree, restart_frozen_runs_nothing_until_thawed)
 {
 	char opt[64], cg[128], path[160];
-	char *rs[] = { "restart", "-i", self->c.img, opt, NULL };
+	char *const rs[] = { "restart", "-i", self->c.img, opt, NULL };
 	const char *done;
 	pid_t pid, tool;
 	int i;
 
-	CKPT_NEED_TOOLS();
+	if (!ckpt_need_tools(_metadata))
+		return;
 	done = ckpt_tmp_path(&self->c, "done");
 	pid = ckpt_fork_workload(_metadata, &self->c);
 	if (pid == 0) {

@@ -85,11 +85,10 @@ static int race_checkpoint(struct __test_metadata *_metadata,
 		execl("/bin/sleep", "sleep", "1000", (char *)NULL);
 		_exit(1);
 	}
-	if (what == THREAD_EXITS) {
+	if (what == THREAD_EXITS)
 		ASSERT_TRUE(wait_threads(target, 2));
-	} else {
+	if (what == PROCESS_EXECS)
 		ASSERT_TRUE(ckpt_wait_blocked(target, NULL, SYS_read, 20000));
-	}
 	ckpt_stop(_metadata, target);
 
 	ASSERT_EQ(0, pipe(img));
@@ -110,11 +109,10 @@ static int race_checkpoint(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, kill(target, SIGCONT));
 	ASSERT_EQ(1, write(thread_pipe[1], &b, 1));
-	if (what == THREAD_EXITS) {
+	if (what == THREAD_EXITS)
 		ASSERT_TRUE(wait_threads(target, 1));
-	} else {
+	if (what == PROCESS_EXECS)
 		usleep(200000);	/* exec waits for the checkpoint's lock */
-	}
 	ASSERT_EQ(0, kill(target, SIGSTOP));
 	while ((n = read(img[0], buf, sizeof(buf))) > 0)
 		;
@@ -323,9 +321,11 @@ TEST_F(trust, replaced_file_is_stale_unless_accepted)
 	ckpt_expect_restored(_metadata, &self->c, st);
 }
 
-/* A process that dropped dumpability (ids changed, PR_SET_DUMPABLE 0)
+/*
+ * A process that dropped dumpability (ids changed, PR_SET_DUMPABLE 0)
  * comes back with it dropped, not dumpable as restart's credentials
- * commit would leave it. */
+ * commit would leave it.
+ */
 TEST_F(trust, undumpable_comes_back_undumpable)
 {
 	const char *go = ckpt_tmp_path(&self->c, "go");

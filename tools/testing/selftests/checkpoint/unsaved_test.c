@@ -11,7 +11,6 @@
 #include <linux/seccomp.h>
 #include <dirent.h>
 #include <sched.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -23,17 +22,14 @@ CKPT_FIXTURE(unsaved);
 /* 0: set up; an errno: this kernel or VM cannot make the state. */
 typedef int (*setup_fn)(struct ckpt_ctx *c);
 
-static int lock_file(struct ckpt_ctx *c, int how)
+/* A read lease: the file is ours and open read-only, by us alone. */
+static int set_lease(struct ckpt_ctx *c)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			    .l_len = 10 };
-	int fd = open(ckpt_tmp_path(c, "locked"), O_RDWR | O_CREAT, 0600);
+	int fd = open(ckpt_tmp_path(c, "leased"), O_RDONLY | O_CREAT, 0600);
 
 	if (fd < 0)
 		return errno;
-	if (how == 0)
-		return flock(fd, LOCK_EX) ? errno : 0;
-	return fcntl(fd, how, &fl) ? errno : 0;
+	return fcntl(fd, F_SETLEASE, F_RDLCK) ? errno : 0;
 }
 
 static int set_seccomp(struct ckpt_ctx *c)
@@ -75,8 +71,10 @@ static int set_affinity(struct ckpt_ctx *c)
 	cpu_set_t s;
 
 	(void)c;
-	if (get_nprocs_conf() < 2)
-		return ENODEV;
+	if (get_nprocs_conf() < 2) {
+		errno = ENODEV;		/* one CPU: none to pin to */
+		return errno;
+	}
 	CPU_ZERO(&s);
 	CPU_SET(0, &s);
 	return sched_setaffinity(0, sizeof(s), &s) ? errno : 0;
@@ -93,21 +91,6 @@ static int set_subreaper(struct ckpt_ctx *c)
 {
 	(void)c;
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) ? errno : 0;
-}
-
-static int set_flock(struct ckpt_ctx *c)
-{
-	return lock_file(c, 0);
-}
-
-static int set_posix_lock(struct ckpt_ctx *c)
-{
-	return lock_file(c, F_SETLK);
-}
-
-static int set_ofd_lock(struct ckpt_ctx *c)
-{
-	return lock_file(c, F_OFD_SETLK);
 }
 
 static int set_mlockall(struct ckpt_ctx *c)
@@ -252,21 +235,10 @@ TEST_F(unsaved, child_subreaper_is_refused)
 		       "subreaper");
 }
 
-TEST_F(unsaved, flock_is_refused)
+/* flock, POSIX and OFD locks are saved (locks_test); leases are not. */
+TEST_F(unsaved, lease_is_refused)
 {
-	expect_refused(_metadata, &self->c, set_flock, EOPNOTSUPP, "file lock");
-}
-
-TEST_F(unsaved, posix_lock_is_refused)
-{
-	expect_refused(_metadata, &self->c, set_posix_lock, EOPNOTSUPP,
-		       "file lock");
-}
-
-TEST_F(unsaved, ofd_lock_is_refused)
-{
-	expect_refused(_metadata, &self->c, set_ofd_lock, EOPNOTSUPP,
-		       "file lock");
+	expect_refused(_metadata, &self->c, set_lease, EOPNOTSUPP, "lease");
 }
 
 TEST_F(unsaved, mlockall_future_is_refused)

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AF_UNIX socket pairs for checkpoint/restart.
+ *
+ * Two connected sockets without addresses, as socketpair(2) makes them
+ * (or as a fork shares them), are one object: the UNIX_PAIR record holds
+ * both ends' options and shutdown state and the data queued for each.
+ * The data is read with the socket's own recvmsg, MSG_PEEK and a peek
+ * offset, so nothing is consumed and af_unix keeps its rules (partly
+ * read stream data, record bounds); restart sends each end's data from
+ * the other end, which queues it as it was.  Every end must be held by
+ * an fd inside the checkpoint.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/time64.h>
+#include <linux/uio.h>
+#include <net/af_unix.h>
+#include <net/sock.h>
+
+#include "internal.h"
+
+/* A restored pair: its two files, until the FILE records take them. */
+struct ckpt_unix_pair {
+	struct file *end[2];
+	u64 ino[2];
+};
+
+static struct sock *ckpt_unix_sk(struct file *file)
+{
+	struct unix_sock *u = unix_get_socket(file);
+
+	return u ? &u->sk : NULL;
+}
+
+bool ckpt_is_unix(struct file *file)
+{
+	return ckpt_unix_sk(file);
+}
+
+/* The peer of a connected pair's @sk, referenced, or NULL. */
+static struct sock *ckpt_unix_peer(struct sock *sk)
+{
+	return sk->sk_state == TCP_ESTABLISHED ? unix_peer_get(sk) : NULL;
+}
+
+/* What checkpoint cannot save of one end: its reason, or NULL. */
+static const char *ckpt_unix_end_unsupported(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+
+	if (!sock || !sock->file)
+		return "its other end is closed";
+	if (unix_sk(sk)->addr)
+		return "it has an address (bound, listening or accepted)";
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
+	    sk->sk_type != SOCK_SEQPACKET)
+		return "its type";
+#if IS_ENABLED(CONFIG_AF_UNIX_OOB)
+	if (READ_ONCE(unix_sk(sk)->oob_skb))
+		return "out-of-band data is queued";
+#endif
+	if (test_bit(SOCK_PASSSEC, &sock->flags) ||
+	    test_bit(SOCK_PASSPIDFD, &sock->flags))
+		return "SO_PASSSEC or SO_PASSPIDFD is set";
+	if (rcu_access_pointer(sk->sk_filter))
+		return "a socket filter is attached";
+	if (sock_flag(sk, SOCK_RCVTSTAMP))
+		return "SO_TIMESTAMP is set";
+	if (atomic_read(&unix_sk(sk)->scm_stat.nr_fds))
+		return "file descriptors (SCM_RIGHTS) in flight";
+	if (test_bit(SOCK_PASSCRED, &sock->flags) &&
+	    skb_queue_len_lockless(&sk->sk_receive_queue))
+		return "credentials (SO_PASSCRED) to pass with queued data";
+	if (READ_ONCE(sk->sk_rcvlowat) > 1 || READ_ONCE(sk->sk_mark) ||
+	    READ_ONCE(sk->sk_priority) || READ_ONCE(sk->sk_err))
+		return "SO_RCVLOWAT, SO_MARK, SO_PRIORITY or a pending error";
+	return NULL;
+}
+
+/**
+ * ckpt_unix_supported - can this AF_UNIX socket be checkpointed?
+ * @file: an AF_UNIX socket
+ * @why: filled with a short reason when it cannot
+ * @len: size of @why
+ *
+ * Return: 0 or -EOPNOTSUPP.
+ */
+int ckpt_unix_supported(struct file *file, char *why, size_t len)
+{
+	struct sock *sk = ckpt_unix_sk(file), *peer;
+	const char *no;
+
+	if (!sk)
+		return -EOPNOTSUPP;
+	peer = ckpt_unix_peer(sk);
+	if (!peer) {
+		snprintf(why, len,
+			 "AF_UNIX socket that is not one of a connected pair (bound, listening or unconnected)");
+		return -EOPNOTSUPP;
+	}
+	no = ckpt_unix_end_unsupported(sk);
+	if (!no && unix_peer(peer) != sk)
+		no = "its peer is connected elsewhere";
+	if (!no)
+		no = ckpt_unix_end_unsupported(peer);
+	sock_put(peer);
+	if (!no)
+		return 0;
+	snprintf(why, len, "AF_UNIX socket: %s", no);
+	return -EOPNOTSUPP;
+}
+
+/**
+ * ckpt_unix_peer_file - the open file of a socket's peer
+ * @file: an AF_UNIX socket of a connected pair
+ *
+ * Compared, never used: no reference is taken.
+ *
+ * Return: the peer's file or NULL.
+ */
+struct file *ckpt_unix_peer_file(struct file *file)
+{
+	struct sock *sk = ckpt_unix_sk(file), *peer;
+	struct file *pf = NULL;
+
+	peer = sk ? ckpt_unix_peer(sk) : NULL;
+	if (peer && peer->sk_socket)
+		pf = peer->sk_socket->file;
+	if (peer)
+		sock_put(peer);
+	return pf;
+}
+
+/**
+ * ckpt_unix_key - the object a pair is known by: its lower sock
+ * @file: an AF_UNIX socket of a connected pair
+ *
+ * Return: the struct sock (the file holds it) or NULL.
+ */
+void *ckpt_unix_key(struct file *file)
+{
+	struct sock *sk = ckpt_unix_sk(file), *peer;
+	void *key;
+
+	peer = sk ? ckpt_unix_peer(sk) : NULL;
+	if (!peer)
+		return NULL;
+	key = min(sk, peer);
+	sock_put(peer);
+	return key;
+}
+
+static void ckpt_unix_grab(void *ptr)
+{
+	sock_hold(ptr);
+}
+
+static void ckpt_unix_drop(void *ptr)
+{
+	sock_put(ptr);
+}
+
+/* Room for the queued data of a pair, in a record of CKPT_RECORD_MAX. */
+struct ckpt_unix_queue {
+	u32 *lens;
+	char *data;
+	u32 nr_msgs, max_msgs;
+	size_t nr_bytes, max_bytes;
+};
+
+/*
+ * Peek at everything queued for @sk to read, message by message, with a
+ * peek offset that moves past what was seen; the socket's own offset is
+ * put back.  A message with file descriptors or credentials to pass
+ * (MSG_CTRUNC without a control buffer) is refused.
+ */
+static int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
+			  struct ckpt_unix_queue *q, struct ckpt_unix_end *e)
+{
+	struct socket *sock = sk->sk_socket;
+	int old = READ_ONCE(sk->sk_peek_off);
+	bool stream = sk->sk_type == SOCK_STREAM;
+	/* a datagram or record is one skb: no more reads than there are */
+	u32 left = skb_queue_len(&sk->sk_receive_queue);
+	int err = 0;
+
+	e->nr_msgs = 0;
+	e->nr_bytes = 0;
+	sock->ops->set_peek_off(sk, 0);
+	while (stream || left--) {
+		size_t room = q->max_bytes - q->nr_bytes;
+		struct msghdr msg = {};
+		/* a byte more than there is room for: a stream can't hide */
+		struct kvec iov = { q->data + q->nr_bytes, room + 1 };
+		int n;
+
+		iov_iter_kvec(&msg.msg_iter, ITER_DEST, &iov, 1, room + 1);
+		n = sock_recvmsg(sock, &msg, MSG_PEEK | MSG_DONTWAIT);
+		if (n == -EAGAIN)
+			break;
+		if (n < 0) {
+			err = ckpt_err(ctx, n, "AF_UNIX socket: reading its queue");
+			break;
+		}
+		if (msg.msg_flags & MSG_CTRUNC) {
+			err = ckpt_err(ctx, -EOPNOTSUPP,
+				       "AF_UNIX socket: file descriptors (SCM_RIGHTS) or credentials (SO_PASSCRED) in flight");
+			break;
+		}
+		if (msg.msg_flags & MSG_TRUNC || n > room ||
+		    q->nr_msgs == q->max_msgs) {
+			err = ckpt_err(ctx, -E2BIG,
+				       "AF_UNIX socket: more than %zu bytes or %u messages queued",
+				       q->max_bytes, q->max_msgs);
+			break;
+		}
+		/* a stream at its end (the peer shut down) reads 0 */
+		if (!n && stream)
+			break;
+		q->lens[q->nr_msgs++] = n;
+		q->nr_bytes += n;
+		e->nr_msgs++;
+		e->nr_bytes += n;
+		cond_resched();
+	}
+	sock->ops->set_peek_off(sk, old);
+	return err;
+}
+
+static u64 ckpt_jiffies_ns(long t)
+{
+	return t == MAX_SCHEDULE_TIMEOUT ? 0 : jiffies_to_nsecs(t);
+}
+
+/* One end's options and shutdown state. */
+static void ckpt_unix_end_state(struct sock *sk, struct ckpt_unix_end *e)
+{
+	e->ino = SOCK_INODE(sk->sk_socket)->i_ino;
+	e->shutdown = READ_ONCE(sk->sk_shutdown);
+	if (test_bit(SOCK_PASSCRED, &sk->sk_socket->flags))
+		e->flags |= CKPT_UNIX_PASSCRED;
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		e->sndbuf = READ_ONCE(sk->sk_sndbuf) / 2;
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		e->rcvbuf = READ_ONCE(sk->sk_rcvbuf) / 2;
+	e->peek_off = READ_ONCE(sk->sk_peek_off);
+	e->rcvtimeo_ns = ckpt_jiffies_ns(READ_ONCE(sk->sk_rcvtimeo));
+	e->sndtimeo_ns = ckpt_jiffies_ns(READ_ONCE(sk->sk_sndtimeo));
+}
+
+/**
+ * checkpoint_unix_pair_obj - write a UNIX_PAIR record (objhash
+ * checkpoint handler)
+ * @ctx: checkpoint context
+ * @ptr: the lower struct sock of the pair
+ * @objref: its objref
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
+				    int objref)
+{
+	struct sock *sk[2] = { ptr, NULL };
+	struct ckpt_unix_queue q = {};
+	struct ckpt_hdr_unix_pair *h;
+	size_t lens_len, len;
+	int err, i;
+
+	sk[1] = ckpt_unix_peer(sk[0]);
+	if (!sk[1])
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"AF_UNIX pair %d is not connected any more",
+				objref);
+	h = kvmalloc(CKPT_RECORD_MAX, GFP_KERNEL);
+	q.max_msgs = CKPT_UNIX_MSGS_MAX;
+	q.lens = kvcalloc(q.max_msgs, sizeof(*q.lens), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!h || !q.lens)
+		goto out;
+	memset(h, 0, sizeof(*h));
+	/* the lengths go first: leave room for as many as may come */
+	q.data = (char *)h->msg_len + q.max_msgs * sizeof(u32);
+	q.max_bytes = CKPT_RECORD_MAX - (q.data - (char *)h) - 1;
+	h->objref = objref;
+	h->type = sk[0]->sk_type;
+	for (i = 0; i < 2; i++) {
+		ckpt_unix_end_state(sk[i], &h->end[i]);
+		err = ckpt_unix_peek(ctx, sk[i], &q, &h->end[i]);
+		if (err)
+			goto out;
+	}
+	lens_len = round_up(q.nr_msgs * sizeof(u32), 8);
+	memcpy(h->msg_len, q.lens, q.nr_msgs * sizeof(u32));
+	memset((char *)h->msg_len + q.nr_msgs * sizeof(u32), 0,
+	       lens_len - q.nr_msgs * sizeof(u32));
+	memmove((char *)h->msg_len + lens_len, q.data, q.nr_bytes);
+	len = sizeof(*h) + lens_len + q.nr_bytes;
+	/* the record's padding is written from the buffer too */
+	memset((char *)h + len, 0, round_up(len, 8) - len);
+	err = ckpt_write_obj(ctx, CKPT_HDR_UNIX_PAIR, h, len);
+out:
+	sock_put(sk[1]);
+	kvfree(q.lens);
+	kvfree(h);
+	return err;
+}
+
+/* restart */
+
+static int restore_unix_end_check(struct ckpt_unix_end *e,
+				  struct ckpt_unix_end *peer)
+{
+	u32 rcv = e->shutdown & RCV_SHUTDOWN, snd = e->shutdown & SEND_SHUTDOWN;
+
+	/* one end's send side is the other's receive side */
+	if (e->shutdown & ~SHUTDOWN_MASK || !rcv != !(peer->shutdown & SEND_SHUTDOWN) ||
+	    !snd != !(peer->shutdown & RCV_SHUTDOWN) ||
+	    e->flags & ~CKPT_UNIX_FLAGS || e->sndbuf < 0 ||
+	    e->sndbuf > INT_MAX / 2 || e->rcvbuf < 0 ||
+	    e->rcvbuf > INT_MAX / 2 || e->peek_off < -1 ||
+	    e->rcvtimeo_ns > KTIME_MAX / 2 || e->sndtimeo_ns > KTIME_MAX / 2 ||
+	    e->nr_msgs > CKPT_UNIX_MSGS_MAX || e->nr_bytes > CKPT_RECORD_MAX)
+		return -EBADMSG;
+	return 0;
+}
+
+static int restore_unix_setopt(struct socket *sock, int opt, void *v,
+			       unsigned int len)
+{
+	return sock_setsockopt(sock, SOL_SOCKET, opt, KERNEL_SOCKPTR(v), len);
+}
+
+static int restore_unix_timeo(struct socket *sock, int opt, u64 ns)
+{
+	struct __kernel_sock_timeval tv = {
+		.tv_sec = ns / NSEC_PER_SEC,
+		.tv_usec = (ns % NSEC_PER_SEC) / NSEC_PER_USEC,
+	};
+
+	if (!ns)
+		return 0;
+	/* a timeout below a microsecond would read as none */
+	if (!tv.tv_sec && !tv.tv_usec)
+		tv.tv_usec = 1;
+	return restore_unix_setopt(sock, opt, &tv, sizeof(tv));
+}
+
+/* SO_SNDBUF or SO_RCVBUF as setsockopt(2) sets it, or fail if clamped. */
+static int restore_unix_buf(struct socket *sock, int opt, int val,
+			    const int *now)
+{
+	int err;
+
+	if (!val)
+		return 0;
+	err = restore_unix_setopt(sock, opt, &val, sizeof(val));
+	if (!err && READ_ONCE(*now) != val * 2)
+		err = -EPERM;	/* above net.core.[wr]mem_max */
+	return err;
+}
+
+/* The options of one end, as setsockopt(2) would set them. */
+static int restore_unix_opts(struct ckpt_ctx *ctx, struct socket *sock,
+			     struct ckpt_unix_end *e, int i)
+{
+	int one = 1, err;
+
+	err = restore_unix_buf(sock, SO_SNDBUF, e->sndbuf,
+			       &sock->sk->sk_sndbuf);
+	if (!err)
+		err = restore_unix_buf(sock, SO_RCVBUF, e->rcvbuf,
+				       &sock->sk->sk_rcvbuf);
+	if (!err && e->flags & CKPT_UNIX_PASSCRED)
+		err = restore_unix_setopt(sock, SO_PASSCRED, &one, sizeof(one));
+	if (!err)
+		err = restore_unix_timeo(sock, SO_RCVTIMEO_NEW, e->rcvtimeo_ns);
+	if (!err)
+		err = restore_unix_timeo(sock, SO_SNDTIMEO_NEW, e->sndtimeo_ns);
+	if (err)
+		return ckpt_err(ctx, err, "AF_UNIX socket %d of the pair: setting its options",
+				i);
+	return 0;
+}
+
+/* Send @len bytes from @from, without waiting: they queue at its peer. */
+static int restore_unix_send(struct socket *from, const void *data, u32 len,
+			     bool stream)
+{
+	do {
+		struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+		struct kvec iov = { (void *)data, len };
+		int n;
+
+		n = kernel_sendmsg(from, &msg, &iov, 1, len);
+		if (n < 0)
+			return n;
+		if (!stream && n != len)
+			return -EMSGSIZE;
+		data += n;
+		len -= n;
+	} while (len);
+	return 0;
+}
+
+static void restore_unix_pair_free(struct ckpt_unix_pair *p)
+{
+	if (p->end[0])
+		fput(p->end[0]);
+	if (p->end[1])
+		fput(p->end[1]);
+	kfree(p);
+}
+
+static void restore_unix_pair_release(void *ptr)
+{
+	restore_unix_pair_free(ptr);
+}
+
+/* Make the two sockets and their files, as socketpair(2) does. */
+static int restore_unix_make(struct ckpt_ctx *ctx, u32 type,
+			     struct ckpt_unix_pair *p, struct socket **sock)
+{
+	const struct cred *old = ckpt_as_task(ctx);
+	int err, i;
+
+	sock[0] = NULL;
+	sock[1] = NULL;
+	err = sock_create(AF_UNIX, type, 0, &sock[0]);
+	if (!err)
+		err = sock_create(AF_UNIX, type, 0, &sock[1]);
+	if (!err)
+		err = security_socket_socketpair(sock[0], sock[1]);
+	if (!err)
+		err = sock[0]->ops->socketpair(sock[0], sock[1]);
+	for (i = 0; i < 2 && !err; i++) {
+		p->end[i] = sock_alloc_file(sock[i], 0, NULL);
+		/* on failure sock_alloc_file() has released the socket */
+		if (IS_ERR(p->end[i])) {
+			err = PTR_ERR(p->end[i]);
+			p->end[i] = NULL;
+		}
+		sock[i] = NULL;
+	}
+	ckpt_as_restarter(old);
+	for (i = 0; i < 2; i++)
+		if (sock[i])
+			sock_release(sock[i]);
+	if (err)
+		return ckpt_err(ctx, err, "making an AF_UNIX socket pair");
+	return 0;
+}
+
+/**
+ * restore_unix_pair_obj - make a socket pair from its UNIX_PAIR record
+ * (objhash restore handler)
+ * @ctx: restart context
+ * @rec: the record
+ *
+ * Return: a struct ckpt_unix_pair or an ERR_PTR (logged).
+ */
+static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
+{
+	struct ckpt_hdr_unix_pair *h = rec;
+	struct ckpt_unix_pair *p;
+	struct socket *sock[2];
+	const char *data;
+	u64 nr_msgs, nr_bytes, len, sum[2] = {};
+	u32 m, k, i;
+	int err;
+
+	if (h->h.len < sizeof(*h))
+		goto bad;
+	nr_msgs = (u64)h->end[0].nr_msgs + h->end[1].nr_msgs;
+	nr_bytes = h->end[0].nr_bytes + h->end[1].nr_bytes;
+	len = sizeof(*h) + round_up(nr_msgs * sizeof(u32), 8) + nr_bytes;
+	if ((h->type != SOCK_STREAM && h->type != SOCK_DGRAM &&
+	     h->type != SOCK_SEQPACKET) ||
+	    restore_unix_end_check(&h->end[0], &h->end[1]) ||
+	    restore_unix_end_check(&h->end[1], &h->end[0]) ||
+	    h->end[0].ino == h->end[1].ino || len != h->h.len)
+		goto bad;
+	for (m = 0, i = 0; i < 2; i++)
+		for (k = 0; k < h->end[i].nr_msgs; k++)
+			sum[i] += h->msg_len[m++];
+	if (sum[0] != h->end[0].nr_bytes || sum[1] != h->end[1].nr_bytes)
+		goto bad;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	err = restore_unix_make(ctx, h->type, p, sock);
+	for (i = 0; i < 2 && !err; i++) {
+		sock[i] = sock_from_file(p->end[i]);
+		p->ino[i] = h->end[i].ino;
+		err = restore_unix_opts(ctx, sock[i], &h->end[i], i);
+	}
+	/* end i's data, sent by the other end */
+	data = (const char *)h->msg_len + round_up(nr_msgs * sizeof(u32), 8);
+	for (m = 0, i = 0; i < 2 && !err; i++) {
+		for (k = 0; k < h->end[i].nr_msgs && !err; k++, m++) {
+			err = restore_unix_send(sock[!i], data, h->msg_len[m],
+						h->type == SOCK_STREAM);
+			data += h->msg_len[m];
+		}
+		if (err)
+			ckpt_err(ctx, err, "AF_UNIX socket %u of the pair: queueing %llu bytes again",
+				 i, h->end[i].nr_bytes);
+	}
+	for (i = 0; i < 2 && !err; i++) {
+		if (h->end[i].shutdown & SEND_SHUTDOWN)
+			err = kernel_sock_shutdown(sock[i], SHUT_WR);
+		if (!err && h->end[i].peek_off >= 0)
+			err = sock[i]->ops->set_peek_off(sock[i]->sk,
+							 h->end[i].peek_off);
+		if (err)
+			ckpt_err(ctx, err, "AF_UNIX socket %u of the pair: shutdown and peek offset",
+				 i);
+	}
+	if (err) {
+		restore_unix_pair_free(p);
+		return ERR_PTR(err);
+	}
+	return p;
+bad:
+	ckpt_err(ctx, -EBADMSG, "AF_UNIX pair %d: malformed record", h->objref);
+	return ERR_PTR(-EBADMSG);
+}
+
+/**
+ * restore_unix_file - the open file of one end of a restored pair
+ * @ctx: restart context
+ * @h: the FILE record, which names the pair and, by its inode, the end
+ *
+ * Return: the file (referenced) or an ERR_PTR (logged).
+ */
+struct file *restore_unix_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
+{
+	struct ckpt_unix_pair *p;
+	struct file *file;
+	int i;
+
+	p = ckpt_obj_fetch(ctx, h->ref, CKPT_OBJ_UNIX_PAIR);
+	if (IS_ERR(p))
+		return ERR_CAST(p);
+	i = h->ino == p->ino[0] ? 0 : h->ino == p->ino[1] ? 1 : -1;
+	if (i < 0 || (h->f_flags & ~O_NONBLOCK) != O_RDWR) {
+		ckpt_err(ctx, -EBADMSG, "file %d: no end of AF_UNIX pair %u",
+			 h->objref, h->ref);
+		return ERR_PTR(-EBADMSG);
+	}
+	file = p->end[i];
+	ckpt_set_nonblock(file, h->f_flags & O_NONBLOCK);
+	return get_file(file);
+}
+
+const struct ckpt_obj_ops ckpt_obj_unix_pair_ops = {
+	.type = CKPT_OBJ_UNIX_PAIR,
+	.name = "AF_UNIX pair",
+	.hdr_type = CKPT_HDR_UNIX_PAIR,
+	.grab = ckpt_unix_grab,
+	.drop = ckpt_unix_drop,
+	.checkpoint = checkpoint_unix_pair_obj,
+	.restore = restore_unix_pair_obj,
+	.release = restore_unix_pair_release,
+};

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AF_UNIX socket pairs: data queued in both directions comes back byte
+ * for byte (a partly read stream, datagram and record bounds), with the
+ * options and shutdown state programs set; a pair split between the
+ * checkpoint and the outside, a socket with an address and descriptors
+ * in flight are refused with a reason.
+ */
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "ckpt_test.h"
+
+CKPT_FIXTURE(af_unix);
+
+/* Read exactly @len bytes from a stream socket. */
+static void read_all(int fd, char *buf, size_t len)
+{
+	CKPT_CHECK(ckpt_read_fd(fd, buf, len) == (ssize_t)len,
+		   "short read of %zu bytes", len);
+}
+
+/*
+ * A stream pair with 100 KiB queued one way (its first 10 bytes already
+ * read) and 5000 bytes the other: after restart each side reads exactly
+ * what was left, in order, and the pair still carries data both ways
+ * and an end of file.
+ */
+TEST_F(af_unix, stream_pair_keeps_queued_data_both_ways)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		static char a2b[100 << 10], b2a[5000], got[100 << 10];
+		char ten[10], c;
+		int sv[2];
+
+		CKPT_SYS(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+		ckpt_fill(a2b, sizeof(a2b), 0xa2b);
+		ckpt_fill(b2a, sizeof(b2a), 0xb2a);
+		CKPT_CHECK(ckpt_write_fd(sv[0], a2b, sizeof(a2b)) == sizeof(a2b),
+			   "write a2b");
+		CKPT_CHECK(ckpt_write_fd(sv[1], b2a, sizeof(b2a)) == sizeof(b2a),
+			   "write b2a");
+		read_all(sv[1], ten, sizeof(ten));
+		ckpt_self(&self->c);
+
+		read_all(sv[1], got, sizeof(a2b) - 10);
+		CKPT_CHECK(!memcmp(got, a2b + 10, sizeof(a2b) - 10),
+			   "a to b data differs");
+		read_all(sv[0], got, sizeof(b2a));
+		CKPT_CHECK(!memcmp(got, b2a, sizeof(b2a)), "b to a data differs");
+		CKPT_CHECK(recv(sv[0], &c, 1, MSG_DONTWAIT) == -1 &&
+			   errno == EAGAIN, "more than was queued");
+		CKPT_SYS(write(sv[1], "x", 1));
+		read_all(sv[0], &c, 1);
+		CKPT_CHECK(c == 'x', "new data");
+		CKPT_SYS(shutdown(sv[0], SHUT_WR));
+		CKPT_CHECK(read(sv[1], &c, 1) == 0, "no end of file");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+FIXTURE(unix_msg) {
+	struct ckpt_ctx c;
+};
+
+FIXTURE_VARIANT(unix_msg) {
+	int type;
+};
+
+FIXTURE_VARIANT_ADD(unix_msg, dgram) {
+	.type = SOCK_DGRAM,
+};
+
+FIXTURE_VARIANT_ADD(unix_msg, seqpacket) {
+	.type = SOCK_SEQPACKET,
+};
+
+FIXTURE_SETUP(unix_msg)
+{
+	ckpt_ctx_init(_metadata, &self->c);
+}
+
+FIXTURE_TEARDOWN(unix_msg)
+{
+	ckpt_ctx_fini(&self->c);
+}
+
+/*
+ * Datagrams and records of 7, 1, 3000 and 0 bytes one way and of 64
+ * bytes the other come back as the same messages, in order, each whole.
+ */
+TEST_F(unix_msg, messages_keep_their_bounds)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		static const size_t sizes[] = { 7, 1, 3000, 0 };
+		static char msg[3000], got[4096];
+		unsigned int i;
+		ssize_t n;
+		int sv[2];
+
+		CKPT_SYS(socketpair(AF_UNIX, variant->type, 0, sv));
+		ckpt_fill(msg, sizeof(msg), 0xd6);
+		for (i = 0; i < ARRAY_SIZE(sizes); i++)
+			CKPT_CHECK(send(sv[0], msg, sizes[i], 0) ==
+				   (ssize_t)sizes[i], "send %u", i);
+		CKPT_CHECK(send(sv[1], msg, 64, 0) == 64, "send back");
+		ckpt_self(&self->c);
+
+		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+			n = recv(sv[1], got, sizeof(got), MSG_DONTWAIT);
+			CKPT_CHECK(n == (ssize_t)sizes[i] && !memcmp(got, msg, n),
+				   "message %u: %zd bytes, sent %zu", i, n,
+				   sizes[i]);
+		}
+		CKPT_CHECK(recv(sv[1], got, sizeof(got), MSG_DONTWAIT) == -1 &&
+			   errno == EAGAIN, "a message too many");
+		n = recv(sv[0], got, sizeof(got), MSG_DONTWAIT);
+		CKPT_CHECK(n == 64 && !memcmp(got, msg, 64), "back: %zd", n);
+		CKPT_CHECK(send(sv[1], "ok", 2, 0) == 2 &&
+			   recv(sv[0], got, sizeof(got), 0) == 2, "new message");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * SO_SNDBUF, SO_RCVBUF, SO_PASSCRED, SO_RCVTIMEO, O_NONBLOCK and a
+ * shutdown come back: getsockopt() reads the same, the shut end cannot
+ * send, and its peer reads the queued data, then end of file.
+ */
+TEST_F(af_unix, options_and_shutdown_kept)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct timeval tv = { 1, 500000 }, tv1;
+		int sv[2], snd = 65536, rcv = 32768, one = 1, v;
+		socklen_t l = sizeof(v), lt = sizeof(tv1);
+		int snd0, rcv0;
+		char c;
+
+		CKPT_SYS(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+		CKPT_SYS(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &snd,
+				    sizeof(snd)));
+		CKPT_SYS(setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &rcv,
+				    sizeof(rcv)));
+		CKPT_SYS(setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one,
+				    sizeof(one)));
+		CKPT_SYS(setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv,
+				    sizeof(tv)));
+		CKPT_SYS(fcntl(sv[1], F_SETFL, O_NONBLOCK));
+		CKPT_SYS(getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &snd0, &l));
+		CKPT_SYS(getsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &rcv0, &l));
+		CKPT_SYS(write(sv[0], "abc", 3));
+		CKPT_SYS(shutdown(sv[0], SHUT_WR));
+		ckpt_self(&self->c);
+
+		CKPT_SYS(getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &v, &l));
+		CKPT_CHECK(v == snd0, "SO_SNDBUF %d, was %d", v, snd0);
+		CKPT_SYS(getsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &v, &l));
+		CKPT_CHECK(v == rcv0, "SO_RCVBUF %d, was %d", v, rcv0);
+		CKPT_SYS(getsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &v, &l));
+		CKPT_CHECK(v == 1, "SO_PASSCRED %d", v);
+		CKPT_SYS(getsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &v, &l));
+		CKPT_CHECK(v == 0, "SO_PASSCRED on the other end %d", v);
+		CKPT_SYS(getsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv1, &lt));
+		CKPT_CHECK(tv1.tv_sec == 1 && tv1.tv_usec / 1000 == 500,
+			   "SO_RCVTIMEO %ld.%06ld", (long)tv1.tv_sec,
+			   (long)tv1.tv_usec);
+		CKPT_CHECK(fcntl(sv[1], F_GETFL) & O_NONBLOCK, "O_NONBLOCK");
+		CKPT_CHECK(send(sv[0], "x", 1, MSG_NOSIGNAL) == -1 &&
+			   errno == EPIPE, "the shut end sends");
+		CKPT_CHECK(read(sv[1], &c, 1) == 1 && c == 'a', "queued data");
+		CKPT_CHECK(read(sv[1], &c, 1) == 1 && c == 'b', "queued data");
+		CKPT_CHECK(read(sv[1], &c, 1) == 1 && c == 'c', "queued data");
+		CKPT_CHECK(read(sv[1], &c, 1) == 0, "no end of file");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * The classic: a socketpair split by fork(), parent and child each
+ * holding one end, restored by the tools; they go on talking.
+ */
+TEST_F(af_unix, pair_between_parent_and_child)
+{
+	pid_t pid;
+
+	if (!ckpt_need_tools(_metadata))
+		return;
+	pid = ckpt_fork_workload(_metadata, &self->c);
+	if (pid == 0) {
+		char buf[64];
+		int sv[2], st;
+		pid_t kid;
+
+		CKPT_SYS(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
+		kid = CKPT_SYS(fork());
+		if (kid == 0) {
+			close(sv[0]);
+			CKPT_SYS(send(sv[1], "before", 6, 0));
+			ckpt_wait_go();
+			CKPT_CHECK(recv(sv[1], buf, sizeof(buf), 0) == 4 &&
+				   !memcmp(buf, "ping", 4), "ping");
+			CKPT_SYS(send(sv[1], "pong", 4, 0));
+			_exit(0);
+		}
+		close(sv[1]);
+		ckpt_wait_go();
+		CKPT_CHECK(recv(sv[0], buf, sizeof(buf), 0) == 6 &&
+			   !memcmp(buf, "before", 6), "queued before");
+		CKPT_SYS(send(sv[0], "ping", 4, 0));
+		CKPT_CHECK(recv(sv[0], buf, sizeof(buf), 0) == 4 &&
+			   !memcmp(buf, "pong", 4), "pong");
+		CKPT_CHECK(waitpid(kid, &st, 0) == kid && st == 0,
+			   "child status 0x%x", st);
+		ckpt_restored_ok();
+	}
+	ckpt_msleep(200);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
+}
+
+/*
+ * A stopped child set up by @setup (keeping @keep, if not -1):
+ * /proc/PID/checkpointable says 0 and checkpoint(2) fails with
+ * EOPNOTSUPP, both with @word in the reason.
+ */
+static void expect_refused(struct __test_metadata *_metadata,
+			   struct ckpt_ctx *c, int (*setup)(struct ckpt_ctx *),
+			   int keep, const char *word)
+{
+	char path[64], buf[4096], log[4096];
+	int ready[2], keeps[2];
+	pid_t pid;
+	char b;
+
+	ASSERT_EQ(0, pipe(ready));
+	keeps[0] = ready[1];
+	keeps[1] = keep;
+	pid = ckpt_fork_keep(_metadata, c, keeps, keep < 0 ? 1 : 2);
+	if (pid == 0) {
+		if (setup(c))
+			_exit(CKPT_EXIT_FAIL);
+		CKPT_SYS(write(ready[1], "r", 1));
+		close(ready[1]);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &b, 1));
+	close(ready[0]);
+	ckpt_stop(_metadata, pid);
+	snprintf(path, sizeof(path), "/proc/%d/checkpointable", pid);
+	ASSERT_LT(0, ckpt_read_file(path, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "checkpointable:\t0")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, word)) TH_LOG("%s", buf);
+	EXPECT_EQ(-1, sys_checkpoint(pid, c->imgfd, 0, c->logfd));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_LT(0, ckpt_read_file(c->log, log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, word)) TH_LOG("%s", log);
+	ckpt_kill(_metadata, pid);
+}
+
+static int nothing(struct ckpt_ctx *c)
+{
+	(void)c;
+	return 0;
+}
+
+/* One end in the child, the other kept by the test process. */
+TEST_F(af_unix, peer_outside_the_checkpoint_is_refused)
+{
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	expect_refused(_metadata, &self->c, nothing, sv[1],
+		       "outside the checkpoint");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static int bound_socket(struct ckpt_ctx *c)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s",
+		 ckpt_tmp_path(c, "sock"));
+	return fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 1);
+}
+
+TEST_F(af_unix, bound_socket_is_refused)
+{
+	expect_refused(_metadata, &self->c, bound_socket, -1,
+		       "AF_UNIX socket");
+}
+
+/* /dev/null sent over a pair and not received yet. */
+static int fd_in_flight(struct ckpt_ctx *c)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { "x", 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int sv[2], fd = open("/dev/null", O_RDONLY);
+
+	(void)c;
+	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return 1;
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sv[0], &msg, 0) != 1;
+}
+
+TEST_F(af_unix, descriptors_in_flight_are_refused)
+{
+	expect_refused(_metadata, &self->c, fd_in_flight, -1, "SCM_RIGHTS");
+}
+
+TEST_HARNESS_MAIN
