@@ -1119,6 +1119,92 @@ static inline int ckpt_cycle(struct __test_metadata *_metadata,
 	return ckpt_run(_metadata, c, rs);
 }
 
+/* 0: the state is set up; an errno: this kernel or VM cannot make it. */
+typedef int (*ckpt_setup_fn)(struct ckpt_ctx *c);
+
+/* Does the fdinfo of one of @pid's fds say it cannot be checkpointed? */
+static inline bool ckpt_fdinfo_refuses(pid_t pid)
+{
+	char dir[64], path[384], text[4096];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", pid);
+	d = opendir(dir);
+	while (d && !found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		found = ckpt_read_file(path, text, sizeof(text)) > 0 &&
+			strstr(text, "checkpointable:\t0");
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * A child that makes some state with @setup (keeping @keep open too, if
+ * not -1) and pauses, stopped: /proc/PID/checkpointable must say 0 (and,
+ * if @fd_state, the fdinfo of one of its fds), and checkpoint(2) fail
+ * with @err, a log line holding @word, leaving the target stopped as it
+ * was.  Skipped if @setup cannot make the state here.
+ */
+static inline void ckpt_expect_refused(struct __test_metadata *_metadata,
+				       struct ckpt_ctx *c,
+				       ckpt_setup_fn setup, int keep, int err,
+				       const char *word, bool fd_state)
+{
+	char proc[64], text[4096];
+	int sync[2], keeps[2], made = -1;
+	off_t before;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(sync));
+	keeps[0] = sync[1];
+	keeps[1] = keep;
+	pid = ckpt_fork_keep(_metadata, c, keeps, keep < 0 ? 1 : 2);
+	if (pid == 0) {
+		int e = setup(c);
+
+		if (write(sync[1], &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+		close(sync[1]);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	ASSERT_EQ((ssize_t)sizeof(made), read(sync[0], &made, sizeof(made)));
+	close(sync[0]);
+	if (made) {
+		ckpt_kill(_metadata, pid);
+		SKIP(return, "cannot make the state here: %s", strerror(made));
+	}
+	ckpt_stop(_metadata, pid);
+
+	snprintf(proc, sizeof(proc), "/proc/%d/checkpointable", pid);
+	n = ckpt_read_file(proc, text, sizeof(text));
+	ASSERT_GT(n, 0);
+	EXPECT_NE(NULL, strstr(text, "checkpointable:\t0")) TH_LOG("%s", text);
+	if (fd_state)
+		EXPECT_TRUE(ckpt_fdinfo_refuses(pid));
+
+	before = ckpt_file_size(c->logfd);
+	ASSERT_EQ(0, ftruncate(c->imgfd, 0));
+	EXPECT_EQ(-1, sys_checkpoint(pid, c->imgfd, 0, c->logfd));
+	EXPECT_EQ(err, errno) TH_LOG("%s", strerror(errno));
+	n = pread(c->logfd, text, sizeof(text) - 1,
+		  before < ckpt_file_size(c->logfd) ? before : 0);
+	ASSERT_GT(n, 0) TH_LOG("nothing logged");
+	text[n] = '\0';
+	EXPECT_NE(NULL, strstr(text, word)) TH_LOG("log: %s", text);
+	/* a refused checkpoint leaves the target as it was */
+	EXPECT_EQ('T', ckpt_proc_state(pid));
+	ckpt_kill(_metadata, pid);
+}
+
 /*
  * In a test: whether the checkpoint and restart tools are in PATH.  If
  * not, the test is marked skipped: return from it.

@@ -99,39 +99,20 @@ TEST_F(pidfd, pidfd_of_self_restored)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
+static int parent_pidfd(struct ckpt_ctx *c)
+{
+	(void)c;
+	return pidfd_open(getppid(), 0) < 0 ? errno : 0;
+}
+
 /*
  * A pidfd of a process outside the checkpoint (its parent, us):
- * EOPNOTSUPP, the log and /proc/PID/checkpointable say why.
+ * EOPNOTSUPP, the log, /proc/PID/checkpointable and the fdinfo say why.
  */
 TEST_F(pidfd, pidfd_outside_the_checkpoint_is_refused)
 {
-	char path[64], buf[4096], log[4096];
-	int ready[2];
-	pid_t pid;
-	char b;
-
-	ASSERT_EQ(0, pipe(ready));
-	pid = ckpt_fork_keep(_metadata, &self->c, &ready[1], 1);
-	if (pid == 0) {
-		CKPT_SYS(pidfd_open(getppid(), 0));
-		CKPT_SYS(write(ready[1], "r", 1));
-		close(ready[1]);
-		for (;;)
-			pause();
-	}
-	close(ready[1]);
-	ASSERT_EQ(1, read(ready[0], &b, 1));
-	close(ready[0]);
-	ckpt_stop(_metadata, pid);
-	snprintf(path, sizeof(path), "/proc/%d/checkpointable", pid);
-	ASSERT_LT(0, ckpt_read_file(path, buf, sizeof(buf)));
-	EXPECT_NE(NULL, strstr(buf, "checkpointable:\t0")) TH_LOG("%s", buf);
-	EXPECT_NE(NULL, strstr(buf, "outside the checkpoint")) TH_LOG("%s", buf);
-	EXPECT_EQ(-1, sys_checkpoint(pid, self->c.imgfd, 0, self->c.logfd));
-	EXPECT_EQ(EOPNOTSUPP, errno);
-	ASSERT_LT(0, ckpt_read_file(self->c.log, log, sizeof(log)));
-	EXPECT_NE(NULL, strstr(log, "outside the checkpoint")) TH_LOG("%s", log);
-	ckpt_kill(_metadata, pid);
+	ckpt_expect_refused(_metadata, &self->c, parent_pidfd, -1, EOPNOTSUPP,
+			    "outside the checkpoint", true);
 }
 
 TEST_HARNESS_MAIN

@@ -227,47 +227,6 @@ TEST_F(af_unix, pair_between_parent_and_child)
 		ckpt_show(_metadata, &self->c);
 }
 
-/*
- * A stopped child set up by @setup (keeping @keep, if not -1):
- * /proc/PID/checkpointable says 0 and checkpoint(2) fails with
- * EOPNOTSUPP, both with @word in the reason.
- */
-static void expect_refused(struct __test_metadata *_metadata,
-			   struct ckpt_ctx *c, int (*setup)(struct ckpt_ctx *),
-			   int keep, const char *word)
-{
-	char path[64], buf[4096], log[4096];
-	int ready[2], keeps[2];
-	pid_t pid;
-	char b;
-
-	ASSERT_EQ(0, pipe(ready));
-	keeps[0] = ready[1];
-	keeps[1] = keep;
-	pid = ckpt_fork_keep(_metadata, c, keeps, keep < 0 ? 1 : 2);
-	if (pid == 0) {
-		if (setup(c))
-			_exit(CKPT_EXIT_FAIL);
-		CKPT_SYS(write(ready[1], "r", 1));
-		close(ready[1]);
-		for (;;)
-			pause();
-	}
-	close(ready[1]);
-	ASSERT_EQ(1, read(ready[0], &b, 1));
-	close(ready[0]);
-	ckpt_stop(_metadata, pid);
-	snprintf(path, sizeof(path), "/proc/%d/checkpointable", pid);
-	ASSERT_LT(0, ckpt_read_file(path, buf, sizeof(buf)));
-	EXPECT_NE(NULL, strstr(buf, "checkpointable:\t0")) TH_LOG("%s", buf);
-	EXPECT_NE(NULL, strstr(buf, word)) TH_LOG("%s", buf);
-	EXPECT_EQ(-1, sys_checkpoint(pid, c->imgfd, 0, c->logfd));
-	EXPECT_EQ(EOPNOTSUPP, errno);
-	ASSERT_LT(0, ckpt_read_file(c->log, log, sizeof(log)));
-	EXPECT_NE(NULL, strstr(log, word)) TH_LOG("%s", log);
-	ckpt_kill(_metadata, pid);
-}
-
 static int nothing(struct ckpt_ctx *c)
 {
 	(void)c;
@@ -280,8 +239,8 @@ TEST_F(af_unix, peer_outside_the_checkpoint_is_refused)
 	int sv[2];
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	expect_refused(_metadata, &self->c, nothing, sv[1],
-		       "outside the checkpoint");
+	ckpt_expect_refused(_metadata, &self->c, nothing, sv[1], EOPNOTSUPP,
+			    "outside the checkpoint", true);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -293,13 +252,15 @@ static int bound_socket(struct ckpt_ctx *c)
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s",
 		 ckpt_tmp_path(c, "sock"));
-	return fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 1);
+	if (fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 1))
+		return errno;
+	return 0;
 }
 
 TEST_F(af_unix, bound_socket_is_refused)
 {
-	expect_refused(_metadata, &self->c, bound_socket, -1,
-		       "AF_UNIX socket");
+	ckpt_expect_refused(_metadata, &self->c, bound_socket, -1, EOPNOTSUPP,
+			    "AF_UNIX socket", true);
 }
 
 /* /dev/null sent over a pair and not received yet. */
@@ -316,17 +277,18 @@ static int fd_in_flight(struct ckpt_ctx *c)
 
 	(void)c;
 	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-		return 1;
+		return errno;
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sv[0], &msg, 0) != 1;
+	return sendmsg(sv[0], &msg, 0) == 1 ? 0 : errno;
 }
 
 TEST_F(af_unix, descriptors_in_flight_are_refused)
 {
-	expect_refused(_metadata, &self->c, fd_in_flight, -1, "SCM_RIGHTS");
+	ckpt_expect_refused(_metadata, &self->c, fd_in_flight, -1, EOPNOTSUPP,
+			    "SCM_RIGHTS", true);
 }
 
 TEST_HARNESS_MAIN

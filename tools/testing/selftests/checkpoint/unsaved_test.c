@@ -19,9 +19,6 @@
 
 CKPT_FIXTURE(unsaved);
 
-/* 0: set up; an errno: this kernel or VM cannot make the state. */
-typedef int (*setup_fn)(struct ckpt_ctx *c);
-
 /* A read lease: the file is ours and open read-only, by us alone. */
 static int set_lease(struct ckpt_ctx *c)
 {
@@ -118,82 +115,13 @@ static int set_mseal(struct ckpt_ctx *c)
 	return syscall(462 /* mseal */, p, 4096, 0) ? errno : 0;
 }
 
-/* Does the fdinfo of one of @pid's fds say it cannot be checkpointed? */
-static bool fdinfo_refuses(pid_t pid)
-{
-	char dir[64], path[384], text[4096];
-	struct dirent *e;
-	bool found = false;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", pid);
-	d = opendir(dir);
-	while (d && !found && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		found = ckpt_read_file(path, text, sizeof(text)) > 0 &&
-			strstr(text, "checkpointable:\t0");
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
-/*
- * A child that makes the state and pauses, stopped; checkpoint(2) must
- * refuse it with @err and a log line holding @word.
- */
+/* A child holding the state, stopped: checkpoint(2) refuses it. */
 static void expect_refused(struct __test_metadata *_metadata,
-			   struct ckpt_ctx *c, setup_fn setup, int err,
+			   struct ckpt_ctx *c, ckpt_setup_fn setup, int err,
 			   const char *word)
 {
-	char proc[64], text[4096];
-	int sync[2], made = -1;
-	off_t before;
-	ssize_t n;
-	pid_t pid;
-
-	ASSERT_EQ(0, pipe(sync));
-	pid = ckpt_fork_keep(_metadata, c, &sync[1], 1);
-	if (pid == 0) {
-		int e = setup(c);
-
-		if (write(sync[1], &e, sizeof(e)) != sizeof(e))
-			_exit(1);
-		close(sync[1]);
-		for (;;)
-			pause();
-	}
-	close(sync[1]);
-	ASSERT_EQ((ssize_t)sizeof(made), read(sync[0], &made, sizeof(made)));
-	close(sync[0]);
-	if (made) {
-		ckpt_kill(_metadata, pid);
-		SKIP(return, "cannot make the state here: %s", strerror(made));
-	}
-	ckpt_stop(_metadata, pid);
-
-	snprintf(proc, sizeof(proc), "/proc/%d/checkpointable", pid);
-	n = ckpt_read_file(proc, text, sizeof(text));
-	ASSERT_GT(n, 0);
-	EXPECT_NE(NULL, strstr(text, "checkpointable:\t0")) TH_LOG("%s", text);
-	/* a locked file: its own fdinfo says so too */
-	if (!strcmp(word, "file lock"))
-		EXPECT_TRUE(fdinfo_refuses(pid));
-
-	before = ckpt_file_size(c->logfd);
-	ASSERT_EQ(0, ftruncate(c->imgfd, 0));
-	EXPECT_EQ(-1, sys_checkpoint(pid, c->imgfd, 0, c->logfd));
-	EXPECT_EQ(err, errno) TH_LOG("%s", strerror(errno));
-	n = pread(c->logfd, text, sizeof(text) - 1,
-		  before < ckpt_file_size(c->logfd) ? before : 0);
-	ASSERT_GT(n, 0) TH_LOG("nothing logged");
-	text[n] = '\0';
-	EXPECT_NE(NULL, strstr(text, word)) TH_LOG("log: %s", text);
-	/* a refused checkpoint leaves the target as it was */
-	EXPECT_EQ('T', ckpt_proc_state(pid));
-	ckpt_kill(_metadata, pid);
+	ckpt_expect_refused(_metadata, c, setup, -1, err, word,
+			    !strcmp(word, "lease"));
 }
 
 TEST_F(unsaved, seccomp_filter_is_refused)
