@@ -32,6 +32,7 @@ CKPT_ABI_RECORD(ckpt_hdr_task);
 CKPT_ABI_RECORD(ckpt_hdr_creds);
 CKPT_ABI_RECORD(ckpt_hdr_rlimits);
 CKPT_ABI_RECORD(ckpt_hdr_fs);
+CKPT_ABI_RECORD(ckpt_hdr_sched);
 CKPT_ABI_RECORD(ckpt_hdr_cpu);
 CKPT_ABI_RECORD(ckpt_hdr_xstate);
 CKPT_ABI_RECORD(ckpt_hdr_mm);

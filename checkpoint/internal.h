@@ -54,6 +54,7 @@ struct ckpt_task_state {
 	struct rlimit rlim[CKPT_RLIM_NLIMITS];
 	struct path root, pwd;
 	u32 umask;
+	struct ckpt_hdr_sched *sched;
 	struct ckpt_hdr_sighand *sighand;
 	struct ckpt_hdr_signal *signal;
 	struct ckpt_hdr_sigpending **pending;
@@ -338,6 +339,12 @@ int ckpt_ids_check(struct ckpt_ctx *ctx, u32 uid, u32 gid, kuid_t *kuid,
 int restore_task_stage(struct ckpt_ctx *ctx);
 int restore_task_apply(struct ckpt_ctx *ctx, long *ret);
 void restore_task_free(struct ckpt_task_state *ts);
+
+/* affinity and no_new_privs (checkpoint/sched.c) */
+int checkpoint_sched(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_sched_read(struct ckpt_ctx *ctx);
+int restore_sched_commit(struct ckpt_ctx *ctx);
+void restore_sched_free(struct ckpt_task_state *ts);
 
 /* signals (checkpoint/signal.c) */
 int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -230,16 +230,12 @@ int ckpt_task_state_check(struct task_struct *t, char *why, size_t len)
 	if (READ_ONCE(t->seccomp.mode) != SECCOMP_MODE_DISABLED)
 		what = "a seccomp filter or strict mode (restart would lift the sandbox)";
 #endif
-	if (!what && task_no_new_privs(t))
-		what = "no_new_privs (PR_SET_NO_NEW_PRIVS)";
-	else if (!what && (READ_ONCE(t->ptrace) || !list_empty(&t->ptraced)))
+	if (!what && (READ_ONCE(t->ptrace) || !list_empty(&t->ptraced)))
 		what = "a ptrace relation (traced, or tracing another task)";
 	else if (!what && READ_ONCE(t->policy) != SCHED_NORMAL)
 		what = "a scheduling policy other than SCHED_OTHER";
 	else if (!what && task_nice(t))
 		what = "a nice value other than 0";
-	else if (!what && !cpumask_equal(t->cpus_ptr, cpu_possible_mask))
-		what = "a CPU affinity mask";
 	else if (!what && thread_group_leader(t) &&
 		 (READ_ONCE(t->signal->oom_score_adj) ||
 		  READ_ONCE(t->signal->oom_score_adj_min)))
@@ -659,6 +655,8 @@ static const struct ckpt_task_section {
 	{ "creds", false, checkpoint_creds, restore_creds, NULL, NULL },
 	{ "rlimits", true, checkpoint_rlimits, restore_rlimits, NULL, NULL },
 	{ "fs", true, checkpoint_fs, restore_fs, NULL, NULL },
+	{ "sched", false, checkpoint_sched, restore_sched_read,
+	  restore_sched_commit, restore_sched_free },
 	{ "signals", false, checkpoint_signals, restore_signals_read,
 	  restore_signals_commit, restore_signals_free },
 	{ "files", true, checkpoint_file_table, restore_file_table_read,

@@ -45,7 +45,7 @@ enum sysv_kind { SYSV_SHM, SYSV_SEM, SYSV_MSG };
 
 /* the record that comes next, see state_type[] */
 enum state {
-	S_HEADER, S_TREE, S_TASK, S_CREDS, S_RLIMITS, S_FS, S_SIGHAND,
+	S_HEADER, S_TREE, S_TASK, S_CREDS, S_RLIMITS, S_FS, S_SCHED, S_SIGHAND,
 	S_SIGNAL, S_SIGPENDING, S_POSIX_TIMER, S_FILE_TABLE, S_FD, S_CPU, S_XSTATE, S_MM,
 	S_VMA, S_PAGES, S_EPOLL, S_FILE_LOCK, S_UTS_NS, S_IPC_NS, S_IPC_SHM, S_IPC_SEM,
 	S_IPC_MSG, S_MSG,
@@ -355,6 +355,7 @@ static const uint32_t state_type[] = {
 	[S_HEADER] = CKPT_HDR_HEADER,	[S_TREE] = CKPT_HDR_TREE,
 	[S_TASK] = CKPT_HDR_TASK,	[S_CREDS] = CKPT_HDR_CREDS,
 	[S_RLIMITS] = CKPT_HDR_RLIMITS,	[S_FS] = CKPT_HDR_FS,
+	[S_SCHED] = CKPT_HDR_SCHED,
 	[S_SIGHAND] = CKPT_HDR_SIGHAND,	[S_SIGNAL] = CKPT_HDR_SIGNAL,
 	[S_SIGPENDING] = CKPT_HDR_SIGPENDING,
 	[S_POSIX_TIMER] = CKPT_HDR_POSIX_TIMER,
@@ -987,7 +988,7 @@ static void rec_creds(struct ckptinfo *ci, uint32_t len)
 	for (i = 0; i < shown; i++)
 		out(ci, "%s%u", i ? " " : ": ", c->groups[i]);
 	out(ci, "%s\n", shown < c->ngroups ? " ..." : "");
-	ci->state = ci->cur_kind == K_THREAD ? S_SIGNAL : S_RLIMITS;
+	ci->state = ci->cur_kind == K_THREAD ? S_SCHED : S_RLIMITS;
 }
 
 static void rec_rlimits(struct ckptinfo *ci, uint32_t len)
@@ -1029,7 +1030,34 @@ static void rec_fs(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "root or cwd path is not absolute");
 	out(ci, "  umask 0%03o, root %s, cwd %s\n", f->umask, f->paths,
 	    f->paths + f->root_len);
-	ci->state = S_SIGHAND;
+	ci->state = S_SCHED;
+}
+
+static void rec_sched(struct ckptinfo *ci, uint32_t len)
+{
+	struct ckpt_hdr_sched *h = (void *)ci->buf;
+	uint32_t words, shown = 0;
+
+	need_min_len(ci, len, sizeof(*h));
+	words = h->nr_cpus / 64;
+	if (h->nr_cpus % 64 || h->nr_cpus > CKPT_CPUS_MAX)
+		bad(ci, "%u CPUs in the mask", h->nr_cpus);
+	need_len(ci, len, sizeof(*h) + (uint64_t)words * 8);
+	if (h->flags & ~CKPT_SCHED_FLAGS)
+		bad(ci, "unknown SCHED flags %#x", h->flags);
+	out(ci, "  CPU affinity");
+	if (h->flags & CKPT_SCHED_ALL_CPUS)
+		out(ci, " every CPU");
+	for (uint32_t c = 0; c < words * 64; c++)
+		if (h->cpus[c / 64] & (1ULL << (c % 64)))
+			out(ci, "%s%u", shown++ ? "," : " ", c);
+	if (!shown && !(h->flags & CKPT_SCHED_ALL_CPUS))
+		bad(ci, "an empty CPU affinity mask");
+	if (shown && h->flags & CKPT_SCHED_ALL_CPUS)
+		bad(ci, "every CPU and a mask");
+	out(ci, "%s\n", h->flags & CKPT_SCHED_NO_NEW_PRIVS ?
+	    ", no_new_privs" : "");
+	ci->state = ci->cur_kind == K_THREAD ? S_SIGNAL : S_SIGHAND;
 }
 
 static void rec_sighand(struct ckptinfo *ci, uint32_t len)
@@ -2030,6 +2058,7 @@ static const struct {
 	{ CKPT_HDR_FILE,		rec_file },
 	{ CKPT_HDR_FD,			rec_fd },
 	{ CKPT_HDR_PIPE,		rec_pipe },
+	{ CKPT_HDR_SCHED,		rec_sched },
 	{ CKPT_HDR_UNIX_PAIR,		rec_unix_pair },
 	{ CKPT_HDR_MEMFD,		rec_memfd },
 	{ CKPT_HDR_SHMEM,		rec_shmem },

@@ -88,6 +88,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_CREDS = 102,
 	CKPT_HDR_RLIMITS = 103,
 	CKPT_HDR_FS = 104,
+	CKPT_HDR_SCHED = 105,
 
 	CKPT_HDR_CPU = 200,
 	CKPT_HDR_XSTATE = 201,
@@ -324,6 +325,30 @@ struct ckpt_hdr_creds {
 	__u32 ngroups;
 	__u32 groups[];
 };
+
+/**
+ * struct ckpt_hdr_sched - a task's CPU affinity and no_new_privs
+ * @flags: CKPT_SCHED_NO_NEW_PRIVS: prctl(PR_SET_NO_NEW_PRIVS) was set;
+ *	CKPT_SCHED_ALL_CPUS: the affinity was every CPU there is (restart
+ *	gives every CPU of its machine, @cpus is all zero)
+ * @nr_cpus: bits of @cpus, a multiple of 64, at most CKPT_CPUS_MAX
+ * @cpus: the affinity mask (sched_getaffinity(2)), bit n for CPU n
+ *
+ * Restart sets the mask with sched_setaffinity(2)'s checks (cpusets
+ * included), and fails (EINVAL) if a CPU of it does not exist there.
+ * A restarter with no_new_privs gives it to the task whatever @flags.
+ */
+struct ckpt_hdr_sched {
+	struct ckpt_hdr h;
+	__u32 flags;
+	__u32 nr_cpus;
+	__u64 cpus[];
+};
+
+#define CKPT_SCHED_NO_NEW_PRIVS	0x1U
+#define CKPT_SCHED_ALL_CPUS	0x2U
+#define CKPT_SCHED_FLAGS	(CKPT_SCHED_NO_NEW_PRIVS | CKPT_SCHED_ALL_CPUS)
+#define CKPT_CPUS_MAX		8192
 
 #define CKPT_RLIM_NLIMITS	16
 

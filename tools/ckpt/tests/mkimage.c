@@ -356,6 +356,15 @@ static void namespaces(void)
 	msg(42, "world!\n");
 }
 
+/* A task's SCHED: every CPU, no mask. */
+static void sched(void)
+{
+	struct ckpt_hdr_sched h = { .flags = CKPT_SCHED_ALL_CPUS, .nr_cpus = 64 };
+	uint64_t cpus = 0;
+
+	emit(CKPT_HDR_SCHED, &h, sizeof(h), &cpus, sizeof(cpus));
+}
+
 static void posix_timer(int32_t id, int32_t clock, int32_t notify,
 			int32_t signo, uint64_t value, int32_t tid,
 			uint64_t value_ns, uint64_t interval_ns)
@@ -403,6 +412,7 @@ static void thread(void)
 	memcpy(tk.comm, "prog-worker", 12);
 	emit(CKPT_HDR_TASK, &tk, sizeof(tk), NULL, 0);
 	emit(CKPT_HDR_CREDS, &cr, sizeof(cr), NULL, 0);
+	sched();
 	if (V("timer-thread"))
 		sg.nr_timers = 1;
 	emit(CKPT_HDR_SIGNAL, &sg, sizeof(sg), NULL, 0);
@@ -484,6 +494,7 @@ static void task(int t)
 	if (V("fs-path"))
 		fs.cwd_len--;
 	emit(CKPT_HDR_FS, &fs, sizeof(fs), paths, fs.root_len + fs.cwd_len);
+	sched();
 
 	memset(&sh, 0, sizeof(sh));
 	sh.act[9].handler = 0x401200;		/* SIGUSR1 */

@@ -14,7 +14,6 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
-#include <sys/sysinfo.h>
 #include "ckpt_test.h"
 
 CKPT_FIXTURE(unsaved);
@@ -43,12 +42,6 @@ static int set_seccomp(struct ckpt_ctx *c)
 	       errno : 0;
 }
 
-static int set_nnp(struct ckpt_ctx *c)
-{
-	(void)c;
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? errno : 0;
-}
-
 static int set_nice(struct ckpt_ctx *c)
 {
 	(void)c;
@@ -61,20 +54,6 @@ static int set_batch(struct ckpt_ctx *c)
 
 	(void)c;
 	return sched_setscheduler(0, SCHED_BATCH, &p) ? errno : 0;
-}
-
-static int set_affinity(struct ckpt_ctx *c)
-{
-	cpu_set_t s;
-
-	(void)c;
-	if (get_nprocs_conf() < 2) {
-		errno = ENODEV;		/* one CPU: none to pin to */
-		return errno;
-	}
-	CPU_ZERO(&s);
-	CPU_SET(0, &s);
-	return sched_setaffinity(0, sizeof(s), &s) ? errno : 0;
 }
 
 static int set_oom(struct ckpt_ctx *c)
@@ -129,11 +108,6 @@ TEST_F(unsaved, seccomp_filter_is_refused)
 	expect_refused(_metadata, &self->c, set_seccomp, EOPNOTSUPP, "seccomp");
 }
 
-TEST_F(unsaved, no_new_privs_is_refused)
-{
-	expect_refused(_metadata, &self->c, set_nnp, EOPNOTSUPP, "no_new_privs");
-}
-
 TEST_F(unsaved, nice_is_refused)
 {
 	expect_refused(_metadata, &self->c, set_nice, EOPNOTSUPP, "nice");
@@ -143,12 +117,6 @@ TEST_F(unsaved, sched_policy_is_refused)
 {
 	expect_refused(_metadata, &self->c, set_batch, EOPNOTSUPP,
 		       "scheduling policy");
-}
-
-TEST_F(unsaved, cpu_affinity_is_refused)
-{
-	expect_refused(_metadata, &self->c, set_affinity, EOPNOTSUPP,
-		       "affinity");
 }
 
 TEST_F(unsaved, oom_score_adj_is_refused)
