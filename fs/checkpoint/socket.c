@@ -276,12 +276,12 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 				"AF_UNIX pair %d is not connected any more",
 				objref);
 	h = kvmalloc(CKPT_RECORD_MAX, GFP_KERNEL);
-	q.max_msgs = CKPT_UNIX_MSGS_MAX;
-	q.lens = kvcalloc(q.max_msgs, sizeof(*q.lens), GFP_KERNEL);
 	err = -ENOMEM;
-	if (!h || !q.lens)
+	if (!h)
 		goto out;
 	memset(h, 0, sizeof(*h));
+	q.max_msgs = CKPT_UNIX_MSGS_MAX;
+	q.lens = h->msg_len;
 	/* the lengths go first: leave room for as many as may come */
 	q.data = (char *)h->msg_len + q.max_msgs * sizeof(u32);
 	q.max_bytes = CKPT_RECORD_MAX - (q.data - (char *)h) - 1;
@@ -294,7 +294,6 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 			goto out;
 	}
 	lens_len = round_up(q.nr_msgs * sizeof(u32), 8);
-	memcpy(h->msg_len, q.lens, q.nr_msgs * sizeof(u32));
 	memset((char *)h->msg_len + q.nr_msgs * sizeof(u32), 0,
 	       lens_len - q.nr_msgs * sizeof(u32));
 	memmove((char *)h->msg_len + lens_len, q.data, q.nr_bytes);
@@ -304,7 +303,6 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 	err = ckpt_write_obj(ctx, CKPT_HDR_UNIX_PAIR, h, len);
 out:
 	sock_put(sk[1]);
-	kvfree(q.lens);
 	kvfree(h);
 	return err;
 }
