@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A task's CPU affinity and no_new_privs for checkpoint/restart.
+ * A task's scheduling (policy, real-time priority, nice, CPU affinity)
+ * and no_new_privs for checkpoint/restart.
  *
- * The affinity is read with sched_getaffinity() and set again with
- * sched_setaffinity(), the system calls' own code, so that restart can
- * give no CPU that sched_setaffinity(2) would not (cpusets, LSM).
+ * They are set again with sched_setattr() and sched_setaffinity(), the
+ * system calls' own code, as the restored task: restart gives no
+ * priority, policy or CPU that the task could not give itself
+ * (RLIMIT_NICE, RLIMIT_RTPRIO, CAP_SYS_NICE, cpusets, LSM).
  * no_new_privs is only ever set: a restored task is never less
  * restricted than it was.
  */
 #include <linux/cpumask.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/prio.h>
+#include <linux/sched/rt.h>
 #include <linux/slab.h>
+#include <uapi/linux/sched/types.h>
 
 #include "internal.h"
 
@@ -50,6 +55,13 @@ int checkpoint_sched(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 	if (task_no_new_privs(t))
 		h->flags |= CKPT_SCHED_NO_NEW_PRIVS;
+	/* ckpt_task_state_check() refused SCHED_DEADLINE; t is frozen */
+	h->policy = READ_ONCE(t->policy);
+	h->nice = task_nice(t);
+	if (h->policy == SCHED_FIFO || h->policy == SCHED_RR)
+		h->rt_priority = READ_ONCE(t->rt_priority);
+	if (t->sched_reset_on_fork)
+		h->flags |= CKPT_SCHED_RESET_ON_FORK;
 	if (cpumask_subset(cpu_active_mask, mask)) {
 		h->flags |= CKPT_SCHED_ALL_CPUS;
 	} else {
@@ -62,6 +74,59 @@ out:
 	kfree(h);
 	free_cpumask_var(mask);
 	return err;
+}
+
+/* Is this a policy, priority and nice that sched_setattr(2) takes? */
+static bool restore_sched_policy_valid(const struct ckpt_hdr_sched *h)
+{
+	if (h->nice < MIN_NICE || h->nice > MAX_NICE)
+		return false;
+	if (h->policy == SCHED_FIFO || h->policy == SCHED_RR)
+		return h->rt_priority >= 1 && h->rt_priority < MAX_RT_PRIO;
+	return !h->rt_priority && (h->policy == SCHED_NORMAL ||
+				   h->policy == SCHED_BATCH ||
+				   h->policy == SCHED_IDLE);
+}
+
+/*
+ * sched_setattr(2) as the restored task, for what differs from what it
+ * inherited.  Only the fair policies carry a nice value, so a task of
+ * another policy whose nice is not the inherited one gets it under
+ * SCHED_NORMAL first, as it once did itself.
+ */
+static int restore_sched_policy(struct ckpt_ctx *ctx, struct ckpt_hdr_sched *h)
+{
+	struct sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = h->policy,
+		.sched_priority = h->rt_priority,
+		.sched_nice = h->nice,
+	};
+	bool fair = h->policy == SCHED_NORMAL || h->policy == SCHED_BATCH;
+	int err;
+
+	if (h->flags & CKPT_SCHED_RESET_ON_FORK)
+		attr.sched_flags |= SCHED_FLAG_RESET_ON_FORK;
+	if (!fair && task_nice(current) != h->nice) {
+		struct sched_attr nice = { .size = sizeof(nice),
+					   .sched_policy = SCHED_NORMAL,
+					   .sched_nice = h->nice };
+
+		err = sched_setattr(current, &nice);
+		if (err)
+			return ckpt_err(ctx, err, "setting nice %d", h->nice);
+	}
+	if (current->policy == h->policy && task_nice(current) == h->nice &&
+	    current->rt_priority == h->rt_priority &&
+	    current->sched_reset_on_fork ==
+	    !!(h->flags & CKPT_SCHED_RESET_ON_FORK))
+		return 0;
+	err = sched_setattr(current, &attr);
+	if (err)
+		return ckpt_err(ctx, err,
+				"setting scheduling policy %u, priority %u, nice %d",
+				h->policy, h->rt_priority, h->nice);
+	return 0;
 }
 
 /**
@@ -82,10 +147,14 @@ int restore_sched_read(struct ckpt_ctx *ctx)
 		return PTR_ERR(h);
 	ctx->ts->sched = h;
 	words = h->nr_cpus / 64;
-	if (h->flags & ~CKPT_SCHED_FLAGS || h->nr_cpus % 64 ||
+	if (h->flags & ~CKPT_SCHED_FLAGS || h->_pad || h->nr_cpus % 64 ||
 	    h->nr_cpus > CKPT_CPUS_MAX ||
 	    h->h.len != struct_size(h, cpus, words))
 		return ckpt_err(ctx, -EBADMSG, "SCHED record malformed");
+	if (!restore_sched_policy_valid(h))
+		return ckpt_err(ctx, -EBADMSG,
+				"SCHED record: policy %u, priority %u, nice %d",
+				h->policy, h->rt_priority, h->nice);
 	for (i = 0; i < words; i++)
 		any |= h->cpus[i] != 0;
 	if (any == !!(h->flags & CKPT_SCHED_ALL_CPUS))
@@ -103,8 +172,8 @@ int restore_sched_read(struct ckpt_ctx *ctx)
 }
 
 /**
- * restore_sched_commit - give current the staged affinity and
- * no_new_privs
+ * restore_sched_commit - give current the staged scheduling, affinity
+ * and no_new_privs
  * @ctx: restart context
  *
  * Return: 0 or a negative errno (logged); past the point of no return.
@@ -118,6 +187,9 @@ int restore_sched_commit(struct ckpt_ctx *ctx)
 
 	if (h->flags & CKPT_SCHED_NO_NEW_PRIVS)
 		task_set_no_new_privs(current);
+	err = restore_sched_policy(ctx, h);
+	if (err)
+		return err;
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return -ENOMEM;
 	if (h->flags & CKPT_SCHED_ALL_CPUS)

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Signal state: dispositions, blocked mask, alternate stack, queued
- * signals with their siginfo, interval timers and POSIX timers.
+ * signals with their siginfo, interval timers and POSIX timers; and the
+ * process's oom_score_adj and child-subreaper flag, which live beside
+ * them in its signal_struct.
  */
+#include <linux/oom.h>
 #include <linux/posix-timers.h>
+#include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -219,6 +223,12 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 	if (leader && t->signal->flags & SIGNAL_STOP_STOPPED &&
 	    !(ctx->flags & CHECKPOINT_RUNNING))
 		h->flags |= CKPT_SIGNAL_STOPPED;
+	if (leader && t->signal->is_child_subreaper)
+		h->flags |= CKPT_SIGNAL_CHILD_SUBREAPER;
+	if (leader) {
+		h->oom_score_adj = t->signal->oom_score_adj;
+		h->oom_score_adj_min = t->signal->oom_score_adj_min;
+	}
 	n = ckpt_collect_pending(&t->pending, false, pend, 0, max);
 	if (n >= 0 && leader)
 		n = ckpt_collect_pending(&t->signal->shared_pending, true,
@@ -337,6 +347,13 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
 				h->nr_timers);
 	if (h->flags & ~CKPT_SIGNAL_FLAGS || (!ctx->ts->leader && h->flags))
 		return ckpt_err(ctx, -EBADMSG, "signal flags %#x", h->flags);
+	if (h->oom_score_adj < OOM_SCORE_ADJ_MIN ||
+	    h->oom_score_adj > OOM_SCORE_ADJ_MAX ||
+	    h->oom_score_adj_min < OOM_SCORE_ADJ_MIN ||
+	    h->oom_score_adj_min > OOM_SCORE_ADJ_MAX ||
+	    (!ctx->ts->leader && (h->oom_score_adj || h->oom_score_adj_min)))
+		return ckpt_err(ctx, -EBADMSG, "oom_score_adj %d, floor %d",
+				h->oom_score_adj, h->oom_score_adj_min);
 	for (i = 0; i < 3; i++)
 		if (h->itimer[i].value_ns > KTIME_MAX / 2 ||
 		    h->itimer[i].interval_ns > KTIME_MAX / 2 ||
@@ -480,6 +497,32 @@ int restore_signals_read(struct ckpt_ctx *ctx)
 	return restore_timers_read(ctx);
 }
 
+/*
+ * The process's oom_score_adj as its own write to /proc/self/oom_score_adj
+ * would set it, and the floor that write leaves must be the image's.
+ */
+static int restore_oom_score_adj(struct ckpt_ctx *ctx,
+				 const struct ckpt_hdr_signal *h)
+{
+	struct signal_struct *sig = current->signal;
+	int err;
+
+	if (h->oom_score_adj == sig->oom_score_adj &&
+	    h->oom_score_adj_min == sig->oom_score_adj_min)
+		return 0;
+	err = proc_set_oom_adj(current, h->oom_score_adj, false);
+	if (err)
+		return ckpt_err(ctx, err,
+				"setting oom_score_adj %d: below the floor %d the process inherited",
+				h->oom_score_adj, sig->oom_score_adj_min);
+	if (READ_ONCE(sig->oom_score_adj_min) != h->oom_score_adj_min)
+		return ckpt_err(ctx, -EPERM,
+				"oom_score_adj floor %d: the restored process would have %d",
+				h->oom_score_adj_min,
+				READ_ONCE(sig->oom_score_adj_min));
+	return 0;
+}
+
 /**
  * restore_signals_commit - apply the staged signal state to current
  * @ctx: restart context
@@ -536,6 +579,14 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 		if (err)
 			return ckpt_err(ctx, err, "queueing signal %d",
 					info.si_signo);
+	}
+
+	if (ts->leader) {
+		err = restore_oom_score_adj(ctx, h);
+		if (err)
+			return err;
+		if (h->flags & CKPT_SIGNAL_CHILD_SUBREAPER)
+			set_child_subreaper(true);
 	}
 
 	/* a stopped job stays stopped: before any of its threads runs */

@@ -217,8 +217,8 @@ out:
  *
  * What the image does not carry is refused here, with a reason, rather
  * than lost at restart: a sandboxed process must not come back
- * unsandboxed, a process with a policy or a priority must not come back
- * with the restarter's.
+ * unsandboxed, a deadline task must not come back with the restarter's
+ * policy.
  *
  * Return: 0 or -EOPNOTSUPP.
  */
@@ -232,17 +232,15 @@ int ckpt_task_state_check(struct task_struct *t, char *why, size_t len)
 #endif
 	if (!what && (READ_ONCE(t->ptrace) || !list_empty(&t->ptraced)))
 		what = "a ptrace relation (traced, or tracing another task)";
-	else if (!what && READ_ONCE(t->policy) != SCHED_NORMAL)
-		what = "a scheduling policy other than SCHED_OTHER";
-	else if (!what && task_nice(t))
-		what = "a nice value other than 0";
-	else if (!what && thread_group_leader(t) &&
-		 (READ_ONCE(t->signal->oom_score_adj) ||
-		  READ_ONCE(t->signal->oom_score_adj_min)))
-		what = "an oom_score_adj other than 0";
-	else if (!what && thread_group_leader(t) &&
-		 t->signal->is_child_subreaper)
-		what = "the child-subreaper flag (PR_SET_CHILD_SUBREAPER)";
+	else if (!what && READ_ONCE(t->policy) == SCHED_DEADLINE)
+		what = "the SCHED_DEADLINE policy";
+	else if (!what && READ_ONCE(t->policy) > SCHED_DEADLINE)
+		what = "the SCHED_EXT policy";
+#ifdef CONFIG_UCLAMP_TASK
+	else if (!what && (t->uclamp_req[UCLAMP_MIN].user_defined ||
+			   t->uclamp_req[UCLAMP_MAX].user_defined))
+		what = "utilization clamps (sched_setattr SCHED_FLAG_UTIL_CLAMP)";
+#endif
 	else if (!what && pidns_memfd_noexec_scope(task_active_pid_ns(t)))
 		what = "a vm.memfd_noexec policy in its pid namespace";
 	if (!what)

@@ -1033,6 +1033,30 @@ static void rec_fs(struct ckptinfo *ci, uint32_t len)
 	ci->state = S_SCHED;
 }
 
+/* The policy, priority and nice as sched_setattr(2) would take them. */
+static void print_sched_policy(struct ckptinfo *ci,
+			       const struct ckpt_hdr_sched *h)
+{
+	static const char *const names[] = {
+		"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
+		NULL, "SCHED_IDLE",
+	};
+	bool rt = h->policy == 1 || h->policy == 2;
+
+	if (h->policy >= ARRAY_SIZE(names) || !names[h->policy])
+		bad(ci, "unknown scheduling policy %u", h->policy);
+	if (h->nice < -20 || h->nice > 19)
+		bad(ci, "nice %d out of range", h->nice);
+	if (rt ? h->rt_priority < 1 || h->rt_priority > 99 : h->rt_priority)
+		bad(ci, "real-time priority %u under %s", h->rt_priority,
+		    names[h->policy]);
+	out(ci, "  policy %s", names[h->policy]);
+	if (rt)
+		out(ci, " priority %u", h->rt_priority);
+	out(ci, ", nice %d%s\n", h->nice,
+	    h->flags & CKPT_SCHED_RESET_ON_FORK ? ", reset on fork" : "");
+}
+
 static void rec_sched(struct ckptinfo *ci, uint32_t len)
 {
 	struct ckpt_hdr_sched *h = (void *)ci->buf;
@@ -1045,6 +1069,9 @@ static void rec_sched(struct ckptinfo *ci, uint32_t len)
 	need_len(ci, len, sizeof(*h) + (uint64_t)words * 8);
 	if (h->flags & ~CKPT_SCHED_FLAGS)
 		bad(ci, "unknown SCHED flags %#x", h->flags);
+	if (h->_pad)
+		bad(ci, "SCHED padding is not zero");
+	print_sched_policy(ci, h);
 	out(ci, "  CPU affinity");
 	if (h->flags & CKPT_SCHED_ALL_CPUS)
 		out(ci, " every CPU");
@@ -1107,6 +1134,18 @@ static void rec_signal(struct ckptinfo *ci, uint32_t len)
 		    s->flags);
 	if (s->flags & CKPT_SIGNAL_STOPPED)
 		out(ci, "  stopped by job control: restart stops it again\n");
+	if (s->flags & CKPT_SIGNAL_CHILD_SUBREAPER)
+		out(ci, "  a child subreaper\n");
+	if (s->oom_score_adj < -1000 || s->oom_score_adj > 1000 ||
+	    s->oom_score_adj_min < -1000 || s->oom_score_adj_min > 1000)
+		bad(ci, "oom_score_adj %d, floor %d: out of range",
+		    s->oom_score_adj, s->oom_score_adj_min);
+	if ((s->oom_score_adj || s->oom_score_adj_min) &&
+	    ci->cur_kind == K_THREAD)
+		bad(ci, "an oom_score_adj in the SIGNAL of a thread: it is its process's");
+	if (s->oom_score_adj || s->oom_score_adj_min)
+		out(ci, "  oom_score_adj %d (floor %d)\n", s->oom_score_adj,
+		    s->oom_score_adj_min);
 	if (s->nr_timers > CKPT_TIMERS_MAX)
 		bad(ci, "%u POSIX timers, more than %u", s->nr_timers,
 		    CKPT_TIMERS_MAX);

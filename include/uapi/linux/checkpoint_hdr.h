@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		7
+#define CKPT_VERSION		8
 
 #define CKPT_ARCH_X86_64	1
 
@@ -327,27 +327,43 @@ struct ckpt_hdr_creds {
 };
 
 /**
- * struct ckpt_hdr_sched - a task's CPU affinity and no_new_privs
+ * struct ckpt_hdr_sched - a task's scheduling: policy, priority, nice,
+ *	CPU affinity, and its no_new_privs
  * @flags: CKPT_SCHED_NO_NEW_PRIVS: prctl(PR_SET_NO_NEW_PRIVS) was set;
  *	CKPT_SCHED_ALL_CPUS: the affinity was every CPU there is (restart
- *	gives every CPU of its machine, @cpus is all zero)
+ *	gives every CPU of its machine, @cpus is all zero);
+ *	CKPT_SCHED_RESET_ON_FORK: SCHED_RESET_ON_FORK was set
  * @nr_cpus: bits of @cpus, a multiple of 64, at most CKPT_CPUS_MAX
+ * @policy: SCHED_OTHER (0), SCHED_FIFO (1), SCHED_RR (2), SCHED_BATCH (3)
+ *	or SCHED_IDLE (5); checkpoint refuses SCHED_DEADLINE
+ * @nice: the nice value, -20 to 19 (kept under a real-time policy too)
+ * @rt_priority: 1 to 99 under SCHED_FIFO and SCHED_RR, else 0
+ * @_pad: zero
  * @cpus: the affinity mask (sched_getaffinity(2)), bit n for CPU n
  *
- * Restart sets the mask with sched_setaffinity(2)'s checks (cpusets
- * included), and fails (EINVAL) if a CPU of it does not exist there.
+ * Restart sets what differs from what the restored task inherited with
+ * sched_setattr(2) and sched_setaffinity(2), as the task itself, after
+ * its credentials and rlimits: a nice value or policy the task could
+ * not give itself (RLIMIT_NICE, RLIMIT_RTPRIO, CAP_SYS_NICE) fails the
+ * restart with EPERM, and a CPU the machine does not have with EINVAL.
  * A restarter with no_new_privs gives it to the task whatever @flags.
  */
 struct ckpt_hdr_sched {
 	struct ckpt_hdr h;
 	__u32 flags;
 	__u32 nr_cpus;
+	__u32 policy;
+	__s32 nice;
+	__u32 rt_priority;
+	__u32 _pad;
 	__u64 cpus[];
 };
 
 #define CKPT_SCHED_NO_NEW_PRIVS	0x1U
 #define CKPT_SCHED_ALL_CPUS	0x2U
-#define CKPT_SCHED_FLAGS	(CKPT_SCHED_NO_NEW_PRIVS | CKPT_SCHED_ALL_CPUS)
+#define CKPT_SCHED_RESET_ON_FORK	0x4U
+#define CKPT_SCHED_FLAGS	(CKPT_SCHED_NO_NEW_PRIVS | CKPT_SCHED_ALL_CPUS | \
+				 CKPT_SCHED_RESET_ON_FORK)
 #define CKPT_CPUS_MAX		8192
 
 #define CKPT_RLIM_NLIMITS	16
@@ -901,7 +917,8 @@ struct ckpt_hdr_sighand {
 };
 
 /**
- * struct ckpt_hdr_signal - per-task signal state
+ * struct ckpt_hdr_signal - per-task signal state, and the process's OOM
+ *	score and child-subreaper flag
  * @blocked: blocked signal mask (bit n-1 for signal n)
  * @altstack_sp: sigaltstack(2) ss_sp
  * @altstack_size: ss_size
@@ -915,11 +932,24 @@ struct ckpt_hdr_sighand {
  * @flags: CKPT_SIGNAL_* bits; process-wide, so zero but in the SIGNAL
  *	of the first task of a process
  *
+ * @oom_score_adj: /proc/PID/oom_score_adj, -1000 to 1000; process-wide,
+ *	so zero but in the SIGNAL of the first task of a process
+ * @oom_score_adj_min: the floor below which only CAP_SYS_RESOURCE may
+ *	lower @oom_score_adj, -1000 to 1000; process-wide likewise
+ *
  * CKPT_SIGNAL_STOPPED: the process was stopped by job control (SIGSTOP,
  * SIGTSTP, SIGTTIN, SIGTTOU) when it was checkpointed, unless the
  * checkpoint was taken with CHECKPOINT_RUNNING.  Restart stops it again
  * with SIGSTOP before any of its threads runs, so that its parent sees it
  * stopped (wait(2) reports SIGSTOP) and SIGCONT resumes it.
+ * CKPT_SIGNAL_CHILD_SUBREAPER: prctl(PR_SET_CHILD_SUBREAPER) was set;
+ * restart sets it as the prctl does.
+ *
+ * Restart writes @oom_score_adj as a write to /proc/PID/oom_score_adj by
+ * the restored process would, when it differs from what the process
+ * inherited: below the inherited floor it needs CAP_SYS_RESOURCE (else
+ * EACCES), and the floor that write leaves must be @oom_score_adj_min
+ * (else EPERM: a floor the process could not have set itself).
  */
 struct ckpt_hdr_signal {
 	struct ckpt_hdr h;
@@ -934,10 +964,13 @@ struct ckpt_hdr_signal {
 	} itimer[3];
 	__u32 nr_timers;
 	__u32 flags;
+	__s32 oom_score_adj;
+	__s32 oom_score_adj_min;
 };
 
-#define CKPT_SIGNAL_STOPPED	0x1U
-#define CKPT_SIGNAL_FLAGS	CKPT_SIGNAL_STOPPED
+#define CKPT_SIGNAL_STOPPED		0x1U
+#define CKPT_SIGNAL_CHILD_SUBREAPER	0x2U
+#define CKPT_SIGNAL_FLAGS	(CKPT_SIGNAL_STOPPED | CKPT_SIGNAL_CHILD_SUBREAPER)
 
 /* Most POSIX timers of a process in an image. */
 #define CKPT_TIMERS_MAX		65536

@@ -25,6 +25,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -549,6 +550,10 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	CKPT_CHECK(pfd >= 0, "pidfd_open");
 	CKPT_CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR, "signal");
 	CKPT_CHECK(!raise(SIGUSR2) && !setrlimit(RLIMIT_NOFILE, &rl), "raise");
+	/* scheduling, OOM score and subreaper: SCHED and SIGNAL fields */
+	CKPT_CHECK(!setpriority(PRIO_PROCESS, 0, 3) &&
+		   !ckpt_write_file("/proc/self/oom_score_adj", "100", 3, 0) &&
+		   !prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "sched");
 
 	ckpt_self(c);
 
@@ -577,6 +582,7 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	CKPT_CHECK(read(sfd, &si, sizeof(si)) == sizeof(si) &&
 		   si.ssi_signo == SIGUSR2, "pending SIGUSR2");
 	CKPT_CHECK(!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur == 200, "rlimit");
+	CKPT_CHECK(getpriority(PRIO_PROCESS, 0) == 3, "nice");
 	CKPT_CHECK(!timer_gettime(tid, &its) && its.it_value.tv_sec > 3000,
 		   "POSIX timer");
 	raise(SIGUSR1);

@@ -42,31 +42,21 @@ static int set_seccomp(struct ckpt_ctx *c)
 	       errno : 0;
 }
 
-static int set_nice(struct ckpt_ctx *c)
+/* 1 ms of every 10 ms: what sched_setattr(2) lets root ask for */
+static int set_deadline(struct ckpt_ctx *c)
 {
-	(void)c;
-	return setpriority(PRIO_PROCESS, 0, 5) ? errno : 0;
-}
+	struct {
+		uint32_t size, policy;
+		uint64_t flags;
+		int32_t nice;
+		uint32_t priority;
+		uint64_t runtime, deadline, period;
+	} attr = { .size = sizeof(attr), .policy = 6 /* SCHED_DEADLINE */,
+		   .runtime = 1000000, .deadline = 10000000,
+		   .period = 10000000 };
 
-static int set_batch(struct ckpt_ctx *c)
-{
-	struct sched_param p = { 0 };
-
 	(void)c;
-	return sched_setscheduler(0, SCHED_BATCH, &p) ? errno : 0;
-}
-
-static int set_oom(struct ckpt_ctx *c)
-{
-	(void)c;
-	return ckpt_write_file("/proc/self/oom_score_adj", "100", 3, 0) ?
-	       errno : 0;
-}
-
-static int set_subreaper(struct ckpt_ctx *c)
-{
-	(void)c;
-	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) ? errno : 0;
+	return syscall(SYS_sched_setattr, 0, &attr, 0) ? errno : 0;
 }
 
 static int set_mlockall(struct ckpt_ctx *c)
@@ -108,27 +98,11 @@ TEST_F(unsaved, seccomp_filter_is_refused)
 	expect_refused(_metadata, &self->c, set_seccomp, EOPNOTSUPP, "seccomp");
 }
 
-TEST_F(unsaved, nice_is_refused)
+/* policy, nice, oom_score_adj and subreaper are saved (sched_test) */
+TEST_F(unsaved, sched_deadline_is_refused)
 {
-	expect_refused(_metadata, &self->c, set_nice, EOPNOTSUPP, "nice");
-}
-
-TEST_F(unsaved, sched_policy_is_refused)
-{
-	expect_refused(_metadata, &self->c, set_batch, EOPNOTSUPP,
-		       "scheduling policy");
-}
-
-TEST_F(unsaved, oom_score_adj_is_refused)
-{
-	expect_refused(_metadata, &self->c, set_oom, EOPNOTSUPP,
-		       "oom_score_adj");
-}
-
-TEST_F(unsaved, child_subreaper_is_refused)
-{
-	expect_refused(_metadata, &self->c, set_subreaper, EOPNOTSUPP,
-		       "subreaper");
+	expect_refused(_metadata, &self->c, set_deadline, EOPNOTSUPP,
+		       "SCHED_DEADLINE");
 }
 
 /* flock, POSIX and OFD locks are saved (locks_test); leases are not. */
