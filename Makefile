@@ -29,7 +29,8 @@ EXAMPLES := $(patsubst $(REPO)/tools/ckpt/examples/%.c,$(BUILD)/examples/%,\
 		$(wildcard $(REPO)/tools/ckpt/examples/*.c)) \
 	    $(BUILD)/examples/ckpt-bench
 USER_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
-	       -I$(REPO)/include/uapi
+	       -I$(REPO)/include/uapi \
+	       -idirafter $(REPO)/arch/x86/include/uapi
 
 .PHONY: all deps kernel tools selftests examples initramfs \
 	check demo bench series series-check clean help

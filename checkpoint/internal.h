@@ -166,7 +166,7 @@ struct ckpt_obj_ops {
 extern const struct ckpt_obj_ops ckpt_obj_file_ops, ckpt_obj_file_table_ops,
 	ckpt_obj_mm_ops, ckpt_obj_pipe_ops, ckpt_obj_memfd_ops,
 	ckpt_obj_eventfd_ops, ckpt_obj_signalfd_ops, ckpt_obj_timerfd_ops,
-	ckpt_obj_shmem_ops, ckpt_obj_unix_pair_ops;
+	ckpt_obj_shmem_ops, ckpt_obj_unix_pair_ops, ckpt_obj_socket_ops;
 void ckpt_obj_noop(void *ptr);
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
@@ -273,6 +273,7 @@ int ckpt_relink_supported(struct file *file, char *why, size_t len);
 char *ckpt_relink(struct ckpt_ctx *ctx, struct file *file, int objref,
 		  char *buf, int len);
 void ckpt_relink_undo(struct ckpt_ctx *ctx);
+int ckpt_remove(const struct path *p, bool dir);
 struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			      const char *name, const char *path);
 void restore_relink_finish(struct ckpt_ctx *ctx);
@@ -400,6 +401,20 @@ static inline struct file *restore_unix_file(struct ckpt_ctx *ctx,
 					     struct ckpt_hdr_file *h)
 {
 	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
+
+/* other AF_UNIX, TCP and UDP sockets (fs/checkpoint/sock.c) */
+#define CKPT_HAVE_SOCK	(IS_BUILTIN(CONFIG_UNIX) && IS_ENABLED(CONFIG_INET))
+#if CKPT_HAVE_SOCK
+bool ckpt_is_socket(struct file *file);
+int ckpt_sock_supported(struct file *file, char *why, size_t len);
+#else
+static inline bool ckpt_is_socket(struct file *file) { return false; }
+static inline int ckpt_sock_supported(struct file *file, char *why,
+				      size_t len)
+{
+	return -EOPNOTSUPP;
 }
 #endif
 

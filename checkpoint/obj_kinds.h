@@ -25,3 +25,6 @@ CKPT_OBJ_KIND(ckpt_obj_shmem_ops)
 #if IS_BUILTIN(CONFIG_UNIX)
 CKPT_OBJ_KIND(ckpt_obj_unix_pair_ops)
 #endif
+#if CKPT_HAVE_SOCK
+CKPT_OBJ_KIND(ckpt_obj_socket_ops)
+#endif

@@ -49,7 +49,8 @@ static const struct ckpt_obj_ops *const ckpt_obj_kinds[] = {
 #define CKPT_OBJ_KINDS_OFF	(!IS_ENABLED(CONFIG_EVENTFD) +		\
 				 !IS_ENABLED(CONFIG_SIGNALFD) +		\
 				 !IS_ENABLED(CONFIG_TIMERFD) +		\
-				 !IS_BUILTIN(CONFIG_UNIX))
+				 !IS_BUILTIN(CONFIG_UNIX) +		\
+				 !CKPT_HAVE_SOCK)
 static_assert(ARRAY_SIZE(ckpt_obj_kinds) == CKPT_OBJ_MAX - 1 - CKPT_OBJ_KINDS_OFF,
 	      "obj_kinds.h lists each enum ckpt_obj_type kind once");
 

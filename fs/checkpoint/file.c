@@ -129,8 +129,10 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_EPOLL;
 	if (ckpt_is_pidfd(file))
 		return CKPT_FILE_PIDFD;
-	if (ckpt_is_unix(file))
+	if (ckpt_is_unix(file) && ckpt_unix_peer_file(file))
 		return CKPT_FILE_UNIX;
+	if (ckpt_is_socket(file))
+		return CKPT_FILE_SOCKET;
 	if (ckpt_is_pipe(file))
 		return CKPT_FILE_PIPE;
 	if (ckpt_is_fifo(file))
@@ -177,6 +179,8 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	}
 	if (kind == CKPT_FILE_UNIX)
 		return ckpt_unix_supported(file, why, len);
+	if (kind == CKPT_FILE_SOCKET)
+		return ckpt_sock_supported(file, why, len);
 	if (kind > 0 && !ckpt_file_unlinked(file, kind))
 		return 0;
 	if (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR)
@@ -220,6 +224,8 @@ static enum ckpt_obj_type ckpt_file_ref_obj(int kind)
 		return CKPT_OBJ_TIMERFD;
 	case CKPT_FILE_UNIX:
 		return CKPT_OBJ_UNIX_PAIR;
+	case CKPT_FILE_SOCKET:
+		return CKPT_OBJ_SOCKET;
 	}
 	return 0;
 }
@@ -239,15 +245,15 @@ static void *ckpt_file_ref_ptr(struct file *file, int kind)
 	}
 }
 
-/* Anonymous files whose state is an object of its own. */
+/* Files whose state is an object of its own, made before the FILE. */
 static bool ckpt_file_has_state(int kind)
 {
 	return kind == CKPT_FILE_EVENTFD || kind == CKPT_FILE_SIGNALFD ||
-	       kind == CKPT_FILE_TIMERFD;
+	       kind == CKPT_FILE_TIMERFD || kind == CKPT_FILE_SOCKET;
 }
 
 /*
- * An eventfd, signalfd or timerfd: the file its state record made, with
+ * An eventfd, signalfd, timerfd or socket: the file its record made, with
  * the FILE record's O_NONBLOCK.  They are always open read-write.
  */
 static struct file *restore_state_file(struct ckpt_ctx *ctx,
@@ -571,7 +577,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	    (!h->ref == ref && h->kind != CKPT_FILE_PIDFD) ||
 	    (h->f_flags & ~CKPT_FILE_FLAGS && h->kind != CKPT_FILE_PIDFD) ||
 	    h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_UNIX) {
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_SOCKET) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
@@ -1085,7 +1091,8 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			return 0;
 		err = -EAGAIN;
 		if (!get_pipe_info(file, false) && !ckpt_is_epoll(file) &&
-		    !ckpt_is_pidfd(file) && !ckpt_is_unix(file)) {
+		    !ckpt_is_pidfd(file) &&
+		    !(ckpt_is_unix(file) && ckpt_unix_peer_file(file))) {
 			struct files_struct *owner;
 			struct file *other = NULL;
 

@@ -79,8 +79,11 @@ static void ckpt_relink_free(struct ckpt_relink *r)
 	kfree(r);
 }
 
-/* Remove @p (a directory if @dir) if it still is where it was. */
-static int ckpt_remove(const struct path *p, bool dir)
+/*
+ * Remove @p (a directory if @dir) if it still is where it was, as
+ * unlink(2) or rmdir(2) would with the current credentials.
+ */
+int ckpt_remove(const struct path *p, bool dir)
 {
 	struct path pp = { .mnt = p->mnt, .dentry = dget_parent(p->dentry) };
 	struct dentry *parent = pp.dentry;

@@ -20,7 +20,12 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "ckpt.h"
@@ -461,11 +466,12 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 		    ci->wants_file);
 	ci->wants_file = 0;
 	/*
-	 * A MEMFD, EVENTFD, SIGNALFD or TIMERFD comes right before the FILE
+	 * A MEMFD, EVENTFD, SIGNALFD, TIMERFD or SOCKET comes right before the FILE
 	 * of its (first) open file, wherever a FILE may come.
 	 */
 	if ((type == CKPT_HDR_MEMFD || type == CKPT_HDR_EVENTFD ||
-	     type == CKPT_HDR_SIGNALFD || type == CKPT_HDR_TIMERFD) &&
+	     type == CKPT_HDR_SIGNALFD || type == CKPT_HDR_TIMERFD ||
+	     type == CKPT_HDR_SOCKET) &&
 	    (ci->state == S_FD || ci->state == S_MM || ci->state == S_VMA)) {
 		if (ci->pending_file)
 			bad(ci, "%s record follows FILE objref %u, which no record used",
@@ -1340,11 +1346,12 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	static const char *const kinds[] = { "?", "REG", "DIR", "CHR", "TTY",
 					     "PIPE", "FIFO", "MEMFD", "EVENTFD",
 					     "SIGNALFD", "TIMERFD", "EPOLL",
-					     "PIDFD", "UNIX" };
+					     "PIDFD", "UNIX", "SOCKET" };
 	static const uint32_t state_obj[] = {
 		[CKPT_FILE_EVENTFD] = CKPT_OBJ_EVENTFD,
 		[CKPT_FILE_SIGNALFD] = CKPT_OBJ_SIGNALFD,
 		[CKPT_FILE_TIMERFD] = CKPT_OBJ_TIMERFD,
+		[CKPT_FILE_SOCKET] = CKPT_OBJ_SOCKET,
 	};
 	struct ckpt_hdr_file *f = (void *)ci->buf;
 	struct obj *o;
@@ -1411,6 +1418,12 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 		mode_ok = S_ISSOCK(f->mode);
 		obj_use(ci, f->ref, CKPT_OBJ_UNIX_PAIR, "ref");
 		if ((f->f_flags & ~04000u) != O_RDWR)
+			bad(ci, "socket flags %#x", f->f_flags);
+		break;
+	case CKPT_FILE_SOCKET:
+		mode_ok = S_ISSOCK(f->mode);
+		obj_use(ci, f->ref, CKPT_OBJ_SOCKET, "ref");
+		if ((f->f_flags & ~(04000u | 0100000u)) != O_RDWR)
 			bad(ci, "socket flags %#x", f->f_flags);
 		break;
 	case CKPT_FILE_PIDFD:
@@ -1584,6 +1597,87 @@ static void rec_eventfd(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "eventfd counter 2^64 - 1");
 	out(ci, "  objref %u, count %" PRIu64 "%s\n", e->objref,
 	    (uint64_t)e->count, e->flags ? ", semaphore" : "");
+}
+
+/* An address of a SOCKET record, as text. */
+static void print_sockaddr(struct ckptinfo *ci, const char *what,
+			   const uint8_t *a, uint32_t len, uint32_t family)
+{
+	char buf[INET6_ADDRSTRLEN] = "";
+	const struct sockaddr_in6 *in6 = (const void *)a;
+	const struct sockaddr_in *in = (const void *)a;
+	const struct sockaddr_un *un = (const void *)a;
+	size_t max = sizeof(un->sun_path);
+
+	if (!len)
+		return;
+	if (((const struct sockaddr *)a)->sa_family != family)
+		bad(ci, "%s address of family %u", what,
+		    ((const struct sockaddr *)a)->sa_family);
+	if (family == AF_UNIX && len <= offsetof(struct sockaddr_un, sun_path))
+		bad(ci, "%s address of %u bytes", what, len);
+	if (family == AF_UNIX && un->sun_path[0]) {
+		if (strnlen(un->sun_path, max) !=
+		    len - offsetof(struct sockaddr_un, sun_path) - 1 ||
+		    un->sun_path[0] != '/')
+			bad(ci, "%s path is not absolute or not terminated", what);
+		out(ci, " %s %s", what, un->sun_path);
+	} else if (family == AF_UNIX) {
+		out(ci, " %s @%.*s", what,
+		    (int)(len - offsetof(struct sockaddr_un, sun_path) - 1),
+		    un->sun_path + 1);
+	} else if (family == AF_INET) {
+		if (len < sizeof(*in))
+			bad(ci, "%s address of %u bytes", what, len);
+		inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf));
+		out(ci, " %s %s:%u", what, buf, ntohs(in->sin_port));
+	} else {
+		if (len < sizeof(*in6))
+			bad(ci, "%s address of %u bytes", what, len);
+		inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf));
+		out(ci, " %s [%s]:%u", what, buf, ntohs(in6->sin6_port));
+	}
+}
+
+static void rec_socket(struct ckptinfo *ci, uint32_t len)
+{
+	static const char *const states[] = { "?", "unbound", "bound",
+					      "listening", "connected" };
+	struct ckpt_hdr_socket *k = (void *)ci->buf;
+	bool inet = k->family == AF_INET || k->family == AF_INET6;
+
+	state_record(ci, len, sizeof(*k), k->objref, CKPT_OBJ_SOCKET);
+	if (k->family != AF_UNIX && !inet)
+		bad(ci, "socket family %u", k->family);
+	if (inet ? !((k->type == 1 && k->protocol == 6) ||
+		     (k->type == 2 && k->protocol == 17)) :
+	    (k->protocol || (k->type != 1 && k->type != 2 && k->type != 5)))
+		bad(ci, "socket type %u, protocol %u", k->type, k->protocol);
+	if (k->state < CKPT_SOCK_UNBOUND || k->state > CKPT_SOCK_CONNECTED)
+		bad(ci, "socket state %u", k->state);
+	if (k->flags & ~CKPT_SOCK_FLAGS)
+		bad(ci, "unknown socket flags %#x", k->flags);
+	if (k->addr_len > sizeof(k->addr) || k->peer_len > sizeof(k->peer) ||
+	    (k->state == CKPT_SOCK_UNBOUND) != !k->addr_len ||
+	    (k->state == CKPT_SOCK_CONNECTED) != !!k->peer_len)
+		bad(ci, "address lengths %u and %u for a %s socket",
+		    k->addr_len, k->peer_len, states[k->state]);
+	if (k->state != CKPT_SOCK_LISTENING && k->backlog)
+		bad(ci, "a backlog for a socket that does not listen");
+	out(ci, "  objref %u, %s %s socket, %s", k->objref,
+	    k->family == AF_UNIX ? "AF_UNIX" : k->family == AF_INET ?
+	    "IPv4" : "IPv6", inet ? (k->protocol == 6 ? "TCP" : "UDP") :
+	    k->type == 1 ? "stream" : k->type == 2 ? "datagram" : "seqpacket",
+	    states[k->state]);
+	print_sockaddr(ci, "at", k->addr, k->addr_len, k->family);
+	print_sockaddr(ci, "to", k->peer, k->peer_len, k->family);
+	if (k->state == CKPT_SOCK_LISTENING)
+		out(ci, ", backlog %u", k->backlog);
+	if (k->mode)
+		out(ci, ", mode 0%o", k->mode);
+	out(ci, "\n    flags %#x sndbuf %d rcvbuf %d rcvtimeo %" PRIu64
+	    " ns sndtimeo %" PRIu64 " ns\n", k->flags, k->sndbuf, k->rcvbuf,
+	    (uint64_t)k->rcvtimeo_ns, (uint64_t)k->sndtimeo_ns);
 }
 
 static void rec_signalfd(struct ckptinfo *ci, uint32_t len)
@@ -2099,6 +2193,7 @@ static const struct {
 	{ CKPT_HDR_PIPE,		rec_pipe },
 	{ CKPT_HDR_SCHED,		rec_sched },
 	{ CKPT_HDR_UNIX_PAIR,		rec_unix_pair },
+	{ CKPT_HDR_SOCKET,		rec_socket },
 	{ CKPT_HDR_MEMFD,		rec_memfd },
 	{ CKPT_HDR_SHMEM,		rec_shmem },
 	{ CKPT_HDR_EVENTFD,		rec_eventfd },

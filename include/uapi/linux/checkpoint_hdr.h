@@ -109,6 +109,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_EPOLL = 408,
 	CKPT_HDR_FILE_LOCK = 409,
 	CKPT_HDR_UNIX_PAIR = 410,
+	CKPT_HDR_SOCKET = 411,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -135,6 +136,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_TIMERFD = 8,
 	CKPT_OBJ_SHMEM = 9,
 	CKPT_OBJ_UNIX_PAIR = 10,
+	CKPT_OBJ_SOCKET = 11,
 	CKPT_OBJ_MAX
 };
 
@@ -266,14 +268,6 @@ struct ckpt_hdr_tree {
 #define CKPT_TREE_NEWIPC	0x2
 #define CKPT_TREE_FLAGS_ALL	(CKPT_TREE_NEWUTS | CKPT_TREE_NEWIPC)
 
-/* How a task stopped inside a system call resumes (ckpt_hdr_cpu). */
-enum ckpt_restart_kind {
-	CKPT_RESTART_NONE = 0,		/* not in a restartable syscall */
-	CKPT_RESTART_SYSCALL = 1,	/* re-executes the syscall */
-	CKPT_RESTART_NANOSLEEP = 2,	/* resumes nanosleep's remainder */
-	CKPT_RESTART_EINTR = 3,		/* returns EINTR to the program */
-};
-
 /**
  * struct ckpt_hdr_task - per-task state
  * @exit_signal: signal sent to the parent on exit
@@ -393,41 +387,6 @@ struct ckpt_hdr_fs {
 	__u32 cwd_len;
 	__u32 _pad;
 	char paths[];
-};
-
-/**
- * struct ckpt_hdr_cpu - x86-64 user registers and segment state
- *
- * The first 27 fields are struct user_regs_struct.  @restart says how
- * a task stopped in a system call resumes; for CKPT_RESTART_NANOSLEEP
- * @restart_arg[0] is the clock id, [1] the nanoseconds left, [2] the
- * user address for the remaining time (rmtp) or 0, [3] reserved.
- * @tls holds the three GDT TLS descriptors (set_thread_area(2)) raw.
- */
-struct ckpt_hdr_cpu {
-	struct ckpt_hdr h;
-	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
-	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
-	__u64 fs_base, gs_base, ds, es, fs, gs;
-	__u64 tls[3];
-	__u32 restart;
-	__u32 _pad;
-	__u64 restart_arg[4];
-};
-
-/**
- * struct ckpt_hdr_xstate - FPU/SSE/AVX/... registers
- * @xfeatures: XSAVE feature bits present in @data (XSTATE_BV); restart
- *	fails with EOPNOTSUPP if the CPU lacks one of them
- * @size: bytes of @data, the non-compacted user XSAVE layout that
- *	PTRACE_GETREGSET(NT_X86_XSTATE) uses
- */
-struct ckpt_hdr_xstate {
-	struct ckpt_hdr h;
-	__u64 xfeatures;
-	__u32 size;
-	__u32 _pad;
-	__u8 data[];
 };
 
 #define CKPT_AUXV_WORDS		64
@@ -643,6 +602,88 @@ struct ckpt_hdr_unix_pair {
 };
 
 /**
+ * struct ckpt_hdr_socket - a socket with no connection to save and
+ *	nothing queued: unbound, bound, or listening with no connection
+ *	waiting (AF_UNIX, TCP and UDP over IPv4 and IPv6), or a UDP
+ *	socket connected to its peer
+ * @objref: CKPT_OBJ_SOCKET objref, which the FILE (kind CKPT_FILE_SOCKET)
+ *	names in its @ref
+ * @family: AF_UNIX (1), AF_INET (2) or AF_INET6 (10)
+ * @type: SOCK_STREAM (1), SOCK_DGRAM (2) or, for AF_UNIX,
+ *	SOCK_SEQPACKET (5)
+ * @protocol: 0 for AF_UNIX, IPPROTO_TCP (6) for an inet stream,
+ *	IPPROTO_UDP (17) for an inet datagram socket
+ * @state: enum ckpt_sock_state
+ * @flags: CKPT_SOCK_* options that were set
+ * @backlog: for CKPT_SOCK_LISTENING, the backlog listen(2) kept
+ * @sndbuf: SO_SNDBUF as the program set it, 0 if it did not
+ * @rcvbuf: SO_RCVBUF likewise
+ * @rcvtimeo_ns: SO_RCVTIMEO, 0 for none
+ * @sndtimeo_ns: SO_SNDTIMEO, 0 for none
+ * @addr_len: bytes of @addr used, 0 for an unbound socket
+ * @peer_len: bytes of @peer used, 0 but for CKPT_SOCK_CONNECTED
+ * @mode: an AF_UNIX socket bound to a path: the permission bits of the
+ *	socket file; else 0
+ * @path_dev: that socket file's device (new_encode_dev); else 0
+ * @path_ino: its inode number; else 0
+ * @addr: the local address as getsockname(2) gives it (struct
+ *	sockaddr_un, sockaddr_in or sockaddr_in6); an AF_UNIX path is
+ *	absolute, an abstract name starts with a NUL byte
+ * @peer: the peer's address, as getpeername(2) gives it
+ *
+ * Restart makes the socket with socket(2)'s checks, sets its options
+ * with setsockopt(2)'s, binds, listens and connects with the system
+ * calls' own code (LSM hooks, CAP_NET_BIND_SERVICE for a low port), all
+ * as the restored task, in the restarter's network namespace.  An
+ * address in use fails the restart (EADDRINUSE).  A stale socket file
+ * at an AF_UNIX path (one no socket is bound to, as the checkpointed
+ * process leaves it) is removed first, as unlink(2) would, and the path
+ * is bound again with @mode; a live socket's file or another file there
+ * fails the restart (EADDRINUSE).  @path_dev and @path_ino are
+ * informational.
+ * Connections and data in flight are not saved: checkpoint refuses a
+ * socket that has them, or options it does not save (EOPNOTSUPP).
+ */
+struct ckpt_hdr_socket {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u16 family;
+	__u16 type;
+	__u32 protocol;
+	__u32 state;
+	__u32 flags;
+	__u32 backlog;
+	__s32 sndbuf;
+	__s32 rcvbuf;
+	__u64 rcvtimeo_ns;
+	__u64 sndtimeo_ns;
+	__u32 addr_len;
+	__u32 peer_len;
+	__u32 mode;
+	__u32 path_dev;
+	__u64 path_ino;
+	__u8 addr[128];
+	__u8 peer[128];
+};
+
+/* ckpt_hdr_socket.state */
+enum ckpt_sock_state {
+	CKPT_SOCK_UNBOUND = 1,		/* as socket(2) made it */
+	CKPT_SOCK_BOUND = 2,		/* bind(2) (or an inet autobind) */
+	CKPT_SOCK_LISTENING = 3,	/* listen(2), no connection waiting */
+	CKPT_SOCK_CONNECTED = 4,	/* UDP, connect(2) to @peer */
+};
+
+#define CKPT_SOCK_REUSEADDR	0x1U	/* SO_REUSEADDR */
+#define CKPT_SOCK_REUSEPORT	0x2U	/* SO_REUSEPORT */
+#define CKPT_SOCK_KEEPALIVE	0x4U	/* SO_KEEPALIVE */
+#define CKPT_SOCK_BROADCAST	0x8U	/* SO_BROADCAST */
+#define CKPT_SOCK_PASSCRED	0x10U	/* SO_PASSCRED */
+#define CKPT_SOCK_V6ONLY	0x20U	/* IPV6_V6ONLY */
+#define CKPT_SOCK_NODELAY	0x40U	/* TCP_NODELAY */
+#define CKPT_SOCK_FLAGS		0x7fU
+
+/**
  * struct ckpt_hdr_file_lock - a lock held through a file of the table
  * @fd: the lowest fd of the table that refers to the locked open file
  * @kind: enum ckpt_lock_kind
@@ -683,6 +724,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_EPOLL = 11,	/* epoll_create(2): filled by an EPOLL record */
 	CKPT_FILE_PIDFD = 12,	/* pidfd_open(2): @ref is the task's pid */
 	CKPT_FILE_UNIX = 13,	/* AF_UNIX pair: @ref names it, @ino the end */
+	CKPT_FILE_SOCKET = 14,	/* other sockets: @ref names its SOCKET */
 };
 
 /**
@@ -701,7 +743,9 @@ enum ckpt_file_kind {
  *	CKPT_FILE_SIGNALFD and CKPT_FILE_TIMERFD the objref of the record
  *	(right before it) that holds its state; for CKPT_FILE_UNIX the
  *	CKPT_OBJ_UNIX_PAIR objref of its pair (which comes first, and
- *	whose end with the FILE's @ino it is); for CKPT_FILE_PIDFD the
+ *	whose end with the FILE's @ino it is); for CKPT_FILE_SOCKET the
+ *	CKPT_OBJ_SOCKET objref of its SOCKET (right before it); for
+ *	CKPT_FILE_PIDFD the
  *	pid, as the TREE gives it, of the task it refers to (O_EXCL in
  *	@f_flags: PIDFD_THREAD); 0 for the other kinds
  * @relink_len: bytes of the relinked path that follows the path, NUL
@@ -1192,5 +1236,10 @@ struct ckpt_hdr_msg {
 	__u32 _pad;
 	__u8 text[];
 };
+
+/* The architecture's records: CPU and XSTATE (types 200-299). */
+#if defined(__x86_64__)
+#include <asm/checkpoint_hdr.h>
+#endif
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

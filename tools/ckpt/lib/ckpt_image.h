@@ -61,6 +61,7 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 	case CKPT_OBJ_TIMERFD:		return "timerfd";
 	case CKPT_OBJ_SHMEM:		return "shared memory object";
 	case CKPT_OBJ_UNIX_PAIR:	return "AF_UNIX socket pair";
+	case CKPT_OBJ_SOCKET:		return "socket";
 	}
 	return "unknown object";
 }

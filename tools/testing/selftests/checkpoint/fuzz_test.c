@@ -18,6 +18,7 @@
  * CKPT_FUZZ_VERBOSE=1 tells what became of each mutant.
  */
 #define _GNU_SOURCE
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -30,6 +31,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include "ckpt_test.h"
 
 CKPT_FIXTURE(fuzz);
@@ -288,6 +290,8 @@ static bool errno_documented(int e)
 		ESTALE, ENOMEM,
 		/* open(2)'s, when a file cannot be reopened */
 		ENOENT, EACCES, ENOTDIR, EISDIR, ELOOP, ETXTBSY, EROFS, ENXIO,
+		/* a lock another process holds; bind(2)'s and connect(2)'s */
+		EAGAIN, EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH,
 	};
 	unsigned int i;
 
@@ -506,7 +510,12 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	char *anon, *shared, *mapped, buf[64];
 	struct flock wr = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
 			    .l_len = 5 };
-	int p[2], f, efd, tfd, sfd, epfd, mfd, sv[2], pfd, g;
+	struct sockaddr_in in = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_un un = { .sun_family = AF_UNIX,
+				  .sun_path = "\0fuzz" };
+	socklen_t len = sizeof(int);
+	int p[2], f, efd, tfd, sfd, epfd, mfd, sv[2], pfd, g, lfd, ufd, v32;
 	uint64_t v;
 	timer_t tid;
 	sigset_t set;
@@ -550,6 +559,13 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	CKPT_CHECK(pfd >= 0, "pidfd_open");
 	CKPT_CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR, "signal");
 	CKPT_CHECK(!raise(SIGUSR2) && !setrlimit(RLIMIT_NOFILE, &rl), "raise");
+	/* a TCP listener and an abstract datagram socket: SOCKET records */
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	CKPT_CHECK(lfd >= 0 && !bind(lfd, (struct sockaddr *)&in, sizeof(in)) &&
+		   !listen(lfd, 2), "listener");
+	ufd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CKPT_CHECK(ufd >= 0 && !bind(ufd, (struct sockaddr *)&un,
+				     sizeof(sa_family_t) + 6), "abstract");
 	/* scheduling, OOM score and subreaper: SCHED and SIGNAL fields */
 	CKPT_CHECK(!setpriority(PRIO_PROCESS, 0, 3) &&
 		   !ckpt_write_file("/proc/self/oom_score_adj", "100", 3, 0) &&
@@ -583,6 +599,10 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 		   si.ssi_signo == SIGUSR2, "pending SIGUSR2");
 	CKPT_CHECK(!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur == 200, "rlimit");
 	CKPT_CHECK(getpriority(PRIO_PROCESS, 0) == 3, "nice");
+	CKPT_CHECK(!getsockopt(lfd, SOL_SOCKET, SO_ACCEPTCONN, &v32, &len) &&
+		   v32 == 1, "listener");
+	CKPT_CHECK(!getsockopt(ufd, SOL_SOCKET, SO_TYPE, &v32, &len) &&
+		   v32 == SOCK_DGRAM, "datagram socket");
 	CKPT_CHECK(!timer_gettime(tid, &its) && its.it_value.tv_sec > 3000,
 		   "POSIX timer");
 	raise(SIGUSR1);

@@ -142,7 +142,7 @@ TEST_F(libckpt, failure_keeps_the_previous_image)
 			   ckpt_last_error());
 		CKPT_SYS(stat(image, &before));
 		phase = 2;
-		s = CKPT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+		s = CKPT_SYS(socket(AF_NETLINK, SOCK_RAW, 0));
 		r = ckpt_checkpoint_self(image, 0);
 		CKPT_CHECK(r == -1 && errno == EOPNOTSUPP, "second: %d %s", r,
 			   strerror(errno));

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include "ckpt_test.h"
 
@@ -24,6 +25,20 @@ static void *proc_thread(void *arg)
 	for (;;)
 		pause();
 	return arg;
+}
+
+/* A UDP socket with a datagram to itself queued, unread. */
+static int udp_with_data(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+
+	CKPT_SYS(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	CKPT_SYS(getsockname(fd, (struct sockaddr *)&a, &len));
+	CKPT_SYS(sendto(fd, "q", 1, 0, (struct sockaddr *)&a, len));
+	return fd;
 }
 
 /*
@@ -51,9 +66,9 @@ static pid_t proc_child(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 
 		switch (what) {
 		case SOCKET:
-			/* not saved: an inet socket, an unconnected one */
-			made[0] = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
-			made[1] = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+			/* not saved: netlink; UDP with a datagram queued */
+			made[0] = CKPT_SYS(socket(AF_NETLINK, SOCK_RAW, 0));
+			made[1] = udp_with_data();
 			break;
 		case PIPE:
 			CKPT_SYS(pipe(made));

@@ -3,8 +3,8 @@
  * AF_UNIX socket pairs: data queued in both directions comes back byte
  * for byte (a partly read stream, datagram and record bounds), with the
  * options and shutdown state programs set; a pair split between the
- * checkpoint and the outside, a socket with an address and descriptors
- * in flight are refused with a reason.
+ * checkpoint and the outside, a listener with a client waiting and
+ * descriptors in flight are refused with a reason.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -245,22 +245,27 @@ TEST_F(af_unix, peer_outside_the_checkpoint_is_refused)
 	close(sv[1]);
 }
 
-static int bound_socket(struct ckpt_ctx *c)
+/* A listener with a client connected and not accepted yet. */
+static int waiting_client(struct ckpt_ctx *c)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), cl;
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s",
 		 ckpt_tmp_path(c, "sock"));
 	if (fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 1))
 		return errno;
+	cl = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (cl < 0 || connect(cl, (void *)&a, sizeof(a)))
+		return errno;
 	return 0;
 }
 
-TEST_F(af_unix, bound_socket_is_refused)
+/* listeners and bound sockets are saved (socket_test); not their backlog */
+TEST_F(af_unix, listener_with_a_client_waiting_is_refused)
 {
-	ckpt_expect_refused(_metadata, &self->c, bound_socket, -1, EOPNOTSUPP,
-			    "AF_UNIX socket", true);
+	ckpt_expect_refused(_metadata, &self->c, waiting_client, -1,
+			    EOPNOTSUPP, "backlog", true);
 }
 
 /* /dev/null sent over a pair and not received yet. */

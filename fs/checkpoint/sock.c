@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sockets with no connection to save and nothing in flight, for
+ * checkpoint/restart: unbound, bound, or listening with no connection
+ * waiting (AF_UNIX, and TCP and UDP over IPv4 and IPv6), and UDP
+ * sockets connected to a peer.  A server idle between clients is one.
+ *
+ * The SOCKET record holds the socket's family, type, addresses and the
+ * options programs set; restart makes the socket again with the system
+ * calls' own code (socket, setsockopt, bind, listen, connect), as the
+ * restored task.  Whatever else a socket may hold (a connection, queued
+ * data, an option not saved here) makes checkpoint refuse it: an option
+ * is caught by comparing the socket with a new one of its kind.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/ipv6.h>
+#include <linux/namei.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/un.h>
+#include <net/af_unix.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "internal.h"
+
+static struct socket *ckpt_sock_of(struct file *file)
+{
+	struct socket *sock = sock_from_file(file);
+
+	if (!sock || !sock->sk)
+		return NULL;
+	switch (sock->sk->sk_family) {
+	case AF_UNIX:
+	case AF_INET:
+	case AF_INET6:
+		return sock;
+	}
+	return NULL;
+}
+
+/**
+ * ckpt_is_socket - is this a socket a SOCKET record may describe?
+ * @file: the file
+ *
+ * AF_UNIX, AF_INET and AF_INET6 sockets but the ends of an AF_UNIX pair
+ * (ckpt_is_unix(), with a peer); ckpt_sock_supported() says whether it
+ * has only what the record saves.
+ *
+ * Return: true for such a socket.
+ */
+bool ckpt_is_socket(struct file *file)
+{
+	return ckpt_sock_of(file) && !ckpt_unix_peer_file(file);
+}
+
+/* Socket-level state a new socket does not have and the record lacks. */
+static const char *ckpt_sock_level_unsaved(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+
+	if (rcu_access_pointer(sk->sk_filter) ||
+	    rcu_access_pointer(sk->sk_reuseport_cb))
+		return "a socket filter is attached";
+	if (READ_ONCE(sk->sk_bound_dev_if))
+		return "it is bound to a device (SO_BINDTODEVICE)";
+	if (READ_ONCE(sk->sk_mark) || READ_ONCE(sk->sk_priority) ||
+	    READ_ONCE(sk->sk_rcvlowat) > 1 || READ_ONCE(sk->sk_peek_off) >= 0)
+		return "SO_MARK, SO_PRIORITY, SO_RCVLOWAT or SO_PEEK_OFF is set";
+	if (sock_flag(sk, SOCK_LINGER) || sock_flag(sk, SOCK_URGINLINE) ||
+	    sock_flag(sk, SOCK_LOCALROUTE) || sock_flag(sk, SOCK_RCVTSTAMP) ||
+	    sock_flag(sk, SOCK_RXQ_OVFL) || sock_flag(sk, SOCK_ZEROCOPY) ||
+	    sock_flag(sk, SOCK_TXTIME) || sock_flag(sk, SOCK_WIFI_STATUS) ||
+	    sock_flag(sk, SOCK_NOFCS) || sock_flag(sk, SOCK_RCVMARK) ||
+	    READ_ONCE(sk->sk_tsflags))
+		return "SO_LINGER, SO_OOBINLINE, SO_DONTROUTE, timestamps or another option";
+	if (test_bit(SOCK_PASSSEC, &sock->flags) ||
+	    test_bit(SOCK_PASSPIDFD, &sock->flags))
+		return "SO_PASSSEC or SO_PASSPIDFD is set";
+	if (READ_ONCE(sk->sk_shutdown))
+		return "it is shut down";
+	if (READ_ONCE(sk->sk_err) || READ_ONCE(sk->sk_err_soft))
+		return "an error is pending";
+	return NULL;
+}
+
+/* An AF_UNIX socket without a peer: listening, or a datagram socket. */
+static const char *ckpt_unix_unsaved(struct sock *sk)
+{
+	struct unix_sock *u = unix_sk(sk);
+
+	if (unix_peer(sk))
+		return "it is connected to a socket of its own kind";
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
+	    sk->sk_type != SOCK_SEQPACKET)
+		return "its type";
+	if (sk->sk_state == TCP_LISTEN) {
+		if (skb_queue_len_lockless(&sk->sk_receive_queue))
+			return "connections wait in its backlog";
+	} else if (sk->sk_state != TCP_CLOSE) {
+		return "it is connecting or connected";
+	}
+	if (skb_queue_len_lockless(&sk->sk_receive_queue))
+		return "data is queued for it";
+	if (u->path.dentry && d_unlinked(u->path.dentry))
+		return "its path was removed";
+	return NULL;
+}
+
+/* IPv6 state of @sk that a new socket @fresh does not have. */
+static const char *ckpt_inet6_unsaved(struct sock *sk, struct sock *fresh)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct ipv6_pinfo *np = inet6_sk(sk), *fp = inet6_sk(fresh);
+
+	if (np->hop_limit != fp->hop_limit || np->pmtudisc != fp->pmtudisc ||
+	    np->tclass != fp->tclass || np->mcast_hops != fp->mcast_hops ||
+	    np->ucast_oif != fp->ucast_oif || np->mcast_oif != fp->mcast_oif ||
+	    np->rxopt.all != fp->rxopt.all || np->srcprefs != fp->srcprefs ||
+	    np->min_hopcount != fp->min_hopcount ||
+	    rcu_access_pointer(np->opt) || np->ipv6_ac_list ||
+	    rcu_access_pointer(np->ipv6_mc_list) ||
+	    rcu_access_pointer(inet_sk(sk)->ipv6_fl_list))
+		return "IPv6 options or multicast memberships checkpoint does not save";
+#endif
+	return NULL;
+}
+
+/* TCP and UDP state of @sk that a new socket @fresh does not have. */
+static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
+{
+	struct inet_sock *in = inet_sk(sk), *fi = inet_sk(fresh);
+	unsigned long flags = READ_ONCE(in->inet_flags);
+
+	if (flags != READ_ONCE(fi->inet_flags) || in->uc_ttl != fi->uc_ttl ||
+	    in->tos != fi->tos || in->min_ttl != fi->min_ttl ||
+	    in->mc_ttl != fi->mc_ttl || in->pmtudisc != fi->pmtudisc ||
+	    in->uc_index != fi->uc_index || in->mc_index != fi->mc_index ||
+	    in->mc_addr != fi->mc_addr ||
+	    in->local_port_range != fi->local_port_range ||
+	    rcu_access_pointer(in->inet_opt) ||
+	    rcu_access_pointer(in->mc_list))
+		return "IP options or multicast memberships checkpoint does not save";
+	if (sk->sk_family == AF_INET6 && ckpt_inet6_unsaved(sk, fresh))
+		return ckpt_inet6_unsaved(sk, fresh);
+	if (sk->sk_protocol == IPPROTO_TCP) {
+		struct inet_connection_sock *icsk = inet_csk(sk);
+		struct tcp_sock *tp = tcp_sk(sk);
+
+		if (sk->sk_state == TCP_LISTEN) {
+			if (READ_ONCE(sk->sk_ack_backlog) ||
+			    inet_csk_reqsk_queue_len(sk))
+				return "connections wait in its backlog";
+		} else if (sk->sk_state != TCP_CLOSE) {
+			return "it is a TCP connection (not saved yet)";
+		}
+		if (tp->nonagle & TCP_NAGLE_CORK || tp->keepalive_time ||
+		    tp->keepalive_intvl || tp->keepalive_probes ||
+		    tp->linger2 || tp->rx_opt.user_mss || tp->notsent_lowat ||
+		    tp->save_syn || tp->window_clamp != tcp_sk(fresh)->window_clamp ||
+		    icsk->icsk_user_timeout || icsk->icsk_ca_setsockopt ||
+		    icsk->icsk_ulp_ops ||
+		    icsk->icsk_accept_queue.rskq_defer_accept ||
+		    icsk->icsk_accept_queue.fastopenq.max_qlen)
+			return "TCP options checkpoint does not save";
+	} else {
+		struct udp_sock *up = udp_sk(sk);
+
+		if (sk->sk_protocol != IPPROTO_UDP)
+			return "its protocol";
+		if (READ_ONCE(up->udp_flags) != READ_ONCE(udp_sk(fresh)->udp_flags) ||
+		    up->encap_type || READ_ONCE(up->pending))
+			return "UDP options checkpoint does not save";
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+		    !skb_queue_empty_lockless(&up->reader_queue))
+			return "datagrams are queued for it";
+		if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_ESTABLISHED)
+			return "its state";
+	}
+	return NULL;
+}
+
+/* What a SOCKET record cannot hold of @sock: its reason, or NULL. */
+static const char *ckpt_sock_unsaved(struct socket *sock)
+{
+	struct sock *sk = sock->sk, *fresh;
+	struct socket *new;
+	const char *no;
+
+	no = ckpt_sock_level_unsaved(sk);
+	if (no)
+		return no;
+	if (sk->sk_family == AF_UNIX)
+		return ckpt_unix_unsaved(sk);
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM)
+		return "its type";
+	/* inet: the options a program may have set, against a new socket */
+	if (sock_create_kern(sock_net(sk), sk->sk_family, sk->sk_type,
+			     sk->sk_protocol, &new))
+		return "its protocol";
+	fresh = new->sk;
+	lock_sock(sk);
+	no = ckpt_inet_unsaved(sk, fresh);
+	release_sock(sk);
+	sock_release(new);
+	return no;
+}
+
+/**
+ * ckpt_sock_supported - can a SOCKET record describe this socket?
+ * @file: a socket (ckpt_is_socket())
+ * @why: filled with a short reason when it cannot
+ * @len: size of @why
+ *
+ * Return: 0 or -EOPNOTSUPP.
+ */
+int ckpt_sock_supported(struct file *file, char *why, size_t len)
+{
+	struct socket *sock = ckpt_sock_of(file);
+	const char *no;
+
+	if (!sock)
+		return -EOPNOTSUPP;
+	no = ckpt_sock_unsaved(sock);
+	if (!no)
+		return 0;
+	snprintf(why, len, "%s socket: %s",
+		 sock->sk->sk_family == AF_UNIX ? "AF_UNIX" :
+		 sock->sk->sk_protocol == IPPROTO_TCP ? "TCP" : "UDP", no);
+	return -EOPNOTSUPP;
+}
+
+static u64 ckpt_sock_timeo_ns(long t)
+{
+	return t == MAX_SCHEDULE_TIMEOUT ? 0 : jiffies_to_nsecs(t);
+}
+
+/* Where an AF_UNIX socket is bound: an absolute path, or abstract. */
+static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
+			  struct ckpt_hdr_socket *h)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)h->addr;
+	struct unix_sock *u = unix_sk(sk);
+	struct unix_address *addr;
+	struct inode *inode;
+	char *buf, *p;
+
+	/* pairs with the release in unix_bind(): the name is complete */
+	addr = smp_load_acquire(&u->addr);
+	if (!addr)
+		return 0;
+	sun->sun_family = AF_UNIX;
+	if (!u->path.dentry) {
+		/* abstract: the name as bound, NUL first */
+		memcpy(h->addr, addr->name, addr->len);
+		h->addr_len = addr->len;
+		return 0;
+	}
+	/* by its path from the checkpointer's root, as files are */
+	buf = kmalloc(sizeof(sun->sun_path), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	p = d_path(&u->path, buf, sizeof(sun->sun_path));
+	if (IS_ERR(p)) {
+		kfree(buf);
+		return ckpt_err(ctx, -ENAMETOOLONG,
+				"AF_UNIX socket: its path is too long");
+	}
+	strscpy(sun->sun_path, p, sizeof(sun->sun_path));
+	h->addr_len = offsetof(struct sockaddr_un, sun_path) + strlen(p) + 1;
+	kfree(buf);
+	inode = d_inode(u->path.dentry);
+	h->mode = inode->i_mode & 07777;
+	h->path_dev = new_encode_dev(inode->i_sb->s_dev);
+	h->path_ino = inode->i_ino;
+	return 0;
+}
+
+/* The local and, for a connected UDP socket, the peer's address. */
+static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
+			   struct ckpt_hdr_socket *h)
+{
+	struct sock *sk = sock->sk;
+	int n;
+
+	if (!inet_sk(sk)->inet_num)
+		return 0;
+	n = kernel_getsockname(sock, (struct sockaddr *)h->addr);
+	if (n < 0)
+		return ckpt_err(ctx, n, "reading a socket's address");
+	h->addr_len = n;
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return 0;
+	n = kernel_getpeername(sock, (struct sockaddr *)h->peer);
+	if (n < 0)
+		return ckpt_err(ctx, n, "reading a UDP socket's peer");
+	h->peer_len = n;
+	return 0;
+}
+
+/**
+ * checkpoint_sock_obj - write a SOCKET record (objhash checkpoint handler)
+ * @ctx: checkpoint context
+ * @ptr: the socket's file
+ * @objref: its objref
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+{
+	struct socket *sock = ckpt_sock_of(ptr);
+	struct ckpt_hdr_socket *h;
+	struct sock *sk;
+	char why[200];
+	int err;
+
+	err = ckpt_sock_supported(ptr, why, sizeof(why));
+	if (err)
+		return ckpt_err(ctx, err, "cannot checkpoint %s", why);
+	sk = sock->sk;
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->objref = objref;
+	h->family = sk->sk_family;
+	h->type = sk->sk_type;
+	h->protocol = sk->sk_family == AF_UNIX ? 0 : sk->sk_protocol;
+	if (sk->sk_family == AF_UNIX)
+		err = ckpt_unix_addr(ctx, sk, h);
+	else
+		err = ckpt_inet_addrs(ctx, sock, h);
+	if (err)
+		goto out;
+	h->state = sk->sk_state == TCP_LISTEN ? CKPT_SOCK_LISTENING :
+		   h->peer_len ? CKPT_SOCK_CONNECTED :
+		   h->addr_len ? CKPT_SOCK_BOUND : CKPT_SOCK_UNBOUND;
+	if (h->state == CKPT_SOCK_LISTENING)
+		h->backlog = READ_ONCE(sk->sk_max_ack_backlog);
+	if (sk->sk_reuse)
+		h->flags |= CKPT_SOCK_REUSEADDR;
+	if (sk->sk_reuseport)
+		h->flags |= CKPT_SOCK_REUSEPORT;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		h->flags |= CKPT_SOCK_KEEPALIVE;
+	if (sock_flag(sk, SOCK_BROADCAST))
+		h->flags |= CKPT_SOCK_BROADCAST;
+	if (test_bit(SOCK_PASSCRED, &sock->flags))
+		h->flags |= CKPT_SOCK_PASSCRED;
+	if (sk->sk_family == AF_INET6 && sk->sk_ipv6only)
+		h->flags |= CKPT_SOCK_V6ONLY;
+	if (sk->sk_protocol == IPPROTO_TCP && sk->sk_family != AF_UNIX &&
+	    tcp_sk(sk)->nonagle & TCP_NAGLE_OFF)
+		h->flags |= CKPT_SOCK_NODELAY;
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		h->sndbuf = READ_ONCE(sk->sk_sndbuf) / 2;
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		h->rcvbuf = READ_ONCE(sk->sk_rcvbuf) / 2;
+	h->rcvtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_rcvtimeo));
+	h->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
+	err = ckpt_write_obj(ctx, CKPT_HDR_SOCKET, h, sizeof(*h));
+out:
+	kfree(h);
+	return err;
+}
+
+/* restart */
+
+/* Is @h a socket this kernel makes, its fields in range? */
+static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
+{
+	bool unbound = h->state == CKPT_SOCK_UNBOUND;
+	bool connected = h->state == CKPT_SOCK_CONNECTED;
+	u32 min_addr;
+
+	if (h->h.len != sizeof(*h) || h->flags & ~CKPT_SOCK_FLAGS ||
+	    h->state < CKPT_SOCK_UNBOUND || h->state > CKPT_SOCK_CONNECTED ||
+	    h->addr_len > sizeof(h->addr) || h->peer_len > sizeof(h->peer) ||
+	    h->sndbuf < 0 || h->sndbuf > INT_MAX / 2 || h->rcvbuf < 0 ||
+	    h->rcvbuf > INT_MAX / 2 || h->rcvtimeo_ns > KTIME_MAX / 2 ||
+	    h->sndtimeo_ns > KTIME_MAX / 2 || h->backlog > INT_MAX ||
+	    (h->state != CKPT_SOCK_LISTENING && h->backlog) ||
+	    unbound == !!h->addr_len || connected == !h->peer_len)
+		return false;
+	switch (h->family) {
+	case AF_UNIX:
+		if (h->protocol || (h->type != SOCK_STREAM &&
+				    h->type != SOCK_DGRAM &&
+				    h->type != SOCK_SEQPACKET) ||
+		    connected ||
+		    (h->state == CKPT_SOCK_LISTENING && h->type == SOCK_DGRAM) ||
+		    h->flags & (CKPT_SOCK_V6ONLY | CKPT_SOCK_NODELAY) ||
+		    h->addr_len > sizeof(struct sockaddr_un))
+			return false;
+		min_addr = offsetof(struct sockaddr_un, sun_path) + 1;
+		break;
+	case AF_INET:
+	case AF_INET6:
+		/* TCP: a stream that does not connect; UDP: no listening */
+		if (!(h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM &&
+		      !connected) &&
+		    !(h->protocol == IPPROTO_UDP && h->type == SOCK_DGRAM &&
+		      h->state != CKPT_SOCK_LISTENING &&
+		      !(h->flags & CKPT_SOCK_NODELAY)))
+			return false;
+		if ((h->family == AF_INET && h->flags & CKPT_SOCK_V6ONLY) ||
+		    h->flags & CKPT_SOCK_PASSCRED || h->mode || h->path_dev ||
+		    h->path_ino)
+			return false;
+		min_addr = h->family == AF_INET ? sizeof(struct sockaddr_in) :
+			   sizeof(struct sockaddr_in6);
+		if (h->peer_len && h->peer_len < min_addr)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	if (h->addr_len && (h->addr_len < min_addr ||
+			    ((struct sockaddr *)h->addr)->sa_family != h->family))
+		return false;
+	if (h->peer_len && ((struct sockaddr *)h->peer)->sa_family != h->family)
+		return false;
+	return true;
+}
+
+static int restore_sock_setopt(struct socket *sock, int level, int opt,
+			       int val)
+{
+	return do_sock_setsockopt(sock, false, level, opt,
+				  KERNEL_SOCKPTR(&val), sizeof(val));
+}
+
+static int restore_sock_timeo(struct socket *sock, int opt, u64 ns)
+{
+	struct __kernel_sock_timeval tv = {
+		.tv_sec = ns / NSEC_PER_SEC,
+		.tv_usec = (ns % NSEC_PER_SEC) / NSEC_PER_USEC,
+	};
+
+	if (!ns)
+		return 0;
+	/* a timeout below a microsecond would read as none */
+	if (!tv.tv_sec && !tv.tv_usec)
+		tv.tv_usec = 1;
+	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
+				  KERNEL_SOCKPTR(&tv), sizeof(tv));
+}
+
+/* The options, as setsockopt(2) sets them. */
+static int restore_sock_opts(struct socket *sock,
+			     const struct ckpt_hdr_socket *h)
+{
+	static const struct {
+		u32 flag;
+		int level, opt;
+	} opts[] = {
+		{ CKPT_SOCK_REUSEADDR, SOL_SOCKET, SO_REUSEADDR },
+		{ CKPT_SOCK_REUSEPORT, SOL_SOCKET, SO_REUSEPORT },
+		{ CKPT_SOCK_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE },
+		{ CKPT_SOCK_BROADCAST, SOL_SOCKET, SO_BROADCAST },
+		{ CKPT_SOCK_PASSCRED, SOL_SOCKET, SO_PASSCRED },
+		{ CKPT_SOCK_V6ONLY, SOL_IPV6, IPV6_V6ONLY },
+		{ CKPT_SOCK_NODELAY, SOL_TCP, TCP_NODELAY },
+	};
+	int i, err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(opts) && !err; i++)
+		if (h->flags & opts[i].flag)
+			err = restore_sock_setopt(sock, opts[i].level,
+						  opts[i].opt, 1);
+	/* above net.core.[wr]mem_max setsockopt(2) clamps: not the same */
+	if (!err && h->sndbuf) {
+		err = restore_sock_setopt(sock, SOL_SOCKET, SO_SNDBUF,
+					  h->sndbuf);
+		if (!err && READ_ONCE(sock->sk->sk_sndbuf) != h->sndbuf * 2)
+			err = -EPERM;
+	}
+	if (!err && h->rcvbuf) {
+		err = restore_sock_setopt(sock, SOL_SOCKET, SO_RCVBUF,
+					  h->rcvbuf);
+		if (!err && READ_ONCE(sock->sk->sk_rcvbuf) != h->rcvbuf * 2)
+			err = -EPERM;
+	}
+	if (!err)
+		err = restore_sock_timeo(sock, SO_RCVTIMEO_NEW, h->rcvtimeo_ns);
+	if (!err)
+		err = restore_sock_timeo(sock, SO_SNDTIMEO_NEW, h->sndtimeo_ns);
+	return err;
+}
+
+/*
+ * Is the socket file at @name stale, bound by no socket (the one the
+ * checkpointed process left, or a failed restart)?  A datagram socket's
+ * connect(2) to it says so with ECONNREFUSED, and reaches no listener's
+ * backlog: a stream socket there answers EPROTOTYPE.
+ */
+static bool restore_unix_is_stale(const struct ckpt_hdr_socket *h)
+{
+	struct sockaddr_storage ss = {};
+	struct socket *probe;
+	int err;
+
+	if (sock_create_kern(current->nsproxy->net_ns, AF_UNIX, SOCK_DGRAM, 0,
+			     &probe))
+		return false;
+	memcpy(&ss, h->addr, h->addr_len);
+	err = kernel_connect(probe, (struct sockaddr *)&ss, h->addr_len,
+			     O_NONBLOCK);
+	sock_release(probe);
+	return err == -ECONNREFUSED;
+}
+
+/*
+ * A stale socket file at the path is removed as unlink(2) would; a
+ * missing one is fine; a live socket's, or another file, is in the way.
+ */
+static int restore_unix_stale(struct ckpt_ctx *ctx,
+			      const struct ckpt_hdr_socket *h, const char *name)
+{
+	struct path p;
+	int err;
+
+	err = kern_path(name, 0, &p);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return ckpt_err(ctx, err, "AF_UNIX socket %s: looking it up",
+				name);
+	if (!S_ISSOCK(d_inode(p.dentry)->i_mode) || !restore_unix_is_stale(h)) {
+		err = ckpt_err(ctx, -EADDRINUSE,
+			       "AF_UNIX socket %s: the path names a live socket or another file",
+			       name);
+	} else {
+		err = ckpt_remove(&p, false);
+		if (err)
+			ckpt_err(ctx, err, "AF_UNIX socket %s: removing the stale socket file",
+				 name);
+	}
+	path_put(&p);
+	return err;
+}
+
+/*
+ * bind(2) an AF_UNIX socket to its path, the file made with the mode it
+ * had: the umask bind applies is set to give exactly that.
+ */
+static int restore_unix_bind(struct ckpt_ctx *ctx, struct socket *sock,
+			     const struct ckpt_hdr_socket *h)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)h->addr;
+	const char *name = sun->sun_path;
+	struct sockaddr_storage ss = {};
+	umode_t umask;
+	int err;
+
+	memcpy(&ss, h->addr, h->addr_len);
+	if (name[0]) {
+		if (name[0] != '/' ||
+		    strnlen(name, sizeof(sun->sun_path)) != h->addr_len -
+		    offsetof(struct sockaddr_un, sun_path) - 1 ||
+		    h->mode & ~0777)
+			return ckpt_err(ctx, -EBADMSG,
+					"AF_UNIX socket %d: malformed path",
+					h->objref);
+		err = restore_unix_stale(ctx, h, name);
+		if (err)
+			return err;
+	}
+	umask = current->fs->umask;
+	current->fs->umask = ~h->mode & 0777;
+	err = __sys_bind_socket(sock, &ss, h->addr_len);
+	current->fs->umask = umask;
+	return err;
+}
+
+/* Make the socket, as the restored task; its file, O_RDWR. */
+static struct file *restore_sock_make(struct ckpt_ctx *ctx,
+				      const struct ckpt_hdr_socket *h)
+{
+	struct sockaddr_storage ss = {};
+	const struct cred *old;
+	struct socket *sock;
+	struct file *file;
+	const char *what;
+	int err;
+
+	old = ckpt_as_task(ctx);
+	what = "making it";
+	err = sock_create(h->family, h->type, h->protocol, &sock);
+	if (err)
+		goto out;
+	what = "setting its options";
+	err = restore_sock_opts(sock, h);
+	if (!err && h->addr_len) {
+		what = "binding it";
+		if (h->family == AF_UNIX) {
+			err = restore_unix_bind(ctx, sock, h);
+		} else {
+			memcpy(&ss, h->addr, h->addr_len);
+			err = __sys_bind_socket(sock, &ss, h->addr_len);
+		}
+	}
+	if (!err && h->state == CKPT_SOCK_LISTENING) {
+		what = "listening";
+		err = __sys_listen_socket(sock, h->backlog);
+	}
+	if (err) {
+		sock_release(sock);
+		goto out;
+	}
+	file = sock_alloc_file(sock, 0, NULL);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto out;
+	}
+	if (h->state == CKPT_SOCK_CONNECTED) {
+		what = "connecting it to its peer";
+		memcpy(&ss, h->peer, h->peer_len);
+		err = __sys_connect_file(file, &ss, h->peer_len, O_NONBLOCK);
+		if (err) {
+			fput(file);
+			goto out;
+		}
+	}
+	ckpt_as_restarter(old);
+	return file;
+out:
+	ckpt_as_restarter(old);
+	if (err != -EBADMSG)
+		ckpt_err(ctx, err, "socket %d: %s", h->objref, what);
+	return ERR_PTR(err);
+}
+
+/**
+ * restore_sock_obj - make a socket from its SOCKET record (objhash
+ * restore handler)
+ * @ctx: restart context
+ * @rec: the record
+ *
+ * Return: the new file (the hash owns the reference) or an ERR_PTR.
+ */
+static void *restore_sock_obj(struct ckpt_ctx *ctx, void *rec)
+{
+	struct ckpt_hdr_socket *h = rec;
+
+	if (!restore_sock_valid(h)) {
+		ckpt_err(ctx, -EBADMSG, "socket %u: malformed record",
+			 h->objref);
+		return ERR_PTR(-EBADMSG);
+	}
+	return restore_sock_make(ctx, h);
+}
+
+/*
+ * A socket is its file at checkpoint (the FILE object holds it); at
+ * restart, the file made from the record, which the FILE naming it
+ * takes.
+ */
+const struct ckpt_obj_ops ckpt_obj_socket_ops = {
+	.type = CKPT_OBJ_SOCKET,
+	.name = "socket",
+	.hdr_type = CKPT_HDR_SOCKET,
+	.grab = ckpt_obj_noop,
+	.drop = ckpt_obj_noop,
+	.checkpoint = checkpoint_sock_obj,
+	.restore = restore_sock_obj,
+	.release = ckpt_file_drop,
+};

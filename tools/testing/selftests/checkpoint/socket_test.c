@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sockets with no connection to save: a TCP listener (IPv4 and IPv6)
+ * comes back on its port with its options and accepts a new client; a
+ * bound and connected UDP socket keeps its addresses; an AF_UNIX
+ * listener bound to a path comes back there (the stale socket file
+ * replaced, its mode kept) and accepts; an abstract datagram socket
+ * receives again.  A listener with a connection waiting, a TCP
+ * connection and a UDP socket with a datagram queued are refused with a
+ * reason, and /proc says so beforehand.
+ */
+#define _GNU_SOURCE
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "ckpt_test.h"
+
+CKPT_FIXTURE(sockets);
+
+static int sockopt(int fd, int level, int opt)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	CKPT_SYS(getsockopt(fd, level, opt, &v, &len));
+	return v;
+}
+
+/* A client of @addr sends "ping", the server accepts and answers "pong". */
+static void serve_one(int lfd, const struct sockaddr *addr, socklen_t len)
+{
+	int c = CKPT_SYS(socket(addr->sa_family, SOCK_STREAM, 0)), s;
+	char buf[8] = "";
+
+	CKPT_SYS(connect(c, addr, len));
+	CKPT_SYS(write(c, "ping", 4));
+	s = CKPT_SYS(accept(lfd, NULL, NULL));
+	CKPT_CHECK(read(s, buf, sizeof(buf)) == 4 && !memcmp(buf, "ping", 4),
+		   "server read %s", buf);
+	CKPT_SYS(write(s, "pong", 4));
+	CKPT_CHECK(read(c, buf, sizeof(buf)) == 4 && !memcmp(buf, "pong", 4),
+		   "client read %s", buf);
+	close(s);
+	close(c);
+}
+
+/* A listener's address after restart: the same as before. */
+static void same_name(int fd, const void *before, socklen_t len)
+{
+	struct sockaddr_storage now;
+	socklen_t n = sizeof(now);
+
+	CKPT_SYS(getsockname(fd, (struct sockaddr *)&now, &n));
+	CKPT_CHECK(n == len && !memcmp(&now, before, len),
+		   "bound elsewhere after restart");
+}
+
+TEST_F(sockets, tcp_listener_keeps_its_port_and_accepts)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t len = sizeof(a);
+		int fd = CKPT_SYS(socket(AF_INET, SOCK_STREAM, 0)), one = 1;
+
+		CKPT_SYS(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, 4));
+		CKPT_SYS(setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, 4));
+		CKPT_SYS(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(getsockname(fd, (struct sockaddr *)&a, &len));
+		CKPT_SYS(listen(fd, 7));
+		ckpt_self(&self->c);
+
+		same_name(fd, &a, len);
+		CKPT_CHECK(sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1,
+			   "not listening");
+		CKPT_CHECK(sockopt(fd, SOL_SOCKET, SO_REUSEADDR) == 1 &&
+			   sockopt(fd, SOL_SOCKET, SO_KEEPALIVE) == 1,
+			   "options lost");
+		serve_one(fd, (struct sockaddr *)&a, len);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+TEST_F(sockets, tcp6_listener_keeps_v6only_and_nodelay)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+					  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+		socklen_t len = sizeof(a);
+		int fd = CKPT_SYS(socket(AF_INET6, SOCK_STREAM, 0)), one = 1;
+
+		CKPT_SYS(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, 4));
+		CKPT_SYS(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, 4));
+		CKPT_SYS(getsockname(fd, (struct sockaddr *)&a, &len));
+		CKPT_SYS(listen(fd, 3));
+		ckpt_self(&self->c);
+
+		same_name(fd, &a, len);
+		CKPT_CHECK(sockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 1 &&
+			   sockopt(fd, IPPROTO_TCP, TCP_NODELAY) == 1,
+			   "options lost");
+		serve_one(fd, (struct sockaddr *)&a, len);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * A UDP socket bound and connected to a second, unconnected one: both
+ * keep their addresses, and datagrams go both ways.
+ */
+TEST_F(sockets, udp_bound_and_connected_keep_their_addresses)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in b = a, from;
+		socklen_t alen = sizeof(a), blen = sizeof(b), flen;
+		int x = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+		int y = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+		char buf[16] = "";
+		struct timeval tv = { .tv_sec = 5 };
+
+		CKPT_SYS(bind(x, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(getsockname(x, (struct sockaddr *)&a, &alen));
+		CKPT_SYS(bind(y, (struct sockaddr *)&b, sizeof(b)));
+		CKPT_SYS(getsockname(y, (struct sockaddr *)&b, &blen));
+		CKPT_SYS(connect(x, (struct sockaddr *)&b, blen));
+		CKPT_SYS(setsockopt(y, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+		ckpt_self(&self->c);
+
+		same_name(x, &a, alen);
+		same_name(y, &b, blen);
+		CKPT_SYS(send(x, "there", 5, 0));
+		flen = sizeof(from);
+		CKPT_CHECK(recvfrom(y, buf, sizeof(buf), 0,
+				    (struct sockaddr *)&from, &flen) == 5 &&
+			   !memcmp(buf, "there", 5) && from.sin_port == a.sin_port,
+			   "datagram to the peer");
+		CKPT_SYS(sendto(y, "back", 4, 0, (struct sockaddr *)&a, alen));
+		CKPT_CHECK(recv(x, buf, sizeof(buf), 0) == 4 &&
+			   !memcmp(buf, "back", 4), "datagram back");
+		flen = sizeof(tv);
+		CKPT_SYS(getsockopt(y, SOL_SOCKET, SO_RCVTIMEO, &tv, &flen));
+		CKPT_CHECK(tv.tv_sec == 5 && !tv.tv_usec, "SO_RCVTIMEO lost");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * An AF_UNIX listener at a path: the socket file the checkpointed
+ * process left there is stale, restart replaces it with a new one of
+ * the same mode, and a client connects by the path.
+ */
+TEST_F(sockets, unix_listener_comes_back_at_its_path)
+{
+	const char *path = ckpt_tmp_path(&self->c, "listener");
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		int fd = CKPT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+		struct stat st;
+		ino_t ino;
+
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+		umask(027);
+		CKPT_SYS(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(listen(fd, 4));
+		CKPT_SYS(stat(path, &st));
+		ino = st.st_ino;
+		ckpt_self(&self->c);
+
+		CKPT_SYS(stat(path, &st));
+		CKPT_CHECK(S_ISSOCK(st.st_mode) && (st.st_mode & 0777) == 0750,
+			   "socket file mode 0%o", st.st_mode);
+		CKPT_CHECK(st.st_ino != ino, "the stale socket file is still there");
+		CKPT_CHECK(sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1,
+			   "not listening");
+		serve_one(fd, (struct sockaddr *)&a, sizeof(a));
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* An abstract datagram socket with SO_PASSCRED receives again. */
+TEST_F(sockets, unix_abstract_datagram_socket_receives_again)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		socklen_t len;
+		int fd = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0)), c, one = 1;
+		char buf[8] = "";
+
+		len = offsetof(struct sockaddr_un, sun_path) + 1 +
+		      snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1,
+			       "ckpt-test-%d", getpid());
+		CKPT_SYS(bind(fd, (struct sockaddr *)&a, len));
+		CKPT_SYS(setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, 4));
+		ckpt_self(&self->c);
+
+		same_name(fd, &a, len);
+		CKPT_CHECK(sockopt(fd, SOL_SOCKET, SO_PASSCRED) == 1,
+			   "SO_PASSCRED lost");
+		c = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		CKPT_SYS(sendto(c, "dgram", 5, 0, (struct sockaddr *)&a, len));
+		CKPT_CHECK(recv(fd, buf, sizeof(buf), MSG_DONTWAIT) == 5 &&
+			   !memcmp(buf, "dgram", 5), "datagram lost");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+static int tcp_listener(struct sockaddr_in *a)
+{
+	socklen_t len = sizeof(*a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a->sin_port = 0;
+	if (fd < 0 || bind(fd, (struct sockaddr *)a, sizeof(*a)) ||
+	    getsockname(fd, (struct sockaddr *)a, &len) || listen(fd, 4))
+		return -1;
+	return fd;
+}
+
+/* A client connected and not accepted yet: it would be lost. */
+static int waiting_connection(struct ckpt_ctx *c)
+{
+	struct sockaddr_in a;
+	int c2;
+
+	(void)c;
+	if (tcp_listener(&a) < 0)
+		return errno;
+	c2 = socket(AF_INET, SOCK_STREAM, 0);
+	if (c2 < 0 || connect(c2, (struct sockaddr *)&a, sizeof(a)))
+		return errno;
+	return 0;
+}
+
+TEST_F(sockets, listener_with_a_connection_waiting_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, waiting_connection, -1,
+			    EOPNOTSUPP, "backlog", true);
+}
+
+/* Both ends of an accepted TCP connection, in the process. */
+static int tcp_connection(struct ckpt_ctx *c)
+{
+	struct sockaddr_in a;
+	int l, c2;
+
+	(void)c;
+	l = tcp_listener(&a);
+	c2 = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || c2 < 0 || connect(c2, (struct sockaddr *)&a, sizeof(a)) ||
+	    accept(l, NULL, NULL) < 0)
+		return errno;
+	close(l);
+	return 0;
+}
+
+TEST_F(sockets, tcp_connection_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, tcp_connection, -1,
+			    EOPNOTSUPP, "TCP connection", true);
+}
+
+/* A datagram sent to itself and not read. */
+static int udp_queued(struct ckpt_ctx *c)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	(void)c;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) ||
+	    sendto(fd, "q", 1, 0, (struct sockaddr *)&a, len) != 1)
+		return errno;
+	return 0;
+}
+
+TEST_F(sockets, udp_datagram_queued_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, udp_queued, -1, EOPNOTSUPP,
+			    "datagrams are queued", true);
+}
+
+/* An option checkpoint does not save: IP_TTL on a UDP socket. */
+static int udp_ttl(struct ckpt_ctx *c)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ttl = 7;
+
+	(void)c;
+	if (fd < 0 || setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))
+		return errno;
+	return 0;
+}
+
+TEST_F(sockets, unsaved_ip_option_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, udp_ttl, -1, EOPNOTSUPP,
+			    "IP options", true);
+}
+
+TEST_HARNESS_MAIN
