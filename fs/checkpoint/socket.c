@@ -486,6 +486,10 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 			sum[i] += h->msg_len[m++];
 	if (sum[0] != h->end[0].nr_bytes || sum[1] != h->end[1].nr_bytes)
 		goto bad;
+	/* the lengths are padded to 8 bytes with zeroes */
+	for (len = nr_msgs * sizeof(u32); len % 8; len++)
+		if (((u8 *)h->msg_len)[len])
+			goto bad;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)

@@ -1510,6 +1510,9 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 		    want);
 	if (p->type != 1 && p->type != 2 && p->type != 5)
 		bad(ci, "socket type %u", p->type);
+	for (uint64_t b = nr_msgs * 4; b % 8; b++)
+		if (((const uint8_t *)p->msg_len)[b])
+			bad(ci, "padding after the message lengths is not zero");
 	obj_define(ci, p->objref, CKPT_OBJ_UNIX_PAIR, NULL);
 	out(ci, "  objref %u, %s pair\n", p->objref, types[p->type]);
 	for (int i = 0; i < 2; i++) {

@@ -7,11 +7,14 @@
  * replaced, its mode kept) and accepts; an abstract datagram socket
  * receives again.  A listener with a connection waiting, a TCP
  * connection and a UDP socket with a datagram queued are refused with a
- * reason, and /proc says so beforehand.
+ * reason, and /proc says so beforehand; a low port root bound for a
+ * process that became a user is not bound again for it.
  */
 #define _GNU_SOURCE
+#include <grp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "ckpt_test.h"
@@ -221,6 +224,41 @@ TEST_F(sockets, unix_abstract_datagram_socket_receives_again)
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * Root bound port 80 for a process that then became uid 1000: restart
+ * binds as the restored task, which may not (CAP_NET_BIND_SERVICE), and
+ * fails with bind(2)'s EACCES before anything changed.
+ */
+TEST_F(sockets, low_port_of_a_user_is_refused_at_restart)
+{
+	char log[4096] = "";
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+	int st;
+
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons(80),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		int fd = CKPT_SYS(socket(AF_INET, SOCK_STREAM, 0));
+
+		CKPT_SYS(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(listen(fd, 1));
+		CKPT_SYS(fchown(self->c.outfd, 1000, 1000));
+		CKPT_SYS(setgroups(0, NULL));
+		CKPT_SYS(setresgid(1000, 1000, 1000));
+		CKPT_SYS(setresuid(1000, 1000, 1000));
+		CKPT_SYS(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
+		ckpt_self(&self->c);
+		ckpt_restored_ok();
+	}
+	ckpt_checkpointed(_metadata, &self->c, pid);
+	ASSERT_EQ(0, ftruncate(self->c.logfd, 0));
+	st = ckpt_restore_fd(_metadata, &self->c, self->c.imgfd);
+	EXPECT_EQ(CKPT_ERRNO_STATUS(EACCES), st) TH_LOG("status 0x%x", st);
+	ASSERT_LT(0, ckpt_read_file(self->c.log, log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, "binding it")) TH_LOG("%s", log);
 }
 
 static int tcp_listener(struct sockaddr_in *a)
