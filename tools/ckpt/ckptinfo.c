@@ -1648,6 +1648,7 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 					      "listening", "connected" };
 	struct ckpt_hdr_socket *k = (void *)ci->buf;
 	bool inet = k->family == AF_INET || k->family == AF_INET6;
+	bool unbound, connected;
 
 	state_record(ci, len, sizeof(*k), k->objref, CKPT_OBJ_SOCKET);
 	if (k->family != AF_UNIX && !inet)
@@ -1660,9 +1661,10 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "socket state %u", k->state);
 	if (k->flags & ~CKPT_SOCK_FLAGS)
 		bad(ci, "unknown socket flags %#x", k->flags);
+	unbound = k->state == CKPT_SOCK_UNBOUND;
+	connected = k->state == CKPT_SOCK_CONNECTED;
 	if (k->addr_len > sizeof(k->addr) || k->peer_len > sizeof(k->peer) ||
-	    (k->state == CKPT_SOCK_UNBOUND) != !k->addr_len ||
-	    (k->state == CKPT_SOCK_CONNECTED) != !!k->peer_len)
+	    unbound == !!k->addr_len || connected == !k->peer_len)
 		bad(ci, "address lengths %u and %u for a %s socket",
 		    k->addr_len, k->peer_len, states[k->state]);
 	if (k->state != CKPT_SOCK_LISTENING && k->backlog)
