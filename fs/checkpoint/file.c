@@ -109,10 +109,27 @@ char *ckpt_file_path(struct file *file, char *buf, int len)
 	return d_path(&file->f_path, buf, len);
 }
 
+/*
+ * A file opened by a path on a real filesystem: a regular file or a
+ * directory, or with O_PATH (a name to look up again) anything else.
+ */
+static int ckpt_path_kind(struct file *file, struct inode *inode)
+{
+	if (ckpt_pseudo_fs(inode->i_sb))
+		return -EOPNOTSUPP;
+	if (S_ISREG(inode->i_mode))
+		return CKPT_FILE_REG;
+	if (S_ISDIR(inode->i_mode))
+		return CKPT_FILE_DIR;
+	return file->f_flags & O_PATH ? CKPT_FILE_OPATH : -EOPNOTSUPP;
+}
+
 static int ckpt_file_kind(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 
+	if (file->f_flags & O_PATH)
+		return ckpt_path_kind(file, inode);
 	if (ckpt_is_tty(inode))
 		return CKPT_FILE_TTY;
 	if (ckpt_is_memdev(inode))
@@ -137,19 +154,14 @@ static int ckpt_file_kind(struct file *file)
 		return CKPT_FILE_PIPE;
 	if (ckpt_is_fifo(file))
 		return CKPT_FILE_FIFO;
-	if (ckpt_pseudo_fs(inode->i_sb))
-		return -EOPNOTSUPP;
-	if (S_ISREG(inode->i_mode))
-		return CKPT_FILE_REG;
-	if (S_ISDIR(inode->i_mode))
-		return CKPT_FILE_DIR;
-	return -EOPNOTSUPP;
+	return ckpt_path_kind(file, inode);
 }
 
 static bool ckpt_file_unlinked(struct file *file, int kind)
 {
 	return (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR ||
-		kind == CKPT_FILE_FIFO) && d_unlinked(file->f_path.dentry);
+		kind == CKPT_FILE_FIFO || kind == CKPT_FILE_OPATH) &&
+	       d_unlinked(file->f_path.dentry);
 }
 
 /**
@@ -356,7 +368,7 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		if (kind != CKPT_FILE_MEMFD)
 			h->pos = 0;
 	}
-	if (S_ISCHR(inode->i_mode))
+	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode))
 		h->rdev = new_encode_dev(inode->i_rdev);
 	h->size = i_size_read(inode);
 	h->path_len = plen;
@@ -377,6 +389,8 @@ static bool ckpt_same_kind(struct inode *inode, struct ckpt_hdr_file *h)
 		       inode->i_rdev == new_decode_dev(h->rdev);
 	if (h->kind == CKPT_FILE_TTY)
 		return ckpt_is_tty(inode);
+	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode))
+		return inode->i_rdev == new_decode_dev(h->rdev);
 	return true;
 }
 
@@ -435,7 +449,8 @@ void ckpt_set_nonblock(struct file *file, bool nonblock)
 static int ckpt_same_inode(struct ckpt_ctx *ctx, struct inode *inode,
 			   struct ckpt_hdr_file *h, const char *path)
 {
-	if ((h->kind != CKPT_FILE_REG && h->kind != CKPT_FILE_DIR) ||
+	if ((h->kind != CKPT_FILE_REG && h->kind != CKPT_FILE_DIR &&
+	     h->kind != CKPT_FILE_OPATH) ||
 	    (ctx->flags & RESTART_FILES_REPLACED))
 		return 0;
 	if (inode->i_ino == h->ino &&
@@ -577,7 +592,7 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	    (!h->ref == ref && h->kind != CKPT_FILE_PIDFD) ||
 	    (h->f_flags & ~CKPT_FILE_FLAGS && h->kind != CKPT_FILE_PIDFD) ||
 	    h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_SOCKET) {
+	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_OPATH) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
@@ -620,6 +635,12 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 		return ckpt_open_file(ctx, h, path);
 	case CKPT_FILE_CHR:
 		if (!S_ISCHR(h->mode))
+			break;
+		return ckpt_open_file(ctx, h, path);
+	case CKPT_FILE_OPATH:
+		if (!(h->f_flags & O_PATH) || S_ISREG(h->mode) ||
+		    S_ISDIR(h->mode) ||
+		    (S_ISLNK(h->mode) && !(h->f_flags & O_NOFOLLOW)))
 			break;
 		return ckpt_open_file(ctx, h, path);
 	}

@@ -1346,7 +1346,7 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	static const char *const kinds[] = { "?", "REG", "DIR", "CHR", "TTY",
 					     "PIPE", "FIFO", "MEMFD", "EVENTFD",
 					     "SIGNALFD", "TIMERFD", "EPOLL",
-					     "PIDFD", "UNIX", "SOCKET" };
+					     "PIDFD", "UNIX", "SOCKET", "OPATH" };
 	static const uint32_t state_obj[] = {
 		[CKPT_FILE_EVENTFD] = CKPT_OBJ_EVENTFD,
 		[CKPT_FILE_SIGNALFD] = CKPT_OBJ_SIGNALFD,
@@ -1420,6 +1420,14 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 		if ((f->f_flags & ~04000u) != O_RDWR)
 			bad(ci, "socket flags %#x", f->f_flags);
 		break;
+	case CKPT_FILE_OPATH:
+		mode_ok = !S_ISREG(f->mode) && !S_ISDIR(f->mode);
+		need_zero(ci, f->ref, "ref");
+		/* O_PATH 010000000, O_NOFOLLOW 0400000 for a symlink */
+		if (!(f->f_flags & 010000000) ||
+		    (S_ISLNK(f->mode) && !(f->f_flags & 0400000)))
+			bad(ci, "O_PATH file without O_PATH (or a symlink without O_NOFOLLOW)");
+		break;
 	case CKPT_FILE_SOCKET:
 		mode_ok = S_ISSOCK(f->mode);
 		obj_use(ci, f->ref, CKPT_OBJ_SOCKET, "ref");
@@ -1441,7 +1449,8 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "file kind %s but mode 0%o", kinds[f->kind],
 		    f->mode);
 	if ((f->kind == CKPT_FILE_REG || f->kind == CKPT_FILE_DIR ||
-	     f->kind == CKPT_FILE_FIFO) && f->path[0] != '/')
+	     f->kind == CKPT_FILE_FIFO || f->kind == CKPT_FILE_OPATH) &&
+	    f->path[0] != '/')
 		bad(ci, "path \"%s\" is not absolute", f->path);
 	o = obj_define(ci, f->objref, CKPT_OBJ_FILE, f->path);
 	out(ci, "  objref %u %s %s\n    ", f->objref, kinds[f->kind], f->path);
@@ -1456,7 +1465,8 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 		out(ci, " of pid %u", f->ref);
 	else if (f->kind == CKPT_FILE_UNIX)
 		out(ci, " pair %u", f->ref);
-	else if (f->kind >= CKPT_FILE_MEMFD && f->kind != CKPT_FILE_EPOLL)
+	else if (f->kind >= CKPT_FILE_MEMFD && f->kind != CKPT_FILE_EPOLL &&
+		 f->kind != CKPT_FILE_OPATH)
 		out(ci, " state %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
 		out(ci, " rdev %" PRIu64 ":%" PRIu64,

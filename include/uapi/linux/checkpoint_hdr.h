@@ -725,6 +725,9 @@ enum ckpt_file_kind {
 	CKPT_FILE_PIDFD = 12,	/* pidfd_open(2): @ref is the task's pid */
 	CKPT_FILE_UNIX = 13,	/* AF_UNIX pair: @ref names it, @ino the end */
 	CKPT_FILE_SOCKET = 14,	/* other sockets: @ref names its SOCKET */
+	CKPT_FILE_OPATH = 15,	/* O_PATH of a symlink, FIFO, socket or device
+				 * node: reopened by path, O_NOFOLLOW for a
+				 * symlink */
 };
 
 /**
@@ -734,7 +737,8 @@ enum ckpt_file_kind {
  * @f_flags: open(2) flags (O_ACCMODE, O_APPEND, O_NONBLOCK, ...)
  * @mode: i_mode of the inode
  * @pos: file offset
- * @rdev: device number, for CKPT_FILE_CHR (new_encode_dev format)
+ * @rdev: device number, for CKPT_FILE_CHR and a device node of
+ *	CKPT_FILE_OPATH (new_encode_dev format)
  * @size: file size at checkpoint (informational)
  * @path_len: bytes of the path that follows, NUL included
  * @ref: for CKPT_FILE_PIPE and CKPT_FILE_FIFO the CKPT_OBJ_PIPE objref

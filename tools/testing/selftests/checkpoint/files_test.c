@@ -2,7 +2,7 @@
 /*
  * Open files: descriptor numbers and FD_CLOEXEC, shared and separate
  * open file descriptions, regular files (offset, flags) on tmpfs and
- * ext4, directories, memory devices, terminals.
+ * ext4, directories, O_PATH descriptors, memory devices, terminals.
  */
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -332,6 +332,63 @@ TEST_F(files, directory_fd)
 		close(fd);
 		CKPT_SYS(fchdir(dfd));
 		CKPT_CHECK(access("inside", R_OK) == 0, "fchdir");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* fstat() of @fd: the inode @st0 was, with the open flags @fl0. */
+static void same_opath(int fd, const struct stat *st0, int fl0)
+{
+	struct stat st;
+
+	CKPT_SYS(fstat(fd, &st));
+	CKPT_CHECK(st.st_dev == st0->st_dev && st.st_ino == st0->st_ino &&
+		   st.st_mode == st0->st_mode, "fd %d: another inode", fd);
+	CKPT_CHECK(fcntl(fd, F_GETFL) == fl0, "fd %d: F_GETFL %#x, was %#x",
+		   fd, fcntl(fd, F_GETFL), fl0);
+}
+
+/*
+ * O_PATH descriptors of a file, a directory, a symbolic link (not
+ * followed) and a FIFO: the same inodes, still O_PATH, usable as they
+ * were (fstatat, readlinkat, openat through the directory).
+ */
+TEST_F(files, o_path_descriptors)
+{
+	const char *file = ckpt_tmp_path(&self->c, "opath-file");
+	const char *link = ckpt_tmp_path(&self->c, "opath-link");
+	const char *fifo = ckpt_tmp_path(&self->c, "opath-fifo");
+	pid_t pid;
+
+	ASSERT_EQ(0, ckpt_write_file(file, "data", 4, 0600));
+	ASSERT_EQ(0, symlink(file, link));
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		int fd[4], fl[4], i, r;
+		struct stat st[4];
+		char buf[PATH_MAX] = "";
+
+		fd[0] = CKPT_SYS(open(file, O_PATH));
+		fd[1] = CKPT_SYS(open(ckpt_tmpdir(), O_PATH | O_DIRECTORY));
+		fd[2] = CKPT_SYS(open(link, O_PATH | O_NOFOLLOW));
+		fd[3] = CKPT_SYS(open(fifo, O_PATH));
+		for (i = 0; i < 4; i++) {
+			CKPT_SYS(fstat(fd[i], &st[i]));
+			fl[i] = CKPT_SYS(fcntl(fd[i], F_GETFL));
+		}
+		ckpt_self(&self->c);
+
+		for (i = 0; i < 4; i++)
+			same_opath(fd[i], &st[i], fl[i]);
+		CKPT_CHECK(S_ISLNK(st[2].st_mode) && S_ISFIFO(st[3].st_mode),
+			   "kinds");
+		r = readlinkat(fd[2], "", buf, sizeof(buf) - 1);
+		CKPT_CHECK(r == (int)strlen(file) && !memcmp(buf, file, r),
+			   "readlinkat: %s", buf);
+		CKPT_CHECK(read(fd[0], buf, 1) == -1 && errno == EBADF,
+			   "an O_PATH fd reads");
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
