@@ -540,11 +540,13 @@ static inline pid_t ckpt_fork(struct __test_metadata *_metadata,
  */
 static inline void ckpt_self(struct ckpt_ctx *c)
 {
+	pid_t me = getpid();
 	long r = sys_checkpoint(0, c->imgfd, 0, c->logfd);
 
 	if (r > 0)
 		_exit(0);
-	if (r == -1) {
+	/* -1 in a process restored under another pid is not our errno */
+	if (r == -1 && getpid() == me) {
 		int e = errno;
 
 		dprintf(2, "checkpoint(0): %s\n", strerror(e));
