@@ -725,9 +725,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_PIDFD = 12,	/* pidfd_open(2): @ref is the task's pid */
 	CKPT_FILE_UNIX = 13,	/* AF_UNIX pair: @ref names it, @ino the end */
 	CKPT_FILE_SOCKET = 14,	/* other sockets: @ref names its SOCKET */
-	CKPT_FILE_OPATH = 15,	/* O_PATH of a symlink, FIFO, socket or device
-				 * node: reopened by path, O_NOFOLLOW for a
-				 * symlink */
+	CKPT_FILE_OPATH = 15,	/* O_PATH, not of a file or dir: by path */
 };
 
 /**
