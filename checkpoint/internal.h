@@ -24,6 +24,7 @@
 struct address_space;
 struct file;
 struct page;
+struct socket;
 struct task_struct;
 struct mm_struct;
 struct cred;
@@ -380,6 +381,8 @@ char *ckpt_file_path(struct file *file, char *buf, int len);
 #if IS_BUILTIN(CONFIG_UNIX)
 bool ckpt_is_unix(struct file *file);
 int ckpt_unix_supported(struct file *file, char *why, size_t len);
+u64 ckpt_sock_timeo_ns(long t);
+int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
 void *ckpt_unix_key(struct file *file);
 struct file *restore_unix_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);

@@ -585,8 +585,8 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 		err = restore_oom_score_adj(ctx, h);
 		if (err)
 			return err;
-		if (h->flags & CKPT_SIGNAL_CHILD_SUBREAPER)
-			set_child_subreaper(true);
+		/* RESTART_TASKSELF: the caller may have been one */
+		set_child_subreaper(h->flags & CKPT_SIGNAL_CHILD_SUBREAPER);
 	}
 
 	/* a stopped job stays stopped: before any of its threads runs */

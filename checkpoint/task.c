@@ -236,6 +236,8 @@ int ckpt_task_state_check(struct task_struct *t, char *why, size_t len)
 		what = "the SCHED_DEADLINE policy";
 	else if (!what && READ_ONCE(t->policy) > SCHED_DEADLINE)
 		what = "the SCHED_EXT policy";
+	else if (!what && READ_ONCE(t->se.custom_slice))
+		what = "a custom time slice (sched_setattr sched_runtime)";
 #ifdef CONFIG_UCLAMP_TASK
 	else if (!what && (t->uclamp_req[UCLAMP_MIN].user_defined ||
 			   t->uclamp_req[UCLAMP_MAX].user_defined))

@@ -121,6 +121,9 @@ static int ckpt_path_kind(struct file *file, struct inode *inode)
 		return CKPT_FILE_REG;
 	if (S_ISDIR(inode->i_mode))
 		return CKPT_FILE_DIR;
+	/* a link reached without O_NOFOLLOW (a handle): its path leads on */
+	if (S_ISLNK(inode->i_mode) && !(file->f_flags & O_NOFOLLOW))
+		return -EOPNOTSUPP;
 	return file->f_flags & O_PATH ? CKPT_FILE_OPATH : -EOPNOTSUPP;
 }
 
@@ -205,6 +208,8 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 		type = "character device";
 	else if (S_ISBLK(inode->i_mode))
 		type = "block device";
+	else if (S_ISLNK(inode->i_mode))
+		type = "symbolic link, not opened with O_NOFOLLOW,";
 	else if (kind > 0)
 		type = "unlinked file";
 	else if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC ||

@@ -85,10 +85,17 @@ static void ckpt_relink_free(struct ckpt_relink *r)
  */
 int ckpt_remove(const struct path *p, bool dir)
 {
-	struct path pp = { .mnt = p->mnt, .dentry = dget_parent(p->dentry) };
-	struct dentry *parent = pp.dentry;
-	struct inode *pdir = d_inode(parent);
+	struct path pp = { .mnt = p->mnt };
+	struct dentry *parent;
+	struct inode *pdir;
 	int err;
+
+	/* its parent is outside the mount: unlink(2) says EBUSY */
+	if (p->dentry == p->mnt->mnt_root)
+		return -EBUSY;
+	parent = dget_parent(p->dentry);
+	pp.dentry = parent;
+	pdir = d_inode(parent);
 
 	err = mnt_want_write(p->mnt);
 	if (err)

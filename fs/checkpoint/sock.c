@@ -30,6 +30,7 @@
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/sock_reuseport.h>
 #include <net/tcp.h>
 
 #include "internal.h"
@@ -64,13 +65,25 @@ bool ckpt_is_socket(struct file *file)
 	return ckpt_sock_of(file) && !ckpt_unix_peer_file(file);
 }
 
+/* A BPF program choosing among SO_REUSEPORT sockets (not saved). */
+static bool ckpt_reuseport_prog(struct sock *sk)
+{
+	struct sock_reuseport *reuse;
+	bool prog;
+
+	rcu_read_lock();
+	reuse = rcu_dereference(sk->sk_reuseport_cb);
+	prog = reuse && rcu_access_pointer(reuse->prog);
+	rcu_read_unlock();
+	return prog;
+}
+
 /* Socket-level state a new socket does not have and the record lacks. */
 static const char *ckpt_sock_level_unsaved(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 
-	if (rcu_access_pointer(sk->sk_filter) ||
-	    rcu_access_pointer(sk->sk_reuseport_cb))
+	if (rcu_access_pointer(sk->sk_filter) || ckpt_reuseport_prog(sk))
 		return "a socket filter is attached";
 	if (READ_ONCE(sk->sk_bound_dev_if))
 		return "it is bound to a device (SO_BINDTODEVICE)";
@@ -136,6 +149,31 @@ static const char *ckpt_inet6_unsaved(struct sock *sk, struct sock *fresh)
 	return NULL;
 }
 
+/* An IPsec policy set on the socket (IP_XFRM_POLICY). */
+static bool ckpt_xfrm_policy(struct sock *sk)
+{
+#ifdef CONFIG_XFRM
+	return rcu_access_pointer(sk->sk_policy[0]) ||
+	       rcu_access_pointer(sk->sk_policy[1]);
+#else
+	return false;
+#endif
+}
+
+/* TCP-MD5 or TCP-AO keys: authentication the record does not carry. */
+static bool ckpt_tcp_keys(struct tcp_sock *tp)
+{
+#ifdef CONFIG_TCP_MD5SIG
+	if (rcu_access_pointer(tp->md5sig_info))
+		return true;
+#endif
+#ifdef CONFIG_TCP_AO
+	if (rcu_access_pointer(tp->ao_info))
+		return true;
+#endif
+	return false;
+}
+
 /* TCP and UDP state of @sk that a new socket @fresh does not have. */
 static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 {
@@ -168,10 +206,15 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 		    tp->keepalive_intvl || tp->keepalive_probes ||
 		    tp->linger2 || tp->rx_opt.user_mss || tp->notsent_lowat ||
 		    tp->save_syn || tp->window_clamp != tcp_sk(fresh)->window_clamp ||
+		    tp->thin_lto || tp->fastopen_connect ||
+		    tp->fastopen_no_cookie || tp->tsoffset || tp->tcp_tx_delay ||
+		    tp->recvmsg_inq || tp->repair ||
+		    icsk->icsk_syn_retries != inet_csk(fresh)->icsk_syn_retries ||
 		    icsk->icsk_user_timeout || icsk->icsk_ca_setsockopt ||
 		    icsk->icsk_ulp_ops ||
 		    icsk->icsk_accept_queue.rskq_defer_accept ||
-		    icsk->icsk_accept_queue.fastopenq.max_qlen)
+		    icsk->icsk_accept_queue.fastopenq.max_qlen ||
+		    ckpt_tcp_keys(tp))
 			return "TCP options checkpoint does not save";
 	} else {
 		struct udp_sock *up = udp_sk(sk);
@@ -179,7 +222,7 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 		if (sk->sk_protocol != IPPROTO_UDP)
 			return "its protocol";
 		if (READ_ONCE(up->udp_flags) != READ_ONCE(udp_sk(fresh)->udp_flags) ||
-		    up->encap_type || READ_ONCE(up->pending))
+		    up->encap_type || READ_ONCE(up->pending) || up->gso_size)
 			return "UDP options checkpoint does not save";
 		if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
 		    !skb_queue_empty_lockless(&up->reader_queue))
@@ -210,7 +253,16 @@ static const char *ckpt_sock_unsaved(struct socket *sock)
 		return "its protocol";
 	fresh = new->sk;
 	lock_sock(sk);
-	no = ckpt_inet_unsaved(sk, fresh);
+	if (sk->sk_no_check_tx != fresh->sk_no_check_tx ||
+	    READ_ONCE(sk->sk_ll_usec) != READ_ONCE(fresh->sk_ll_usec) ||
+	    READ_ONCE(sk->sk_max_pacing_rate) !=
+	    READ_ONCE(fresh->sk_max_pacing_rate) ||
+	    ckpt_xfrm_policy(sk) ||
+	    sock_flag(sk, SOCK_FILTER_LOCKED) ||
+	    sock_flag(sk, SOCK_SELECT_ERR_QUEUE))
+		no = "SO_NO_CHECK, busy polling, pacing or an IPsec policy";
+	else
+		no = ckpt_inet_unsaved(sk, fresh);
 	release_sock(sk);
 	sock_release(new);
 	return no;
@@ -229,8 +281,10 @@ int ckpt_sock_supported(struct file *file, char *why, size_t len)
 	struct socket *sock = ckpt_sock_of(file);
 	const char *no;
 
-	if (!sock)
+	if (!sock) {
+		snprintf(why, len, "socket of an unsupported family");
 		return -EOPNOTSUPP;
+	}
 	no = ckpt_sock_unsaved(sock);
 	if (!no)
 		return 0;
@@ -240,11 +294,6 @@ int ckpt_sock_supported(struct file *file, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-static u64 ckpt_sock_timeo_ns(long t)
-{
-	return t == MAX_SCHEDULE_TIMEOUT ? 0 : jiffies_to_nsecs(t);
-}
-
 /* Where an AF_UNIX socket is bound: an absolute path, or abstract. */
 static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
 			  struct ckpt_hdr_socket *h)
@@ -252,8 +301,11 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
 	struct sockaddr_un *sun = (struct sockaddr_un *)h->addr;
 	struct unix_sock *u = unix_sk(sk);
 	struct unix_address *addr;
+	struct path check;
 	struct inode *inode;
 	char *buf, *p;
+	bool same;
+	int err;
 
 	/* pairs with the release in unix_bind(): the name is complete */
 	addr = smp_load_acquire(&u->addr);
@@ -279,8 +331,21 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
 	strscpy(sun->sun_path, p, sizeof(sun->sun_path));
 	h->addr_len = offsetof(struct sockaddr_un, sun_path) + strlen(p) + 1;
 	kfree(buf);
+	/* d_path() names even what its root cannot reach: look it up */
+	err = kern_path(sun->sun_path, 0, &check);
+	same = !err && path_equal(&check, &u->path);
+	if (!err)
+		path_put(&check);
+	if (!same)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"AF_UNIX socket %s: the path does not lead to it from the checkpointer's root",
+				sun->sun_path);
 	inode = d_inode(u->path.dentry);
-	h->mode = inode->i_mode & 07777;
+	if (inode->i_mode & 07000)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"AF_UNIX socket %s: its file has set-id or sticky bits",
+				sun->sun_path);
+	h->mode = inode->i_mode & 0777;
 	h->path_dev = new_encode_dev(inode->i_sb->s_dev);
 	h->path_ino = inode->i_ino;
 	return 0;
@@ -413,8 +478,7 @@ static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 		      !(h->flags & CKPT_SOCK_NODELAY)))
 			return false;
 		if ((h->family == AF_INET && h->flags & CKPT_SOCK_V6ONLY) ||
-		    h->flags & CKPT_SOCK_PASSCRED || h->mode || h->path_dev ||
-		    h->path_ino)
+		    h->mode || h->path_dev || h->path_ino)
 			return false;
 		min_addr = h->family == AF_INET ? sizeof(struct sockaddr_in) :
 			   sizeof(struct sockaddr_in6);
@@ -439,22 +503,6 @@ static int restore_sock_setopt(struct socket *sock, int level, int opt,
 				  KERNEL_SOCKPTR(&val), sizeof(val));
 }
 
-static int restore_sock_timeo(struct socket *sock, int opt, u64 ns)
-{
-	struct __kernel_sock_timeval tv = {
-		.tv_sec = ns / NSEC_PER_SEC,
-		.tv_usec = (ns % NSEC_PER_SEC) / NSEC_PER_USEC,
-	};
-
-	if (!ns)
-		return 0;
-	/* a timeout below a microsecond would read as none */
-	if (!tv.tv_sec && !tv.tv_usec)
-		tv.tv_usec = 1;
-	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
-				  KERNEL_SOCKPTR(&tv), sizeof(tv));
-}
-
 /* The options, as setsockopt(2) sets them. */
 static int restore_sock_opts(struct socket *sock,
 			     const struct ckpt_hdr_socket *h)
@@ -477,6 +525,9 @@ static int restore_sock_opts(struct socket *sock,
 		if (h->flags & opts[i].flag)
 			err = restore_sock_setopt(sock, opts[i].level,
 						  opts[i].opt, 1);
+	/* its default is the restarter's net.ipv6.bindv6only */
+	if (!err && h->family == AF_INET6 && !(h->flags & CKPT_SOCK_V6ONLY))
+		err = restore_sock_setopt(sock, SOL_IPV6, IPV6_V6ONLY, 0);
 	/* above net.core.[wr]mem_max setsockopt(2) clamps: not the same */
 	if (!err && h->sndbuf) {
 		err = restore_sock_setopt(sock, SOL_SOCKET, SO_SNDBUF,

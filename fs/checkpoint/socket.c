@@ -231,9 +231,19 @@ static int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 	return err;
 }
 
-static u64 ckpt_jiffies_ns(long t)
+/**
+ * ckpt_sock_timeo_ns - a socket timeout (SO_RCVTIMEO, SO_SNDTIMEO) in ns
+ * @t: the timeout in jiffies, MAX_SCHEDULE_TIMEOUT for none
+ *
+ * Return: nanoseconds, 0 for none, at most KTIME_MAX / 2 (146 years).
+ */
+u64 ckpt_sock_timeo_ns(long t)
 {
-	return t == MAX_SCHEDULE_TIMEOUT ? 0 : jiffies_to_nsecs(t);
+	if (t == MAX_SCHEDULE_TIMEOUT)
+		return 0;
+	if (t > (KTIME_MAX / 2) / (NSEC_PER_SEC / HZ))
+		return KTIME_MAX / 2;
+	return jiffies64_to_nsecs(t);
 }
 
 /* One end's options and shutdown state. */
@@ -248,8 +258,8 @@ static void ckpt_unix_end_state(struct sock *sk, struct ckpt_unix_end *e)
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		e->rcvbuf = READ_ONCE(sk->sk_rcvbuf) / 2;
 	e->peek_off = READ_ONCE(sk->sk_peek_off);
-	e->rcvtimeo_ns = ckpt_jiffies_ns(READ_ONCE(sk->sk_rcvtimeo));
-	e->sndtimeo_ns = ckpt_jiffies_ns(READ_ONCE(sk->sk_sndtimeo));
+	e->rcvtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_rcvtimeo));
+	e->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
 }
 
 /**
@@ -332,7 +342,15 @@ static int restore_unix_setopt(struct socket *sock, int opt, void *v,
 	return sock_setsockopt(sock, SOL_SOCKET, opt, KERNEL_SOCKPTR(v), len);
 }
 
-static int restore_unix_timeo(struct socket *sock, int opt, u64 ns)
+/**
+ * restore_sock_timeo - set SO_RCVTIMEO or SO_SNDTIMEO as setsockopt(2) does
+ * @sock: the socket
+ * @opt: SO_RCVTIMEO_NEW or SO_SNDTIMEO_NEW
+ * @ns: the timeout, 0 for none (nothing to set)
+ *
+ * Return: 0 or setsockopt's errno.
+ */
+int restore_sock_timeo(struct socket *sock, int opt, u64 ns)
 {
 	struct __kernel_sock_timeval tv = {
 		.tv_sec = ns / NSEC_PER_SEC,
@@ -344,7 +362,8 @@ static int restore_unix_timeo(struct socket *sock, int opt, u64 ns)
 	/* a timeout below a microsecond would read as none */
 	if (!tv.tv_sec && !tv.tv_usec)
 		tv.tv_usec = 1;
-	return restore_unix_setopt(sock, opt, &tv, sizeof(tv));
+	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
+				  KERNEL_SOCKPTR(&tv), sizeof(tv));
 }
 
 /* SO_SNDBUF or SO_RCVBUF as setsockopt(2) sets it, or fail if clamped. */
@@ -375,9 +394,9 @@ static int restore_unix_opts(struct ckpt_ctx *ctx, struct socket *sock,
 	if (!err && e->flags & CKPT_UNIX_PASSCRED)
 		err = restore_unix_setopt(sock, SO_PASSCRED, &one, sizeof(one));
 	if (!err)
-		err = restore_unix_timeo(sock, SO_RCVTIMEO_NEW, e->rcvtimeo_ns);
+		err = restore_sock_timeo(sock, SO_RCVTIMEO_NEW, e->rcvtimeo_ns);
 	if (!err)
-		err = restore_unix_timeo(sock, SO_SNDTIMEO_NEW, e->sndtimeo_ns);
+		err = restore_sock_timeo(sock, SO_SNDTIMEO_NEW, e->sndtimeo_ns);
 	if (err)
 		return ckpt_err(ctx, err, "AF_UNIX socket %d of the pair: setting its options",
 				i);

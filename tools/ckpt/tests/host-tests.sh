@@ -37,7 +37,8 @@ check()  { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 diag()   { sed 's/^/# /' "$@"; }
 
 CC=${CC:-cc}
-cflags="-std=c11 -Wall -Wextra -Werror -O1 -g -I$src/../../include/uapi -idirafter $src/../../arch/x86/include/uapi"
+cflags="-std=c11 -Wall -Wextra -Werror -O1 -g -I$src/../../include/uapi"
+cflags="$cflags -idirafter $src/../../arch/x86/include/uapi"
 
 # ---- build ----
 

@@ -139,6 +139,9 @@ TEST_F(sockets, udp_bound_and_connected_keep_their_addresses)
 		CKPT_SYS(getsockname(y, (struct sockaddr *)&b, &blen));
 		CKPT_SYS(connect(x, (struct sockaddr *)&b, blen));
 		CKPT_SYS(setsockopt(y, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+		/* two hours: more microseconds than 32 bits hold */
+		tv.tv_sec = 7200;
+		CKPT_SYS(setsockopt(x, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
 		ckpt_self(&self->c);
 
 		same_name(x, &a, alen);
@@ -155,6 +158,10 @@ TEST_F(sockets, udp_bound_and_connected_keep_their_addresses)
 		flen = sizeof(tv);
 		CKPT_SYS(getsockopt(y, SOL_SOCKET, SO_RCVTIMEO, &tv, &flen));
 		CKPT_CHECK(tv.tv_sec == 5 && !tv.tv_usec, "SO_RCVTIMEO lost");
+		flen = sizeof(tv);
+		CKPT_SYS(getsockopt(x, SOL_SOCKET, SO_SNDTIMEO, &tv, &flen));
+		CKPT_CHECK(tv.tv_sec == 7200 && !tv.tv_usec,
+			   "SO_SNDTIMEO %ld s", (long)tv.tv_sec);
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
