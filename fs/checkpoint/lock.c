@@ -213,6 +213,11 @@ static int restore_lock_conflict(struct ckpt_ctx *ctx,
 				"fd %u: another process holds a lock that conflicts with its %s lock of bytes %llu-%llu",
 				l->fd, ckpt_lock_kind_name(l->kind), l->start,
 				l->end);
+	/* the image's own contradiction: a lock its file's mode cannot hold */
+	if (err == -EBADF)
+		return ckpt_err(ctx, -EBADMSG,
+				"fd %u: its open mode (O_PATH, read or write) cannot hold its %s lock",
+				l->fd, ckpt_lock_kind_name(l->kind));
 	return ckpt_err(ctx, err, "fd %u: taking its %s lock again", l->fd,
 			ckpt_lock_kind_name(l->kind));
 }
