@@ -189,8 +189,12 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 	    rcu_access_pointer(in->inet_opt) ||
 	    rcu_access_pointer(in->mc_list))
 		return "IP options or multicast memberships checkpoint does not save";
-	if (sk->sk_family == AF_INET6 && ckpt_inet6_unsaved(sk, fresh))
-		return ckpt_inet6_unsaved(sk, fresh);
+	if (sk->sk_family == AF_INET6) {
+		const char *no = ckpt_inet6_unsaved(sk, fresh);
+
+		if (no)
+			return no;
+	}
 	if (sk->sk_protocol == IPPROTO_TCP) {
 		struct inet_connection_sock *icsk = inet_csk(sk);
 		struct tcp_sock *tp = tcp_sk(sk);

@@ -45,6 +45,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -53,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -634,6 +636,19 @@ static inline void ckpt_show(struct __test_metadata *_metadata,
 {
 	ckpt_show_file(_metadata, "kernel log", c->log);
 	ckpt_show_file(_metadata, "child output", c->out);
+}
+
+/*
+ * In a child: become @uid (groups and gid too), dumpable, still able to
+ * reopen the output file its stdio is on once restored.
+ */
+static inline void ckpt_become_user(struct ckpt_ctx *c, uid_t uid)
+{
+	CKPT_SYS(fchown(c->outfd, uid, uid));
+	CKPT_SYS(setgroups(0, NULL));
+	CKPT_SYS(setresgid(uid, uid, uid));
+	CKPT_SYS(setresuid(uid, uid, uid));
+	CKPT_SYS(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
 }
 
 /* Wait for the checkpointing child: it must exit 0. */

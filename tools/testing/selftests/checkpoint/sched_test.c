@@ -10,7 +10,6 @@
  * fails the restart with the errno of the system call that refused it.
  */
 #define _GNU_SOURCE
-#include <grp.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -165,16 +164,6 @@ TEST_F(sched, rr_priority_restored)
 	expect_sched_restored(_metadata, &self->c, &sc);
 }
 
-/* uid 1000, dumpable, still able to reopen its output file once restored */
-static void become_user(struct ckpt_ctx *c)
-{
-	CKPT_SYS(fchown(c->outfd, USER_UID, USER_UID));
-	CKPT_SYS(setgroups(0, NULL));
-	CKPT_SYS(setresgid(USER_UID, USER_UID, USER_UID));
-	CKPT_SYS(setresuid(USER_UID, USER_UID, USER_UID));
-	CKPT_SYS(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
-}
-
 static int read_oom_score_adj(void)
 {
 	char buf[32] = "";
@@ -236,7 +225,7 @@ TEST_F(sched, oom_score_adj_and_subreaper_restored)
 		CKPT_CHECK(read_oom_score_adj() == 300, "oom_score_adj %d",
 			   read_oom_score_adj());
 		/* the floor came back: lowering needs CAP_SYS_RESOURCE */
-		become_user(&self->c);
+		ckpt_become_user(&self->c, USER_UID);
 		CKPT_CHECK(ckpt_write_file("/proc/self/oom_score_adj", "299", 3,
 					   0) && errno == EACCES,
 			   "lowered below the floor 300");
@@ -252,7 +241,7 @@ TEST_F(sched, users_oom_score_adj_restored_by_root)
 	pid_t pid = ckpt_fork(_metadata, &self->c);
 
 	if (pid == 0) {
-		become_user(&self->c);
+		ckpt_become_user(&self->c, USER_UID);
 		set_oom_score_adj(500);
 		ckpt_self(&self->c);
 		CKPT_CHECK(getuid() == USER_UID, "uid %d", getuid());
@@ -280,7 +269,7 @@ static void expect_users_restart_refused(struct __test_metadata *_metadata,
 	if (pid == 0) {
 		CKPT_SYS(setpriority(PRIO_PROCESS, 0, nice));
 		set_oom_score_adj(oom);
-		become_user(c);
+		ckpt_become_user(c, USER_UID);
 		ckpt_self(c);
 		ckpt_restored_ok();
 	}

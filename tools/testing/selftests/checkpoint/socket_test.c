@@ -11,10 +11,8 @@
  * process that became a user is not bound again for it.
  */
 #define _GNU_SOURCE
-#include <grp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "ckpt_test.h"
@@ -252,11 +250,7 @@ TEST_F(sockets, low_port_of_a_user_is_refused_at_restart)
 
 		CKPT_SYS(bind(fd, (struct sockaddr *)&a, sizeof(a)));
 		CKPT_SYS(listen(fd, 1));
-		CKPT_SYS(fchown(self->c.outfd, 1000, 1000));
-		CKPT_SYS(setgroups(0, NULL));
-		CKPT_SYS(setresgid(1000, 1000, 1000));
-		CKPT_SYS(setresuid(1000, 1000, 1000));
-		CKPT_SYS(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
+		ckpt_become_user(&self->c, 1000);
 		ckpt_self(&self->c);
 		ckpt_restored_ok();
 	}
