@@ -375,6 +375,9 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			      size_t len);
 int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 			  unsigned int nr);
+struct file *ckpt_tree_find_file(struct ckpt_ctx *ctx,
+				 bool (*match)(struct file *file, void *arg),
+				 void *arg);
 char *ckpt_file_path(struct file *file, char *buf, int len);
 
 /* AF_UNIX socket pairs (fs/checkpoint/socket.c) */
@@ -384,6 +387,8 @@ int ckpt_unix_supported(struct file *file, char *why, size_t len);
 u64 ckpt_sock_timeo_ns(long t);
 int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
+const char *ckpt_unix_name_check(struct file *file, struct file **files,
+				 unsigned int nr);
 void *ckpt_unix_key(struct file *file);
 struct file *restore_unix_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 #else
@@ -395,6 +400,13 @@ static inline int ckpt_unix_supported(struct file *file, char *why,
 }
 
 static inline struct file *ckpt_unix_peer_file(struct file *file)
+{
+	return NULL;
+}
+
+static inline const char *ckpt_unix_name_check(struct file *file,
+					       struct file **files,
+					       unsigned int nr)
 {
 	return NULL;
 }

@@ -41,7 +41,9 @@ static const struct {
 static void ckpt_show_verdict(struct seq_file *m, const char *name, int err,
 			      const char *why)
 {
-	if (err)
+	if (err > 0)	/* not judged on this read */
+		seq_printf(m, "%s:\t? (%s)\n", name, why);
+	else if (err)
 		seq_printf(m, "%s:\t0 (%s)\n", name, why);
 	else
 		seq_printf(m, "%s:\t1\n", name);
@@ -89,7 +91,9 @@ int proc_pid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
  * @fd: the descriptor
  *
  * "checkpointable:\t1" or "checkpointable:\t0 (reason)": the file checks
- * of checkpoint, and for a pipe end whether its peers are this task's.
+ * of checkpoint, and for a pipe end whether its peers are this task's;
+ * "checkpointable:\t? (reason)" when the peers of a pipe, socket or pidfd
+ * are in a subtree too big to count on every read.
  */
 void ckpt_show_fdinfo(struct seq_file *m, struct task_struct *task,
 		      unsigned int fd)

@@ -407,8 +407,9 @@ static bool ckpt_cap_subset(u64 a, kernel_cap_t b)
 
 /*
  * Build the restored credentials, allowing only what setresuid(2),
- * setresgid(2), setgroups(2), capset(2) and prctl(PR_SET_SECUREBITS)
- * would allow the restarter.
+ * setresgid(2), setgroups(2), capset(2) and the prctl(2)s of the
+ * bounding set, ambient set and securebits would allow the restarter:
+ * the checks those system calls use themselves.
  */
 static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 			       struct cred *new)
@@ -422,8 +423,7 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	kernel_cap_t eff, inh, perm;
 	u64 valid = CAP_VALID_MASK;
 	struct group_info *gi;
-	u32 locks;
-	int i, err;
+	int i, cap, err;
 
 	for (i = 0; i < 4; i++) {
 		err = ckpt_ids_check(ctx, uids[i], gids[i], &uid[i], &gid[i],
@@ -434,27 +434,8 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	if ((h->cap_inheritable | h->cap_permitted | h->cap_effective |
 	     h->cap_bset | h->cap_ambient) & ~valid)
 		return ckpt_err(ctx, -EBADMSG, "creds: unknown capability bits");
-	/* as PR_CAPBSET_DROP and PR_CAP_AMBIENT_RAISE */
-	if (!ckpt_cap_subset(h->cap_bset, old->cap_bset) ||
-	    (h->cap_ambient & ~(h->cap_permitted & h->cap_inheritable)))
-		return ckpt_err(ctx, -EPERM,
-				"creds: bounding or ambient set beyond the restarter's");
-	if (h->securebits & ~SECUREBITS_DEFAULT & ~SECURE_ALL_BITS &
-	    ~SECURE_ALL_LOCKS)
+	if (h->securebits & ~SECURE_ALL_BITS & ~SECURE_ALL_LOCKS)
 		return ckpt_err(ctx, -EBADMSG, "creds: unknown securebits");
-	if (h->securebits != old->securebits && !ns_capable(ns, CAP_SETPCAP))
-		return ckpt_err(ctx, -EPERM,
-				"creds: changing securebits needs CAP_SETPCAP");
-	/* as cap_task_prctl(): locked bits and locks stay */
-	locks = old->securebits & SECURE_ALL_LOCKS;
-	if (((locks >> 1) & (old->securebits ^ h->securebits)) ||
-	    (locks & ~h->securebits))
-		return ckpt_err(ctx, -EPERM, "creds: securebits are locked");
-	if ((h->cap_ambient & ~old->cap_ambient.val) &&
-	    ((old->securebits | h->securebits) &
-	     issecure_mask(SECURE_NO_CAP_AMBIENT_RAISE)))
-		return ckpt_err(ctx, -EPERM,
-				"creds: raising ambient capabilities is locked");
 
 	/* setresuid(2)'s and setresgid(2)'s own check, user_struct, LSMs */
 	err = cred_setresuid(new, uid[0], uid[1], uid[2]);
@@ -493,12 +474,24 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	put_group_info(gi);
 
 	/*
-	 * capset(2)'s own check (commoncap and the LSMs) for the three
-	 * sets; it also trims the ambient set to permitted & inheritable.
+	 * Then as the restored task would change them itself, with the
+	 * checks of the system calls: prctl(PR_CAPBSET_DROP), capset(2)
+	 * (commoncap and the LSMs; it trims the ambient set to permitted
+	 * and inheritable), PR_CAP_AMBIENT_RAISE and PR_SET_SECUREBITS.
 	 */
-	new->cap_bset.val = h->cap_bset;
-	new->cap_ambient.val = h->cap_ambient;
-	new->securebits = h->securebits;
+	if (!ckpt_cap_subset(h->cap_bset, old->cap_bset))
+		return ckpt_err(ctx, -EPERM,
+				"creds: bounding set beyond the restarter's");
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (!cap_raised(old->cap_bset, cap) ||
+		    h->cap_bset & BIT_ULL(cap))
+			continue;
+		err = cap_bset_drop(new, cap);
+		if (err)
+			return ckpt_err(ctx, err,
+					"creds: PR_CAPBSET_DROP of capability %d refused",
+					cap);
+	}
 	eff.val = h->cap_effective;
 	inh.val = h->cap_inheritable;
 	perm.val = h->cap_permitted;
@@ -506,6 +499,25 @@ static int restore_creds_check(struct ckpt_ctx *ctx, struct ckpt_hdr_creds *h,
 	if (err)
 		return ckpt_err(ctx, err,
 				"creds: capset(2) refused the capabilities");
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (!(h->cap_ambient & BIT_ULL(cap)) ||
+		    cap_raised(new->cap_ambient, cap))
+			continue;
+		if (!cap_ambient_may_raise(new, cap))
+			return ckpt_err(ctx, -EPERM,
+					"creds: PR_CAP_AMBIENT_RAISE of capability %d refused",
+					cap);
+		cap_raise(new->cap_ambient, cap);
+	}
+	new->cap_ambient.val &= h->cap_ambient;	/* lowering is free */
+	if (h->securebits != old->securebits) {
+		err = cap_securebits_may_set(old, h->securebits);
+		if (err)
+			return ckpt_err(ctx, err,
+					"creds: PR_SET_SECUREBITS(%#x) refused",
+					h->securebits);
+		new->securebits = h->securebits;
+	}
 	return 0;
 }
 

@@ -852,6 +852,15 @@ static int ckpt_check_unix_peers(struct ckpt_fd *fds, unsigned int nr,
 				 "process %d fd %u: the socket's other end is open outside the checkpoint",
 				 fds[i].pid, fds[i].fd);
 			err = -EOPNOTSUPP;
+		} else {
+			const char *no = ckpt_unix_name_check(fds[i].file,
+							      files, nall);
+
+			if (no) {
+				snprintf(why, len, "process %d fd %u: %s",
+					 fds[i].pid, fds[i].fd, no);
+				err = -EOPNOTSUPP;
+			}
 		}
 		cond_resched();
 	}
@@ -1030,9 +1039,90 @@ int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 	return err;
 }
 
+/**
+ * ckpt_tree_find_file - an open file of the checkpoint's processes
+ * @ctx: checkpoint context
+ * @match: says whether a file is the one looked for
+ * @arg: passed to @match
+ *
+ * Return: the first file of the tree's fd tables that @match accepts,
+ * referenced, or NULL.
+ */
+struct file *ckpt_tree_find_file(struct ckpt_ctx *ctx,
+				 bool (*match)(struct file *file, void *arg),
+				 void *arg)
+{
+	struct task_struct **tasks;
+	unsigned int nr, i, fd;
+	struct file *file;
+
+	tasks = ckpt_tree_tasks(ctx, &nr);
+	for (i = 0; i < nr; i++) {
+		if (!thread_group_leader(tasks[i]) ||
+		    ckpt_task_zombie(tasks[i]))
+			continue;
+		for (fd = 0;; fd++) {
+			rcu_read_lock();
+			file = task_lookup_next_fdget_rcu(tasks[i], &fd);
+			rcu_read_unlock();
+			if (!file)
+				break;
+			if (match(file, arg))
+				return file;
+			fput(file);
+			cond_resched();
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The fd slots one fdinfo read may list to judge a pipe, socket or pidfd
+ * with its peers: reading every fdinfo of a big tree must not cost the
+ * square of its fds.  /proc/PID/checkpointable has no such bound: it
+ * judges all fds in one pass.
+ */
+#define CKPT_FDINFO_SLOTS	65536
+
+/* The slots of @t's file table: what listing its fds costs. */
+static unsigned int ckpt_task_fd_slots(struct task_struct *t)
+{
+	unsigned int slots = 0;
+
+	task_lock(t);
+	rcu_read_lock();
+	if (t->files)
+		slots = files_fdtable(t->files)->max_fds;
+	rcu_read_unlock();
+	task_unlock(t);
+	return slots;
+}
+
+/* Do the file tables of @tasks have more than CKPT_FDINFO_SLOTS slots? */
+static bool ckpt_tasks_over_fdinfo_budget(struct task_struct **tasks,
+					  unsigned int nr)
+{
+	unsigned long slots = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr && slots <= CKPT_FDINFO_SLOTS; i++)
+		if (thread_group_leader(tasks[i]))
+			slots += ckpt_task_fd_slots(tasks[i]);
+	return slots > CKPT_FDINFO_SLOTS;
+}
+
+static int ckpt_fdinfo_not_judged(int fd, char *why, size_t len)
+{
+	snprintf(why, len,
+		 "fd %d: its peers are among more than %d fd slots; see /proc/PID/checkpointable",
+		 fd, CKPT_FDINFO_SLOTS);
+	return 1;
+}
+
 /*
  * The pipe checks as a checkpoint of @t's subtree (CHECKPOINT_SUBTREE)
  * would make them: for every fd of @f, or only @fd if it is not -1.
+ * For one fd, 1 if the subtree is too big to list on this read.
  */
 static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 			      int fd, char *why, size_t len)
@@ -1046,6 +1136,10 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 	if (IS_ERR(tasks)) {
 		snprintf(why, len, "cannot list the process's subtree");
 		return PTR_ERR(tasks);
+	}
+	if (fd >= 0 && ckpt_tasks_over_fdinfo_budget(tasks, nr)) {
+		ckpt_tasks_put(tasks, nr);
+		return ckpt_fdinfo_not_judged(fd, why, len);
 	}
 	/* a pidfd must be of a task of the subtree */
 	err = 0;
@@ -1096,7 +1190,8 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
  * @why: filled with a short reason when it would not
  * @len: size of @why
  *
- * Return: 0 or the errno checkpoint would fail with.
+ * Return: 0 or the errno checkpoint would fail with; for one @fd, 1
+ * (not judged) if its peers are in a subtree too big to count on a read.
  */
 int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			      size_t len)
@@ -1142,6 +1237,9 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 		fput(file);
 		if (err != -EAGAIN)
 			return err;
+		/* its peers are counted in the subtree, and it in the task */
+		if (ckpt_task_fd_slots(t) > CKPT_FDINFO_SLOTS)
+			return ckpt_fdinfo_not_judged(fd, why, len);
 	}
 	err = ckpt_fds_collect(NULL, t, &f);
 	if (err) {

@@ -2,9 +2,11 @@
 /*
  * AF_UNIX socket pairs for checkpoint/restart.
  *
- * Two connected sockets without addresses, as socketpair(2) makes them
- * (or as a fork shares them), are one object: the UNIX_PAIR record holds
- * both ends' options and shutdown state and the data queued for each.
+ * Two connected sockets, as socketpair(2) makes them (or as a fork
+ * shares them), or as connect(2) and accept(2) made them, are one
+ * object: the UNIX_PAIR record holds both ends' options and shutdown
+ * state and the data queued for each.  An accepted socket has its
+ * listener's address: the listener, restored first, names it again.
  * The data is read with the socket's own recvmsg, MSG_PEEK and a peek
  * offset, so nothing is consumed and af_unix keeps its rules (partly
  * read stream data, record bounds); restart sends each end's data from
@@ -54,8 +56,7 @@ static const char *ckpt_unix_end_unsupported(struct sock *sk)
 
 	if (!sock || !sock->file)
 		return "its other end is closed";
-	if (unix_sk(sk)->addr)
-		return "it has an address (bound, listening or accepted)";
+	/* an address: ckpt_unix_name_check() looks for its listener */
 	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
 	    sk->sk_type != SOCK_SEQPACKET)
 		return "its type";
@@ -112,6 +113,63 @@ int ckpt_unix_supported(struct file *file, char *why, size_t len)
 		return 0;
 	snprintf(why, len, "AF_UNIX socket: %s", no);
 	return -EOPNOTSUPP;
+}
+
+/*
+ * Is @listener the listening socket that @conn was accepted from?  An
+ * accepted socket shares its listener's address, which never changes.
+ * The addresses are compared, not read.
+ */
+static bool ckpt_unix_listens_for(struct file *listener, void *conn)
+{
+	struct sock *l = ckpt_unix_sk(listener), *sk = conn;
+
+	return l && l != sk && READ_ONCE(l->sk_state) == TCP_LISTEN &&
+	       l->sk_type == sk->sk_type &&
+	       READ_ONCE(unix_sk(l)->addr) == READ_ONCE(unix_sk(sk)->addr);
+}
+
+/* Is @sk named, and its listener none of @files? */
+static bool ckpt_unix_orphan_name(struct sock *sk, struct file **files,
+				  unsigned int nr)
+{
+	unsigned int i;
+
+	if (!READ_ONCE(unix_sk(sk)->addr))
+		return false;
+	for (i = 0; i < nr; i++)
+		if (ckpt_unix_listens_for(files[i], sk))
+			return false;
+	return true;
+}
+
+/**
+ * ckpt_unix_name_check - is the name of a connection's ends saved?
+ * @file: an AF_UNIX socket of a connected pair
+ * @files: the open files of the checkpoint
+ * @nr: how many
+ *
+ * An end with an address must be one accept(2) returned, and its
+ * listener must be in the checkpoint: restart names it after the
+ * restored listener.  A socket bound to a name of its own before it
+ * connected is not saved.
+ *
+ * Return: NULL or the reason it is refused.
+ */
+const char *ckpt_unix_name_check(struct file *file, struct file **files,
+				 unsigned int nr)
+{
+	struct sock *sk = ckpt_unix_sk(file), *peer;
+	const char *no = NULL;
+
+	peer = sk ? ckpt_unix_peer(sk) : NULL;
+	if (!peer)
+		return NULL;	/* ckpt_unix_supported() says why */
+	if (ckpt_unix_orphan_name(sk, files, nr) ||
+	    ckpt_unix_orphan_name(peer, files, nr))
+		no = "it or its peer is named, with no listener in the checkpoint";
+	sock_put(peer);
+	return no;
 }
 
 /**
@@ -262,6 +320,30 @@ static void ckpt_unix_end_state(struct sock *sk, struct ckpt_unix_end *e)
 	e->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
 }
 
+/*
+ * An accepted socket: its listener's FILE record goes first, so that
+ * restart has the listener to name it after.
+ */
+static int checkpoint_unix_listener(struct ckpt_ctx *ctx, struct sock *sk,
+				    struct ckpt_unix_end *e)
+{
+	struct file *listener;
+	int ref;
+
+	if (!READ_ONCE(unix_sk(sk)->addr))
+		return 0;
+	listener = ckpt_tree_find_file(ctx, ckpt_unix_listens_for, sk);
+	if (!listener)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"AF_UNIX socket: it is named, with no listener in the checkpoint");
+	ref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, listener);
+	fput(listener);
+	if (ref < 0)
+		return ref;
+	e->listener = ref;
+	return 0;
+}
+
 /**
  * checkpoint_unix_pair_obj - write a UNIX_PAIR record (objhash
  * checkpoint handler)
@@ -299,7 +381,9 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 	h->type = sk[0]->sk_type;
 	for (i = 0; i < 2; i++) {
 		ckpt_unix_end_state(sk[i], &h->end[i]);
-		err = ckpt_unix_peek(ctx, sk[i], &q, &h->end[i]);
+		err = checkpoint_unix_listener(ctx, sk[i], &h->end[i]);
+		if (!err)
+			err = ckpt_unix_peek(ctx, sk[i], &q, &h->end[i]);
 		if (err)
 			goto out;
 	}
@@ -331,8 +415,34 @@ static int restore_unix_end_check(struct ckpt_unix_end *e,
 	    e->sndbuf > INT_MAX / 2 || e->rcvbuf < 0 ||
 	    e->rcvbuf > INT_MAX / 2 || e->peek_off < -1 ||
 	    e->rcvtimeo_ns > KTIME_MAX / 2 || e->sndtimeo_ns > KTIME_MAX / 2 ||
-	    e->nr_msgs > CKPT_UNIX_MSGS_MAX || e->nr_bytes > CKPT_RECORD_MAX)
+	    e->nr_msgs > CKPT_UNIX_MSGS_MAX || e->nr_bytes > CKPT_RECORD_MAX ||
+	    e->_pad)
 		return -EBADMSG;
+	return 0;
+}
+
+/*
+ * Name end @i of a restored pair after the listener it was accepted
+ * from, as connect(2) names the socket accept(2) returns.
+ */
+static int restore_unix_name(struct ckpt_ctx *ctx, struct socket *sock,
+			     u32 type, u32 ref, int i)
+{
+	struct file *file;
+	struct sock *l;
+
+	if (!ref)
+		return 0;
+	file = ckpt_obj_fetch(ctx, ref, CKPT_OBJ_FILE);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	l = ckpt_unix_sk(file);
+	/* a listening socket always has an address */
+	if (!l || READ_ONCE(l->sk_state) != TCP_LISTEN || l->sk_type != type)
+		return ckpt_err(ctx, -EBADMSG,
+				"AF_UNIX socket %d of the pair: file %u is no listening socket of its type",
+				i, ref);
+	unix_share_addr(sock->sk, l);
 	return 0;
 }
 
@@ -517,7 +627,10 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	for (i = 0; i < 2 && !err; i++) {
 		sock[i] = sock_from_file(p->end[i]);
 		p->ino[i] = h->end[i].ino;
-		err = restore_unix_opts(ctx, sock[i], &h->end[i], i);
+		err = restore_unix_name(ctx, sock[i], h->type,
+					h->end[i].listener, i);
+		if (!err)
+			err = restore_unix_opts(ctx, sock[i], &h->end[i], i);
 	}
 	/* end i's data, sent by the other end */
 	data = (const char *)h->msg_len + round_up(nr_msgs * sizeof(u32), 8);

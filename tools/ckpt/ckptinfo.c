@@ -1529,8 +1529,11 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 		struct ckpt_unix_end *e = &p->end[i];
 
 		if (e->shutdown & ~3u || e->flags & ~CKPT_UNIX_FLAGS ||
-		    e->sndbuf < 0 || e->rcvbuf < 0 || e->peek_off < -1)
+		    e->sndbuf < 0 || e->rcvbuf < 0 || e->peek_off < -1 ||
+		    e->_pad)
 			bad(ci, "end %d: bad shutdown, flags or options", i);
+		if (e->listener)
+			obj_use(ci, e->listener, CKPT_OBJ_FILE, "listener");
 		if (!(e->shutdown & 1) != !(p->end[!i].shutdown & 2))
 			bad(ci, "end %d receives what its peer cannot send", i);
 		for (sum = 0; m < nr_msgs && m - (i ? p->end[0].nr_msgs : 0) <
@@ -1547,6 +1550,8 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 		if (e->sndbuf || e->rcvbuf)
 			out(ci, ", SO_SNDBUF %d SO_RCVBUF %d", e->sndbuf,
 			    e->rcvbuf);
+		if (e->listener)
+			out(ci, ", accepted from file %u", e->listener);
 		out(ci, "\n");
 	}
 }

@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		8
+#define CKPT_VERSION		9
 
 #define CKPT_ARCH_X86_64	1
 
@@ -558,6 +558,11 @@ enum ckpt_lock_kind {
  * @rcvtimeo_ns: SO_RCVTIMEO, 0 for none
  * @sndtimeo_ns: SO_SNDTIMEO, 0 for none
  * @nr_bytes: bytes queued for this socket to read
+ * @listener: for the socket accept(2) returned for a connection, the
+ *	FILE objref of the listening socket it was accepted from, whose
+ *	address it shares (getsockname(2)); 0 for a socket without an
+ *	address.  That FILE record comes before this record.
+ * @_pad: zero
  */
 struct ckpt_unix_end {
 	__u64 ino;
@@ -570,6 +575,8 @@ struct ckpt_unix_end {
 	__u64 rcvtimeo_ns;
 	__u64 sndtimeo_ns;
 	__u64 nr_bytes;
+	__u32 listener;
+	__u32 _pad;
 };
 
 #define CKPT_UNIX_PASSCRED	0x1U
@@ -578,7 +585,8 @@ struct ckpt_unix_end {
 
 /**
  * struct ckpt_hdr_unix_pair - two connected AF_UNIX sockets, as
- * socketpair(2) makes them, with the data queued in each
+ * socketpair(2) makes them or connect(2) and accept(2) made them, with
+ * the data queued in each
  * @objref: CKPT_OBJ_UNIX_PAIR objref
  * @type: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
  * @end: the two sockets
@@ -586,12 +594,13 @@ struct ckpt_unix_end {
  *	end[1]'s; then zero padding to 8 bytes, then the data, end[0]'s
  *	first, each end's in the order it would be read
  *
- * Restart makes the pair, gives each end its options, sends each end's
- * messages from the other (so that datagram and record bounds stay),
- * then shuts down what was shut down.  Sockets with an address (bound,
- * listening, or connected to a bound one), with file descriptors or
- * credentials in flight, or with out-of-band data are refused at
- * checkpoint.
+ * Restart makes the pair, names an accepted end after its restored
+ * listener, gives each end its options, sends each end's messages from
+ * the other (so that datagram and record bounds stay), then shuts down
+ * what was shut down.  Sockets bound to an address of their own, an
+ * accepted socket whose listener is not in the checkpoint, file
+ * descriptors or credentials in flight and out-of-band data are refused
+ * at checkpoint.
  */
 struct ckpt_hdr_unix_pair {
 	struct ckpt_hdr h;

@@ -514,8 +514,11 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sockaddr_un un = { .sun_family = AF_UNIX,
 				  .sun_path = "\0fuzz" };
+	struct sockaddr_un ul = { .sun_family = AF_UNIX,
+				  .sun_path = "\0fuzzl" };
 	socklen_t len = sizeof(int);
 	int p[2], f, efd, tfd, sfd, epfd, mfd, sv[2], pfd, g, lfd, ufd, v32;
+	int al, ac, as;
 	uint64_t v;
 	timer_t tid;
 	sigset_t set;
@@ -566,6 +569,16 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	ufd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	CKPT_CHECK(ufd >= 0 && !bind(ufd, (struct sockaddr *)&un,
 				     sizeof(sa_family_t) + 6), "abstract");
+	/* an accepted AF_UNIX connection: a UNIX_PAIR naming its listener */
+	al = socket(AF_UNIX, SOCK_STREAM, 0);
+	ac = socket(AF_UNIX, SOCK_STREAM, 0);
+	CKPT_CHECK(al >= 0 && ac >= 0 &&
+		   !bind(al, (struct sockaddr *)&ul, sizeof(sa_family_t) + 7) &&
+		   !listen(al, 2) &&
+		   !connect(ac, (struct sockaddr *)&ul, sizeof(sa_family_t) + 7),
+		   "unix listener");
+	as = accept(al, NULL, NULL);
+	CKPT_CHECK(as >= 0 && write(ac, "acc", 3) == 3, "accept");
 	/* scheduling, OOM score and subreaper: SCHED and SIGNAL fields */
 	CKPT_CHECK(!setpriority(PRIO_PROCESS, 0, 3) &&
 		   !ckpt_write_file("/proc/self/oom_score_adj", "100", 3, 0) &&
@@ -591,6 +604,8 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	CKPT_CHECK(read(sv[1], buf, sizeof(buf)) == 4 &&
 		   read(sv[0], buf, sizeof(buf)) == 5 && !memcmp(buf, "to a!", 5),
 		   "socket pair data");
+	CKPT_CHECK(read(as, buf, sizeof(buf)) == 3 && !memcmp(buf, "acc", 3),
+		   "accepted connection data");
 	CKPT_CHECK(!syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0), "pidfd");
 	CKPT_CHECK(read(efd, &v, 8) == 8 && v == 7, "eventfd");
 	CKPT_CHECK(timerfd_gettime(tfd, &its) == 0 && its.it_value.tv_sec > 3000,

@@ -9,12 +9,13 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include "ckpt_test.h"
 
 CKPT_FIXTURE(proc);
 
-enum proc_setup { PLAIN, SOCKET, PIPE, MLOCK, THREAD };
+enum proc_setup { PLAIN, SOCKET, PIPE, MLOCK, THREAD, BIG_TABLE };
 
 static void *proc_thread(void *arg)
 {
@@ -89,6 +90,11 @@ static pid_t proc_child(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 				sched_yield();
 			break;
 		}
+		case BIG_TABLE:
+			/* a pipe, its read end also at fd 70000 */
+			CKPT_SYS(pipe(made));
+			made[0] = CKPT_SYS(dup2(made[0], 70000));
+			break;
 		case PLAIN:
 			break;
 		}
@@ -214,6 +220,38 @@ TEST_F(proc, pipe_peer_outside_is_reported_while_open)
 	EXPECT_NE(NULL, strstr(buf, "\ncheckpointable:\t1\n"))
 		TH_LOG("%s: %s", name, buf);
 	close(p[0]);
+	ckpt_kill(_metadata, pid);
+}
+
+/*
+ * fdinfo counts a pipe's peers only in a bounded number of fd slots per
+ * read (reading every fdinfo of a tree must not cost the square of its
+ * fds); past it, the line says it did not judge and where to look.
+ * /proc/PID/checkpointable still judges every fd, and other fds of the
+ * same table are judged alone.
+ */
+TEST_F(proc, pipe_in_a_huge_table_is_left_to_checkpointable)
+{
+	struct rlimit r = { 70001, 70001 };
+	char buf[1024], name[32];
+	int fds[2];
+	pid_t pid;
+
+	if (setrlimit(RLIMIT_NOFILE, &r))
+		SKIP(return, "cannot raise RLIMIT_NOFILE to 70001");
+	pid = proc_child(_metadata, &self->c, BIG_TABLE, NULL, 0, fds);
+	snprintf(name, sizeof(name), "fdinfo/%d", fds[0]);
+	proc_read(_metadata, pid, name, buf, sizeof(buf));
+	EXPECT_TRUE(strstr(buf, "\ncheckpointable:\t? (fd 70000: ") &&
+		    strstr(buf, "/proc/PID/checkpointable"))
+		TH_LOG("%s: %s", name, buf);
+	proc_read(_metadata, pid, "fdinfo/1", buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, "\ncheckpointable:\t1\n"))
+		TH_LOG("fdinfo/1: %s", buf);
+	proc_read(_metadata, pid, "checkpointable", buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, "\ncheckpointable:\t1\n"))
+		TH_LOG("%s", buf);
+	EXPECT_EQ(0, proc_try_checkpoint(_metadata, &self->c, pid));
 	ckpt_kill(_metadata, pid);
 }
 

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <sys/prctl.h>
 #include "ckpt_test.h"
 
@@ -21,6 +22,8 @@ enum target_kind {
 	SETUID,		/* uid 1000, euid 0: a set-user-id-root program */
 	RAISED_CAPS,	/* uid 1000 with CAP_NET_RAW permitted */
 	ROOT,		/* uid 0 */
+	BSET_DROPPED,	/* uid 1000 without CAP_SYS_ADMIN in its bounding set */
+	SECUREBITS,	/* uid 1000 with SECBIT_NOROOT */
 };
 
 static void become(uid_t ruid, uid_t euid, uid_t suid)
@@ -64,6 +67,14 @@ static pid_t target(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 			keep_net_raw();
 			break;
 		case ROOT:
+			break;
+		case BSET_DROPPED:
+			CKPT_SYS(prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN));
+			become(CALLER, CALLER, CALLER);
+			break;
+		case SECUREBITS:
+			CKPT_SYS(prctl(PR_SET_SECUREBITS, SECBIT_NOROOT));
+			become(CALLER, CALLER, CALLER);
 			break;
 		}
 		CKPT_SYS(prctl(PR_SET_DUMPABLE, 1));
@@ -167,8 +178,10 @@ TEST_F(rights, who_may_checkpoint_what)
 
 /*
  * Images of root's and of a raised-capability process, restarted by uid
- * 1000: refused, as setresuid(2) and capset(2) would refuse; its own
- * image restarts.
+ * 1000: refused, as setresuid(2) and capset(2) would refuse; so are a
+ * smaller bounding set and other securebits, which prctl(2) changes only
+ * with CAP_SETPCAP (a set-user-id program that cannot gain a capability
+ * may fail to drop privilege).  Its own image restarts.
  */
 TEST_F(rights, who_may_restart_what)
 {
@@ -181,6 +194,8 @@ TEST_F(rights, who_may_restart_what)
 		{ "an image claiming uid 0", ROOT, EPERM },
 		{ "an image claiming capabilities", RAISED_CAPS, EPERM },
 		{ "an image claiming another uid", OTHER_USER, EPERM },
+		{ "an image with a smaller bounding set", BSET_DROPPED, EPERM },
+		{ "an image with SECBIT_NOROOT", SECUREBITS, EPERM },
 	};
 	const char *go = ckpt_tmp_path(&self->c, "go");
 	unsigned int i;
@@ -208,6 +223,52 @@ TEST_F(rights, who_may_restart_what)
 			ckpt_show(_metadata, &self->c);
 		}
 	}
+}
+
+/*
+ * Restarted by root, a process gets back its bounding set, ambient
+ * capabilities and securebits, each set with the check of the prctl(2)
+ * that changes it.
+ */
+static void capability_process(struct ckpt_ctx *c)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2] = {};
+	unsigned int bits = SECBIT_NOROOT | SECBIT_NO_SETUID_FIXUP;
+
+	CKPT_SYS(syscall(SYS_capget, &h, d));
+	d[0].inheritable = 1U << CAP_NET_RAW;
+	CKPT_SYS(syscall(SYS_capset, &h, d));
+	CKPT_SYS(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0));
+	CKPT_SYS(prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN));
+	CKPT_SYS(prctl(PR_SET_SECUREBITS, bits));
+	ckpt_self(c);
+
+	CKPT_CHECK(prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) == 0,
+		   "CAP_SYS_ADMIN is back in the bounding set");
+	CKPT_CHECK(prctl(PR_CAPBSET_READ, CAP_NET_RAW) == 1,
+		   "CAP_NET_RAW left the bounding set");
+	CKPT_CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW,
+			 0, 0) == 1, "ambient CAP_NET_RAW lost");
+	CKPT_CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_SYS_ADMIN,
+			 0, 0) == 0, "ambient CAP_SYS_ADMIN appeared");
+	CKPT_CHECK(prctl(PR_GET_SECUREBITS) == (int)bits,
+		   "securebits %#x, not %#x", prctl(PR_GET_SECUREBITS), bits);
+	ckpt_restored_ok();
+}
+
+TEST_F(rights, bounding_ambient_and_securebits_come_back)
+{
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "needs root to hold the capabilities");
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0)
+		capability_process(&self->c);
+	ckpt_finish(_metadata, &self->c, pid);
 }
 
 TEST_HARNESS_MAIN

@@ -2,11 +2,15 @@
 /*
  * AF_UNIX socket pairs: data queued in both directions comes back byte
  * for byte (a partly read stream, datagram and record bounds), with the
- * options and shutdown state programs set; a pair split between the
- * checkpoint and the outside, a listener with a client waiting and
- * descriptors in flight are refused with a reason.
+ * options and shutdown state programs set; so does a connection made by
+ * connect(2) and accept(2), its accepted end named after its listener.
+ * A pair split between the checkpoint and the outside, an accepted
+ * connection without its listener, a client bound to a name of its own,
+ * a listener with a client waiting and descriptors in flight are
+ * refused with a reason.
  */
 #define _GNU_SOURCE
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "ckpt_test.h"
@@ -225,6 +229,173 @@ TEST_F(af_unix, pair_between_parent_and_child)
 	ckpt_msleep(200);
 	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
 		ckpt_show(_metadata, &self->c);
+}
+
+/* A stream or seqpacket listener bound to @path (a file or abstract). */
+static int listener_at(const char *path, int type, struct sockaddr_un *a,
+		       socklen_t *len)
+{
+	int fd = socket(AF_UNIX, type, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path, sizeof(a->sun_path), "%s", path);
+	*len = offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1;
+	if (path[0] == '@') {	/* abstract: no NUL at either end */
+		a->sun_path[0] = '\0';
+		*len -= 1;
+	}
+	if (fd < 0 || bind(fd, (void *)a, *len) || listen(fd, 4))
+		return -1;
+	return fd;
+}
+
+/* The name of @fd's socket (@peer: of its peer) is @a, @len bytes. */
+static void named(int fd, bool peer, const struct sockaddr_un *a,
+		  socklen_t len)
+{
+	struct sockaddr_un now;
+	socklen_t n = sizeof(now);
+
+	CKPT_SYS((peer ? getpeername : getsockname)(fd, (void *)&now, &n));
+	CKPT_CHECK(n == len && !memcmp(&now, a, len),
+		   "%s name of %d bytes, not the listener's %u",
+		   peer ? "peer" : "own", n, len);
+}
+
+FIXTURE(unix_conn) {
+	struct ckpt_ctx c;
+};
+
+FIXTURE_VARIANT(unix_conn) {
+	int type;
+	bool abstract;
+	bool listener_last;	/* at an fd above the connection's */
+};
+
+FIXTURE_VARIANT_ADD(unix_conn, stream_path) {
+	.type = SOCK_STREAM,
+};
+
+FIXTURE_VARIANT_ADD(unix_conn, seqpacket_abstract) {
+	.type = SOCK_SEQPACKET,
+	.abstract = true,
+	.listener_last = true,
+};
+
+FIXTURE_SETUP(unix_conn)
+{
+	ckpt_ctx_init(_metadata, &self->c);
+}
+
+FIXTURE_TEARDOWN(unix_conn)
+{
+	ckpt_ctx_fini(&self->c);
+}
+
+/*
+ * A client connected to a listener and the socket accept(2) gave for
+ * it, data queued both ways: after restart each end reads what was
+ * queued for it, the accepted end and the client's peer read the
+ * listener's name, the connection carries data both ways and the
+ * listener accepts a new client.
+ */
+TEST_F(unix_conn, accepted_connection_comes_back_named_and_connected)
+{
+	char path[108];
+	pid_t pid;
+
+	if (variant->abstract)
+		snprintf(path, sizeof(path), "@ckpt-conn-%d", getpid());
+	else
+		snprintf(path, sizeof(path), "%s",
+			 ckpt_tmp_path(&self->c, "conn"));
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		int type = variant->type, l, cl, s, cl2, s2;
+		struct sockaddr_un a;
+		char buf[64] = "";
+		socklen_t len;
+
+		l = listener_at(path, type, &a, &len);
+		CKPT_CHECK(l >= 0, "listener: %s", strerror(errno));
+		cl = CKPT_SYS(socket(AF_UNIX, type, 0));
+		CKPT_SYS(connect(cl, (void *)&a, len));
+		s = CKPT_SYS(accept(l, NULL, NULL));
+		if (variant->listener_last) {
+			/* the connection's record then names a later fd */
+			CKPT_SYS(dup2(l, 60));
+			close(l);
+			l = 60;
+		}
+		CKPT_SYS(send(cl, "to server", 9, 0));
+		CKPT_SYS(send(s, "to client", 9, 0));
+		ckpt_self(&self->c);
+
+		CKPT_CHECK(recv(s, buf, sizeof(buf), 0) == 9 &&
+			   !memcmp(buf, "to server", 9), "server read %s", buf);
+		CKPT_CHECK(recv(cl, buf, sizeof(buf), 0) == 9 &&
+			   !memcmp(buf, "to client", 9), "client read %s", buf);
+		named(s, false, &a, len);
+		named(cl, true, &a, len);
+		named(l, false, &a, len);
+		CKPT_SYS(send(s, "again", 5, 0));
+		CKPT_CHECK(recv(cl, buf, sizeof(buf), 0) == 5 &&
+			   !memcmp(buf, "again", 5), "new data");
+		cl2 = CKPT_SYS(socket(AF_UNIX, type, 0));
+		CKPT_SYS(connect(cl2, (void *)&a, len));
+		s2 = CKPT_SYS(accept(l, NULL, NULL));
+		CKPT_SYS(send(cl2, "new", 3, 0));
+		CKPT_CHECK(recv(s2, buf, sizeof(buf), 0) == 3,
+			   "new client's data");
+		close(cl);
+		CKPT_CHECK(recv(s, buf, sizeof(buf), 0) == 0, "no end of file");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* An accepted connection whose listener the process closed. */
+static int accepted_without_listener(struct ckpt_ctx *c)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	int l = listener_at(ckpt_tmp_path(c, "gone"), SOCK_STREAM, &a, &len);
+	int cl = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (l < 0 || cl < 0 || connect(cl, (void *)&a, len) ||
+	    accept(l, NULL, NULL) < 0)
+		return errno;
+	close(l);
+	return 0;
+}
+
+TEST_F(af_unix, accepted_connection_without_its_listener_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, accepted_without_listener, -1,
+			    EOPNOTSUPP, "no listener in the checkpoint", true);
+}
+
+/* A client bound to a name of its own before it connected. */
+static int bound_client(struct ckpt_ctx *c)
+{
+	struct sockaddr_un a, b = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int l = listener_at(ckpt_tmp_path(c, "srv"), SOCK_STREAM, &a, &len);
+	int cl = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(b.sun_path, sizeof(b.sun_path), "%s",
+		 ckpt_tmp_path(c, "cli"));
+	if (l < 0 || cl < 0 || bind(cl, (void *)&b, sizeof(b)) ||
+	    connect(cl, (void *)&a, len) || accept(l, NULL, NULL) < 0)
+		return errno;
+	return 0;
+}
+
+TEST_F(af_unix, client_bound_to_its_own_name_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, bound_client, -1, EOPNOTSUPP,
+			    "no listener in the checkpoint", true);
 }
 
 static int nothing(struct ckpt_ctx *c)
