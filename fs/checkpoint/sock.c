@@ -107,20 +107,26 @@ static const char *ckpt_sock_level_unsaved(struct sock *sk)
 	return NULL;
 }
 
-/* An AF_UNIX socket without a peer: listening, or a datagram socket. */
+/*
+ * An AF_UNIX socket that is no end of a pair: listening, unconnected, or
+ * a datagram socket connected to a named one (which may be outside the
+ * checkpoint: restart connects to the name again, as syslog(3) does).
+ */
 static const char *ckpt_unix_unsaved(struct sock *sk)
 {
 	struct unix_sock *u = unix_sk(sk);
+	bool dgram = sk->sk_type == SOCK_DGRAM;
 
-	if (unix_peer(sk))
+	if (unix_peer(sk) && !dgram)
 		return "it is connected to a socket of its own kind";
-	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
+	if (sk->sk_type != SOCK_STREAM && !dgram &&
 	    sk->sk_type != SOCK_SEQPACKET)
 		return "its type";
 	if (sk->sk_state == TCP_LISTEN) {
 		if (skb_queue_len_lockless(&sk->sk_receive_queue))
 			return "connections wait in its backlog";
-	} else if (sk->sk_state != TCP_CLOSE) {
+	} else if (sk->sk_state != TCP_CLOSE &&
+		   !(dgram && sk->sk_state == TCP_ESTABLISHED)) {
 		return "it is connecting or connected";
 	}
 	if (skb_queue_len_lockless(&sk->sk_receive_queue))
@@ -298,19 +304,23 @@ int ckpt_sock_supported(struct file *file, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-/* Where an AF_UNIX socket is bound: an absolute path, or abstract. */
-static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
-			  struct ckpt_hdr_socket *h)
+/*
+ * The name @sk is bound to, in @to (@len bytes, 0 if none): an absolute
+ * path from the checkpointer's root, or an abstract name.  @inode is
+ * set to a path's socket file, NULL for an abstract name.
+ */
+static int ckpt_unix_name(struct ckpt_ctx *ctx, struct sock *sk, u8 *to,
+			  u32 *len, struct inode **inode)
 {
-	struct sockaddr_un *sun = (struct sockaddr_un *)h->addr;
+	struct sockaddr_un *sun = (struct sockaddr_un *)to;
 	struct unix_sock *u = unix_sk(sk);
 	struct unix_address *addr;
 	struct path check;
-	struct inode *inode;
 	char *buf, *p;
 	bool same;
 	int err;
 
+	*inode = NULL;
 	/* pairs with the release in unix_bind(): the name is complete */
 	addr = smp_load_acquire(&u->addr);
 	if (!addr)
@@ -318,8 +328,8 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
 	sun->sun_family = AF_UNIX;
 	if (!u->path.dentry) {
 		/* abstract: the name as bound, NUL first */
-		memcpy(h->addr, addr->name, addr->len);
-		h->addr_len = addr->len;
+		memcpy(to, addr->name, addr->len);
+		*len = addr->len;
 		return 0;
 	}
 	/* by its path from the checkpointer's root, as files are */
@@ -333,7 +343,7 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
 				"AF_UNIX socket: its path is too long");
 	}
 	strscpy(sun->sun_path, p, sizeof(sun->sun_path));
-	h->addr_len = offsetof(struct sockaddr_un, sun_path) + strlen(p) + 1;
+	*len = offsetof(struct sockaddr_un, sun_path) + strlen(p) + 1;
 	kfree(buf);
 	/* d_path() names even what its root cannot reach: look it up */
 	err = kern_path(sun->sun_path, 0, &check);
@@ -344,15 +354,72 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"AF_UNIX socket %s: the path does not lead to it from the checkpointer's root",
 				sun->sun_path);
-	inode = d_inode(u->path.dentry);
-	if (inode->i_mode & 07000)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"AF_UNIX socket %s: its file has set-id or sticky bits",
-				sun->sun_path);
-	h->mode = inode->i_mode & 0777;
-	h->path_dev = new_encode_dev(inode->i_sb->s_dev);
-	h->path_ino = inode->i_ino;
+	*inode = d_inode(u->path.dentry);
 	return 0;
+}
+
+static bool ckpt_is_sock_file(struct file *file, void *sk)
+{
+	struct socket *sock = sock_from_file(file);
+
+	return sock && sock->sk == sk;
+}
+
+/*
+ * The name a datagram socket connected to.  A peer held inside the
+ * checkpoint has its FILE (and SOCKET) record written first, so that
+ * restart binds it before connecting to it.
+ */
+static int ckpt_unix_peer_name(struct ckpt_ctx *ctx, struct sock *sk,
+			       struct ckpt_hdr_socket *h)
+{
+	struct inode *inode;
+	struct file *file;
+	struct sock *peer;
+	int err;
+
+	peer = unix_peer_get(sk);
+	if (!peer)
+		return 0;
+	err = -EOPNOTSUPP;
+	if (sock_flag(peer, SOCK_DEAD)) {
+		ckpt_err(ctx, err, "AF_UNIX socket: the socket it connected to is closed");
+		goto out;
+	}
+	err = ckpt_unix_name(ctx, peer, h->peer, &h->peer_len, &inode);
+	if (err)
+		goto out;
+	file = ckpt_tree_find_file(ctx, ckpt_is_sock_file, peer);
+	if (file) {
+		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, file);
+		fput(file);
+		err = min(err, 0);
+	}
+out:
+	sock_put(peer);
+	return err;
+}
+
+/* Where an AF_UNIX socket is bound, and the name it connected to. */
+static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
+			  struct ckpt_hdr_socket *h)
+{
+	struct inode *inode;
+	int err;
+
+	err = ckpt_unix_name(ctx, sk, h->addr, &h->addr_len, &inode);
+	if (!err && inode) {
+		if (inode->i_mode & 07000)
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"AF_UNIX socket %s: its file has set-id or sticky bits",
+					((struct sockaddr_un *)h->addr)->sun_path);
+		h->mode = inode->i_mode & 0777;
+		h->path_dev = new_encode_dev(inode->i_sb->s_dev);
+		h->path_ino = inode->i_ino;
+	}
+	if (!err && sk->sk_type == SOCK_DGRAM)
+		err = ckpt_unix_peer_name(ctx, sk, h);
+	return err;
 }
 
 /* The local and, for a connected UDP socket, the peer's address. */
@@ -444,6 +511,23 @@ out:
 
 /* restart */
 
+/*
+ * An AF_UNIX name of @len bytes: abstract (a NUL, then any bytes), or
+ * an absolute path whose NUL is its last byte.
+ */
+static bool restore_unix_name_valid(const u8 *name, u32 len)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)name;
+	u32 off = offsetof(struct sockaddr_un, sun_path);
+
+	if (len <= off)
+		return false;
+	if (!sun->sun_path[0])
+		return true;
+	return sun->sun_path[0] == '/' &&
+	       strnlen(sun->sun_path, len - off) == len - off - 1;
+}
+
 /* Is @h a socket this kernel makes, its fields in range? */
 static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 {
@@ -458,22 +542,29 @@ static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 	    h->rcvbuf > INT_MAX / 2 || h->rcvtimeo_ns > KTIME_MAX / 2 ||
 	    h->sndtimeo_ns > KTIME_MAX / 2 || h->backlog > INT_MAX ||
 	    (h->state != CKPT_SOCK_LISTENING && h->backlog) ||
-	    unbound == !!h->addr_len || connected == !h->peer_len)
+	    (unbound && h->addr_len) || connected == !h->peer_len)
 		return false;
 	switch (h->family) {
 	case AF_UNIX:
+		/* a datagram socket may connect without a name of its own */
 		if (h->protocol || (h->type != SOCK_STREAM &&
 				    h->type != SOCK_DGRAM &&
 				    h->type != SOCK_SEQPACKET) ||
-		    connected ||
+		    (connected && h->type != SOCK_DGRAM) ||
+		    (!unbound && !connected && !h->addr_len) ||
 		    (h->state == CKPT_SOCK_LISTENING && h->type == SOCK_DGRAM) ||
 		    h->flags & (CKPT_SOCK_V6ONLY | CKPT_SOCK_NODELAY) ||
-		    h->addr_len > sizeof(struct sockaddr_un))
+		    h->addr_len > sizeof(struct sockaddr_un) ||
+		    h->peer_len > sizeof(struct sockaddr_un) ||
+		    (h->peer_len && !restore_unix_name_valid(h->peer,
+							     h->peer_len)))
 			return false;
 		min_addr = offsetof(struct sockaddr_un, sun_path) + 1;
 		break;
 	case AF_INET:
 	case AF_INET6:
+		if (!unbound && !h->addr_len)
+			return false;
 		/* TCP: a stream that does not connect; UDP: no listening */
 		if (!(h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM &&
 		      !connected) &&
@@ -619,9 +710,7 @@ static int restore_unix_bind(struct ckpt_ctx *ctx, struct socket *sock,
 
 	memcpy(&ss, h->addr, h->addr_len);
 	if (name[0]) {
-		if (name[0] != '/' ||
-		    strnlen(name, sizeof(sun->sun_path)) != h->addr_len -
-		    offsetof(struct sockaddr_un, sun_path) - 1 ||
+		if (!restore_unix_name_valid(h->addr, h->addr_len) ||
 		    h->mode & ~0777)
 			return ckpt_err(ctx, -EBADMSG,
 					"AF_UNIX socket %d: malformed path",

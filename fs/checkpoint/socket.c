@@ -43,10 +43,24 @@ bool ckpt_is_unix(struct file *file)
 	return ckpt_unix_sk(file);
 }
 
-/* The peer of a connected pair's @sk, referenced, or NULL. */
+/*
+ * The peer of a connected pair's @sk, referenced, or NULL.  A datagram
+ * socket connected to one that is not connected back to it is no pair:
+ * a SOCKET record saves it with the name it connected to (sock.c).
+ */
 static struct sock *ckpt_unix_peer(struct sock *sk)
 {
-	return sk->sk_state == TCP_ESTABLISHED ? unix_peer_get(sk) : NULL;
+	struct sock *peer;
+
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return NULL;
+	peer = unix_peer_get(sk);
+	if (peer && sk->sk_type == SOCK_DGRAM &&
+	    READ_ONCE(unix_peer(peer)) != sk) {
+		sock_put(peer);
+		return NULL;
+	}
+	return peer;
 }
 
 /* What checkpoint cannot save of one end: its reason, or NULL. */

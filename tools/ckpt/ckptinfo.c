@@ -1678,10 +1678,15 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "unknown socket flags %#x", k->flags);
 	unbound = k->state == CKPT_SOCK_UNBOUND;
 	connected = k->state == CKPT_SOCK_CONNECTED;
+	/* an AF_UNIX datagram socket may connect without a name */
 	if (k->addr_len > sizeof(k->addr) || k->peer_len > sizeof(k->peer) ||
-	    unbound == !!k->addr_len || connected == !k->peer_len)
+	    (unbound && k->addr_len) || connected == !k->peer_len ||
+	    (!unbound && !k->addr_len &&
+	     !(connected && k->family == AF_UNIX && k->type == SOCK_DGRAM)))
 		bad(ci, "address lengths %u and %u for a %s socket",
 		    k->addr_len, k->peer_len, states[k->state]);
+	if (connected && !inet && k->type != SOCK_DGRAM)
+		bad(ci, "a connected AF_UNIX socket that is no datagram socket");
 	if (k->state != CKPT_SOCK_LISTENING && k->backlog)
 		bad(ci, "a backlog for a socket that does not listen");
 	out(ci, "  objref %u, %s %s socket, %s", k->objref,

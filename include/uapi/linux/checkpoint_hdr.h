@@ -613,8 +613,8 @@ struct ckpt_hdr_unix_pair {
 /**
  * struct ckpt_hdr_socket - a socket with no connection to save and
  *	nothing queued: unbound, bound, or listening with no connection
- *	waiting (AF_UNIX, TCP and UDP over IPv4 and IPv6), or a UDP
- *	socket connected to its peer
+ *	waiting (AF_UNIX, TCP and UDP over IPv4 and IPv6), or a UDP or
+ *	AF_UNIX datagram socket connected to its peer
  * @objref: CKPT_OBJ_SOCKET objref, which the FILE (kind CKPT_FILE_SOCKET)
  *	names in its @ref
  * @family: AF_UNIX (1), AF_INET (2) or AF_INET6 (10)
@@ -629,7 +629,8 @@ struct ckpt_hdr_unix_pair {
  * @rcvbuf: SO_RCVBUF likewise
  * @rcvtimeo_ns: SO_RCVTIMEO, 0 for none
  * @sndtimeo_ns: SO_SNDTIMEO, 0 for none
- * @addr_len: bytes of @addr used, 0 for an unbound socket
+ * @addr_len: bytes of @addr used, 0 for an unbound socket (which an
+ *	AF_UNIX datagram socket may be when CKPT_SOCK_CONNECTED)
  * @peer_len: bytes of @peer used, 0 but for CKPT_SOCK_CONNECTED
  * @mode: an AF_UNIX socket bound to a path: the permission bits of the
  *	socket file; else 0
@@ -638,7 +639,12 @@ struct ckpt_hdr_unix_pair {
  * @addr: the local address as getsockname(2) gives it (struct
  *	sockaddr_un, sockaddr_in or sockaddr_in6); an AF_UNIX path is
  *	absolute, an abstract name starts with a NUL byte
- * @peer: the peer's address, as getpeername(2) gives it
+ * @peer: the peer's address, as getpeername(2) gives it; for AF_UNIX
+ *	the name the peer is bound to, a path made absolute.  A peer held
+ *	inside the checkpoint has its FILE record earlier in the image,
+ *	so that restart binds it before connecting to it; a peer outside
+ *	is connected to by name again (nothing bound there fails the
+ *	restart, ECONNREFUSED)
  *
  * Restart makes the socket with socket(2)'s checks, sets its options
  * with setsockopt(2)'s, binds, listens and connects with the system
@@ -680,7 +686,10 @@ enum ckpt_sock_state {
 	CKPT_SOCK_UNBOUND = 1,		/* as socket(2) made it */
 	CKPT_SOCK_BOUND = 2,		/* bind(2) (or an inet autobind) */
 	CKPT_SOCK_LISTENING = 3,	/* listen(2), no connection waiting */
-	CKPT_SOCK_CONNECTED = 4,	/* UDP, connect(2) to @peer */
+	/* UDP, or an AF_UNIX datagram socket (since version 9, bound or
+	 * not), connect(2) to @peer
+	 */
+	CKPT_SOCK_CONNECTED = 4,
 };
 
 #define CKPT_SOCK_REUSEADDR	0x1U	/* SO_REUSEADDR */

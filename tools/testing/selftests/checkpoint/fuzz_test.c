@@ -518,7 +518,7 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 				  .sun_path = "\0fuzzl" };
 	socklen_t len = sizeof(int);
 	int p[2], f, efd, tfd, sfd, epfd, mfd, sv[2], pfd, g, lfd, ufd, v32;
-	int al, ac, as;
+	int al, ac, as, uc;
 	uint64_t v;
 	timer_t tid;
 	sigset_t set;
@@ -569,6 +569,10 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	ufd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	CKPT_CHECK(ufd >= 0 && !bind(ufd, (struct sockaddr *)&un,
 				     sizeof(sa_family_t) + 6), "abstract");
+	/* a datagram socket connected to it: a SOCKET record with a peer */
+	uc = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CKPT_CHECK(uc >= 0 && !connect(uc, (struct sockaddr *)&un,
+				       sizeof(sa_family_t) + 6), "connect");
 	/* an accepted AF_UNIX connection: a UNIX_PAIR naming its listener */
 	al = socket(AF_UNIX, SOCK_STREAM, 0);
 	ac = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -606,6 +610,9 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 		   "socket pair data");
 	CKPT_CHECK(read(as, buf, sizeof(buf)) == 3 && !memcmp(buf, "acc", 3),
 		   "accepted connection data");
+	CKPT_CHECK(send(uc, "dg", 2, 0) == 2 &&
+		   recv(ufd, buf, sizeof(buf), MSG_DONTWAIT) == 2,
+		   "connected datagram socket");
 	CKPT_CHECK(!syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0), "pidfd");
 	CKPT_CHECK(read(efd, &v, 8) == 8 && v == 7, "eventfd");
 	CKPT_CHECK(timerfd_gettime(tfd, &its) == 0 && its.it_value.tv_sec > 3000,

@@ -5,10 +5,13 @@
  * bound and connected UDP socket keeps its addresses; an AF_UNIX
  * listener bound to a path comes back there (the stale socket file
  * replaced, its mode kept) and accepts; an abstract datagram socket
- * receives again.  A listener with a connection waiting, a TCP
- * connection and a UDP socket with a datagram queued are refused with a
- * reason, and /proc says so beforehand; a low port root bound for a
- * process that became a user is not bound again for it.
+ * receives again; an AF_UNIX datagram socket connected to a named one
+ * (inside the checkpoint, or outside as syslog's is) connects to it
+ * again, or fails the restart if nothing is bound there any more.  A
+ * listener with a connection waiting, a TCP connection and a UDP socket
+ * with a datagram queued are refused with a reason, and /proc says so
+ * beforehand; a low port root bound for a process that became a user
+ * is not bound again for it.
  */
 #define _GNU_SOURCE
 #include <netinet/in.h>
@@ -229,6 +232,123 @@ TEST_F(sockets, unix_abstract_datagram_socket_receives_again)
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * A datagram client connected to a server bound to a path, both in the
+ * process (the server at a higher fd, so the client's record names it
+ * before the server's own fd comes): after restart the client sends to
+ * it and reads its name as its peer's.
+ */
+TEST_F(sockets, unix_datagram_client_connects_to_its_server_again)
+{
+	const char *path = ckpt_tmp_path(&self->c, "dgram-server");
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX }, peer;
+		socklen_t len = sizeof(peer);
+		int srv = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		int cl = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		char buf[16] = "";
+
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+		CKPT_SYS(bind(srv, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(connect(cl, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(dup2(srv, 60));
+		close(srv);
+		ckpt_self(&self->c);
+
+		CKPT_SYS(send(cl, "hello", 5, 0));
+		CKPT_CHECK(recv(60, buf, sizeof(buf), MSG_DONTWAIT) == 5 &&
+			   !memcmp(buf, "hello", 5), "server read %s", buf);
+		CKPT_SYS(getpeername(cl, (struct sockaddr *)&peer, &len));
+		CKPT_CHECK(!strcmp(peer.sun_path, path), "peer %s", peer.sun_path);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* A datagram server of the test process, outside the checkpoint. */
+static int outside_server(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	return fd;
+}
+
+/* A process that connected to @path, as syslog(3) connects to /dev/log. */
+static void syslog_client(struct ckpt_ctx *c, const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	CKPT_SYS(connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	CKPT_SYS(send(fd, "before", 6, 0));
+	ckpt_self(c);
+
+	CKPT_SYS(send(fd, "after", 5, 0));
+	ckpt_restored_ok();
+}
+
+/*
+ * A server bound to @name by the test process, outside the checkpoint
+ * (*@srv), and a child that connected to it (*@pid), checkpointed.
+ */
+static void outside_server_and_client(struct __test_metadata *_metadata,
+				      struct ckpt_ctx *c, const char *name,
+				      int *srv, pid_t *pid)
+{
+	const char *path = ckpt_tmp_path(c, name);
+
+	*srv = outside_server(path);
+	ASSERT_LE(0, *srv);
+	*pid = ckpt_fork(_metadata, c);
+	if (*pid == 0)
+		syslog_client(c, path);
+	ckpt_checkpointed(_metadata, c, *pid);
+}
+
+/*
+ * The server is outside the checkpoint: the restored client connects to
+ * its name again, and its messages reach it.
+ */
+TEST_F(sockets, unix_datagram_client_of_an_outside_server_reconnects)
+{
+	char buf[16] = "";
+	pid_t pid;
+	int srv;
+
+	outside_server_and_client(_metadata, &self->c, "log", &srv, &pid);
+	ckpt_expect_restored(_metadata, &self->c,
+			     ckpt_restore_fd(_metadata, &self->c,
+					     self->c.imgfd));
+	EXPECT_EQ(6, recv(srv, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(5, recv(srv, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	close(srv);
+}
+
+/* Nothing is bound at the name at restart: ECONNREFUSED, said why. */
+TEST_F(sockets, unix_datagram_client_whose_server_is_gone_fails_restart)
+{
+	char log[4096] = "";
+	pid_t pid;
+	int srv, st;
+
+	outside_server_and_client(_metadata, &self->c, "gone", &srv, &pid);
+	close(srv);
+	ASSERT_EQ(0, ftruncate(self->c.logfd, 0));
+	st = ckpt_restore_fd(_metadata, &self->c, self->c.imgfd);
+	EXPECT_EQ(CKPT_ERRNO_STATUS(ECONNREFUSED), st) TH_LOG("status 0x%x", st);
+	ASSERT_LT(0, ckpt_read_file(self->c.log, log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, "connecting it to its peer")) TH_LOG("%s", log);
 }
 
 /*
