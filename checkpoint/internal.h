@@ -24,6 +24,7 @@
 struct address_space;
 struct file;
 struct page;
+struct sock;
 struct socket;
 struct task_struct;
 struct mm_struct;
@@ -381,7 +382,20 @@ struct file *ckpt_tree_find_file(struct ckpt_ctx *ctx,
 char *ckpt_file_path(struct file *file, char *buf, int len);
 
 /* AF_UNIX socket pairs (fs/checkpoint/socket.c) */
+/* Room for the messages queued for sockets, in a record of CKPT_RECORD_MAX. */
+struct ckpt_unix_queue {
+	u32 *lens;
+	char *data;
+	u32 nr_msgs, max_msgs;
+	size_t nr_bytes, max_bytes;
+};
+
 #if IS_BUILTIN(CONFIG_UNIX)
+void ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens);
+size_t ckpt_unix_queue_pack(struct ckpt_unix_queue *q, void *rec);
+int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
+		   struct ckpt_unix_queue *q, u32 *nr_msgs, u64 *nr_bytes,
+		   bool unnamed);
 bool ckpt_is_unix(struct file *file);
 int ckpt_unix_supported(struct file *file, char *why, size_t len);
 u64 ckpt_sock_timeo_ns(long t);

@@ -17,6 +17,7 @@
  * Only then do they all return to user space.  A failure anywhere kills
  * every claimed task; the image was only read, so it can be used again.
  */
+#include <linux/delay.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/fdtable.h>
@@ -231,6 +232,22 @@ void ckpt_tasks_put(struct task_struct **tasks, unsigned int nr)
 		if (tasks[i])
 			put_task_struct(tasks[i]);
 	kvfree(tasks);
+}
+
+/*
+ * Is a task of @tasks on its way out of do_exit()?  A thread that was
+ * exiting when its process stopped or froze goes on until it is gone (a
+ * group stop does not wait for it), with no user code left to run.
+ */
+static bool ckpt_tasks_exiting(struct task_struct **tasks, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (READ_ONCE(tasks[i]->flags) & PF_EXITING &&
+		    !READ_ONCE(tasks[i]->exit_state))
+			return true;
+	return false;
 }
 
 /* An exited process its parent has not reaped: only its status is kept. */
@@ -487,7 +504,7 @@ int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root)
 	bool subtree = ctx->flags & CHECKPOINT_SUBTREE;
 	struct ckpt_tree *tree;
 	struct task_struct *t;
-	unsigned int i;
+	unsigned int i, tries;
 	int err;
 
 	tree = ckpt_tree_alloc(ctx);
@@ -505,14 +522,21 @@ int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root)
 			return ckpt_err(ctx, -EBUSY,
 					"the process has children: CHECKPOINT_SUBTREE takes them too");
 	}
-	tree->tasks = ckpt_tasks_collect(root, subtree, &tree->nr);
-	if (IS_ERR(tree->tasks)) {
-		err = PTR_ERR(tree->tasks);
+	for (tries = 0;; tries++) {
+		tree->tasks = ckpt_tasks_collect(root, subtree, &tree->nr);
+		if (IS_ERR(tree->tasks)) {
+			err = PTR_ERR(tree->tasks);
+			tree->tasks = NULL;
+			return ckpt_err(ctx, err, err == -E2BIG ?
+					"more than %d tasks" :
+					"the task tree keeps changing (%d)",
+					CKPT_TREE_MAX);
+		}
+		if (tries == 20 || !ckpt_tasks_exiting(tree->tasks, tree->nr))
+			break;
+		ckpt_tasks_put(tree->tasks, tree->nr);
 		tree->tasks = NULL;
-		return ckpt_err(ctx, err, err == -E2BIG ?
-				"more than %d tasks" :
-				"the task tree keeps changing (%d)",
-				CKPT_TREE_MAX);
+		usleep_range(2000, 5000);
 	}
 	if (ckpt_task_zombie(tree->tasks[0]))
 		return ckpt_err(ctx, -ESRCH, "the process has exited");

@@ -108,6 +108,31 @@ static const char *ckpt_sock_level_unsaved(struct sock *sk)
 }
 
 /*
+ * A queued datagram restart cannot send again: one from a named socket
+ * (restart sends each from a new socket without a name), or one with
+ * file descriptors.  The queue is only looked at, under its lock.
+ */
+static const char *ckpt_unix_queue_unsaved(struct sock *sk)
+{
+	const char *no = NULL;
+	struct sk_buff *skb;
+
+	spin_lock(&sk->sk_receive_queue.lock);
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		if (UNIXCB(skb).fp) {
+			no = "file descriptors (SCM_RIGHTS) in flight";
+			break;
+		}
+		if (skb->sk && READ_ONCE(unix_sk(skb->sk)->addr)) {
+			no = "a datagram from a named socket is queued";
+			break;
+		}
+	}
+	spin_unlock(&sk->sk_receive_queue.lock);
+	return no;
+}
+
+/*
  * An AF_UNIX socket that is no end of a pair: listening, unconnected, or
  * a datagram socket connected to a named one (which may be outside the
  * checkpoint: restart connects to the name again, as syslog(3) does).
@@ -116,6 +141,7 @@ static const char *ckpt_unix_unsaved(struct sock *sk)
 {
 	struct unix_sock *u = unix_sk(sk);
 	bool dgram = sk->sk_type == SOCK_DGRAM;
+	const char *no;
 
 	if (unix_peer(sk) && !dgram)
 		return "it is connected to a socket of its own kind";
@@ -129,8 +155,16 @@ static const char *ckpt_unix_unsaved(struct sock *sk)
 		   !(dgram && sk->sk_state == TCP_ESTABLISHED)) {
 		return "it is connecting or connected";
 	}
-	if (skb_queue_len_lockless(&sk->sk_receive_queue))
-		return "data is queued for it";
+	/* a named datagram socket's queue is saved (ckpt_sock_queue()) */
+	if (skb_queue_len_lockless(&sk->sk_receive_queue)) {
+		if (!dgram || !READ_ONCE(u->addr))
+			return "data is queued for it";
+		if (test_bit(SOCK_PASSCRED, &sk->sk_socket->flags))
+			return "credentials (SO_PASSCRED) to pass with queued data";
+		no = ckpt_unix_queue_unsaved(sk);
+		if (no)
+			return no;
+	}
 	if (u->path.dentry && d_unlinked(u->path.dentry))
 		return "its path was removed";
 	return NULL;
@@ -444,6 +478,33 @@ static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 	return 0;
 }
 
+/*
+ * A bound AF_UNIX datagram socket's queued datagrams, after the record's
+ * fixed part in @h, which has room for them if *@len is CKPT_RECORD_MAX;
+ * *@len is set to the record's length.
+ */
+static int ckpt_sock_queue(struct ckpt_ctx *ctx, struct sock *sk,
+			   struct ckpt_hdr_socket *h, size_t *len)
+{
+	bool room = *len == CKPT_RECORD_MAX;
+	struct ckpt_unix_queue q;
+	int err;
+
+	*len = sizeof(*h);
+	if (sk->sk_family != AF_UNIX || sk->sk_type != SOCK_DGRAM ||
+	    !skb_queue_len_lockless(&sk->sk_receive_queue))
+		return 0;
+	/* a sender outside the checkpoint may still send */
+	if (!room)
+		return ckpt_err(ctx, -EAGAIN,
+				"AF_UNIX socket: datagrams came during the checkpoint");
+	ckpt_unix_queue_init(&q, h, h->msg_len);
+	err = ckpt_unix_peek(ctx, sk, &q, &h->nr_msgs, &h->nr_bytes, true);
+	if (!err)
+		*len = ckpt_unix_queue_pack(&q, h);
+	return err;
+}
+
 /**
  * checkpoint_sock_obj - write a SOCKET record (objhash checkpoint handler)
  * @ctx: checkpoint context
@@ -458,15 +519,20 @@ static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	struct ckpt_hdr_socket *h;
 	struct sock *sk;
 	char why[200];
+	size_t len;
 	int err;
 
 	err = ckpt_sock_supported(ptr, why, sizeof(why));
 	if (err)
 		return ckpt_err(ctx, err, "cannot checkpoint %s", why);
 	sk = sock->sk;
-	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	/* room for queued datagrams only where there are some */
+	len = skb_queue_len_lockless(&sk->sk_receive_queue) ?
+	      CKPT_RECORD_MAX : sizeof(*h);
+	h = kvmalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
+	memset(h, 0, sizeof(*h));
 	h->objref = objref;
 	h->family = sk->sk_family;
 	h->type = sk->sk_type;
@@ -503,9 +569,11 @@ static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		h->rcvbuf = READ_ONCE(sk->sk_rcvbuf) / 2;
 	h->rcvtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_rcvtimeo));
 	h->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
-	err = ckpt_write_obj(ctx, CKPT_HDR_SOCKET, h, sizeof(*h));
+	err = ckpt_sock_queue(ctx, sk, h, &len);
+	if (!err)
+		err = ckpt_write_obj(ctx, CKPT_HDR_SOCKET, h, len);
 out:
-	kfree(h);
+	kvfree(h);
 	return err;
 }
 
@@ -528,6 +596,32 @@ static bool restore_unix_name_valid(const u8 *name, u32 len)
 	       strnlen(sun->sun_path, len - off) == len - off - 1;
 }
 
+/*
+ * The record's length is that of its queued datagrams, which only a
+ * bound AF_UNIX datagram socket has.
+ */
+static bool restore_sock_queue_valid(const struct ckpt_hdr_socket *h)
+{
+	u64 lens_len = round_up((u64)h->nr_msgs * sizeof(u32), 8), sum = 0;
+	u32 i;
+
+	if (h->h.len < sizeof(*h) || h->_pad ||
+	    h->nr_msgs > CKPT_UNIX_MSGS_MAX || h->nr_bytes > CKPT_RECORD_MAX ||
+	    h->h.len != sizeof(*h) + lens_len + h->nr_bytes)
+		return false;
+	if (!h->nr_msgs)
+		return !h->nr_bytes;
+	if (h->family != AF_UNIX || h->type != SOCK_DGRAM || !h->addr_len)
+		return false;
+	for (i = 0; i < h->nr_msgs; i++)
+		sum += h->msg_len[i];
+	/* the lengths are padded to 8 bytes with zeroes */
+	for (i = h->nr_msgs * sizeof(u32); i < lens_len; i++)
+		if (((const u8 *)h->msg_len)[i])
+			return false;
+	return sum == h->nr_bytes;
+}
+
 /* Is @h a socket this kernel makes, its fields in range? */
 static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 {
@@ -535,7 +629,7 @@ static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 	bool connected = h->state == CKPT_SOCK_CONNECTED;
 	u32 min_addr;
 
-	if (h->h.len != sizeof(*h) || h->flags & ~CKPT_SOCK_FLAGS ||
+	if (!restore_sock_queue_valid(h) || h->flags & ~CKPT_SOCK_FLAGS ||
 	    h->state < CKPT_SOCK_UNBOUND || h->state > CKPT_SOCK_CONNECTED ||
 	    h->addr_len > sizeof(h->addr) || h->peer_len > sizeof(h->peer) ||
 	    h->sndbuf < 0 || h->sndbuf > INT_MAX / 2 || h->rcvbuf < 0 ||
@@ -726,6 +820,43 @@ static int restore_unix_bind(struct ckpt_ctx *ctx, struct socket *sock,
 	return err;
 }
 
+/*
+ * Send each queued datagram to the bound socket again, each from a new
+ * socket without a name (as the one it came from was), without waiting:
+ * they queue as they were.  Before the socket connects, since a
+ * connected datagram socket takes datagrams from its peer only.
+ */
+static int restore_sock_queue(const struct ckpt_hdr_socket *h)
+{
+	const char *data = (const char *)h->msg_len +
+			   round_up(h->nr_msgs * sizeof(u32), 8);
+	struct sockaddr_storage ss = {};
+	struct socket *from;
+	u32 i;
+	int err = 0;
+
+	memcpy(&ss, h->addr, h->addr_len);
+	for (i = 0; i < h->nr_msgs && !err; i++) {
+		struct msghdr msg = {
+			.msg_name = &ss,
+			.msg_namelen = h->addr_len,
+			.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL,
+		};
+		struct kvec iov = { (void *)data, h->msg_len[i] };
+
+		err = sock_create(AF_UNIX, SOCK_DGRAM, 0, &from);
+		if (err)
+			break;
+		err = kernel_sendmsg(from, &msg, &iov, 1, h->msg_len[i]);
+		sock_release(from);
+		if (err >= 0)
+			err = err == h->msg_len[i] ? 0 : -EMSGSIZE;
+		data += h->msg_len[i];
+		cond_resched();
+	}
+	return err;
+}
+
 /* Make the socket, as the restored task; its file, O_RDWR. */
 static struct file *restore_sock_make(struct ckpt_ctx *ctx,
 				      const struct ckpt_hdr_socket *h)
@@ -752,6 +883,10 @@ static struct file *restore_sock_make(struct ckpt_ctx *ctx,
 			memcpy(&ss, h->addr, h->addr_len);
 			err = __sys_bind_socket(sock, &ss, h->addr_len);
 		}
+	}
+	if (!err && h->nr_msgs) {
+		what = "queueing its datagrams again";
+		err = restore_sock_queue(h);
 	}
 	if (!err && h->state == CKPT_SOCK_LISTENING) {
 		what = "listening";

@@ -236,32 +236,76 @@ static void ckpt_unix_drop(void *ptr)
 	sock_put(ptr);
 }
 
-/* Room for the queued data of a pair, in a record of CKPT_RECORD_MAX. */
-struct ckpt_unix_queue {
-	u32 *lens;
-	char *data;
-	u32 nr_msgs, max_msgs;
-	size_t nr_bytes, max_bytes;
-};
+/**
+ * ckpt_unix_queue_init - make room for queued messages in a record
+ * @q: the queue
+ * @rec: the record's buffer, CKPT_RECORD_MAX bytes
+ * @lens: its array of message lengths, at the end of the fixed part
+ */
+void ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens)
+{
+	memset(q, 0, sizeof(*q));
+	q->max_msgs = CKPT_UNIX_MSGS_MAX;
+	q->lens = lens;
+	/* the lengths go first: leave room for as many as may come */
+	q->data = (char *)lens + q->max_msgs * sizeof(u32);
+	q->max_bytes = CKPT_RECORD_MAX - (q->data - (char *)rec) - 1;
+}
 
-/*
+/**
+ * ckpt_unix_queue_pack - put the messages' data right after their lengths
+ * @q: the queue, filled by ckpt_unix_peek()
+ * @rec: the record it is in
+ *
+ * The lengths are padded to 8 bytes with zeroes, and the record's own
+ * padding is zeroed in the buffer, which it is written from too.
+ *
+ * Return: the record's length.
+ */
+size_t ckpt_unix_queue_pack(struct ckpt_unix_queue *q, void *rec)
+{
+	size_t lens_len = round_up(q->nr_msgs * sizeof(u32), 8), len;
+
+	memset((char *)q->lens + q->nr_msgs * sizeof(u32), 0,
+	       lens_len - q->nr_msgs * sizeof(u32));
+	memmove((char *)q->lens + lens_len, q->data, q->nr_bytes);
+	len = ((char *)q->lens - (char *)rec) + lens_len + q->nr_bytes;
+	memset((char *)rec + len, 0, round_up(len, 8) - len);
+	return len;
+}
+
+/**
+ * ckpt_unix_peek - read what is queued for an AF_UNIX socket, keeping it
+ * @ctx: checkpoint context
+ * @sk: the socket
+ * @q: where the messages go (their lengths and their data)
+ * @nr_msgs: set to how many messages were queued for @sk
+ * @nr_bytes: set to how many bytes
+ * @unnamed: each message must come from a socket without a name (a
+ *	restored datagram socket gets its messages again from unnamed
+ *	sockets)
+ *
  * Peek at everything queued for @sk to read, message by message, with a
  * peek offset that moves past what was seen; the socket's own offset is
  * put back.  A message with file descriptors or credentials to pass
  * (MSG_CTRUNC without a control buffer) is refused.
+ *
+ * Return: 0 or a negative errno (logged).
  */
-static int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
-			  struct ckpt_unix_queue *q, struct ckpt_unix_end *e)
+int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
+		   struct ckpt_unix_queue *q, u32 *nr_msgs, u64 *nr_bytes,
+		   bool unnamed)
 {
 	struct socket *sock = sk->sk_socket;
 	int old = READ_ONCE(sk->sk_peek_off);
 	bool stream = sk->sk_type == SOCK_STREAM;
 	/* a datagram or record is one skb: no more reads than there are */
 	u32 left = skb_queue_len(&sk->sk_receive_queue);
+	struct sockaddr_storage from;
 	int err = 0;
 
-	e->nr_msgs = 0;
-	e->nr_bytes = 0;
+	*nr_msgs = 0;
+	*nr_bytes = 0;
 	sock->ops->set_peek_off(sk, 0);
 	while (stream || left--) {
 		size_t room = q->max_bytes - q->nr_bytes;
@@ -270,6 +314,8 @@ static int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 		struct kvec iov = { q->data + q->nr_bytes, room + 1 };
 		int n;
 
+		if (unnamed)
+			msg.msg_name = &from;	/* msg_namelen stays 0 if none */
 		iov_iter_kvec(&msg.msg_iter, ITER_DEST, &iov, 1, room + 1);
 		n = sock_recvmsg(sock, &msg, MSG_PEEK | MSG_DONTWAIT);
 		if (n == -EAGAIN)
@@ -281,6 +327,11 @@ static int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 		if (msg.msg_flags & MSG_CTRUNC) {
 			err = ckpt_err(ctx, -EOPNOTSUPP,
 				       "AF_UNIX socket: file descriptors (SCM_RIGHTS) or credentials (SO_PASSCRED) in flight");
+			break;
+		}
+		if (msg.msg_namelen) {
+			err = ckpt_err(ctx, -EOPNOTSUPP,
+				       "AF_UNIX socket: a datagram from a named socket is queued");
 			break;
 		}
 		if (msg.msg_flags & MSG_TRUNC || n > room ||
@@ -295,8 +346,8 @@ static int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 			break;
 		q->lens[q->nr_msgs++] = n;
 		q->nr_bytes += n;
-		e->nr_msgs++;
-		e->nr_bytes += n;
+		(*nr_msgs)++;
+		*nr_bytes += n;
 		cond_resched();
 	}
 	sock->ops->set_peek_off(sk, old);
@@ -371,9 +422,8 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 				    int objref)
 {
 	struct sock *sk[2] = { ptr, NULL };
-	struct ckpt_unix_queue q = {};
+	struct ckpt_unix_queue q;
 	struct ckpt_hdr_unix_pair *h;
-	size_t lens_len, len;
 	int err, i;
 
 	sk[1] = ckpt_unix_peer(sk[0]);
@@ -386,29 +436,20 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 	if (!h)
 		goto out;
 	memset(h, 0, sizeof(*h));
-	q.max_msgs = CKPT_UNIX_MSGS_MAX;
-	q.lens = h->msg_len;
-	/* the lengths go first: leave room for as many as may come */
-	q.data = (char *)h->msg_len + q.max_msgs * sizeof(u32);
-	q.max_bytes = CKPT_RECORD_MAX - (q.data - (char *)h) - 1;
+	ckpt_unix_queue_init(&q, h, h->msg_len);
 	h->objref = objref;
 	h->type = sk[0]->sk_type;
 	for (i = 0; i < 2; i++) {
 		ckpt_unix_end_state(sk[i], &h->end[i]);
 		err = checkpoint_unix_listener(ctx, sk[i], &h->end[i]);
 		if (!err)
-			err = ckpt_unix_peek(ctx, sk[i], &q, &h->end[i]);
+			err = ckpt_unix_peek(ctx, sk[i], &q, &h->end[i].nr_msgs,
+					     &h->end[i].nr_bytes, false);
 		if (err)
 			goto out;
 	}
-	lens_len = round_up(q.nr_msgs * sizeof(u32), 8);
-	memset((char *)h->msg_len + q.nr_msgs * sizeof(u32), 0,
-	       lens_len - q.nr_msgs * sizeof(u32));
-	memmove((char *)h->msg_len + lens_len, q.data, q.nr_bytes);
-	len = sizeof(*h) + lens_len + q.nr_bytes;
-	/* the record's padding is written from the buffer too */
-	memset((char *)h + len, 0, round_up(len, 8) - len);
-	err = ckpt_write_obj(ctx, CKPT_HDR_UNIX_PAIR, h, len);
+	err = ckpt_write_obj(ctx, CKPT_HDR_UNIX_PAIR, h,
+			     ckpt_unix_queue_pack(&q, h));
 out:
 	sock_put(sk[1]);
 	kvfree(h);

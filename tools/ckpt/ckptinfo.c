@@ -1503,6 +1503,15 @@ static void rec_pipe(struct ckptinfo *ci, uint32_t len)
 	    p->nr_bytes);
 }
 
+/* Queued messages' lengths are followed by zeroes up to 8 bytes. */
+static void msg_lens_padded(struct ckptinfo *ci, const uint32_t *lens,
+			    uint64_t nr)
+{
+	for (uint64_t b = nr * 4; b % 8; b++)
+		if (((const uint8_t *)lens)[b])
+			bad(ci, "padding after the message lengths is not zero");
+}
+
 static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 {
 	static const char *const types[] = { "?", "stream", "dgram", "?",
@@ -1520,9 +1529,7 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 		    want);
 	if (p->type != 1 && p->type != 2 && p->type != 5)
 		bad(ci, "socket type %u", p->type);
-	for (uint64_t b = nr_msgs * 4; b % 8; b++)
-		if (((const uint8_t *)p->msg_len)[b])
-			bad(ci, "padding after the message lengths is not zero");
+	msg_lens_padded(ci, p->msg_len, nr_msgs);
 	obj_define(ci, p->objref, CKPT_OBJ_UNIX_PAIR, NULL);
 	out(ci, "  objref %u, %s pair\n", p->objref, types[p->type]);
 	for (int i = 0; i < 2; i++) {
@@ -1664,8 +1671,23 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 	struct ckpt_hdr_socket *k = (void *)ci->buf;
 	bool inet = k->family == AF_INET || k->family == AF_INET6;
 	bool unbound, connected;
+	uint64_t sum = 0;
 
-	state_record(ci, len, sizeof(*k), k->objref, CKPT_OBJ_SOCKET);
+	need_min_len(ci, len, sizeof(*k));
+	if (sizeof(*k) + ((k->nr_msgs * 4ULL + 7) & ~7ULL) + k->nr_bytes != len)
+		bad(ci, "SOCKET of %u bytes with %u datagrams of %" PRIu64
+		    " bytes", len, k->nr_msgs, (uint64_t)k->nr_bytes);
+	for (uint32_t i = 0; i < k->nr_msgs; i++)
+		sum += k->msg_len[i];
+	if (sum != k->nr_bytes || k->_pad)
+		bad(ci, "datagrams of %" PRIu64 " bytes, %" PRIu64 " said",
+		    sum, (uint64_t)k->nr_bytes);
+	msg_lens_padded(ci, k->msg_len, k->nr_msgs);
+	if (k->nr_msgs && (k->family != AF_UNIX || k->type != SOCK_DGRAM ||
+			   !k->addr_len))
+		bad(ci, "datagrams queued for a socket other than a bound "
+		    "AF_UNIX datagram socket");
+	state_record(ci, len, len, k->objref, CKPT_OBJ_SOCKET);
 	if (k->family != AF_UNIX && !inet)
 		bad(ci, "socket family %u", k->family);
 	if (inet ? !((k->type == 1 && k->protocol == 6) ||
@@ -1700,6 +1722,10 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 		out(ci, ", backlog %u", k->backlog);
 	if (k->mode)
 		out(ci, ", mode 0%o", k->mode);
+	if (k->nr_msgs)
+		out(ci, ", %u datagram%s of %" PRIu64 " bytes queued",
+		    k->nr_msgs, k->nr_msgs == 1 ? "" : "s",
+		    (uint64_t)k->nr_bytes);
 	out(ci, "\n    flags %#x sndbuf %d rcvbuf %d rcvtimeo %" PRIu64
 	    " ns sndtimeo %" PRIu64 " ns\n", k->flags, k->sndbuf, k->rcvbuf,
 	    (uint64_t)k->rcvtimeo_ns, (uint64_t)k->sndtimeo_ns);

@@ -645,6 +645,13 @@ struct ckpt_hdr_unix_pair {
  *	so that restart binds it before connecting to it; a peer outside
  *	is connected to by name again (nothing bound there fails the
  *	restart, ECONNREFUSED)
+ * @nr_msgs: an AF_UNIX datagram socket bound to a name (since version
+ *	9): the datagrams queued for it to read, each from a socket
+ *	without a name; 0 for others
+ * @_pad: zero
+ * @nr_bytes: their bytes
+ * @msg_len: the length of each datagram, in the order they would be
+ *	read; then zero padding to 8 bytes, then their data
  *
  * Restart makes the socket with socket(2)'s checks, sets its options
  * with setsockopt(2)'s, binds, listens and connects with the system
@@ -656,8 +663,11 @@ struct ckpt_hdr_unix_pair {
  * is bound again with @mode; a live socket's file or another file there
  * fails the restart (EADDRINUSE).  @path_dev and @path_ino are
  * informational.
- * Connections and data in flight are not saved: checkpoint refuses a
- * socket that has them, or options it does not save (EOPNOTSUPP).
+ * A bound AF_UNIX datagram socket gets its queued datagrams again, each
+ * sent to it from a new socket without a name, after it is bound and
+ * before it connects.  Connections and other data in flight are not
+ * saved: checkpoint refuses a socket that has them, or options it does
+ * not save (EOPNOTSUPP).
  */
 struct ckpt_hdr_socket {
 	struct ckpt_hdr h;
@@ -679,6 +689,10 @@ struct ckpt_hdr_socket {
 	__u64 path_ino;
 	__u8 addr[128];
 	__u8 peer[128];
+	__u32 nr_msgs;
+	__u32 _pad;
+	__u64 nr_bytes;
+	__u32 msg_len[];
 };
 
 /* ckpt_hdr_socket.state */

@@ -291,7 +291,7 @@ static bool errno_documented(int e)
 		/* open(2)'s, when a file cannot be reopened */
 		ENOENT, EACCES, ENOTDIR, EISDIR, ELOOP, ETXTBSY, EROFS, ENXIO,
 		/* a lock another process holds; bind(2)'s and connect(2)'s */
-		EAGAIN, EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH,
+		EAGAIN, EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH, ECONNREFUSED,
 	};
 	unsigned int i;
 
@@ -572,7 +572,8 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	/* a datagram socket connected to it: a SOCKET record with a peer */
 	uc = socket(AF_UNIX, SOCK_DGRAM, 0);
 	CKPT_CHECK(uc >= 0 && !connect(uc, (struct sockaddr *)&un,
-				       sizeof(sa_family_t) + 6), "connect");
+				       sizeof(sa_family_t) + 6) &&
+		   send(uc, "pre", 3, 0) == 3, "connect");
 	/* an accepted AF_UNIX connection: a UNIX_PAIR naming its listener */
 	al = socket(AF_UNIX, SOCK_STREAM, 0);
 	ac = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -610,9 +611,10 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 		   "socket pair data");
 	CKPT_CHECK(read(as, buf, sizeof(buf)) == 3 && !memcmp(buf, "acc", 3),
 		   "accepted connection data");
-	CKPT_CHECK(send(uc, "dg", 2, 0) == 2 &&
+	CKPT_CHECK(recv(ufd, buf, sizeof(buf), MSG_DONTWAIT) == 3 &&
+		   send(uc, "dg", 2, 0) == 2 &&
 		   recv(ufd, buf, sizeof(buf), MSG_DONTWAIT) == 2,
-		   "connected datagram socket");
+		   "connected datagram socket and its queued datagram");
 	CKPT_CHECK(!syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0), "pidfd");
 	CKPT_CHECK(read(efd, &v, 8) == 8 && v == 7, "eventfd");
 	CKPT_CHECK(timerfd_gettime(tfd, &its) == 0 && its.it_value.tv_sec > 3000,

@@ -5,11 +5,13 @@
  * bound and connected UDP socket keeps its addresses; an AF_UNIX
  * listener bound to a path comes back there (the stale socket file
  * replaced, its mode kept) and accepts; an abstract datagram socket
- * receives again; an AF_UNIX datagram socket connected to a named one
+ * receives again, with the datagrams queued for it from sockets without
+ * a name; an AF_UNIX datagram socket connected to a named one
  * (inside the checkpoint, or outside as syslog's is) connects to it
  * again, or fails the restart if nothing is bound there any more.  A
- * listener with a connection waiting, a TCP connection and a UDP socket
- * with a datagram queued are refused with a reason, and /proc says so
+ * listener with a connection waiting, a TCP connection, a UDP socket
+ * with a datagram queued and a datagram from a named AF_UNIX socket are
+ * refused with a reason, and /proc says so
  * beforehand; a low port root bound for a process that became a user
  * is not bound again for it.
  */
@@ -267,6 +269,86 @@ TEST_F(sockets, unix_datagram_client_connects_to_its_server_again)
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * A datagram server bound to a path, with datagrams of 3, 0, 4000 and 6
+ * bytes from clients without a name queued: after restart it reads the
+ * same datagrams in order, each whole and from no name, then nothing;
+ * a new client's datagram comes after them.
+ */
+TEST_F(sockets, unix_datagram_server_keeps_its_queued_datagrams)
+{
+	const char *path = ckpt_tmp_path(&self->c, "dgram-queue");
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		static char big[4000], buf[5000];
+		const struct { const char *p; size_t len; } msgs[] = {
+			{ "one", 3 }, { "", 0 }, { big, sizeof(big) },
+			{ "three!", 6 },
+		};
+		struct sockaddr_un a = { .sun_family = AF_UNIX }, from;
+		int srv = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0)), c;
+		socklen_t fl;
+		unsigned int i;
+
+		ckpt_fill(big, sizeof(big), 0xd6);
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+		CKPT_SYS(bind(srv, (struct sockaddr *)&a, sizeof(a)));
+		for (i = 0; i < ARRAY_SIZE(msgs); i++) {
+			c = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+			CKPT_CHECK(sendto(c, msgs[i].p, msgs[i].len, 0,
+					  (struct sockaddr *)&a, sizeof(a)) ==
+				   (ssize_t)msgs[i].len, "sendto %u", i);
+			close(c);
+		}
+		ckpt_self(&self->c);
+
+		for (i = 0; i < ARRAY_SIZE(msgs); i++) {
+			fl = sizeof(from);
+			CKPT_CHECK(recvfrom(srv, buf, sizeof(buf), MSG_DONTWAIT,
+					    (struct sockaddr *)&from, &fl) ==
+				   (ssize_t)msgs[i].len &&
+				   !memcmp(buf, msgs[i].p, msgs[i].len),
+				   "datagram %u differs", i);
+			CKPT_CHECK(fl == 0, "datagram %u from a name (%u bytes)",
+				   i, fl);
+		}
+		CKPT_CHECK(recv(srv, buf, sizeof(buf), MSG_DONTWAIT) == -1 &&
+			   errno == EAGAIN, "more than was queued");
+		c = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		CKPT_SYS(sendto(c, "new", 3, 0, (struct sockaddr *)&a,
+				sizeof(a)));
+		CKPT_CHECK(recv(srv, buf, sizeof(buf), MSG_DONTWAIT) == 3,
+			   "new datagram");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* A datagram from a socket bound to a name of its own, queued. */
+static int named_sender(struct ckpt_ctx *c)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un b = { .sun_family = AF_UNIX };
+	int srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+	int cl = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", ckpt_tmp_path(c, "srv"));
+	snprintf(b.sun_path, sizeof(b.sun_path), "%s", ckpt_tmp_path(c, "cl"));
+	if (srv < 0 || cl < 0 || bind(srv, (struct sockaddr *)&a, sizeof(a)) ||
+	    bind(cl, (struct sockaddr *)&b, sizeof(b)) ||
+	    sendto(cl, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)) != 1)
+		return errno;
+	return 0;
+}
+
+/* Restart would send it from no name: refused, and /proc says so. */
+TEST_F(sockets, queued_datagram_from_a_named_socket_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, named_sender, -1, EOPNOTSUPP,
+			    "from a named socket", true);
 }
 
 /* A datagram server of the test process, outside the checkpoint. */
