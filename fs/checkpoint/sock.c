@@ -602,11 +602,15 @@ static bool restore_unix_name_valid(const u8 *name, u32 len)
  */
 static bool restore_sock_queue_valid(const struct ckpt_hdr_socket *h)
 {
-	u64 lens_len = round_up((u64)h->nr_msgs * sizeof(u32), 8), sum = 0;
+	u64 lens_len, sum = 0;
 	u32 i;
 
-	if (h->h.len < sizeof(*h) || h->_pad ||
-	    h->nr_msgs > CKPT_UNIX_MSGS_MAX || h->nr_bytes > CKPT_RECORD_MAX ||
+	/* no field is read before the record is known to hold it */
+	if (h->h.len < sizeof(*h))
+		return false;
+	lens_len = round_up((u64)h->nr_msgs * sizeof(u32), 8);
+	if (h->_pad || h->nr_msgs > CKPT_UNIX_MSGS_MAX ||
+	    h->nr_bytes > CKPT_RECORD_MAX ||
 	    h->h.len != sizeof(*h) + lens_len + h->nr_bytes)
 		return false;
 	if (!h->nr_msgs)
@@ -625,11 +629,14 @@ static bool restore_sock_queue_valid(const struct ckpt_hdr_socket *h)
 /* Is @h a socket this kernel makes, its fields in range? */
 static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 {
-	bool unbound = h->state == CKPT_SOCK_UNBOUND;
-	bool connected = h->state == CKPT_SOCK_CONNECTED;
+	bool unbound, connected;
 	u32 min_addr;
 
-	if (!restore_sock_queue_valid(h) || h->flags & ~CKPT_SOCK_FLAGS ||
+	if (!restore_sock_queue_valid(h))
+		return false;
+	unbound = h->state == CKPT_SOCK_UNBOUND;
+	connected = h->state == CKPT_SOCK_CONNECTED;
+	if (h->flags & ~CKPT_SOCK_FLAGS ||
 	    h->state < CKPT_SOCK_UNBOUND || h->state > CKPT_SOCK_CONNECTED ||
 	    h->addr_len > sizeof(h->addr) || h->peer_len > sizeof(h->peer) ||
 	    h->sndbuf < 0 || h->sndbuf > INT_MAX / 2 || h->rcvbuf < 0 ||

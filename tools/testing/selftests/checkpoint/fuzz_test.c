@@ -474,9 +474,11 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 		EXPECT_GE(count[REFUSED] + count[KILLED], iters / 4);
 
 	r = run_contained(c, c->img, tool, ms);
-	EXPECT_EQ(RESTORED, classify(&r, tool))
+	EXPECT_EQ(RESTORED, classify(&r, tool)) {
 		TH_LOG("intact image after the mutants: %s",
 		       ckpt_status_str(r.status, buf, sizeof(buf)));
+		ckpt_show(_metadata, c);
+	}
 	free(fm);
 	free(spans);
 	free(m);
