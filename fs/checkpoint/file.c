@@ -586,12 +586,18 @@ struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_file *h = rec;
-	bool pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
-	bool ref = ckpt_file_ref_obj(h->kind);
 	const char *path, *relink;
+	bool pipe, ref;
 
+	/* no field is read before the record is known to hold it */
+	if (h->h.len < sizeof(*h) + 2) {
+		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
+		return ERR_PTR(-EBADMSG);
+	}
+	pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
+	ref = ckpt_file_ref_obj(h->kind);
 	/* pipe ends, memfds, eventfds, ..., and only those, name an object */
-	if (h->h.len < sizeof(*h) + 2 || h->path_len > CKPT_PATH_MAX ||
+	if (h->path_len > CKPT_PATH_MAX ||
 	    h->relink_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
 	    (!h->ref == ref && h->kind != CKPT_FILE_PIDFD) ||
