@@ -148,13 +148,12 @@ static inline size_t ckpt_padded(size_t len)
 
 /* object hash (checkpoint/objhash.c) */
 /*
- * One entry per object kind: @grab/@drop hold a live object while a
- * checkpoint runs, @checkpoint writes its record (type @hdr_type),
- * @restore rebuilds it from that record and @release frees what
- * @restore made.
+ * One entry per object kind (obj_kinds.h binds it to its enum
+ * ckpt_obj_type): @grab/@drop hold a live object while a checkpoint
+ * runs, @checkpoint writes its record (type @hdr_type), @restore
+ * rebuilds it from that record and @release frees what @restore made.
  */
 struct ckpt_obj_ops {
-	enum ckpt_obj_type type;
 	const char *name;
 	u32 hdr_type;
 	void (*grab)(void *ptr);
@@ -185,17 +184,11 @@ int ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr);
 /* per-kind object handlers named by the ops table */
 int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
-int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
-void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec);
-void restore_pipe_release(void *ptr);
-int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
-void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec);
 bool ckpt_is_memfd(struct file *file);
 int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void ckpt_inode_grab(void *ptr);
 void ckpt_inode_drop(void *ptr);
 void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec);
-struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 void ckpt_set_nonblock(struct file *file, bool nonblock);
 int ckpt_lookup_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		     const char *path, struct path *p);
@@ -205,32 +198,63 @@ struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			    const char *path);
 bool ckpt_is_pipe(struct file *file);
 bool ckpt_is_fifo(struct file *file);
-struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
-			      const char *path);
 void ckpt_file_grab(void *ptr);
 void ckpt_file_drop(void *ptr);
 
-/* eventfd, signalfd, timerfd (fs/checkpoint/{eventfd,signalfd,timerfd}.c) */
-#define CKPT_ANON_FILE_KIND(kind)					\
-bool ckpt_is_##kind(struct file *file);					\
-int checkpoint_##kind##_obj(struct ckpt_ctx *ctx, void *ptr, int objref); \
-void *restore_##kind##_obj(struct ckpt_ctx *ctx, void *rec)
+/*
+ * Kinds of open file (enum ckpt_file_kind), each defined in the file
+ * that handles it and listed in file_kinds.h, in the order checkpoint
+ * tries them on a file.
+ */
+#define CKPT_FK_ANON	BIT(0)	/* no name: only access mode, O_NONBLOCK */
+#define CKPT_FK_NAMED	BIT(1)	/* opened by a name, which may be unlinked */
+#define CKPT_FK_POS	BIT(2)	/* names an object, yet has its own offset */
+#define CKPT_FK_OWN_REF	BIT(3)	/* @ref and @f_flags are the kind's own */
 
-#ifdef CONFIG_EVENTFD
-CKPT_ANON_FILE_KIND(eventfd);
-#else
-static inline bool ckpt_is_eventfd(struct file *file) { return false; }
-#endif
-#ifdef CONFIG_SIGNALFD
-CKPT_ANON_FILE_KIND(signalfd);
-#else
-static inline bool ckpt_is_signalfd(struct file *file) { return false; }
-#endif
-#ifdef CONFIG_TIMERFD
-CKPT_ANON_FILE_KIND(timerfd);
-#else
-static inline bool ckpt_is_timerfd(struct file *file) { return false; }
-#endif
+/**
+ * struct ckpt_file_ops - one kind of open file
+ * @kind: its CKPT_FILE_* value
+ * @flags: CKPT_FK_*
+ * @obj: the kind of object a FILE record of it names in @ref, or 0
+ * @is: is an open file of this kind?  NULL: the path decides
+ * @obj_ptr: that object, for an open file; NULL: the file itself
+ * @supported: optional: 0, or -EOPNOTSUPP and a reason in @why
+ * @record: optional: fill the kind's own fields of a FILE record
+ * @restore: make the file of a checked FILE record
+ */
+struct ckpt_file_ops {
+	u32 kind;
+	u32 flags;
+	enum ckpt_obj_type obj;
+	bool (*is)(struct file *file);
+	void *(*obj_ptr)(struct file *file);
+	int (*supported)(struct file *file, char *why, size_t len);
+	int (*record)(struct ckpt_ctx *ctx, struct file *file,
+		      struct ckpt_hdr_file *h);
+	struct file *(*restore)(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+				const char *path);
+};
+
+extern const struct ckpt_file_ops ckpt_file_tty_ops;
+extern const struct ckpt_file_ops ckpt_file_chr_ops;
+extern const struct ckpt_file_ops ckpt_file_reg_ops;
+extern const struct ckpt_file_ops ckpt_file_dir_ops;
+extern const struct ckpt_file_ops ckpt_file_opath_ops;
+extern const struct ckpt_file_ops ckpt_file_pipe_ops;
+extern const struct ckpt_file_ops ckpt_file_fifo_ops;
+extern const struct ckpt_file_ops ckpt_file_memfd_ops;
+extern const struct ckpt_file_ops ckpt_file_eventfd_ops;
+extern const struct ckpt_file_ops ckpt_file_signalfd_ops;
+extern const struct ckpt_file_ops ckpt_file_timerfd_ops;
+extern const struct ckpt_file_ops ckpt_file_epoll_ops;
+extern const struct ckpt_file_ops ckpt_file_pidfd_ops;
+extern const struct ckpt_file_ops ckpt_file_unix_ops;
+extern const struct ckpt_file_ops ckpt_file_socket_ops;
+
+const struct ckpt_file_ops *ckpt_file_ops_of(u32 kind);
+int ckpt_file_kind(struct file *file);
+struct file *restore_state_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+				const char *path);
 
 /* epoll (fs/checkpoint/epoll.c) */
 struct epoll_item_info;
@@ -239,7 +263,6 @@ bool ckpt_is_epoll(struct file *file);
 struct epoll_item_info *ckpt_epoll_items(struct file *file, int *nr);
 void ckpt_epoll_items_put(struct epoll_item_info *items, int nr);
 int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file);
-struct file *restore_epoll_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 int restore_epoll(struct ckpt_ctx *ctx);
 #else
 static inline bool ckpt_is_epoll(struct file *file) { return false; }
@@ -256,12 +279,6 @@ static inline void ckpt_epoll_items_put(struct epoll_item_info *items, int nr)
 static inline int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file)
 {
 	return -EOPNOTSUPP;
-}
-
-static inline struct file *restore_epoll_file(struct ckpt_ctx *ctx,
-					      struct ckpt_hdr_file *h)
-{
-	return ERR_PTR(-EOPNOTSUPP);
 }
 
 static inline int restore_epoll(struct ckpt_ctx *ctx)
@@ -397,22 +414,13 @@ int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 		   struct ckpt_unix_queue *q, u32 *nr_msgs, u64 *nr_bytes,
 		   bool unnamed);
 bool ckpt_is_unix(struct file *file);
-int ckpt_unix_supported(struct file *file, char *why, size_t len);
 u64 ckpt_sock_timeo_ns(long t);
 int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
 const char *ckpt_unix_name_check(struct file *file, struct file **files,
 				 unsigned int nr);
-void *ckpt_unix_key(struct file *file);
-struct file *restore_unix_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 #else
 static inline bool ckpt_is_unix(struct file *file) { return false; }
-static inline int ckpt_unix_supported(struct file *file, char *why,
-				      size_t len)
-{
-	return -EOPNOTSUPP;
-}
-
 static inline struct file *ckpt_unix_peer_file(struct file *file)
 {
 	return NULL;
@@ -425,36 +433,16 @@ static inline const char *ckpt_unix_name_check(struct file *file,
 	return NULL;
 }
 
-static inline void *ckpt_unix_key(struct file *file) { return NULL; }
-static inline struct file *restore_unix_file(struct ckpt_ctx *ctx,
-					     struct ckpt_hdr_file *h)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
 #endif
 
 /* other AF_UNIX, TCP and UDP sockets (fs/checkpoint/sock.c) */
 #define CKPT_HAVE_SOCK	(IS_BUILTIN(CONFIG_UNIX) && IS_ENABLED(CONFIG_INET))
-#if CKPT_HAVE_SOCK
-bool ckpt_is_socket(struct file *file);
-int ckpt_sock_supported(struct file *file, char *why, size_t len);
-#else
-static inline bool ckpt_is_socket(struct file *file) { return false; }
-static inline int ckpt_sock_supported(struct file *file, char *why,
-				      size_t len)
-{
-	return -EOPNOTSUPP;
-}
-#endif
 
 /* pidfds (fs/checkpoint/pidfd.c) */
 bool ckpt_is_pidfd(struct file *file);
 int ckpt_pidfd_check(struct file *file, unsigned int fd,
 		     struct task_struct **tasks, unsigned int nr, char *why,
 		     size_t len);
-int ckpt_pidfd_record(struct ckpt_ctx *ctx, struct file *file,
-		      struct ckpt_hdr_file *h);
-struct file *restore_pidfd(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h);
 
 /* file locks (fs/checkpoint/lock.c) */
 struct ckpt_locks {

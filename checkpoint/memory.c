@@ -1342,7 +1342,6 @@ int restore_mm(struct ckpt_ctx *ctx)
  * sharer (CLONE_FILES, threads) can point at them.
  */
 const struct ckpt_obj_ops ckpt_obj_mm_ops = {
-	.type = CKPT_OBJ_MM,
 	.name = "mm",
 	.grab = ckpt_obj_noop,
 	.drop = ckpt_obj_noop,

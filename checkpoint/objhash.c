@@ -38,30 +38,18 @@ void ckpt_obj_noop(void *ptr)
 {
 }
 
-/* Every kind, from its own file: one list, checked against the enum. */
-static const struct ckpt_obj_ops *const ckpt_obj_kinds[] = {
-#define CKPT_OBJ_KIND(ops)	(&(ops)),
+/* Every kind, from its own file, at its own index (enum ckpt_obj_type). */
+static const struct ckpt_obj_ops *const ckpt_obj_kinds[CKPT_OBJ_MAX] = {
+#define CKPT_OBJ_KIND(type, ops) \
+	[type] = &(ops),
 #include "obj_kinds.h"
 #undef CKPT_OBJ_KIND
 };
 
-/* eventfd, signalfd, timerfd and socket files are not built without */
-#define CKPT_OBJ_KINDS_OFF	(!IS_ENABLED(CONFIG_EVENTFD) +		\
-				 !IS_ENABLED(CONFIG_SIGNALFD) +		\
-				 !IS_ENABLED(CONFIG_TIMERFD) +		\
-				 !IS_BUILTIN(CONFIG_UNIX) +		\
-				 !CKPT_HAVE_SOCK)
-static_assert(ARRAY_SIZE(ckpt_obj_kinds) == CKPT_OBJ_MAX - 1 - CKPT_OBJ_KINDS_OFF,
-	      "obj_kinds.h lists each enum ckpt_obj_type kind once");
-
+/* The ops of a kind the code names (never the image): always listed. */
 static const struct ckpt_obj_ops *ckpt_obj_kind_ops(enum ckpt_obj_type type)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(ckpt_obj_kinds); i++)
-		if (ckpt_obj_kinds[i]->type == type)
-			return ckpt_obj_kinds[i];
-	return NULL;
+	return ckpt_obj_kinds[type];
 }
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx)
@@ -241,13 +229,12 @@ int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec)
 
 	for (i = 0; i < ARRAY_SIZE(ckpt_obj_kinds); i++) {
 		ops = ckpt_obj_kinds[i];
-		if (!ops->restore || ops->hdr_type != rec->type)
+		if (!ops || !ops->restore || ops->hdr_type != rec->type)
 			continue;
 		if (rec->len < sizeof(*rec) + sizeof(u32))
 			return ckpt_err(ctx, -EBADMSG, "%s record too short",
 					ops->name);
-		return ckpt_obj_restore(ctx, ops->type, rec,
-					*(u32 *)(rec + 1));
+		return ckpt_obj_restore(ctx, i, rec, *(u32 *)(rec + 1));
 	}
 	return 1;
 }

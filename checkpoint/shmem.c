@@ -101,7 +101,6 @@ void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec)
  * which each VMA naming it maps.
  */
 const struct ckpt_obj_ops ckpt_obj_shmem_ops = {
-	.type = CKPT_OBJ_SHMEM,
 	.name = "shared memory",
 	.hdr_type = CKPT_HDR_SHMEM,
 	.grab = ckpt_inode_grab,

@@ -124,11 +124,14 @@ out:
  * restore_epoll_file - make an empty epoll file for a FILE record
  * @ctx: restart context
  * @h: the FILE record (checked by the caller)
+ * @path: its path (unused)
  *
  * Return: the file (the caller owns the reference) or an ERR_PTR
  * (logged).
  */
-struct file *restore_epoll_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
+static struct file *restore_epoll_file(struct ckpt_ctx *ctx,
+				       struct ckpt_hdr_file *h,
+				       const char *path)
 {
 	struct file *file;
 
@@ -201,3 +204,11 @@ out:
 	kvfree(h);
 	return err;
 }
+
+/* The files it watches follow the fd table, in EPOLL records. */
+const struct ckpt_file_ops ckpt_file_epoll_ops = {
+	.kind = CKPT_FILE_EPOLL,
+	.flags = CKPT_FK_ANON,
+	.is = ckpt_is_epoll,
+	.restore = restore_epoll_file,
+};

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-bool ckpt_is_eventfd(struct file *file)
+static bool ckpt_is_eventfd(struct file *file)
 {
 	u64 count;
 	int flags;
@@ -27,7 +27,7 @@ bool ckpt_is_eventfd(struct file *file)
  *
  * Return: 0 or a negative errno.
  */
-int checkpoint_eventfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+static int checkpoint_eventfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
 	struct ckpt_hdr_eventfd h = { .objref = objref };
 	int flags, err;
@@ -47,7 +47,7 @@ int checkpoint_eventfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
  *
  * Return: the new file (the hash owns the reference) or an ERR_PTR.
  */
-void *restore_eventfd_obj(struct ckpt_ctx *ctx, void *rec)
+static void *restore_eventfd_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_eventfd *h = rec;
 	struct file *file;
@@ -70,7 +70,6 @@ void *restore_eventfd_obj(struct ckpt_ctx *ctx, void *rec)
  * record, which the FILE naming it takes.
  */
 const struct ckpt_obj_ops ckpt_obj_eventfd_ops = {
-	.type = CKPT_OBJ_EVENTFD,
 	.name = "eventfd",
 	.hdr_type = CKPT_HDR_EVENTFD,
 	.grab = ckpt_obj_noop,
@@ -78,4 +77,12 @@ const struct ckpt_obj_ops ckpt_obj_eventfd_ops = {
 	.checkpoint = checkpoint_eventfd_obj,
 	.restore = restore_eventfd_obj,
 	.release = ckpt_file_drop,
+};
+
+const struct ckpt_file_ops ckpt_file_eventfd_ops = {
+	.kind = CKPT_FILE_EVENTFD,
+	.flags = CKPT_FK_ANON,
+	.obj = CKPT_OBJ_EVENTFD,
+	.is = ckpt_is_eventfd,
+	.restore = restore_state_file,
 };

@@ -127,43 +127,55 @@ static int ckpt_path_kind(struct file *file, struct inode *inode)
 	return file->f_flags & O_PATH ? CKPT_FILE_OPATH : -EOPNOTSUPP;
 }
 
-static int ckpt_file_kind(struct file *file)
-{
-	struct inode *inode = file_inode(file);
+/* Every kind of open file, from its own file: one list (file_kinds.h). */
+static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
+#define CKPT_FILE_KIND(ops)	(&(ops)),
+#include "file_kinds.h"
+#undef CKPT_FILE_KIND
+};
 
-	if (file->f_flags & O_PATH)
-		return ckpt_path_kind(file, inode);
-	if (ckpt_is_tty(inode))
-		return CKPT_FILE_TTY;
-	if (ckpt_is_memdev(inode))
-		return CKPT_FILE_CHR;
-	if (ckpt_is_memfd(file))
-		return CKPT_FILE_MEMFD;
-	if (ckpt_is_eventfd(file))
-		return CKPT_FILE_EVENTFD;
-	if (ckpt_is_signalfd(file))
-		return CKPT_FILE_SIGNALFD;
-	if (ckpt_is_timerfd(file))
-		return CKPT_FILE_TIMERFD;
-	if (ckpt_is_epoll(file))
-		return CKPT_FILE_EPOLL;
-	if (ckpt_is_pidfd(file))
-		return CKPT_FILE_PIDFD;
-	if (ckpt_is_unix(file) && ckpt_unix_peer_file(file))
-		return CKPT_FILE_UNIX;
-	if (ckpt_is_socket(file))
-		return CKPT_FILE_SOCKET;
-	if (ckpt_is_pipe(file))
-		return CKPT_FILE_PIPE;
-	if (ckpt_is_fifo(file))
-		return CKPT_FILE_FIFO;
-	return ckpt_path_kind(file, inode);
+/**
+ * ckpt_file_ops_of - the handlers of a kind of open file
+ * @kind: a CKPT_FILE_* value, maybe from an image
+ *
+ * Return: the kind's ops, or NULL for a kind this kernel does not build.
+ */
+const struct ckpt_file_ops *ckpt_file_ops_of(u32 kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_file_kinds); i++)
+		if (ckpt_file_kinds[i]->kind == kind)
+			return ckpt_file_kinds[i];
+	return NULL;
+}
+
+/**
+ * ckpt_file_kind - what kind of open file, for a FILE record, is this?
+ * @file: the file
+ *
+ * The kinds are tried in the order file_kinds.h lists them; a file of
+ * none of them is judged by its path.
+ *
+ * Return: a CKPT_FILE_* value or -EOPNOTSUPP.
+ */
+int ckpt_file_kind(struct file *file)
+{
+	unsigned int i;
+
+	if (!(file->f_flags & O_PATH))
+		for (i = 0; i < ARRAY_SIZE(ckpt_file_kinds); i++)
+			if (ckpt_file_kinds[i]->is &&
+			    ckpt_file_kinds[i]->is(file))
+				return ckpt_file_kinds[i]->kind;
+	return ckpt_path_kind(file, file_inode(file));
 }
 
 static bool ckpt_file_unlinked(struct file *file, int kind)
 {
-	return (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR ||
-		kind == CKPT_FILE_FIFO || kind == CKPT_FILE_OPATH) &&
+	const struct ckpt_file_ops *ops = ckpt_file_ops_of(kind);
+
+	return ops && ops->flags & CKPT_FK_NAMED &&
 	       d_unlinked(file->f_path.dentry);
 }
 
@@ -178,24 +190,23 @@ static bool ckpt_file_unlinked(struct file *file, int kind)
 int ckpt_file_supported(struct file *file, char *why, size_t len)
 {
 	struct inode *inode = file_inode(file);
+	const struct ckpt_file_ops *ops;
 	const char *type;
 	char *buf, *path;
 	int kind = ckpt_file_kind(file);
+	int err;
 
 	/* a restored file would need its owner and ->fasync() again */
 	if (file->f_flags & FASYNC) {
 		snprintf(why, len, "file with O_ASYNC (signal-driven I/O)");
 		return -EOPNOTSUPP;
 	}
-	if ((kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO) &&
-	    file->f_flags & O_DIRECT) {
-		snprintf(why, len, "pipe in packet mode (O_DIRECT)");
-		return -EOPNOTSUPP;
+	ops = kind > 0 ? ckpt_file_ops_of(kind) : NULL;
+	if (ops && ops->supported) {
+		err = ops->supported(file, why, len);
+		if (err)
+			return err;
 	}
-	if (kind == CKPT_FILE_UNIX)
-		return ckpt_unix_supported(file, why, len);
-	if (kind == CKPT_FILE_SOCKET)
-		return ckpt_sock_supported(file, why, len);
 	if (kind > 0 && !ckpt_file_unlinked(file, kind))
 		return 0;
 	if (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR)
@@ -224,61 +235,24 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-/* The kind of object a FILE of @kind names in its ref, or 0. */
-static enum ckpt_obj_type ckpt_file_ref_obj(int kind)
-{
-	switch (kind) {
-	case CKPT_FILE_PIPE:
-	case CKPT_FILE_FIFO:
-		return CKPT_OBJ_PIPE;
-	case CKPT_FILE_MEMFD:
-		return CKPT_OBJ_MEMFD;
-	case CKPT_FILE_EVENTFD:
-		return CKPT_OBJ_EVENTFD;
-	case CKPT_FILE_SIGNALFD:
-		return CKPT_OBJ_SIGNALFD;
-	case CKPT_FILE_TIMERFD:
-		return CKPT_OBJ_TIMERFD;
-	case CKPT_FILE_UNIX:
-		return CKPT_OBJ_UNIX_PAIR;
-	case CKPT_FILE_SOCKET:
-		return CKPT_OBJ_SOCKET;
-	}
-	return 0;
-}
-
-/* That object at checkpoint: the pipe, the memfd's inode, or the file. */
-static void *ckpt_file_ref_ptr(struct file *file, int kind)
-{
-	switch (ckpt_file_ref_obj(kind)) {
-	case CKPT_OBJ_PIPE:
-		return get_pipe_info(file, false);
-	case CKPT_OBJ_MEMFD:
-		return file_inode(file);
-	case CKPT_OBJ_UNIX_PAIR:
-		return ckpt_unix_key(file);
-	default:
-		return file;
-	}
-}
-
-/* Files whose state is an object of its own, made before the FILE. */
-static bool ckpt_file_has_state(int kind)
-{
-	return kind == CKPT_FILE_EVENTFD || kind == CKPT_FILE_SIGNALFD ||
-	       kind == CKPT_FILE_TIMERFD || kind == CKPT_FILE_SOCKET;
-}
-
-/*
- * An eventfd, signalfd, timerfd or socket: the file its record made, with
- * the FILE record's O_NONBLOCK.  They are always open read-write.
+/**
+ * restore_state_file - the file of a FILE record whose state is an object
+ * of its own (an eventfd, signalfd, timerfd or socket): the file that
+ * object's record made, with the FILE record's O_NONBLOCK
+ * @ctx: restart context
+ * @h: the FILE record, checked
+ * @path: its path (unused: such files have none to open)
+ *
+ * Such files are always open read-write.
+ *
+ * Return: the file (the caller owns the reference) or an ERR_PTR.
  */
-static struct file *restore_state_file(struct ckpt_ctx *ctx,
-				       struct ckpt_hdr_file *h)
+struct file *restore_state_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+				const char *path)
 {
 	struct file *file;
 
-	file = ckpt_obj_fetch(ctx, h->ref, ckpt_file_ref_obj(h->kind));
+	file = ckpt_obj_fetch(ctx, h->ref, ckpt_file_ops_of(h->kind)->obj);
 	if (IS_ERR(file))
 		return file;
 	if ((h->f_flags & ~(O_NONBLOCK | O_LARGEFILE)) != O_RDWR) {
@@ -303,6 +277,7 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	struct file *file = ptr;
 	struct inode *inode = file_inode(file);
 	struct ckpt_hdr_file *h;
+	const struct ckpt_file_ops *ops;
 	char why[300];
 	char *path;
 	int kind, err;
@@ -312,6 +287,7 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	if (err)
 		return ckpt_err(ctx, err, "cannot checkpoint %s", why);
 	kind = ckpt_file_kind(file);
+	ops = ckpt_file_ops_of(kind);
 	h = kzalloc(sizeof(*h) + 2 * CKPT_PATH_MAX, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
@@ -347,11 +323,10 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	if (!S_ISDIR(inode->i_mode))
 		h->f_flags &= ~O_DIRECTORY;
 	/* anonymous files: only the access mode and O_NONBLOCK matter */
-	if (ckpt_file_has_state(kind) || kind == CKPT_FILE_EPOLL ||
-	    kind == CKPT_FILE_UNIX)
+	if (ops->flags & CKPT_FK_ANON)
 		h->f_flags &= O_ACCMODE | O_NONBLOCK;
-	if (kind == CKPT_FILE_PIDFD) {
-		err = ckpt_pidfd_record(ctx, file, h);
+	if (ops->record) {
+		err = ops->record(ctx, file, h);
 		if (err)
 			goto out;
 	}
@@ -359,18 +334,19 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	h->pos = file->f_pos;
 	h->dev = new_encode_dev(inode->i_sb->s_dev);
 	h->ino = inode->i_ino;
-	if (ckpt_file_ref_obj(kind)) {
+	if (ops->obj) {
 		/*
 		 * The record of the object the file is a view of (a pipe
 		 * with its data, a memfd with its contents, an eventfd's
 		 * state, ...) goes first.
 		 */
-		err = ckpt_obj_checkpoint(ctx, ckpt_file_ref_obj(kind),
-					  ckpt_file_ref_ptr(file, kind));
+		err = ckpt_obj_checkpoint(ctx, ops->obj,
+					  ops->obj_ptr ? ops->obj_ptr(file) :
+					  file);
 		if (err < 0)
 			goto out;
 		h->ref = err;
-		if (kind != CKPT_FILE_MEMFD)
+		if (!(ops->flags & CKPT_FK_POS))
 			h->pos = 0;
 	}
 	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode))
@@ -585,25 +561,28 @@ struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
  */
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
+	const struct ckpt_file_ops *ops = NULL;
 	struct ckpt_hdr_file *h = rec;
 	const char *path, *relink;
-	bool pipe, ref;
+	bool own;
 
 	/* no field is read before the record is known to hold it */
-	if (h->h.len < sizeof(*h) + 2) {
-		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
-		return ERR_PTR(-EBADMSG);
+	if (h->h.len >= sizeof(*h) + 2) {
+		ops = ckpt_file_ops_of(h->kind);
+		if (!ops && h->kind >= CKPT_FILE_REG &&
+		    h->kind <= CKPT_FILE_OPATH)
+			return ERR_PTR(ckpt_err(ctx, -EOPNOTSUPP,
+						"file %d: this kernel is built without files of kind %u",
+						h->objref, h->kind));
 	}
-	pipe = h->kind == CKPT_FILE_PIPE || h->kind == CKPT_FILE_FIFO;
-	ref = ckpt_file_ref_obj(h->kind);
 	/* pipe ends, memfds, eventfds, ..., and only those, name an object */
-	if (h->path_len > CKPT_PATH_MAX ||
+	own = ops && ops->flags & CKPT_FK_OWN_REF;
+	if (!ops || h->path_len > CKPT_PATH_MAX ||
 	    h->relink_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
-	    (!h->ref == ref && h->kind != CKPT_FILE_PIDFD) ||
-	    (h->f_flags & ~CKPT_FILE_FLAGS && h->kind != CKPT_FILE_PIDFD) ||
-	    h->pos < 0 ||
-	    h->kind < CKPT_FILE_REG || h->kind > CKPT_FILE_OPATH) {
+	    (!h->ref == !!ops->obj && !own) ||
+	    (h->f_flags & ~CKPT_FILE_FLAGS && !own) ||
+	    h->pos < 0) {
 		ckpt_err(ctx, -EBADMSG, "file %d: malformed record", h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
@@ -617,18 +596,16 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 			return ERR_PTR(PTR_ERR(relink));
 		return restore_relinked(ctx, h, path, relink);
 	}
-	if (pipe)
-		return restore_pipe_end(ctx, h, path);
-	if (h->kind == CKPT_FILE_MEMFD)
-		return restore_memfd_file(ctx, h);
-	if (ckpt_file_has_state(h->kind))
-		return restore_state_file(ctx, h);
-	if (h->kind == CKPT_FILE_EPOLL)
-		return restore_epoll_file(ctx, h);
-	if (h->kind == CKPT_FILE_PIDFD)
-		return restore_pidfd(ctx, h);
-	if (h->kind == CKPT_FILE_UNIX)
-		return restore_unix_file(ctx, h);
+	return ops->restore(ctx, h, path);
+}
+
+/* A file reopened by its path: a terminal, device, file or directory. */
+static struct file *restore_path_file(struct ckpt_ctx *ctx,
+				      struct ckpt_hdr_file *h,
+				      const char *path)
+{
+	bool ok;
+
 	if (h->path[0] != '/') {
 		ckpt_err(ctx, -EBADMSG, "file path %s is not absolute", path);
 		return ERR_PTR(-EBADMSG);
@@ -637,27 +614,67 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	case CKPT_FILE_TTY:
 		return restore_tty(ctx, h, path);
 	case CKPT_FILE_REG:
-		if (!S_ISREG(h->mode))
-			break;
-		return ckpt_open_file(ctx, h, path);
+		ok = S_ISREG(h->mode);
+		break;
 	case CKPT_FILE_DIR:
-		if (!S_ISDIR(h->mode))
-			break;
-		return ckpt_open_file(ctx, h, path);
+		ok = S_ISDIR(h->mode);
+		break;
 	case CKPT_FILE_CHR:
-		if (!S_ISCHR(h->mode))
-			break;
-		return ckpt_open_file(ctx, h, path);
-	case CKPT_FILE_OPATH:
-		if (!(h->f_flags & O_PATH) || S_ISREG(h->mode) ||
-		    S_ISDIR(h->mode) ||
-		    (S_ISLNK(h->mode) && !(h->f_flags & O_NOFOLLOW)))
-			break;
-		return ckpt_open_file(ctx, h, path);
+		ok = S_ISCHR(h->mode);
+		break;
+	default:	/* CKPT_FILE_OPATH */
+		ok = h->f_flags & O_PATH && !S_ISREG(h->mode) &&
+		     !S_ISDIR(h->mode) &&
+		     (!S_ISLNK(h->mode) || h->f_flags & O_NOFOLLOW);
+		break;
 	}
+	if (ok)
+		return ckpt_open_file(ctx, h, path);
 	ckpt_err(ctx, -EBADMSG, "file %s: kind and mode disagree", path);
 	return ERR_PTR(-EBADMSG);
 }
+
+static bool ckpt_is_tty_file(struct file *file)
+{
+	return ckpt_is_tty(file_inode(file));
+}
+
+static bool ckpt_is_memdev_file(struct file *file)
+{
+	return ckpt_is_memdev(file_inode(file));
+}
+
+/* Files reopened by path: the kinds this file handles itself. */
+const struct ckpt_file_ops ckpt_file_tty_ops = {
+	.kind = CKPT_FILE_TTY,
+	.is = ckpt_is_tty_file,
+	.restore = restore_path_file,
+};
+
+const struct ckpt_file_ops ckpt_file_chr_ops = {
+	.kind = CKPT_FILE_CHR,
+	.is = ckpt_is_memdev_file,
+	.restore = restore_path_file,
+};
+
+/* a regular file, directory or O_PATH file: ckpt_path_kind() tells */
+const struct ckpt_file_ops ckpt_file_reg_ops = {
+	.kind = CKPT_FILE_REG,
+	.flags = CKPT_FK_NAMED,
+	.restore = restore_path_file,
+};
+
+const struct ckpt_file_ops ckpt_file_dir_ops = {
+	.kind = CKPT_FILE_DIR,
+	.flags = CKPT_FK_NAMED,
+	.restore = restore_path_file,
+};
+
+const struct ckpt_file_ops ckpt_file_opath_ops = {
+	.kind = CKPT_FILE_OPATH,
+	.flags = CKPT_FK_NAMED,
+	.restore = restore_path_file,
+};
 
 static struct pipe_inode_info *ckpt_fd_pipe(struct ckpt_fd *fd)
 {
@@ -1547,7 +1564,6 @@ void restore_file_table_free(struct ckpt_task_state *ts)
 }
 
 const struct ckpt_obj_ops ckpt_obj_file_ops = {
-	.type = CKPT_OBJ_FILE,
 	.name = "file",
 	.hdr_type = CKPT_HDR_FILE,
 	.grab = ckpt_file_grab,
@@ -1563,7 +1579,6 @@ const struct ckpt_obj_ops ckpt_obj_file_ops = {
  * sharer (CLONE_FILES, threads) can point at them.
  */
 const struct ckpt_obj_ops ckpt_obj_file_table_ops = {
-	.type = CKPT_OBJ_FILE_TABLE,
 	.name = "file table",
 	.grab = ckpt_obj_noop,
 	.drop = ckpt_obj_noop,

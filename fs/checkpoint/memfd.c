@@ -56,7 +56,7 @@ bool ckpt_is_memfd(struct file *file)
  *
  * Return: 0 or a negative errno (logged).
  */
-int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+static int checkpoint_memfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
 	struct inode *inode = ptr;
 	struct ckpt_hdr_memfd *h;
@@ -116,7 +116,7 @@ static int restore_memfd_mode(struct ckpt_ctx *ctx, struct file *file,
  *
  * Return: the new file (the hash owns the reference) or an ERR_PTR.
  */
-void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec)
+static void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_memfd *h = rec;
 	char name[sizeof(CKPT_MEMFD_PREFIX) + CKPT_MEMFD_NAME_MAX];
@@ -167,11 +167,14 @@ void *restore_memfd_obj(struct ckpt_ctx *ctx, void *rec)
  * restore_memfd_file - open a memfd again for a FILE record
  * @ctx: restart context
  * @h: the FILE record (checked by the caller), whose @ref names the memfd
+ * @path: its path (unused: the memfd is reopened, not looked up)
  *
  * Return: a new open file of the memfd (the caller owns the reference)
  * or an ERR_PTR (logged).
  */
-struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
+static struct file *restore_memfd_file(struct ckpt_ctx *ctx,
+				       struct ckpt_hdr_file *h,
+				       const char *path)
 {
 	struct file *memfd, *file;
 	loff_t pos;
@@ -210,7 +213,6 @@ struct file *restore_memfd_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
  * naming it opens again.
  */
 const struct ckpt_obj_ops ckpt_obj_memfd_ops = {
-	.type = CKPT_OBJ_MEMFD,
 	.name = "memfd",
 	.hdr_type = CKPT_HDR_MEMFD,
 	.grab = ckpt_obj_noop,
@@ -218,4 +220,19 @@ const struct ckpt_obj_ops ckpt_obj_memfd_ops = {
 	.checkpoint = checkpoint_memfd_obj,
 	.restore = restore_memfd_obj,
 	.release = ckpt_file_drop,
+};
+
+static void *ckpt_memfd_inode(struct file *file)
+{
+	return file_inode(file);
+}
+
+/* Each open file of a memfd has its own offset into the shared contents. */
+const struct ckpt_file_ops ckpt_file_memfd_ops = {
+	.kind = CKPT_FILE_MEMFD,
+	.flags = CKPT_FK_POS,
+	.obj = CKPT_OBJ_MEMFD,
+	.is = ckpt_is_memfd,
+	.obj_ptr = ckpt_memfd_inode,
+	.restore = restore_memfd_file,
 };

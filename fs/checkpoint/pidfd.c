@@ -66,8 +66,8 @@ int ckpt_pidfd_check(struct file *file, unsigned int fd,
  *
  * Return: 0 or a negative errno (logged).
  */
-int ckpt_pidfd_record(struct ckpt_ctx *ctx, struct file *file,
-		      struct ckpt_hdr_file *h)
+static int ckpt_pidfd_record(struct ckpt_ctx *ctx, struct file *file,
+			     struct ckpt_hdr_file *h)
 {
 	struct pid *pid = pidfd_pid(file);
 	struct task_struct **tasks;
@@ -89,10 +89,12 @@ int ckpt_pidfd_record(struct ckpt_ctx *ctx, struct file *file,
  * restore_pidfd - make a pidfd of a restored task again
  * @ctx: restart context, its tasks claimed
  * @h: the FILE record
+ * @path: its path (unused)
  *
  * Return: the file or an ERR_PTR (logged).
  */
-struct file *restore_pidfd(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
+static struct file *restore_pidfd(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+				  const char *path)
 {
 	struct task_struct *t = ckpt_tree_task(ctx, (pid_t)h->ref);
 	struct file *file;
@@ -120,3 +122,12 @@ struct file *restore_pidfd(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
 	put_unused_fd(fd);
 	return file;
 }
+
+/* Its @ref is a pid of the image, its flags pidfd_open(2)'s own. */
+const struct ckpt_file_ops ckpt_file_pidfd_ops = {
+	.kind = CKPT_FILE_PIDFD,
+	.flags = CKPT_FK_OWN_REF,
+	.is = ckpt_is_pidfd,
+	.record = ckpt_pidfd_record,
+	.restore = restore_pidfd,
+};

@@ -67,7 +67,7 @@ bool ckpt_is_fifo(struct file *file)
  *
  * Return: 0 or a negative errno (logged).
  */
-int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+static int checkpoint_pipe_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
 	struct pipe_inode_info *pipe = ptr;
 	size_t max = CKPT_RECORD_MAX - sizeof(struct ckpt_hdr_pipe);
@@ -178,7 +178,7 @@ static int restore_pipe_setup(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
  *
  * Return: a struct ckpt_pipe, or an ERR_PTR (logged).
  */
-void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec)
+static void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_pipe *h = rec;
 	struct ckpt_pipe *p;
@@ -208,7 +208,7 @@ void *restore_pipe_obj(struct ckpt_ctx *ctx, void *rec)
  * restore_pipe_release - drop what no FILE record took
  * @ptr: the struct ckpt_pipe
  */
-void restore_pipe_release(void *ptr)
+static void restore_pipe_release(void *ptr)
 {
 	struct ckpt_pipe *p = ptr;
 
@@ -307,8 +307,8 @@ static struct file *restore_fifo_end(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
  *
  * Return: the file (the caller owns the reference) or an ERR_PTR.
  */
-struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
-			      const char *path)
+static struct file *restore_pipe_end(struct ckpt_ctx *ctx,
+				     struct ckpt_hdr_file *h, const char *path)
 {
 	struct ckpt_pipe *p;
 	int end;
@@ -349,7 +349,6 @@ struct file *restore_pipe_end(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
  * of files made for it.
  */
 const struct ckpt_obj_ops ckpt_obj_pipe_ops = {
-	.type = CKPT_OBJ_PIPE,
 	.name = "pipe",
 	.hdr_type = CKPT_HDR_PIPE,
 	.grab = ckpt_obj_noop,
@@ -357,4 +356,38 @@ const struct ckpt_obj_ops ckpt_obj_pipe_ops = {
 	.checkpoint = checkpoint_pipe_obj,
 	.restore = restore_pipe_obj,
 	.release = restore_pipe_release,
+};
+
+/* A packet-mode pipe (O_DIRECT) would come back as a byte stream. */
+static int ckpt_pipe_supported(struct file *file, char *why, size_t len)
+{
+	if (!(file->f_flags & O_DIRECT))
+		return 0;
+	snprintf(why, len, "pipe in packet mode (O_DIRECT)");
+	return -EOPNOTSUPP;
+}
+
+/* Either end of a pipe or FIFO names the pipe, of which it is a view. */
+static void *ckpt_pipe_of(struct file *file)
+{
+	return get_pipe_info(file, false);
+}
+
+const struct ckpt_file_ops ckpt_file_pipe_ops = {
+	.kind = CKPT_FILE_PIPE,
+	.obj = CKPT_OBJ_PIPE,
+	.is = ckpt_is_pipe,
+	.obj_ptr = ckpt_pipe_of,
+	.supported = ckpt_pipe_supported,
+	.restore = restore_pipe_end,
+};
+
+const struct ckpt_file_ops ckpt_file_fifo_ops = {
+	.kind = CKPT_FILE_FIFO,
+	.flags = CKPT_FK_NAMED,
+	.obj = CKPT_OBJ_PIPE,
+	.is = ckpt_is_fifo,
+	.obj_ptr = ckpt_pipe_of,
+	.supported = ckpt_pipe_supported,
+	.restore = restore_pipe_end,
 };

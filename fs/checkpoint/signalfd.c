@@ -11,7 +11,7 @@
 
 #include "internal.h"
 
-bool ckpt_is_signalfd(struct file *file)
+static bool ckpt_is_signalfd(struct file *file)
 {
 	sigset_t mask;
 
@@ -27,7 +27,7 @@ bool ckpt_is_signalfd(struct file *file)
  *
  * Return: 0 or a negative errno.
  */
-int checkpoint_signalfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+static int checkpoint_signalfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
 	struct ckpt_hdr_signalfd h = { .objref = objref };
 	sigset_t mask;
@@ -48,7 +48,7 @@ int checkpoint_signalfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
  *
  * Return: the new file (the hash owns the reference) or an ERR_PTR.
  */
-void *restore_signalfd_obj(struct ckpt_ctx *ctx, void *rec)
+static void *restore_signalfd_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_signalfd *h = rec;
 	struct file *file;
@@ -73,7 +73,6 @@ void *restore_signalfd_obj(struct ckpt_ctx *ctx, void *rec)
  * record, which the FILE naming it takes.
  */
 const struct ckpt_obj_ops ckpt_obj_signalfd_ops = {
-	.type = CKPT_OBJ_SIGNALFD,
 	.name = "signalfd",
 	.hdr_type = CKPT_HDR_SIGNALFD,
 	.grab = ckpt_obj_noop,
@@ -81,4 +80,12 @@ const struct ckpt_obj_ops ckpt_obj_signalfd_ops = {
 	.checkpoint = checkpoint_signalfd_obj,
 	.restore = restore_signalfd_obj,
 	.release = ckpt_file_drop,
+};
+
+const struct ckpt_file_ops ckpt_file_signalfd_ops = {
+	.kind = CKPT_FILE_SIGNALFD,
+	.flags = CKPT_FK_ANON,
+	.obj = CKPT_OBJ_SIGNALFD,
+	.is = ckpt_is_signalfd,
+	.restore = restore_state_file,
 };

@@ -60,7 +60,7 @@ static struct socket *ckpt_sock_of(struct file *file)
  *
  * Return: true for such a socket.
  */
-bool ckpt_is_socket(struct file *file)
+static bool ckpt_is_socket(struct file *file)
 {
 	return ckpt_sock_of(file) && !ckpt_unix_peer_file(file);
 }
@@ -320,7 +320,7 @@ static const char *ckpt_sock_unsaved(struct socket *sock)
  *
  * Return: 0 or -EOPNOTSUPP.
  */
-int ckpt_sock_supported(struct file *file, char *why, size_t len)
+static int ckpt_sock_supported(struct file *file, char *why, size_t len)
 {
 	struct socket *sock = ckpt_sock_of(file);
 	const char *no;
@@ -952,7 +952,6 @@ static void *restore_sock_obj(struct ckpt_ctx *ctx, void *rec)
  * takes.
  */
 const struct ckpt_obj_ops ckpt_obj_socket_ops = {
-	.type = CKPT_OBJ_SOCKET,
 	.name = "socket",
 	.hdr_type = CKPT_HDR_SOCKET,
 	.grab = ckpt_obj_noop,
@@ -960,4 +959,13 @@ const struct ckpt_obj_ops ckpt_obj_socket_ops = {
 	.checkpoint = checkpoint_sock_obj,
 	.restore = restore_sock_obj,
 	.release = ckpt_file_drop,
+};
+
+const struct ckpt_file_ops ckpt_file_socket_ops = {
+	.kind = CKPT_FILE_SOCKET,
+	.flags = CKPT_FK_ANON,
+	.obj = CKPT_OBJ_SOCKET,
+	.is = ckpt_is_socket,
+	.supported = ckpt_sock_supported,
+	.restore = restore_state_file,
 };

@@ -104,7 +104,7 @@ static const char *ckpt_unix_end_unsupported(struct sock *sk)
  *
  * Return: 0 or -EOPNOTSUPP.
  */
-int ckpt_unix_supported(struct file *file, char *why, size_t len)
+static int ckpt_unix_supported(struct file *file, char *why, size_t len)
 {
 	struct sock *sk = ckpt_unix_sk(file), *peer;
 	const char *no;
@@ -213,7 +213,7 @@ struct file *ckpt_unix_peer_file(struct file *file)
  *
  * Return: the struct sock (the file holds it) or NULL.
  */
-void *ckpt_unix_key(struct file *file)
+static void *ckpt_unix_key(struct file *file)
 {
 	struct sock *sk = ckpt_unix_sk(file), *peer;
 	void *key;
@@ -723,10 +723,13 @@ bad:
  * restore_unix_file - the open file of one end of a restored pair
  * @ctx: restart context
  * @h: the FILE record, which names the pair and, by its inode, the end
+ * @path: its path (unused)
  *
  * Return: the file (referenced) or an ERR_PTR (logged).
  */
-struct file *restore_unix_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
+static struct file *restore_unix_file(struct ckpt_ctx *ctx,
+				      struct ckpt_hdr_file *h,
+				      const char *path)
 {
 	struct ckpt_unix_pair *p;
 	struct file *file;
@@ -747,7 +750,6 @@ struct file *restore_unix_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h)
 }
 
 const struct ckpt_obj_ops ckpt_obj_unix_pair_ops = {
-	.type = CKPT_OBJ_UNIX_PAIR,
 	.name = "AF_UNIX pair",
 	.hdr_type = CKPT_HDR_UNIX_PAIR,
 	.grab = ckpt_unix_grab,
@@ -755,4 +757,20 @@ const struct ckpt_obj_ops ckpt_obj_unix_pair_ops = {
 	.checkpoint = checkpoint_unix_pair_obj,
 	.restore = restore_unix_pair_obj,
 	.release = restore_unix_pair_release,
+};
+
+/* One end of a connected pair: other AF_UNIX sockets are SOCKETs. */
+static bool ckpt_is_unix_end(struct file *file)
+{
+	return ckpt_is_unix(file) && ckpt_unix_peer_file(file);
+}
+
+const struct ckpt_file_ops ckpt_file_unix_ops = {
+	.kind = CKPT_FILE_UNIX,
+	.flags = CKPT_FK_ANON,
+	.obj = CKPT_OBJ_UNIX_PAIR,
+	.is = ckpt_is_unix_end,
+	.obj_ptr = ckpt_unix_key,
+	.supported = ckpt_unix_supported,
+	.restore = restore_unix_file,
 };

@@ -17,7 +17,7 @@
 /* Keep now + value far from overflowing ktime_t. */
 #define CKPT_TIMERFD_MAX_NS	(KTIME_MAX / 4)
 
-bool ckpt_is_timerfd(struct file *file)
+static bool ckpt_is_timerfd(struct file *file)
 {
 	struct timerfd_state st;
 
@@ -33,7 +33,7 @@ bool ckpt_is_timerfd(struct file *file)
  *
  * Return: 0 or a negative errno.
  */
-int checkpoint_timerfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+static int checkpoint_timerfd_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
 	struct ckpt_hdr_timerfd h = { .objref = objref };
 	struct timerfd_state st;
@@ -72,7 +72,7 @@ static ktime_t ckpt_clock_now(int clockid)
  *
  * Return: the new file (the hash owns the reference) or an ERR_PTR.
  */
-void *restore_timerfd_obj(struct ckpt_ctx *ctx, void *rec)
+static void *restore_timerfd_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_timerfd *h = rec;
 	struct itimerspec64 t;
@@ -118,7 +118,6 @@ void *restore_timerfd_obj(struct ckpt_ctx *ctx, void *rec)
  * record, which the FILE naming it takes.
  */
 const struct ckpt_obj_ops ckpt_obj_timerfd_ops = {
-	.type = CKPT_OBJ_TIMERFD,
 	.name = "timerfd",
 	.hdr_type = CKPT_HDR_TIMERFD,
 	.grab = ckpt_obj_noop,
@@ -126,4 +125,12 @@ const struct ckpt_obj_ops ckpt_obj_timerfd_ops = {
 	.checkpoint = checkpoint_timerfd_obj,
 	.restore = restore_timerfd_obj,
 	.release = ckpt_file_drop,
+};
+
+const struct ckpt_file_ops ckpt_file_timerfd_ops = {
+	.kind = CKPT_FILE_TIMERFD,
+	.flags = CKPT_FK_ANON,
+	.obj = CKPT_OBJ_TIMERFD,
+	.is = ckpt_is_timerfd,
+	.restore = restore_state_file,
 };

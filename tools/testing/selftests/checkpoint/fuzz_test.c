@@ -362,11 +362,18 @@ static size_t field_mutants(const char *img, const struct span *spans,
 
 /*
  * @fields: mutate each record kind's fields systematically
- * (field_mutants()) instead of @iters random mutants.
+ * (field_mutants()) instead of @iters random mutants.  @file, if not
+ * NULL, is a file the image's process reads: a mutant restored with
+ * other registers runs the test's code from anywhere, with the user's
+ * rights, and may write to it, so it is put back before the intact
+ * image runs again.
  */
 static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
-		       bool tool, int ms, uint64_t iters, bool fields)
+		       bool tool, int ms, uint64_t iters, bool fields,
+		       const char *file)
 {
+	char saved[64] = "", now[64] = "";
+	ssize_t nsaved = file ? ckpt_read_file(file, saved, sizeof(saved)) : 0;
 	struct field_mutant *fm = NULL;
 	uint64_t seed = env_u64("CKPT_FUZZ_SEED", 0x5eed0001);
 	uint64_t rng = seed, i, count[NOUTCOMES] = { 0 }, errs[256] = { 0 };
@@ -383,6 +390,7 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 
 	iters = env_u64("CKPT_FUZZ_ITERS", iters);
 	verbose = env_u64("CKPT_FUZZ_VERBOSE", 0);
+	ASSERT_LE(0, nsaved) TH_LOG("reading %s", file);
 	img = ckpt_load(c->img, &len);
 	ASSERT_NE(NULL, img);
 	m = malloc(len);
@@ -473,6 +481,12 @@ static void fuzz_image(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 	if (!fields)
 		EXPECT_GE(count[REFUSED] + count[KILLED], iters / 4);
 
+	if (file && (ckpt_read_file(file, now, sizeof(now)) != nsaved ||
+		     memcmp(now, saved, nsaved))) {
+		TH_LOG("a restored mutant rewrote %s (\"%s\"): put back",
+		       file, now);
+		ASSERT_EQ(0, ckpt_write_file(file, saved, nsaved, 0600));
+	}
 	r = run_contained(c, c->img, tool, ms);
 	EXPECT_EQ(RESTORED, classify(&r, tool)) {
 		TH_LOG("intact image after the mutants: %s",
@@ -648,7 +662,7 @@ TEST_F_TIMEOUT(fuzz, one_process_mutants_are_refused_or_contained, 1000)
 	if (pid == 0)
 		rich_process(&self->c, file);
 	ckpt_checkpointed(_metadata, &self->c, pid);
-	fuzz_image(_metadata, &self->c, false, 3000, 1000, false);
+	fuzz_image(_metadata, &self->c, false, 3000, 1000, false, file);
 }
 
 /*
@@ -663,7 +677,7 @@ TEST_F_TIMEOUT(fuzz, every_field_of_each_record_kind_is_checked, 1000)
 	if (pid == 0)
 		rich_process(&self->c, file);
 	ckpt_checkpointed(_metadata, &self->c, pid);
-	fuzz_image(_metadata, &self->c, false, 3000, 0, true);
+	fuzz_image(_metadata, &self->c, false, 3000, 0, true, file);
 }
 
 /* ---- a tree ---- */
@@ -742,7 +756,7 @@ TEST_F_TIMEOUT(fuzz, tree_mutants_are_refused_or_contained, 1000)
 		usleep(10000);
 	ASSERT_EQ(0, access(ready, F_OK)) TH_LOG("the tree never got ready");
 	ASSERT_EQ(0, ckpt_checkpoint_kill(_metadata, &self->c, pid));
-	fuzz_image(_metadata, &self->c, true, 5000, 300, false);
+	fuzz_image(_metadata, &self->c, true, 5000, 300, false, NULL);
 }
 
 TEST_HARNESS_MAIN
