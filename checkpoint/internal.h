@@ -164,10 +164,17 @@ struct ckpt_obj_ops {
 };
 
 /* the kinds, each defined in its own file, listed in obj_kinds.h */
-extern const struct ckpt_obj_ops ckpt_obj_file_ops, ckpt_obj_file_table_ops,
-	ckpt_obj_mm_ops, ckpt_obj_pipe_ops, ckpt_obj_memfd_ops,
-	ckpt_obj_eventfd_ops, ckpt_obj_signalfd_ops, ckpt_obj_timerfd_ops,
-	ckpt_obj_shmem_ops, ckpt_obj_unix_pair_ops, ckpt_obj_socket_ops;
+extern const struct ckpt_obj_ops ckpt_obj_file_ops;
+extern const struct ckpt_obj_ops ckpt_obj_file_table_ops;
+extern const struct ckpt_obj_ops ckpt_obj_mm_ops;
+extern const struct ckpt_obj_ops ckpt_obj_pipe_ops;
+extern const struct ckpt_obj_ops ckpt_obj_memfd_ops;
+extern const struct ckpt_obj_ops ckpt_obj_eventfd_ops;
+extern const struct ckpt_obj_ops ckpt_obj_signalfd_ops;
+extern const struct ckpt_obj_ops ckpt_obj_timerfd_ops;
+extern const struct ckpt_obj_ops ckpt_obj_shmem_ops;
+extern const struct ckpt_obj_ops ckpt_obj_unix_pair_ops;
+extern const struct ckpt_obj_ops ckpt_obj_socket_ops;
 void ckpt_obj_noop(void *ptr);
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);

@@ -11,8 +11,9 @@
 #
 # One source of truth: the series is made from patches/ and the overlay,
 # every patch of patches/series and every overlay file goes into it
-# exactly once, and the tree it yields is checked against the tree that
-# patches/series and the overlay give (what make builds).
+# exactly once (but for the lines a later patch claims, below), and the
+# tree it yields is checked against the tree that patches/series and the
+# overlay give (what make builds).
 # Author and Signed-off-by: git config user.name and user.email.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +67,55 @@ patch_message() {
 	     body && !/^Signed-off-by: / { print }' "$1"
 }
 
+# Claims: FILE@WORD in a line of review-order takes the lines of FILE
+# (an overlay file that an earlier line adds) that contain WORD into
+# that line's patch; until then FILE reads without them.  This is how a
+# list one line per kind (a Makefile, file_kinds.h, obj_kinds.h) grows
+# patch by patch.  A claimed line between a "#if..." line and an
+# "#endif" line takes them along.
+claims=$out/claims.list
+: >"$claims"
+n=0
+while read -r pname words; do
+	n=$((n + 1))
+	for w in $words; do
+		case $w in
+		*@*)
+			f=${w%%@*}
+			grep -qxF "$f" "$overlay" || die "$order: $w claims lines of no overlay file"
+			grep -qF -- "${w#*@}" "$f" || die "$order: $w claims no line"
+			printf '%s\t%s\t%s\n' "$n" "$f" "${w#*@}" >>"$claims"
+			;;
+		esac
+	done
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$order")
+
+# Files that a line names by their own path: no directory takes them.
+named=$out/named.list
+sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$order" | awk '{ for (i = 2; i <= NF; i++) print $i }' |
+	grep -v -e '\.patch$' -e '@' | LC_ALL=C sort >"$named"
+
+# Overlay file $1 as it reads after line $2 of review-order: without
+# the lines that later lines claim.
+render() {
+	awk -v k="$2" -v f="$1" -F '\t' '
+		FILENAME == ARGV[1] { if ($1 > k && $2 == f) P[++n] = $3; next }
+		{ L[++nr] = $0 }
+		END {
+			for (i = 1; i <= nr; i++)
+				for (j = 1; j <= n; j++)
+					if (index(L[i], P[j])) {
+						drop[i] = 1
+						if (i > 1 && i < nr && L[i - 1] ~ /^#if/ &&
+						    L[i + 1] ~ /^#endif/)
+							drop[i - 1] = drop[i + 1] = 1
+					}
+			for (i = 1; i <= nr; i++)
+				if (!drop[i])
+					print L[i]
+		}' "$claims" "$1"
+}
+
 used_files=$out/used-files.list
 used_patches=$out/used-patches.list
 : >"$used_files"
@@ -77,6 +127,12 @@ while read -r pname words; do
 	patches=()
 	for w in "${items[@]}"; do
 		case $w in
+		*@*)
+			f=${w%%@*}
+			grep -qxF "$f" "$used_files" ||
+				die "$order: $w claims lines of a file no earlier line adds"
+			render "$f" "$n" >"$tree/$f"
+			;;
 		*.patch)
 			[ -f "patches/$w" ] || die "$order: $w does not exist"
 			patch -d "$tree" -p1 -s --fuzz=0 --no-backup-if-mismatch --forward \
@@ -86,11 +142,13 @@ while read -r pname words; do
 			echo "$w" >>"$used_patches"
 			;;
 		*)
-			files=$(grep -E "^${w//./\\.}(/|\$)" "$overlay" || true)
+			files=$(grep -E "^${w//./\\.}(/|\$)" "$overlay" |
+				{ [ -f "$w" ] && cat || grep -vxF -f "$named"; } || true)
 			[ -n "$files" ] || die "$order: $w holds no overlay file"
 			while IFS= read -r f; do
 				mkdir -p "$(dirname "$tree/$f")"
-				cp "$f" "$tree/$f"
+				render "$f" "$n" >"$tree/$f"
+				chmod --reference="$f" "$tree/$f"
 				echo "$f" >>"$used_files"
 			done <<<"$files"
 			;;
@@ -143,6 +201,10 @@ for f in $touched; do
 		die "$f differs between patches/series and $order"
 done
 rm -rf "$scratch"
+# and the overlay, every claim made, is what make copies
+while IFS= read -r f; do
+	cmp -s "$f" "$tree/$f" || die "$f differs between the overlay and $order"
+done <"$overlay"
 
 # --- the patches ------------------------------------------------------------
 rm -rf "$out/patches"
