@@ -203,8 +203,6 @@ struct file *ckpt_open_path(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			    const struct path *p, const char *path);
 struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			    const char *path);
-bool ckpt_is_pipe(struct file *file);
-bool ckpt_is_fifo(struct file *file);
 void ckpt_file_grab(void *ptr);
 void ckpt_file_drop(void *ptr);
 
@@ -217,6 +215,22 @@ void ckpt_file_drop(void *ptr);
 #define CKPT_FK_NAMED	BIT(1)	/* opened by a name, which may be unlinked */
 #define CKPT_FK_POS	BIT(2)	/* names an object, yet has its own offset */
 #define CKPT_FK_OWN_REF	BIT(3)	/* @ref and @f_flags are the kind's own */
+#define CKPT_FK_PEERS	BIT(4)	/* judged with the other files (->peers) */
+
+/* One open file of a task, with a reference. */
+struct ckpt_fd {
+	u32 fd;
+	u32 flags;
+	struct file *file;
+	pid_t pid;		/* whose fd, for messages about a tree */
+};
+
+/* A task's open files (or a tree's), in fd order. */
+struct ckpt_fds {
+	struct files_struct *files;
+	struct ckpt_fd *fds;
+	unsigned int nr;
+};
 
 /**
  * struct ckpt_file_ops - one kind of open file
@@ -226,8 +240,16 @@ void ckpt_file_drop(void *ptr);
  * @is: is an open file of this kind?  NULL: the path decides
  * @obj_ptr: that object, for an open file; NULL: the file itself
  * @supported: optional: 0, or -EOPNOTSUPP and a reason in @why
+ * @in_table: optional: does @f->fds[@i], of this kind, refer only to
+ *	files of its table (0, or -EOPNOTSUPP and a reason)?
+ * @peers: optional: is what the files of this kind among @f (or only
+ *	@f->fds[@only], if not -1) are connected to, held by @all, the
+ *	files of @tasks?  0, or -EOPNOTSUPP and a reason
  * @record: optional: fill the kind's own fields of a FILE record
+ * @after_table: optional: write the records that follow a file table
+ *	for a file of it (an epoll file's interest list: EPOLL)
  * @restore: make the file of a checked FILE record
+ * @restore_after: read one record that @after_table wrote
  */
 struct ckpt_file_ops {
 	u32 kind;
@@ -236,10 +258,17 @@ struct ckpt_file_ops {
 	bool (*is)(struct file *file);
 	void *(*obj_ptr)(struct file *file);
 	int (*supported)(struct file *file, char *why, size_t len);
+	int (*in_table)(const struct ckpt_fds *f, unsigned int i, char *why,
+			size_t len);
+	int (*peers)(const struct ckpt_fds *f, int only,
+		     const struct ckpt_fds *all, struct task_struct **tasks,
+		     unsigned int nr_tasks, char *why, size_t len);
 	int (*record)(struct ckpt_ctx *ctx, struct file *file,
 		      struct ckpt_hdr_file *h);
+	int (*after_table)(struct ckpt_ctx *ctx, struct file *file);
 	struct file *(*restore)(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 				const char *path);
+	int (*restore_after)(struct ckpt_ctx *ctx);
 };
 
 extern const struct ckpt_file_ops ckpt_file_tty_ops;
@@ -259,40 +288,10 @@ extern const struct ckpt_file_ops ckpt_file_unix_ops;
 extern const struct ckpt_file_ops ckpt_file_socket_ops;
 
 const struct ckpt_file_ops *ckpt_file_ops_of(u32 kind);
+int ckpt_ptr_cmp(const void *a, const void *b);
 int ckpt_file_kind(struct file *file);
 struct file *restore_state_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 				const char *path);
-
-/* epoll (fs/checkpoint/epoll.c) */
-struct epoll_item_info;
-#ifdef CONFIG_EPOLL
-bool ckpt_is_epoll(struct file *file);
-struct epoll_item_info *ckpt_epoll_items(struct file *file, int *nr);
-void ckpt_epoll_items_put(struct epoll_item_info *items, int nr);
-int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file);
-int restore_epoll(struct ckpt_ctx *ctx);
-#else
-static inline bool ckpt_is_epoll(struct file *file) { return false; }
-static inline struct epoll_item_info *
-ckpt_epoll_items(struct file *file, int *nr)
-{
-	return ERR_PTR(-EINVAL);
-}
-
-static inline void ckpt_epoll_items_put(struct epoll_item_info *items, int nr)
-{
-}
-
-static inline int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int restore_epoll(struct ckpt_ctx *ctx)
-{
-	return -EOPNOTSUPP;
-}
-#endif
 
 /* unlinked files (fs/checkpoint/relink.c) */
 int ckpt_relink_supported(struct file *file, char *why, size_t len);
@@ -414,42 +413,17 @@ struct ckpt_unix_queue {
 	size_t nr_bytes, max_bytes;
 };
 
-#if IS_BUILTIN(CONFIG_UNIX)
 void ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens);
 size_t ckpt_unix_queue_pack(struct ckpt_unix_queue *q, void *rec);
 int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 		   struct ckpt_unix_queue *q, u32 *nr_msgs, u64 *nr_bytes,
 		   bool unnamed);
-bool ckpt_is_unix(struct file *file);
 u64 ckpt_sock_timeo_ns(long t);
 int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
-const char *ckpt_unix_name_check(struct file *file, struct file **files,
-				 unsigned int nr);
-#else
-static inline bool ckpt_is_unix(struct file *file) { return false; }
-static inline struct file *ckpt_unix_peer_file(struct file *file)
-{
-	return NULL;
-}
-
-static inline const char *ckpt_unix_name_check(struct file *file,
-					       struct file **files,
-					       unsigned int nr)
-{
-	return NULL;
-}
-
-#endif
 
 /* other AF_UNIX, TCP and UDP sockets (fs/checkpoint/sock.c) */
 #define CKPT_HAVE_SOCK	(IS_BUILTIN(CONFIG_UNIX) && IS_ENABLED(CONFIG_INET))
-
-/* pidfds (fs/checkpoint/pidfd.c) */
-bool ckpt_is_pidfd(struct file *file);
-int ckpt_pidfd_check(struct file *file, unsigned int fd,
-		     struct task_struct **tasks, unsigned int nr, char *why,
-		     size_t len);
 
 /* file locks (fs/checkpoint/lock.c) */
 struct ckpt_locks {

@@ -20,9 +20,17 @@
 	((CKPT_RECORD_MAX - sizeof(struct ckpt_hdr_epoll)) / \
 	 sizeof(struct ckpt_epoll_item))
 
-bool ckpt_is_epoll(struct file *file)
+static bool ckpt_is_epoll(struct file *file)
 {
 	return epoll_file_items(file, NULL, 0) >= 0;
+}
+
+static void ckpt_epoll_items_put(struct epoll_item_info *items, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		fput(items[i].file);
 }
 
 /**
@@ -33,7 +41,7 @@ bool ckpt_is_epoll(struct file *file)
  * Return: an array of @nr entries, each holding a reference to its file
  * (ckpt_epoll_items_put() drops them), or an ERR_PTR.
  */
-struct epoll_item_info *ckpt_epoll_items(struct file *file, int *nr)
+static struct epoll_item_info *ckpt_epoll_items(struct file *file, int *nr)
 {
 	struct epoll_item_info *items = NULL;
 	int max = 0, n;
@@ -58,14 +66,6 @@ struct epoll_item_info *ckpt_epoll_items(struct file *file, int *nr)
 	return items;
 }
 
-void ckpt_epoll_items_put(struct epoll_item_info *items, int nr)
-{
-	int i;
-
-	for (i = 0; i < nr; i++)
-		fput(items[i].file);
-}
-
 /**
  * checkpoint_epoll - write the EPOLL record of an epoll file
  * @ctx: checkpoint context
@@ -74,7 +74,7 @@ void ckpt_epoll_items_put(struct epoll_item_info *items, int nr)
  *
  * Return: 0 or a negative errno (logged).
  */
-int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file)
+static int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file)
 {
 	struct epoll_item_info *items;
 	struct ckpt_hdr_epoll *h;
@@ -155,7 +155,7 @@ static struct file *restore_epoll_file(struct ckpt_ctx *ctx,
  *
  * Return: 0 or a negative errno (logged).
  */
-int restore_epoll(struct ckpt_ctx *ctx)
+static int restore_epoll(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr_epoll *h;
 	struct file *ep, *tfile;
@@ -205,10 +205,43 @@ out:
 	return err;
 }
 
+/* Does f->fds[@i], an epoll file, watch only files of the table? */
+static int ckpt_epoll_in_table(const struct ckpt_fds *f, unsigned int i,
+			       char *why, size_t len)
+{
+	struct epoll_item_info *items;
+	unsigned int j;
+	int k, nr, err = 0;
+
+	items = ckpt_epoll_items(f->fds[i].file, &nr);
+	if (IS_ERR(items)) {
+		snprintf(why, len, "fd %u: cannot read the epoll file",
+			 f->fds[i].fd);
+		return PTR_ERR(items);
+	}
+	for (k = 0; k < nr && !err; k++) {
+		cond_resched();
+		for (j = 0; j < f->nr && f->fds[j].file != items[k].file; j++)
+			;
+		if (j == f->nr) {
+			snprintf(why, len,
+				 "fd %u: epoll watches a file no fd holds (added as fd %d)",
+				 f->fds[i].fd, items[k].fd);
+			err = -EOPNOTSUPP;
+		}
+	}
+	ckpt_epoll_items_put(items, nr);
+	kvfree(items);
+	return err;
+}
+
 /* The files it watches follow the fd table, in EPOLL records. */
 const struct ckpt_file_ops ckpt_file_epoll_ops = {
 	.kind = CKPT_FILE_EPOLL,
-	.flags = CKPT_FK_ANON,
+	.flags = CKPT_FK_ANON | CKPT_FK_PEERS,
 	.is = ckpt_is_epoll,
+	.in_table = ckpt_epoll_in_table,
+	.after_table = checkpoint_epoll,
 	.restore = restore_epoll_file,
+	.restore_after = restore_epoll,
 };

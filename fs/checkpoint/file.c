@@ -12,17 +12,13 @@
 #include <linux/filelock.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-/* after fs.h: its inline helpers need struct file */
-#include <linux/eventpoll.h>
 #include <linux/kdev_t.h>
 #include <linux/magic.h>
 #include <linux/major.h>
 #include <linux/namei.h>
-#include <linux/pipe_fs_i.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 
 #include "internal.h"
 
@@ -30,13 +26,6 @@
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
 			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
 			 O_NOFOLLOW | O_NOATIME | O_PATH)
-
-struct ckpt_fd {
-	u32 fd;
-	u32 flags;
-	struct file *file;
-	pid_t pid;		/* whose fd, for messages about a tree */
-};
 
 struct ckpt_files_state {
 	struct ckpt_fd *fds;
@@ -676,17 +665,20 @@ const struct ckpt_file_ops ckpt_file_opath_ops = {
 	.restore = restore_path_file,
 };
 
-static struct pipe_inode_info *ckpt_fd_pipe(struct ckpt_fd *fd)
+/**
+ * ckpt_ptr_cmp - order two pointers, for sort() and bsearch()
+ * @a: the first, as an element of an array of pointers
+ * @b: the second
+ *
+ * Return: <0, 0 or >0 as *@a is below, equal to or above *@b.
+ */
+int ckpt_ptr_cmp(const void *a, const void *b)
 {
-	return get_pipe_info(fd->file, false);
-}
+	const void *x = *(const void * const *)a;
+	const void *y = *(const void * const *)b;
 
-/* A task's open files, each with a reference, in fd order. */
-struct ckpt_fds {
-	struct files_struct *files;
-	struct ckpt_fd *fds;
-	unsigned int nr;
-};
+	return x < y ? -1 : x > y;
+}
 
 static void ckpt_fds_release(struct ckpt_fds *f)
 {
@@ -749,179 +741,6 @@ static int ckpt_fds_collect(struct ckpt_ctx *ctx, struct task_struct *t,
 }
 
 /*
- * Every end of a pipe or FIFO must be in the checkpoint: an end held
- * outside it (the shell's "prog | cat") would be cut off at restart, and
- * a FIFO kept open elsewhere would keep its data and get it twice.  The pipe
- * counts its open files per side; so do we, among distinct files.
- * Only the pipe of fds[@only] is checked if @only is not -1.
- */
-/* One pipe end held by one fd, for sorting by pipe and file. */
-struct ckpt_pipe_end {
-	struct pipe_inode_info *pipe;
-	struct file *file;
-	unsigned int order;		/* index in the fd list */
-};
-
-static int ckpt_pipe_end_cmp(const void *a, const void *b)
-{
-	const struct ckpt_pipe_end *x = a, *y = b;
-
-	if (x->pipe != y->pipe)
-		return x->pipe < y->pipe ? -1 : 1;
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int ckpt_check_pipe_peers(struct ckpt_fd *fds, unsigned int nr,
-				 int only, char *why, size_t len)
-{
-	struct pipe_inode_info *want = only >= 0 ? ckpt_fd_pipe(&fds[only]) :
-				       NULL;
-	struct ckpt_pipe_end *e;
-	unsigned int n = 0, i, j, r, w, first;
-	int err = 0;
-
-	/* sorted by pipe, then file: n log n, however many fds there are */
-	e = kvmalloc_array(nr ?: 1, sizeof(*e), GFP_KERNEL);
-	if (!e) {
-		snprintf(why, len, "out of memory");
-		return -ENOMEM;
-	}
-	for (i = 0; i < nr; i++) {
-		struct pipe_inode_info *pipe = ckpt_fd_pipe(&fds[i]);
-
-		if (pipe && (!want || pipe == want))
-			e[n++] = (struct ckpt_pipe_end){ pipe, fds[i].file, i };
-	}
-	sort(e, n, sizeof(*e), ckpt_pipe_end_cmp, NULL);
-	for (i = 0; i < n && !err; i = j) {
-		r = 0;
-		w = 0;
-		first = e[i].order;
-		for (j = i; j < n && e[j].pipe == e[i].pipe; j++) {
-			first = min(first, e[j].order);
-			if (j > i && e[j].file == e[j - 1].file)
-				continue;	/* a dup of a file counted */
-			if (e[j].file->f_mode & FMODE_READ)
-				r++;
-			if (e[j].file->f_mode & FMODE_WRITE)
-				w++;
-		}
-		/* a FIFO's ends are reopened by name: any number of them */
-		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[first].file)) {
-			snprintf(why, len,
-				 "process %d fd %u: a pipe end opened more than once",
-				 fds[first].pid, fds[first].fd);
-			err = -EOPNOTSUPP;
-		} else if (r != READ_ONCE(e[i].pipe->readers) ||
-			   w != READ_ONCE(e[i].pipe->writers)) {
-			snprintf(why, len,
-				 "process %d fd %u: the pipe's other end is open outside the checkpoint",
-				 fds[first].pid, fds[first].fd);
-			err = -EOPNOTSUPP;
-		}
-		cond_resched();
-	}
-	kvfree(e);
-	return err;
-}
-
-static int ckpt_file_ptr_cmp(const void *a, const void *b)
-{
-	const struct file *x = *(struct file * const *)a;
-	const struct file *y = *(struct file * const *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The other end of every AF_UNIX socket among @fds (or only fds[@only]
- * if it is not -1) must be held by one of @all: restart makes the pair
- * again, and a peer outside the checkpoint would be cut off.
- */
-static int ckpt_check_unix_peers(struct ckpt_fd *fds, unsigned int nr,
-				 int only, struct ckpt_fd *all,
-				 unsigned int nall, char *why, size_t len)
-{
-	struct file **files = NULL, *peer;
-	unsigned int i;
-	int err = 0;
-
-	for (i = 0; i < nr && !err; i++) {
-		if ((only >= 0 && i != only) || !ckpt_is_unix(fds[i].file))
-			continue;
-		peer = ckpt_unix_peer_file(fds[i].file);
-		if (!peer)
-			continue;	/* ckpt_unix_supported() says why */
-		if (!files) {
-			unsigned int k;
-
-			/* sorted once: n log n, however many fds there are */
-			files = kvmalloc_array(nall ?: 1, sizeof(*files),
-					       GFP_KERNEL);
-			if (!files) {
-				snprintf(why, len, "out of memory");
-				return -ENOMEM;
-			}
-			for (k = 0; k < nall; k++)
-				files[k] = all[k].file;
-			sort(files, nall, sizeof(*files), ckpt_file_ptr_cmp,
-			     NULL);
-		}
-		if (!bsearch(&peer, files, nall, sizeof(*files),
-			     ckpt_file_ptr_cmp)) {
-			snprintf(why, len,
-				 "process %d fd %u: the socket's other end is open outside the checkpoint",
-				 fds[i].pid, fds[i].fd);
-			err = -EOPNOTSUPP;
-		} else {
-			const char *no = ckpt_unix_name_check(fds[i].file,
-							      files, nall);
-
-			if (no) {
-				snprintf(why, len, "process %d fd %u: %s",
-					 fds[i].pid, fds[i].fd, no);
-				err = -EOPNOTSUPP;
-			}
-		}
-		cond_resched();
-	}
-	kvfree(files);
-	return err;
-}
-
-/* Does fds[@i], an epoll file, watch only files of the table? */
-static int ckpt_check_epoll(struct ckpt_fds *f, unsigned int i, char *why,
-			    size_t len)
-{
-	struct epoll_item_info *items;
-	unsigned int j;
-	int k, nr, err = 0;
-
-	items = ckpt_epoll_items(f->fds[i].file, &nr);
-	if (IS_ERR(items)) {
-		snprintf(why, len, "fd %u: cannot read the epoll file",
-			 f->fds[i].fd);
-		return PTR_ERR(items);
-	}
-	for (k = 0; k < nr && !err; k++) {
-		cond_resched();
-		for (j = 0; j < f->nr && f->fds[j].file != items[k].file; j++)
-			;
-		if (j == f->nr) {
-			snprintf(why, len,
-				 "fd %u: epoll watches a file no fd holds (added as fd %d)",
-				 f->fds[i].fd, items[k].fd);
-			err = -EOPNOTSUPP;
-		}
-	}
-	ckpt_epoll_items_put(items, nr);
-	kvfree(items);
-	return err;
-}
-
-/*
  * The locks held through fds[@i], added to @out if not NULL.  Refused:
  * a lease, and a POSIX lock of the table through a file no fd holds
  * any more, which restart could not take again.
@@ -954,6 +773,7 @@ static int ckpt_fd_locks(struct ckpt_fds *f, unsigned int i,
  */
 static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 {
+	const struct ckpt_file_ops *ops;
 	char what[300];
 	unsigned int i;
 	int err;
@@ -971,13 +791,33 @@ static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 				 f->fds[i].fd, what);
 			return err;
 		}
-		if (ckpt_is_epoll(f->fds[i].file)) {
-			err = ckpt_check_epoll(f, i, why, len);
+		ops = ckpt_file_ops_of(ckpt_file_kind(f->fds[i].file));
+		if (ops->in_table) {
+			err = ops->in_table(f, i, why, len);
 			if (err)
 				return err;
 		}
 	}
 	return 0;
+}
+
+/*
+ * The checks that look across files: is what the files of @f (or only
+ * f->fds[@only]) are connected to held by @all, the files of @tasks?
+ */
+static int ckpt_fds_peers(const struct ckpt_fds *f, int only,
+			  const struct ckpt_fds *all,
+			  struct task_struct **tasks, unsigned int nr_tasks,
+			  char *why, size_t len)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_file_kinds) && !err; i++)
+		if (ckpt_file_kinds[i]->peers)
+			err = ckpt_file_kinds[i]->peers(f, only, all, tasks,
+							nr_tasks, why, len);
+	return err;
 }
 
 /* Move the files of @f to the end of @all. */
@@ -1041,21 +881,13 @@ int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 			  unsigned int nr)
 {
 	struct ckpt_fds all;
-	unsigned int i;
 	char why[200];
 	int err;
 
 	err = ckpt_fds_collect_tree(ctx, tasks, nr, &all);
 	if (!err)
-		err = ckpt_check_pipe_peers(all.fds, all.nr, -1, why,
-					    sizeof(why));
-	if (!err)
-		err = ckpt_check_unix_peers(all.fds, all.nr, -1, all.fds,
-					    all.nr, why, sizeof(why));
-	for (i = 0; !err && i < all.nr; i++)
-		if (ckpt_is_pidfd(all.fds[i].file))
-			err = ckpt_pidfd_check(all.fds[i].file, all.fds[i].fd,
-					       tasks, nr, why, sizeof(why));
+		err = ckpt_fds_peers(&all, -1, &all, tasks, nr, why,
+				     sizeof(why));
 	if (err)
 		ckpt_err(ctx, err, "%s", why);
 	ckpt_fds_release(&all);
@@ -1143,8 +975,9 @@ static int ckpt_fdinfo_not_judged(int fd, char *why, size_t len)
 }
 
 /*
- * The pipe checks as a checkpoint of @t's subtree (CHECKPOINT_SUBTREE)
- * would make them: for every fd of @f, or only @fd if it is not -1.
+ * The checks across files as a checkpoint of @t's subtree
+ * (CHECKPOINT_SUBTREE) would make them, for the files of @t: every fd
+ * of @f, or only @fd if it is not -1.
  * For one fd, 1 if the subtree is too big to list on this read.
  */
 static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
@@ -1152,9 +985,15 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 {
 	struct task_struct **tasks;
 	struct ckpt_fds all;
-	unsigned int nr, i, k;
-	int err;
+	unsigned int nr, i;
+	int err, only = -1;
 
+	/* one fd: the files it is connected to only */
+	for (i = 0; fd >= 0 && i < f->nr; i++)
+		if (f->fds[i].fd == fd)
+			only = i;
+	if (fd >= 0 && only < 0)
+		return 0;
 	tasks = ckpt_tasks_collect(t, true, &nr);
 	if (IS_ERR(tasks)) {
 		snprintf(why, len, "cannot list the process's subtree");
@@ -1164,44 +1003,12 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 		ckpt_tasks_put(tasks, nr);
 		return ckpt_fdinfo_not_judged(fd, why, len);
 	}
-	/* a pidfd must be of a task of the subtree */
-	err = 0;
-	for (i = 0; !err && i < f->nr; i++)
-		if ((fd < 0 || f->fds[i].fd == fd) &&
-		    ckpt_is_pidfd(f->fds[i].file))
-			err = ckpt_pidfd_check(f->fds[i].file, f->fds[i].fd,
-					       tasks, nr, why, len);
-	if (err) {
-		ckpt_tasks_put(tasks, nr);
-		return err;
-	}
 	err = ckpt_fds_collect_tree(NULL, tasks, nr, &all);
-	ckpt_tasks_put(tasks, nr);
-	if (err) {
+	if (err)
 		snprintf(why, len, "out of memory");
-		return err;
-	}
-	/*
-	 * The whole process: every pipe of the subtree that a checkpoint
-	 * of it would take, in one sorted pass.  One fd: its pipe only.
-	 */
-	if (fd < 0)
-		err = ckpt_check_pipe_peers(all.fds, all.nr, -1, why, len);
-	for (i = 0; fd >= 0 && i < f->nr && !err; i++) {
-		if (f->fds[i].fd != fd || !ckpt_fd_pipe(&f->fds[i]))
-			continue;
-		for (k = 0; k < all.nr && all.fds[k].file != f->fds[i].file; k++)
-			;
-		if (k < all.nr)
-			err = ckpt_check_pipe_peers(all.fds, all.nr, k, why, len);
-	}
-	/* sockets: this process's, or the one at @fd */
-	for (i = 0, k = f->nr; fd >= 0 && i < f->nr; i++)
-		if (f->fds[i].fd == fd)
-			k = i;
-	if (!err && (fd < 0 || k < f->nr))
-		err = ckpt_check_unix_peers(f->fds, f->nr, fd < 0 ? -1 : k,
-					    all.fds, all.nr, why, len);
+	else
+		err = ckpt_fds_peers(f, only, &all, tasks, nr, why, len);
+	ckpt_tasks_put(tasks, nr);
 	ckpt_fds_release(&all);
 	return err;
 }
@@ -1219,24 +1026,24 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			      size_t len)
 {
+	const struct ckpt_file_ops *ops;
 	struct ckpt_fds f;
 	struct file *file;
 	char what[300];
 	int err;
 
 	/*
-	 * One fd that is neither a pipe end nor an epoll file is judged
-	 * alone: reading every fdinfo of a task must not cost the square
-	 * of its fds.
+	 * One fd of a kind judged on its own (not a pipe end, an epoll
+	 * file, ...) is judged alone: reading every fdinfo of a task must
+	 * not cost the square of its fds.
 	 */
 	if (fd >= 0) {
 		file = fget_task(t, fd);
 		if (!file)
 			return 0;
 		err = -EAGAIN;
-		if (!get_pipe_info(file, false) && !ckpt_is_epoll(file) &&
-		    !ckpt_is_pidfd(file) &&
-		    !(ckpt_is_unix(file) && ckpt_unix_peer_file(file))) {
+		ops = ckpt_file_ops_of(ckpt_file_kind(file));
+		if (!ops || !(ops->flags & CKPT_FK_PEERS)) {
 			struct files_struct *owner;
 			struct file *other = NULL;
 
@@ -1288,10 +1095,17 @@ static bool ckpt_first_fd(struct ckpt_fds *f, unsigned int i)
 	return j == i;
 }
 
-/* Is fds[@i] an epoll file no lower fd refers to? */
-static bool ckpt_first_epoll(struct ckpt_fds *f, unsigned int i)
+/*
+ * The kind of fds[@i] if records follow the table for its file (an
+ * epoll file's interest list) and no lower fd refers to it, or NULL.
+ */
+static const struct ckpt_file_ops *ckpt_first_after(struct ckpt_fds *f,
+						    unsigned int i)
 {
-	return ckpt_is_epoll(f->fds[i].file) && ckpt_first_fd(f, i);
+	const struct ckpt_file_ops *ops;
+
+	ops = ckpt_file_ops_of(ckpt_file_kind(f->fds[i].file));
+	return ops && ops->after_table && ckpt_first_fd(f, i) ? ops : NULL;
 }
 
 /*
@@ -1353,7 +1167,7 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 	h.objref = objref;
 	h.nr_fds = f.nr;
 	for (i = 0; i < f.nr; i++)
-		h.nr_epolls += ckpt_first_epoll(&f, i);
+		h.nr_epolls += !!ckpt_first_after(&f, i);
 	h.nr_locks = locks.nr;
 	err = ckpt_write_obj(ctx, CKPT_HDR_FILE_TABLE, &h, sizeof(h));
 	for (i = 0; i < f.nr && !err; i++) {
@@ -1370,9 +1184,12 @@ int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t)
 		err = ckpt_write_obj(ctx, CKPT_HDR_FD, &fh, sizeof(fh));
 	}
 	/* what epoll files watch, now that every file is in the image */
-	for (i = 0; i < f.nr && !err; i++)
-		if (ckpt_first_epoll(&f, i))
-			err = checkpoint_epoll(ctx, f.fds[i].file);
+	for (i = 0; i < f.nr && !err; i++) {
+		const struct ckpt_file_ops *ops = ckpt_first_after(&f, i);
+
+		if (ops)
+			err = ops->after_table(ctx, f.fds[i].file);
+	}
 	if (!err)
 		err = checkpoint_file_locks(ctx, &locks);
 out:
@@ -1445,6 +1262,7 @@ static int restore_table_locks_read(struct ckpt_ctx *ctx,
  */
 int restore_file_table_read(struct ckpt_ctx *ctx)
 {
+	const struct ckpt_file_ops *ops;
 	unsigned long nofile = ctx->ts->rlim[RLIMIT_NOFILE].rlim_cur;
 	struct ckpt_hdr_file_table *h;
 	struct ckpt_files_state *fs;
@@ -1501,8 +1319,12 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 		prev = fh->fd;
 		kvfree(fh);
 	}
+	/* the only records that follow a table are epoll interest lists */
+	ops = ckpt_file_ops_of(CKPT_FILE_EPOLL);
 	for (i = 0; i < h->nr_epolls; i++) {
-		int err = restore_epoll(ctx);
+		int err = ops ? ops->restore_after(ctx) :
+			  ckpt_err(ctx, -EOPNOTSUPP,
+				   "this kernel is built without epoll");
 
 		if (err) {
 			kvfree(h);

@@ -21,7 +21,7 @@
 /* the open(2) flags a pidfd may carry: PIDFD_THREAD is O_EXCL */
 #define CKPT_PIDFD_FLAGS	(O_RDWR | O_NONBLOCK | PIDFD_THREAD)
 
-bool ckpt_is_pidfd(struct file *file)
+static bool ckpt_is_pidfd(struct file *file)
 {
 	return !IS_ERR(pidfd_pid(file));
 }
@@ -37,9 +37,9 @@ bool ckpt_is_pidfd(struct file *file)
  *
  * Return: 0 or -EOPNOTSUPP.
  */
-int ckpt_pidfd_check(struct file *file, unsigned int fd,
-		     struct task_struct **tasks, unsigned int nr, char *why,
-		     size_t len)
+static int ckpt_pidfd_check(struct file *file, unsigned int fd,
+			    struct task_struct **tasks, unsigned int nr,
+			    char *why, size_t len)
 {
 	struct pid *pid = pidfd_pid(file);
 	unsigned int i;
@@ -123,11 +123,28 @@ static struct file *restore_pidfd(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 	return file;
 }
 
+/* The task of each pidfd among @f (or f->fds[@only]) must be one of @tasks. */
+static int ckpt_pidfd_peers(const struct ckpt_fds *f, int only,
+			    const struct ckpt_fds *all,
+			    struct task_struct **tasks, unsigned int nr_tasks,
+			    char *why, size_t len)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < f->nr && !err; i++)
+		if ((only < 0 || i == only) && ckpt_is_pidfd(f->fds[i].file))
+			err = ckpt_pidfd_check(f->fds[i].file, f->fds[i].fd,
+					       tasks, nr_tasks, why, len);
+	return err;
+}
+
 /* Its @ref is a pid of the image, its flags pidfd_open(2)'s own. */
 const struct ckpt_file_ops ckpt_file_pidfd_ops = {
 	.kind = CKPT_FILE_PIDFD,
-	.flags = CKPT_FK_OWN_REF,
+	.flags = CKPT_FK_OWN_REF | CKPT_FK_PEERS,
 	.is = ckpt_is_pidfd,
+	.peers = ckpt_pidfd_peers,
 	.record = ckpt_pidfd_record,
 	.restore = restore_pidfd,
 };

@@ -5,6 +5,7 @@
  * however many ends and fds refer to it; each end is a FILE record
  * naming it.  A FIFO's ends are reopened by path.
  */
+#include <linux/bsearch.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -12,6 +13,7 @@
 #include <linux/magic.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
 
 #include "internal.h"
@@ -38,7 +40,7 @@ struct ckpt_pipe {
  *
  * Return: true for pipe(2) ends.
  */
-bool ckpt_is_pipe(struct file *file)
+static bool ckpt_is_pipe(struct file *file)
 {
 	return get_pipe_info(file, false) &&
 	       file_inode(file)->i_sb->s_magic == PIPEFS_MAGIC;
@@ -50,7 +52,7 @@ bool ckpt_is_pipe(struct file *file)
  *
  * Return: true for named pipes.
  */
-bool ckpt_is_fifo(struct file *file)
+static bool ckpt_is_fifo(struct file *file)
 {
 	return get_pipe_info(file, false) &&
 	       file_inode(file)->i_sb->s_magic != PIPEFS_MAGIC;
@@ -358,6 +360,96 @@ const struct ckpt_obj_ops ckpt_obj_pipe_ops = {
 	.release = restore_pipe_release,
 };
 
+/* One pipe end held by one fd, for sorting by pipe and file. */
+struct ckpt_pipe_end {
+	struct pipe_inode_info *pipe;
+	struct file *file;
+	unsigned int order;		/* index in the fd list */
+};
+
+static int ckpt_pipe_end_cmp(const void *a, const void *b)
+{
+	const struct ckpt_pipe_end *x = a, *y = b;
+
+	if (x->pipe != y->pipe)
+		return x->pipe < y->pipe ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Every end of a pipe or FIFO must be in the checkpoint: an end held
+ * outside it (the shell's "prog | cat") would be cut off at restart,
+ * and a FIFO kept open elsewhere would keep its data and get it twice.
+ * The pipe counts its open files per side; so do we, among the
+ * distinct files of @all, for each pipe of @f (or of f->fds[@only]).
+ */
+static int ckpt_pipe_peers(const struct ckpt_fds *f, int only,
+			   const struct ckpt_fds *all,
+			   struct task_struct **tasks, unsigned int nr_tasks,
+			   char *why, size_t len)
+{
+	struct pipe_inode_info **want, *pipe;
+	struct ckpt_fd *fds = all->fds;
+	unsigned int nw = 0, n = 0, i, j, r, w, first;
+	struct ckpt_pipe_end *e;
+	int err = 0;
+
+	/* sorted by pipe, then file: n log n, however many fds there are */
+	want = kvmalloc_array(f->nr ?: 1, sizeof(*want), GFP_KERNEL);
+	e = kvmalloc_array(all->nr ?: 1, sizeof(*e), GFP_KERNEL);
+	if (!want || !e) {
+		kvfree(want);
+		kvfree(e);
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < f->nr; i++) {
+		pipe = get_pipe_info(f->fds[i].file, false);
+		if (pipe && (only < 0 || i == only))
+			want[nw++] = pipe;
+	}
+	sort(want, nw, sizeof(*want), ckpt_ptr_cmp, NULL);
+	for (i = 0; nw && i < all->nr; i++) {
+		pipe = get_pipe_info(fds[i].file, false);
+		if (pipe && bsearch(&pipe, want, nw, sizeof(*want), ckpt_ptr_cmp))
+			e[n++] = (struct ckpt_pipe_end){ pipe, fds[i].file, i };
+	}
+	sort(e, n, sizeof(*e), ckpt_pipe_end_cmp, NULL);
+	for (i = 0; i < n && !err; i = j) {
+		r = 0;
+		w = 0;
+		first = e[i].order;
+		for (j = i; j < n && e[j].pipe == e[i].pipe; j++) {
+			first = min(first, e[j].order);
+			if (j > i && e[j].file == e[j - 1].file)
+				continue;	/* a dup of a file counted */
+			if (e[j].file->f_mode & FMODE_READ)
+				r++;
+			if (e[j].file->f_mode & FMODE_WRITE)
+				w++;
+		}
+		/* a FIFO's ends are reopened by name: any number of them */
+		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[first].file)) {
+			snprintf(why, len,
+				 "process %d fd %u: a pipe end opened more than once",
+				 fds[first].pid, fds[first].fd);
+			err = -EOPNOTSUPP;
+		} else if (r != READ_ONCE(e[i].pipe->readers) ||
+			   w != READ_ONCE(e[i].pipe->writers)) {
+			snprintf(why, len,
+				 "process %d fd %u: the pipe's other end is open outside the checkpoint",
+				 fds[first].pid, fds[first].fd);
+			err = -EOPNOTSUPP;
+		}
+		cond_resched();
+	}
+	kvfree(e);
+	kvfree(want);
+	return err;
+}
+
 /* A packet-mode pipe (O_DIRECT) would come back as a byte stream. */
 static int ckpt_pipe_supported(struct file *file, char *why, size_t len)
 {
@@ -373,18 +465,21 @@ static void *ckpt_pipe_of(struct file *file)
 	return get_pipe_info(file, false);
 }
 
+/* Pipes and FIFOs alike: the pipe's ends are counted once, here. */
 const struct ckpt_file_ops ckpt_file_pipe_ops = {
 	.kind = CKPT_FILE_PIPE,
+	.flags = CKPT_FK_PEERS,
 	.obj = CKPT_OBJ_PIPE,
 	.is = ckpt_is_pipe,
 	.obj_ptr = ckpt_pipe_of,
 	.supported = ckpt_pipe_supported,
+	.peers = ckpt_pipe_peers,
 	.restore = restore_pipe_end,
 };
 
 const struct ckpt_file_ops ckpt_file_fifo_ops = {
 	.kind = CKPT_FILE_FIFO,
-	.flags = CKPT_FK_NAMED,
+	.flags = CKPT_FK_NAMED | CKPT_FK_PEERS,
 	.obj = CKPT_OBJ_PIPE,
 	.is = ckpt_is_fifo,
 	.obj_ptr = ckpt_pipe_of,

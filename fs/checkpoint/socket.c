@@ -13,11 +13,13 @@
  * the other end, which queues it as it was.  Every end must be held by
  * an fd inside the checkpoint.
  */
+#include <linux/bsearch.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <linux/sort.h>
 #include <linux/time64.h>
 #include <linux/uio.h>
 #include <net/af_unix.h>
@@ -38,7 +40,7 @@ static struct sock *ckpt_unix_sk(struct file *file)
 	return u ? &u->sk : NULL;
 }
 
-bool ckpt_is_unix(struct file *file)
+static bool ckpt_is_unix(struct file *file)
 {
 	return ckpt_unix_sk(file);
 }
@@ -170,8 +172,8 @@ static bool ckpt_unix_orphan_name(struct sock *sk, struct file **files,
  *
  * Return: NULL or the reason it is refused.
  */
-const char *ckpt_unix_name_check(struct file *file, struct file **files,
-				 unsigned int nr)
+static const char *ckpt_unix_name_check(struct file *file,
+					struct file **files, unsigned int nr)
 {
 	struct sock *sk = ckpt_unix_sk(file), *peer;
 	const char *no = NULL;
@@ -759,6 +761,63 @@ const struct ckpt_obj_ops ckpt_obj_unix_pair_ops = {
 	.release = restore_unix_pair_release,
 };
 
+/*
+ * The other end of every AF_UNIX socket among @f (or only f->fds[@only]
+ * if it is not -1) must be held by one of @all: restart makes the pair
+ * again, and a peer outside the checkpoint would be cut off.
+ */
+static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
+			   const struct ckpt_fds *all,
+			   struct task_struct **tasks, unsigned int nr_tasks,
+			   char *why, size_t len)
+{
+	struct file **files = NULL, *peer;
+	struct ckpt_fd *fds = f->fds;
+	unsigned int i, nall = all->nr;
+	int err = 0;
+
+	for (i = 0; i < f->nr && !err; i++) {
+		if ((only >= 0 && i != only) || !ckpt_is_unix(fds[i].file))
+			continue;
+		peer = ckpt_unix_peer_file(fds[i].file);
+		if (!peer)
+			continue;	/* ckpt_unix_supported() says why */
+		if (!files) {
+			unsigned int k;
+
+			/* sorted once: n log n, however many fds there are */
+			files = kvmalloc_array(nall ?: 1, sizeof(*files),
+					       GFP_KERNEL);
+			if (!files) {
+				snprintf(why, len, "out of memory");
+				return -ENOMEM;
+			}
+			for (k = 0; k < nall; k++)
+				files[k] = all->fds[k].file;
+			sort(files, nall, sizeof(*files), ckpt_ptr_cmp, NULL);
+		}
+		if (!bsearch(&peer, files, nall, sizeof(*files),
+			     ckpt_ptr_cmp)) {
+			snprintf(why, len,
+				 "process %d fd %u: the socket's other end is open outside the checkpoint",
+				 fds[i].pid, fds[i].fd);
+			err = -EOPNOTSUPP;
+		} else {
+			const char *no = ckpt_unix_name_check(fds[i].file,
+							      files, nall);
+
+			if (no) {
+				snprintf(why, len, "process %d fd %u: %s",
+					 fds[i].pid, fds[i].fd, no);
+				err = -EOPNOTSUPP;
+			}
+		}
+		cond_resched();
+	}
+	kvfree(files);
+	return err;
+}
+
 /* One end of a connected pair: other AF_UNIX sockets are SOCKETs. */
 static bool ckpt_is_unix_end(struct file *file)
 {
@@ -767,10 +826,11 @@ static bool ckpt_is_unix_end(struct file *file)
 
 const struct ckpt_file_ops ckpt_file_unix_ops = {
 	.kind = CKPT_FILE_UNIX,
-	.flags = CKPT_FK_ANON,
+	.flags = CKPT_FK_ANON | CKPT_FK_PEERS,
 	.obj = CKPT_OBJ_UNIX_PAIR,
 	.is = ckpt_is_unix_end,
 	.obj_ptr = ckpt_unix_key,
 	.supported = ckpt_unix_supported,
+	.peers = ckpt_unix_peers,
 	.restore = restore_unix_file,
 };
