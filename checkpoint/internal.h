@@ -421,6 +421,9 @@ int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 u64 ckpt_sock_timeo_ns(long t);
 int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
+unsigned int ckpt_unix_backlog(struct sock *l, struct sock **conns,
+			       unsigned int max);
+const char *ckpt_unix_conn_unsupported(struct sock *conn);
 
 /* other AF_UNIX, TCP and UDP sockets (fs/checkpoint/sock.c) */
 #define CKPT_HAVE_SOCK	(IS_BUILTIN(CONFIG_UNIX) && IS_ENABLED(CONFIG_INET))

@@ -12,6 +12,7 @@
  * data, an option not saved here) makes checkpoint refuse it: an option
  * is caught by comparing the socket with a new one of its kind.
  */
+#include <linux/bsearch.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
@@ -22,6 +23,7 @@
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <linux/sort.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/un.h>
@@ -133,6 +135,51 @@ static const char *ckpt_unix_queue_unsaved(struct sock *sk)
 }
 
 /*
+ * The connections waiting in a listener's backlog, at most @max (the
+ * listener's own bound) of them, referenced, or NULL; @n gets how many.
+ */
+static struct sock **ckpt_unix_conns(struct sock *l, unsigned int *n)
+{
+	unsigned int max = READ_ONCE(l->sk_max_ack_backlog) + 1;
+	struct sock **conns;
+
+	conns = kvmalloc_array(max, sizeof(*conns), GFP_KERNEL);
+	if (!conns)
+		return NULL;
+	*n = min(max, ckpt_unix_backlog(l, conns, max));
+	return conns;
+}
+
+static void ckpt_unix_conns_put(struct sock **conns, unsigned int n)
+{
+	while (n--)
+		sock_put(conns[n]);
+	kvfree(conns);
+}
+
+/*
+ * Can the connections waiting in @l's backlog be saved, each with its
+ * client's UNIX_PAIR?  Whether the clients are in the checkpoint is for
+ * ckpt_sock_peers().
+ */
+static const char *ckpt_unix_backlog_unsaved(struct sock *l)
+{
+	const char *no = NULL;
+	struct sock **conns;
+	unsigned int n, i;
+
+	if (!skb_queue_len_lockless(&l->sk_receive_queue))
+		return NULL;
+	conns = ckpt_unix_conns(l, &n);
+	if (!conns)
+		return "out of memory";
+	for (i = 0; i < n && !no; i++)
+		no = ckpt_unix_conn_unsupported(conns[i]);
+	ckpt_unix_conns_put(conns, n);
+	return no;
+}
+
+/*
  * An AF_UNIX socket that is no end of a pair: listening, unconnected, or
  * a datagram socket connected to a named one (which may be outside the
  * checkpoint: restart connects to the name again, as syslog(3) does).
@@ -149,8 +196,13 @@ static const char *ckpt_unix_unsaved(struct sock *sk)
 	    sk->sk_type != SOCK_SEQPACKET)
 		return "its type";
 	if (sk->sk_state == TCP_LISTEN) {
-		if (skb_queue_len_lockless(&sk->sk_receive_queue))
-			return "connections wait in its backlog";
+		/* each connection goes with its client's UNIX_PAIR */
+		no = ckpt_unix_backlog_unsaved(sk);
+		if (no)
+			return no;
+		if (u->path.dentry && d_unlinked(u->path.dentry))
+			return "its path was removed";
+		return NULL;
 	} else if (sk->sk_state != TCP_CLOSE &&
 		   !(dgram && sk->sk_state == TCP_ESTABLISHED)) {
 		return "it is connecting or connected";
@@ -961,11 +1013,72 @@ const struct ckpt_obj_ops ckpt_obj_socket_ops = {
 	.release = ckpt_file_drop,
 };
 
+/*
+ * The client of each connection waiting in the backlog of an AF_UNIX
+ * listener among @f (or f->fds[@only]) must be in @all: restart makes
+ * the connection again from the client's side.
+ */
+static int ckpt_sock_peers(const struct ckpt_fds *f, int only,
+			   const struct ckpt_fds *all,
+			   struct task_struct **tasks, unsigned int nr_tasks,
+			   char *why, size_t len)
+{
+	struct file **files = NULL, *cf;
+	struct sock **conns, *client;
+	struct socket *sock;
+	unsigned int i, k, n;
+	int err = 0;
+
+	for (i = 0; i < f->nr && !err; i++) {
+		sock = (only < 0 || i == only) ? ckpt_sock_of(f->fds[i].file) :
+						 NULL;
+		if (!sock || sock->sk->sk_family != AF_UNIX ||
+		    READ_ONCE(sock->sk->sk_state) != TCP_LISTEN ||
+		    !skb_queue_len_lockless(&sock->sk->sk_receive_queue))
+			continue;
+		if (!files) {
+			/* sorted once: n log n, however many fds there are */
+			files = kvmalloc_array(all->nr ?: 1, sizeof(*files),
+					       GFP_KERNEL);
+			if (!files)
+				break;
+			for (k = 0; k < all->nr; k++)
+				files[k] = all->fds[k].file;
+			sort(files, all->nr, sizeof(*files), ckpt_ptr_cmp, NULL);
+		}
+		conns = ckpt_unix_conns(sock->sk, &n);
+		if (!conns)
+			break;
+		for (k = 0; k < n && !err; k++) {
+			client = unix_peer_get(conns[k]);
+			cf = client && client->sk_socket ?
+			     client->sk_socket->file : NULL;
+			if (!cf || !bsearch(&cf, files, all->nr, sizeof(*files),
+					    ckpt_ptr_cmp)) {
+				snprintf(why, len,
+					 "process %d fd %u: a connection from outside the checkpoint waits in the socket's backlog",
+					 f->fds[i].pid, f->fds[i].fd);
+				err = -EOPNOTSUPP;
+			}
+			if (client)
+				sock_put(client);
+		}
+		ckpt_unix_conns_put(conns, n);
+	}
+	if (i < f->nr && !err) {
+		snprintf(why, len, "out of memory");
+		err = -ENOMEM;
+	}
+	kvfree(files);
+	return err;
+}
+
 const struct ckpt_file_ops ckpt_file_socket_ops = {
 	.kind = CKPT_FILE_SOCKET,
-	.flags = CKPT_FK_ANON,
+	.flags = CKPT_FK_ANON | CKPT_FK_PEERS,
 	.obj = CKPT_OBJ_SOCKET,
 	.is = ckpt_is_socket,
 	.supported = ckpt_sock_supported,
+	.peers = ckpt_sock_peers,
 	.restore = restore_state_file,
 };

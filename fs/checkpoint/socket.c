@@ -7,6 +7,9 @@
  * object: the UNIX_PAIR record holds both ends' options and shutdown
  * state and the data queued for each.  An accepted socket has its
  * listener's address: the listener, restored first, names it again.
+ * A connection not accepted yet has no socket on the listener's side,
+ * only a sock in the listener's backlog: restart connects the client
+ * to the restored listener again, in backlog order.
  * The data is read with the socket's own recvmsg, MSG_PEEK and a peek
  * offset, so nothing is consumed and af_unix keeps its rules (partly
  * read stream data, record bounds); restart sends each end's data from
@@ -65,12 +68,51 @@ static struct sock *ckpt_unix_peer(struct sock *sk)
 	return peer;
 }
 
+/*
+ * A connection not accepted yet: the socket connect(2) made for the
+ * listener's side, which waits in the listener's backlog with no
+ * socket or file until accept(2).  A closed end is dead instead.
+ */
+static bool ckpt_unix_embryo(struct sock *sk)
+{
+	return !sk->sk_socket && !sock_flag(sk, SOCK_DEAD) &&
+	       READ_ONCE(sk->sk_state) == TCP_ESTABLISHED;
+}
+
+/**
+ * ckpt_unix_backlog - the connections waiting in a listener's backlog
+ * @l: a listening AF_UNIX socket
+ * @conns: filled with up to @max of them, in the order accept(2) takes
+ *	them, referenced: each the socket connect(2) made, whose peer is
+ *	the connecting socket
+ * @max: room in @conns
+ *
+ * Return: how many wait, which may be more than @max.
+ */
+unsigned int ckpt_unix_backlog(struct sock *l, struct sock **conns,
+			       unsigned int max)
+{
+	struct sk_buff *skb;
+	unsigned int n = 0;
+
+	spin_lock(&l->sk_receive_queue.lock);
+	skb_queue_walk(&l->sk_receive_queue, skb) {
+		if (n < max) {
+			sock_hold(skb->sk);
+			conns[n] = skb->sk;
+		}
+		n++;
+	}
+	spin_unlock(&l->sk_receive_queue.lock);
+	return n;
+}
+
 /* What checkpoint cannot save of one end: its reason, or NULL. */
 static const char *ckpt_unix_end_unsupported(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 
-	if (!sock || !sock->file)
+	if (sock ? !sock->file : !ckpt_unix_embryo(sk))
 		return "its other end is closed";
 	/* an address: ckpt_unix_name_check() looks for its listener */
 	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
@@ -80,8 +122,8 @@ static const char *ckpt_unix_end_unsupported(struct sock *sk)
 	if (READ_ONCE(unix_sk(sk)->oob_skb))
 		return "out-of-band data is queued";
 #endif
-	if (test_bit(SOCK_PASSSEC, &sock->flags) ||
-	    test_bit(SOCK_PASSPIDFD, &sock->flags))
+	if (sock && (test_bit(SOCK_PASSSEC, &sock->flags) ||
+		     test_bit(SOCK_PASSPIDFD, &sock->flags)))
 		return "SO_PASSSEC or SO_PASSPIDFD is set";
 	if (rcu_access_pointer(sk->sk_filter))
 		return "a socket filter is attached";
@@ -89,13 +131,36 @@ static const char *ckpt_unix_end_unsupported(struct sock *sk)
 		return "SO_TIMESTAMP is set";
 	if (atomic_read(&unix_sk(sk)->scm_stat.nr_fds))
 		return "file descriptors (SCM_RIGHTS) in flight";
-	if (test_bit(SOCK_PASSCRED, &sock->flags) &&
+	if (sock && test_bit(SOCK_PASSCRED, &sock->flags) &&
 	    skb_queue_len_lockless(&sk->sk_receive_queue))
 		return "credentials (SO_PASSCRED) to pass with queued data";
 	if (READ_ONCE(sk->sk_rcvlowat) > 1 || READ_ONCE(sk->sk_mark) ||
 	    READ_ONCE(sk->sk_priority) || READ_ONCE(sk->sk_err))
 		return "SO_RCVLOWAT, SO_MARK, SO_PRIORITY or a pending error";
 	return NULL;
+}
+
+/**
+ * ckpt_unix_conn_unsupported - can a connection waiting in a backlog be
+ * saved?
+ * @conn: the socket connect(2) made for the listener's side
+ *
+ * Return: NULL, or the reason it cannot.
+ */
+const char *ckpt_unix_conn_unsupported(struct sock *conn)
+{
+	struct sock *client = unix_peer_get(conn);
+	const char *no;
+
+	if (!client || !ckpt_unix_embryo(conn) ||
+	    READ_ONCE(unix_peer(client)) != conn)
+		no = "a connection whose socket was closed waits in its backlog";
+	else
+		no = ckpt_unix_end_unsupported(conn) ?:
+		     ckpt_unix_end_unsupported(client);
+	if (client)
+		sock_put(client);
+	return no;
 }
 
 /**
@@ -209,6 +274,20 @@ struct file *ckpt_unix_peer_file(struct file *file)
 	return pf;
 }
 
+/* Does @file's connection wait in a listener's backlog (no accept yet)? */
+static bool ckpt_unix_waits(struct file *file)
+{
+	struct sock *sk = ckpt_unix_sk(file), *peer;
+	bool waits;
+
+	peer = sk ? ckpt_unix_peer(sk) : NULL;
+	if (!peer)
+		return false;
+	waits = ckpt_unix_embryo(peer);
+	sock_put(peer);
+	return waits;
+}
+
 /**
  * ckpt_unix_key - the object a pair is known by: its lower sock
  * @file: an AF_UNIX socket of a connected pair
@@ -276,6 +355,55 @@ size_t ckpt_unix_queue_pack(struct ckpt_unix_queue *q, void *rec)
 	return len;
 }
 
+/*
+ * What the client sent to a connection still in a backlog, which has no
+ * socket to peek with: copied from its queue, under the queue's lock.
+ * Nothing of it has been read, and its receiver cannot set options yet.
+ */
+static int ckpt_unix_copy_queue(struct ckpt_ctx *ctx, struct sock *sk,
+				struct ckpt_unix_queue *q, u32 *nr_msgs,
+				u64 *nr_bytes)
+{
+	struct sk_buff *skb;
+	int err = 0;
+
+	*nr_msgs = 0;
+	*nr_bytes = 0;
+	spin_lock(&sk->sk_receive_queue.lock);
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 off = UNIXCB(skb).consumed, n = skb->len - off;
+
+		if (UNIXCB(skb).fp) {
+			err = -EOPNOTSUPP;
+			break;
+		}
+		if (n > q->max_bytes - q->nr_bytes ||
+		    q->nr_msgs == q->max_msgs) {
+			err = -E2BIG;
+			break;
+		}
+		if (skb_copy_bits(skb, off, q->data + q->nr_bytes, n)) {
+			err = -EFAULT;
+			break;
+		}
+		q->lens[q->nr_msgs++] = n;
+		q->nr_bytes += n;
+		(*nr_msgs)++;
+		*nr_bytes += n;
+	}
+	spin_unlock(&sk->sk_receive_queue.lock);
+	if (err == -EOPNOTSUPP)
+		return ckpt_err(ctx, err,
+				"AF_UNIX socket: file descriptors (SCM_RIGHTS) in flight");
+	if (err == -E2BIG)
+		return ckpt_err(ctx, err,
+				"AF_UNIX socket: more than %zu bytes or %u messages queued",
+				q->max_bytes, q->max_msgs);
+	if (err)
+		return ckpt_err(ctx, err, "AF_UNIX socket: reading its queue");
+	return 0;
+}
+
 /**
  * ckpt_unix_peek - read what is queued for an AF_UNIX socket, keeping it
  * @ctx: checkpoint context
@@ -290,7 +418,8 @@ size_t ckpt_unix_queue_pack(struct ckpt_unix_queue *q, void *rec)
  * Peek at everything queued for @sk to read, message by message, with a
  * peek offset that moves past what was seen; the socket's own offset is
  * put back.  A message with file descriptors or credentials to pass
- * (MSG_CTRUNC without a control buffer) is refused.
+ * (MSG_CTRUNC without a control buffer) is refused.  A connection still
+ * in a backlog has no socket: its queue is copied.
  *
  * Return: 0 or a negative errno (logged).
  */
@@ -306,6 +435,8 @@ int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 	struct sockaddr_storage from;
 	int err = 0;
 
+	if (!sock)
+		return ckpt_unix_copy_queue(ctx, sk, q, nr_msgs, nr_bytes);
 	*nr_msgs = 0;
 	*nr_bytes = 0;
 	sock->ops->set_peek_off(sk, 0);
@@ -371,11 +502,19 @@ u64 ckpt_sock_timeo_ns(long t)
 	return jiffies64_to_nsecs(t);
 }
 
-/* One end's options and shutdown state. */
+/*
+ * One end's options and shutdown state.  A connection in a backlog has
+ * none of its own yet (accept(2) gives it its socket): only its flag.
+ */
 static void ckpt_unix_end_state(struct sock *sk, struct ckpt_unix_end *e)
 {
-	e->ino = SOCK_INODE(sk->sk_socket)->i_ino;
 	e->shutdown = READ_ONCE(sk->sk_shutdown);
+	if (!sk->sk_socket) {
+		e->flags = CKPT_UNIX_BACKLOG;
+		e->peek_off = -1;
+		return;
+	}
+	e->ino = SOCK_INODE(sk->sk_socket)->i_ino;
 	if (test_bit(SOCK_PASSCRED, &sk->sk_socket->flags))
 		e->flags |= CKPT_UNIX_PASSCRED;
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
@@ -388,14 +527,47 @@ static void ckpt_unix_end_state(struct sock *sk, struct ckpt_unix_end *e)
 }
 
 /*
- * An accepted socket: its listener's FILE record goes first, so that
- * restart has the listener to name it after.
+ * The connections waiting in @l's backlog before @conn: their pairs go
+ * first, so that restart queues the connections in the order accept(2)
+ * takes them.
+ */
+static int checkpoint_unix_backlog(struct ckpt_ctx *ctx, struct sock *l,
+				   struct sock *conn)
+{
+	unsigned int n = l->sk_max_ack_backlog + 1, i;
+	struct sock **conns, *client;
+	int err = 0;
+
+	conns = kvmalloc_array(n, sizeof(*conns), GFP_KERNEL);
+	if (!conns)
+		return -ENOMEM;
+	/* the tasks are frozen: the backlog holds still */
+	n = min(n, ckpt_unix_backlog(l, conns, n));
+	for (i = 0; i < n && conns[i] != conn && err >= 0; i++) {
+		client = unix_peer_get(conns[i]);
+		err = client ? ckpt_obj_checkpoint(ctx, CKPT_OBJ_UNIX_PAIR,
+						   min(client, conns[i])) :
+			       ckpt_err(ctx, -EOPNOTSUPP,
+					"AF_UNIX socket: a connection whose socket was closed waits in its listener's backlog");
+		if (client)
+			sock_put(client);
+	}
+	for (i = 0; i < n; i++)
+		sock_put(conns[i]);
+	kvfree(conns);
+	return err < 0 ? err : 0;
+}
+
+/*
+ * An accepted socket, or one waiting in a backlog: its listener's FILE
+ * record goes first, so that restart has the listener to name it after
+ * or to connect to.
  */
 static int checkpoint_unix_listener(struct ckpt_ctx *ctx, struct sock *sk,
 				    struct ckpt_unix_end *e)
 {
 	struct file *listener;
-	int ref;
+	int ref, err = 0;
 
 	if (!READ_ONCE(unix_sk(sk)->addr))
 		return 0;
@@ -404,11 +576,13 @@ static int checkpoint_unix_listener(struct ckpt_ctx *ctx, struct sock *sk,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"AF_UNIX socket: it is named, with no listener in the checkpoint");
 	ref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, listener);
+	if (ref >= 0 && !sk->sk_socket)
+		err = checkpoint_unix_backlog(ctx, ckpt_unix_sk(listener), sk);
 	fput(listener);
 	if (ref < 0)
 		return ref;
 	e->listener = ref;
-	return 0;
+	return err;
 }
 
 /**
@@ -474,6 +648,16 @@ static int restore_unix_end_check(struct ckpt_unix_end *e,
 	    e->rcvtimeo_ns > KTIME_MAX / 2 || e->sndtimeo_ns > KTIME_MAX / 2 ||
 	    e->nr_msgs > CKPT_UNIX_MSGS_MAX || e->nr_bytes > CKPT_RECORD_MAX ||
 	    e->_pad)
+		return -EBADMSG;
+	/*
+	 * A connection in a backlog: of a listener, with nothing of its own
+	 * (accept(2) gives it that), and nothing it sent: it cannot send.
+	 */
+	if (e->flags & CKPT_UNIX_BACKLOG &&
+	    (e->flags != CKPT_UNIX_BACKLOG || !e->listener || e->ino ||
+	     e->sndbuf || e->rcvbuf || e->peek_off != -1 || e->rcvtimeo_ns ||
+	     e->sndtimeo_ns || peer->flags & CKPT_UNIX_BACKLOG ||
+	     peer->nr_msgs || peer->listener))
 		return -EBADMSG;
 	return 0;
 }
@@ -604,15 +788,68 @@ static void restore_unix_pair_release(void *ptr)
 	restore_unix_pair_free(ptr);
 }
 
-/* Make the two sockets and their files, as socketpair(2) does. */
+/*
+ * Connect the socket of end @i to the listener of the other end, as
+ * connect(2) would, as the restored task: the new connection waits in
+ * the listener's backlog as the checkpointed one did.  The listener's
+ * name must still lead to it.
+ */
+static int restore_unix_connect(struct ckpt_ctx *ctx, struct file *file,
+				u32 type, u32 ref, int i)
+{
+	struct sockaddr_storage addr = {};
+	struct unix_address *ua;
+	struct sock *l, *conn;
+	const struct cred *old;
+	struct file *lfile;
+	int err;
+
+	lfile = ckpt_obj_fetch(ctx, ref, CKPT_OBJ_FILE);
+	if (IS_ERR(lfile))
+		return PTR_ERR(lfile);
+	l = ckpt_unix_sk(lfile);
+	ua = l ? READ_ONCE(unix_sk(l)->addr) : NULL;
+	if (!ua || READ_ONCE(l->sk_state) != TCP_LISTEN || l->sk_type != type)
+		return ckpt_err(ctx, -EBADMSG,
+				"AF_UNIX socket %d of the pair: file %u is no listening socket of its type",
+				i, ref);
+	memcpy(&addr, ua->name, ua->len);
+	old = ckpt_as_task(ctx);
+	/* the backlog has room for what it held: never wait */
+	err = __sys_connect_file(file, &addr, ua->len, O_NONBLOCK);
+	ckpt_as_restarter(old);
+	if (err)
+		return ckpt_err(ctx, err,
+				"AF_UNIX socket %d of the pair: connecting to its listener again",
+				i);
+	conn = unix_peer_get(sock_from_file(file)->sk);
+	if (conn && READ_ONCE(unix_sk(conn)->addr) != ua)
+		err = ckpt_err(ctx, -ESTALE,
+			       "AF_UNIX socket %d of the pair: its listener's name leads to another socket now",
+			       i);
+	if (conn)
+		sock_put(conn);
+	return err;
+}
+
+/*
+ * Make the two sockets and their files, as socketpair(2) does; or, for
+ * a connection waiting in a backlog (end @wait), the connecting socket
+ * only.
+ */
 static int restore_unix_make(struct ckpt_ctx *ctx, u32 type,
-			     struct ckpt_unix_pair *p, struct socket **sock)
+			     struct ckpt_unix_pair *p, struct socket **sock,
+			     int wait)
 {
 	const struct cred *old = ckpt_as_task(ctx);
 	int err, i;
 
 	sock[0] = NULL;
 	sock[1] = NULL;
+	if (wait >= 0) {
+		err = sock_create(AF_UNIX, type, 0, &sock[!wait]);
+		goto files;
+	}
 	err = sock_create(AF_UNIX, type, 0, &sock[0]);
 	if (!err)
 		err = sock_create(AF_UNIX, type, 0, &sock[1]);
@@ -620,7 +857,10 @@ static int restore_unix_make(struct ckpt_ctx *ctx, u32 type,
 		err = security_socket_socketpair(sock[0], sock[1]);
 	if (!err)
 		err = sock[0]->ops->socketpair(sock[0], sock[1]);
+files:
 	for (i = 0; i < 2 && !err; i++) {
+		if (i == wait)
+			continue;
 		p->end[i] = sock_alloc_file(sock[i], 0, NULL);
 		/* on failure sock_alloc_file() has released the socket */
 		if (IS_ERR(p->end[i])) {
@@ -654,10 +894,13 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	const char *data;
 	u64 nr_msgs, nr_bytes, len, sum[2] = {};
 	u32 m, k, i;
-	int err;
+	int err, wait;
 
 	if (h->h.len < sizeof(*h))
 		goto bad;
+	/* the end, if any, that waits in its listener's backlog */
+	wait = h->end[0].flags & CKPT_UNIX_BACKLOG ? 0 :
+	       h->end[1].flags & CKPT_UNIX_BACKLOG ? 1 : -1;
 	nr_msgs = (u64)h->end[0].nr_msgs + h->end[1].nr_msgs;
 	nr_bytes = h->end[0].nr_bytes + h->end[1].nr_bytes;
 	len = sizeof(*h) + round_up(nr_msgs * sizeof(u32), 8) + nr_bytes;
@@ -665,7 +908,8 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	     h->type != SOCK_SEQPACKET) ||
 	    restore_unix_end_check(&h->end[0], &h->end[1]) ||
 	    restore_unix_end_check(&h->end[1], &h->end[0]) ||
-	    h->end[0].ino == h->end[1].ino || len != h->h.len)
+	    h->end[0].ino == h->end[1].ino || len != h->h.len ||
+	    (wait >= 0 && h->type == SOCK_DGRAM))
 		goto bad;
 	for (m = 0, i = 0; i < 2; i++)
 		for (k = 0; k < h->end[i].nr_msgs; k++)
@@ -680,8 +924,10 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	err = restore_unix_make(ctx, h->type, p, sock);
+	err = restore_unix_make(ctx, h->type, p, sock, wait);
 	for (i = 0; i < 2 && !err; i++) {
+		if (i == wait)
+			continue;
 		sock[i] = sock_from_file(p->end[i]);
 		p->ino[i] = h->end[i].ino;
 		err = restore_unix_name(ctx, sock[i], h->type,
@@ -689,6 +935,9 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 		if (!err)
 			err = restore_unix_opts(ctx, sock[i], &h->end[i], i);
 	}
+	if (!err && wait >= 0)
+		err = restore_unix_connect(ctx, p->end[!wait], h->type,
+					   h->end[wait].listener, wait);
 	/* end i's data, sent by the other end */
 	data = (const char *)h->msg_len + round_up(nr_msgs * sizeof(u32), 8);
 	for (m = 0, i = 0; i < 2 && !err; i++) {
@@ -702,8 +951,10 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 				 i, h->end[i].nr_bytes);
 	}
 	for (i = 0; i < 2 && !err; i++) {
+		/* the waiting end's send side: shut down by its peer's SHUT_RD */
 		if (h->end[i].shutdown & SEND_SHUTDOWN)
-			err = kernel_sock_shutdown(sock[i], SHUT_WR);
+			err = i == wait ? kernel_sock_shutdown(sock[!i], SHUT_RD) :
+					  kernel_sock_shutdown(sock[i], SHUT_WR);
 		if (!err && h->end[i].peek_off >= 0)
 			err = sock[i]->ops->set_peek_off(sock[i]->sk,
 							 h->end[i].peek_off);
@@ -741,7 +992,8 @@ static struct file *restore_unix_file(struct ckpt_ctx *ctx,
 	if (IS_ERR(p))
 		return ERR_CAST(p);
 	i = h->ino == p->ino[0] ? 0 : h->ino == p->ino[1] ? 1 : -1;
-	if (i < 0 || (h->f_flags & ~O_NONBLOCK) != O_RDWR) {
+	/* no file is the end waiting in a backlog: it has none */
+	if (i < 0 || !p->end[i] || (h->f_flags & ~O_NONBLOCK) != O_RDWR) {
 		ckpt_err(ctx, -EBADMSG, "file %d: no end of AF_UNIX pair %u",
 			 h->objref, h->ref);
 		return ERR_PTR(-EBADMSG);
@@ -780,8 +1032,9 @@ static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
 		if ((only >= 0 && i != only) || !ckpt_is_unix(fds[i].file))
 			continue;
 		peer = ckpt_unix_peer_file(fds[i].file);
-		if (!peer)
-			continue;	/* ckpt_unix_supported() says why */
+		/* no file: a connection in a backlog, or ckpt_unix_supported() says why */
+		if (!peer && !ckpt_unix_waits(fds[i].file))
+			continue;
 		if (!files) {
 			unsigned int k;
 
@@ -796,8 +1049,8 @@ static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
 				files[k] = all->fds[k].file;
 			sort(files, nall, sizeof(*files), ckpt_ptr_cmp, NULL);
 		}
-		if (!bsearch(&peer, files, nall, sizeof(*files),
-			     ckpt_ptr_cmp)) {
+		if (peer && !bsearch(&peer, files, nall, sizeof(*files),
+				     ckpt_ptr_cmp)) {
 			snprintf(why, len,
 				 "process %d fd %u: the socket's other end is open outside the checkpoint",
 				 fds[i].pid, fds[i].fd);
@@ -818,10 +1071,14 @@ static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
 	return err;
 }
 
-/* One end of a connected pair: other AF_UNIX sockets are SOCKETs. */
+/*
+ * One end of a connected pair, or a socket whose connection waits in a
+ * backlog: other AF_UNIX sockets are SOCKETs.
+ */
 static bool ckpt_is_unix_end(struct file *file)
 {
-	return ckpt_is_unix(file) && ckpt_unix_peer_file(file);
+	return ckpt_is_unix(file) &&
+	       (ckpt_unix_peer_file(file) || ckpt_unix_waits(file));
 }
 
 const struct ckpt_file_ops ckpt_file_unix_ops = {

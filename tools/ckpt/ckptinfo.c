@@ -1557,7 +1557,13 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 		if (e->sndbuf || e->rcvbuf)
 			out(ci, ", SO_SNDBUF %d SO_RCVBUF %d", e->sndbuf,
 			    e->rcvbuf);
-		if (e->listener)
+		if (e->flags & CKPT_UNIX_BACKLOG && (!e->listener || e->ino ||
+						     p->end[!i].flags & CKPT_UNIX_BACKLOG))
+			bad(ci, "end %d: waits in a backlog, but not alone or of no listener",
+			    i);
+		if (e->flags & CKPT_UNIX_BACKLOG)
+			out(ci, ", waits in the backlog of file %u", e->listener);
+		else if (e->listener)
 			out(ci, ", accepted from file %u", e->listener);
 		out(ci, "\n");
 	}

@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		9
+#define CKPT_VERSION		10
 
 #define CKPT_ARCH_X86_64	1
 
@@ -548,7 +548,12 @@ enum ckpt_lock_kind {
  * @ino: its inode number, which the FILE record of its open file carries
  * @shutdown: 1 receive, 2 send shut down (shutdown(2) SHUT_RD + 1, ...);
  *	one end's send is the other's receive
- * @flags: CKPT_UNIX_PASSCRED (SO_PASSCRED)
+ * @flags: CKPT_UNIX_PASSCRED (SO_PASSCRED); CKPT_UNIX_BACKLOG for the
+ *	listener's side of a connection that waits in @listener's backlog,
+ *	not accepted yet: it has no open file (@ino 0) and no options of
+ *	its own, and holds what its peer sent; restart connects the peer
+ *	to @listener again, in the order of the records, which is the order
+ *	accept(2) takes them.  Only of a stream or seqpacket pair, one end
  * @sndbuf: SO_SNDBUF as the program set it, 0 if it did not
  * @rcvbuf: SO_RCVBUF likewise
  * @peek_off: SO_PEEK_OFF, -1 if not set
@@ -560,8 +565,9 @@ enum ckpt_lock_kind {
  * @nr_bytes: bytes queued for this socket to read
  * @listener: for the socket accept(2) returned for a connection, the
  *	FILE objref of the listening socket it was accepted from, whose
- *	address it shares (getsockname(2)); 0 for a socket without an
- *	address.  That FILE record comes before this record.
+ *	address it shares (getsockname(2)), or in whose backlog it waits
+ *	(CKPT_UNIX_BACKLOG); 0 for a socket without an address.  That FILE
+ *	record comes before this record.
  * @_pad: zero
  */
 struct ckpt_unix_end {
@@ -580,7 +586,8 @@ struct ckpt_unix_end {
 };
 
 #define CKPT_UNIX_PASSCRED	0x1U
-#define CKPT_UNIX_FLAGS		CKPT_UNIX_PASSCRED
+#define CKPT_UNIX_BACKLOG	0x2U	/* since version 10 */
+#define CKPT_UNIX_FLAGS		(CKPT_UNIX_PASSCRED | CKPT_UNIX_BACKLOG)
 #define CKPT_UNIX_MSGS_MAX	65536
 
 /**

@@ -534,7 +534,7 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 				  .sun_path = "\0fuzzl" };
 	socklen_t len = sizeof(int);
 	int p[2], f, efd, tfd, sfd, epfd, mfd, sv[2], pfd, g, lfd, ufd, v32;
-	int al, ac, as, uc;
+	int al, ac, as, uc, aw;
 	uint64_t v;
 	timer_t tid;
 	sigset_t set;
@@ -600,6 +600,12 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 		   "unix listener");
 	as = accept(al, NULL, NULL);
 	CKPT_CHECK(as >= 0 && write(ac, "acc", 3) == 3, "accept");
+	/* a connection left waiting in its backlog: a UNIX_PAIR too */
+	aw = socket(AF_UNIX, SOCK_STREAM, 0);
+	CKPT_CHECK(aw >= 0 && !connect(aw, (struct sockaddr *)&ul,
+				       sizeof(sa_family_t) + 7) &&
+		   write(aw, "w", 1) == 1 && !fcntl(al, F_SETFL, O_NONBLOCK),
+		   "waiting connection");
 	/* scheduling, OOM score and subreaper: SCHED and SIGNAL fields */
 	CKPT_CHECK(!setpriority(PRIO_PROCESS, 0, 3) &&
 		   !ckpt_write_file("/proc/self/oom_score_adj", "100", 3, 0) &&
@@ -627,6 +633,9 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 		   "socket pair data");
 	CKPT_CHECK(read(as, buf, sizeof(buf)) == 3 && !memcmp(buf, "acc", 3),
 		   "accepted connection data");
+	as = accept(al, NULL, NULL);
+	CKPT_CHECK(as >= 0 && read(as, buf, sizeof(buf)) == 1 && buf[0] == 'w',
+		   "connection waiting in the backlog");
 	CKPT_CHECK(recv(ufd, buf, sizeof(buf), MSG_DONTWAIT) == 3 &&
 		   send(uc, "dg", 2, 0) == 2 &&
 		   recv(ufd, buf, sizeof(buf), MSG_DONTWAIT) == 2,

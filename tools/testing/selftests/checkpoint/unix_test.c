@@ -4,10 +4,11 @@
  * for byte (a partly read stream, datagram and record bounds), with the
  * options and shutdown state programs set; so does a connection made by
  * connect(2) and accept(2), its accepted end named after its listener.
- * A pair split between the checkpoint and the outside, an accepted
- * connection without its listener, a client bound to a name of its own,
- * a listener with a client waiting and descriptors in flight are
- * refused with a reason.
+ * Connections waiting in a listener's backlog come back waiting, in
+ * order.  A pair split between the checkpoint and the outside, an
+ * accepted connection without its listener, a client bound to a name of
+ * its own, a connection from outside waiting in a listener's backlog
+ * and descriptors in flight are refused with a reason.
  */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -416,27 +417,97 @@ TEST_F(af_unix, peer_outside_the_checkpoint_is_refused)
 	close(sv[1]);
 }
 
-/* A listener with a client connected and not accepted yet. */
-static int waiting_client(struct ckpt_ctx *c)
+/*
+ * Two clients connected to a listener and not accepted yet, the first
+ * having sent data, the second data and an end of file: after restart
+ * accept(2) takes them in the same order, each reads what its client
+ * sent and carries data back, and no third connection waits.
+ */
+TEST_F(unix_conn, connections_in_the_backlog_are_accepted_in_order)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0), cl;
+	char path[108];
+	pid_t pid;
 
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s",
-		 ckpt_tmp_path(c, "sock"));
-	if (fd < 0 || bind(fd, (void *)&a, sizeof(a)) || listen(fd, 1))
-		return errno;
-	cl = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (cl < 0 || connect(cl, (void *)&a, sizeof(a)))
-		return errno;
-	return 0;
+	if (variant->abstract)
+		snprintf(path, sizeof(path), "@ckpt-backlog-%d", getpid());
+	else
+		snprintf(path, sizeof(path), "%s",
+			 ckpt_tmp_path(&self->c, "backlog"));
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		int type = variant->type, l, cl1, cl2, s1, s2;
+		struct sockaddr_un a;
+		char buf[64] = "";
+		socklen_t len;
+
+		l = listener_at(path, type, &a, &len);
+		CKPT_CHECK(l >= 0, "listener: %s", strerror(errno));
+		if (variant->listener_last) {
+			CKPT_SYS(dup2(l, 60));
+			close(l);
+			l = 60;
+		}
+		cl1 = CKPT_SYS(socket(AF_UNIX, type, 0));
+		CKPT_SYS(connect(cl1, (void *)&a, len));
+		cl2 = CKPT_SYS(socket(AF_UNIX, type, 0));
+		CKPT_SYS(connect(cl2, (void *)&a, len));
+		CKPT_SYS(send(cl1, "first", 5, 0));
+		CKPT_SYS(send(cl2, "second", 6, 0));
+		CKPT_SYS(shutdown(cl2, SHUT_WR));
+		ckpt_self(&self->c);
+
+		s1 = CKPT_SYS(accept(l, NULL, NULL));
+		s2 = CKPT_SYS(accept(l, NULL, NULL));
+		CKPT_CHECK(recv(s1, buf, sizeof(buf), 0) == 5 &&
+			   !memcmp(buf, "first", 5), "first read %s", buf);
+		CKPT_CHECK(recv(s2, buf, sizeof(buf), 0) == 6 &&
+			   !memcmp(buf, "second", 6), "second read %s", buf);
+		CKPT_CHECK(recv(s2, buf, sizeof(buf), 0) == 0,
+			   "no end of file from the second client");
+		named(s1, false, &a, len);
+		named(cl1, true, &a, len);
+		CKPT_SYS(send(s1, "reply", 5, 0));
+		CKPT_CHECK(recv(cl1, buf, sizeof(buf), 0) == 5 &&
+			   !memcmp(buf, "reply", 5), "reply");
+		CKPT_SYS(send(s2, "to 2", 4, 0));
+		CKPT_CHECK(recv(cl2, buf, sizeof(buf), 0) == 4, "reply to 2");
+		CKPT_SYS(fcntl(l, F_SETFL, O_NONBLOCK));
+		CKPT_CHECK(accept(l, NULL, NULL) == -1 && errno == EAGAIN,
+			   "a third connection waits");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
 }
 
-/* listeners and bound sockets are saved (socket_test); not their backlog */
-TEST_F(af_unix, listener_with_a_client_waiting_is_refused)
+static int outside_listener = -1;
+
+/* Keeps the listener that a client outside the checkpoint waits in. */
+static int keep_listener(struct ckpt_ctx *c)
 {
-	ckpt_expect_refused(_metadata, &self->c, waiting_client, -1,
-			    EOPNOTSUPP, "backlog", true);
+	(void)c;
+	return outside_listener >= 0 ? 0 : EINVAL;
+}
+
+/*
+ * A listener in the checkpoint with a connection waiting from a client
+ * the test process holds: restart could not make that client again.
+ */
+TEST_F(af_unix, connection_from_outside_waiting_is_refused)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	int cl;
+
+	outside_listener = listener_at(ckpt_tmp_path(&self->c, "sock"),
+				       SOCK_STREAM, &a, &len);
+	ASSERT_LE(0, outside_listener);
+	cl = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_EQ(0, connect(cl, (void *)&a, len));
+	ckpt_expect_refused(_metadata, &self->c, keep_listener,
+			    outside_listener, EOPNOTSUPP,
+			    "from outside the checkpoint", true);
+	close(cl);
+	close(outside_listener);
 }
 
 /* /dev/null sent over a pair and not received yet. */
