@@ -106,9 +106,11 @@ bench: all
 	@$(SCRIPTS)/bench.sh
 
 series: deps
+	@$(SCRIPTS)/deps.sh --series
 	@$(SCRIPTS)/series.sh
 
 series-check: all
+	@$(SCRIPTS)/deps.sh --series
 	@$(SCRIPTS)/series.sh --check
 
 clean:

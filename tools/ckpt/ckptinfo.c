@@ -1691,8 +1691,8 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 	msg_lens_padded(ci, k->msg_len, k->nr_msgs);
 	if (k->nr_msgs && (k->family != AF_UNIX || k->type != SOCK_DGRAM ||
 			   !k->addr_len))
-		bad(ci, "datagrams queued for a socket other than a bound "
-		    "AF_UNIX datagram socket");
+		bad(ci,
+		    "datagrams queued for a socket other than a bound AF_UNIX datagram socket");
 	state_record(ci, len, len, k->objref, CKPT_OBJ_SOCKET);
 	if (k->family != AF_UNIX && !inet)
 		bad(ci, "socket family %u", k->family);

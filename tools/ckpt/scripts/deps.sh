@@ -64,6 +64,16 @@ REQUIRED='
 	gnuplot-nox	gnuplot
 '
 
+# make series and series-check (deps.sh --series): checkpatch.pl (perl)
+# checks each SPDX line with scripts/spdxcheck.py, which needs python3's
+# ply and git modules.
+[ "${1:-}" = --series ] && REQUIRED+='
+	perl		perl
+	python3		python3
+	python3-ply	/usr/lib/python3/dist-packages/ply/__init__.py
+	python3-git	/usr/lib/python3/dist-packages/git/__init__.py
+'
+
 PACKAGES=("$LINUX_SOURCE_PKG")
 declare -A seen=([$LINUX_SOURCE_PKG]=1)
 while read -r pkg _; do

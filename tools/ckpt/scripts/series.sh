@@ -298,7 +298,8 @@ for p in "$out"/patches/0*.patch; do
 		fail=1
 	fi
 	cplog=$out/checkpatch-$i.log
-	if (cd "$tree" && scripts/checkpatch.pl --strict -q \
+	# spdxcheck.py wants the python3 (and ply) deps.sh installed
+	if (cd "$tree" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict -q \
 		--ignore "$(checkpatch_ignore "$p")" "$p") >"$cplog" 2>&1; then
 		style="checkpatch clean"
 	else
