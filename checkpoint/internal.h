@@ -289,6 +289,7 @@ extern const struct ckpt_file_ops ckpt_file_socket_ops;
 
 const struct ckpt_file_ops *ckpt_file_ops_of(u32 kind);
 int ckpt_ptr_cmp(const void *a, const void *b);
+struct file **ckpt_fds_sorted_files(const struct ckpt_fds *all);
 int ckpt_file_kind(struct file *file);
 struct file *restore_state_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 				const char *path);
@@ -421,8 +422,8 @@ int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
 u64 ckpt_sock_timeo_ns(long t);
 int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
-unsigned int ckpt_unix_backlog(struct sock *l, struct sock **conns,
-			       unsigned int max);
+struct sock **ckpt_unix_conns(struct sock *l, unsigned int *n);
+void ckpt_unix_conns_put(struct sock **conns, unsigned int n);
 const char *ckpt_unix_conn_unsupported(struct sock *conn);
 
 /* other AF_UNIX, TCP and UDP sockets (fs/checkpoint/sock.c) */

@@ -19,6 +19,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "internal.h"
 
@@ -678,6 +679,27 @@ int ckpt_ptr_cmp(const void *a, const void *b)
 	const void *y = *(const void * const *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/**
+ * ckpt_fds_sorted_files - the files of @all, sorted, to bsearch() with
+ * ckpt_ptr_cmp(): n log n, however many fds there are
+ * @all: open files
+ *
+ * Return: a kvmalloc'ed array of @all->nr files (no references), or NULL.
+ */
+struct file **ckpt_fds_sorted_files(const struct ckpt_fds *all)
+{
+	struct file **files;
+	unsigned int i;
+
+	files = kvmalloc_array(all->nr ?: 1, sizeof(*files), GFP_KERNEL);
+	if (!files)
+		return NULL;
+	for (i = 0; i < all->nr; i++)
+		files[i] = all->fds[i].file;
+	sort(files, all->nr, sizeof(*files), ckpt_ptr_cmp, NULL);
+	return files;
 }
 
 static void ckpt_fds_release(struct ckpt_fds *f)

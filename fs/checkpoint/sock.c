@@ -23,7 +23,6 @@
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
-#include <linux/sort.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/un.h>
@@ -132,29 +131,6 @@ static const char *ckpt_unix_queue_unsaved(struct sock *sk)
 	}
 	spin_unlock(&sk->sk_receive_queue.lock);
 	return no;
-}
-
-/*
- * The connections waiting in a listener's backlog, at most @max (the
- * listener's own bound) of them, referenced, or NULL; @n gets how many.
- */
-static struct sock **ckpt_unix_conns(struct sock *l, unsigned int *n)
-{
-	unsigned int max = READ_ONCE(l->sk_max_ack_backlog) + 1;
-	struct sock **conns;
-
-	conns = kvmalloc_array(max, sizeof(*conns), GFP_KERNEL);
-	if (!conns)
-		return NULL;
-	*n = min(max, ckpt_unix_backlog(l, conns, max));
-	return conns;
-}
-
-static void ckpt_unix_conns_put(struct sock **conns, unsigned int n)
-{
-	while (n--)
-		sock_put(conns[n]);
-	kvfree(conns);
 }
 
 /*
@@ -1036,16 +1012,10 @@ static int ckpt_sock_peers(const struct ckpt_fds *f, int only,
 		    READ_ONCE(sock->sk->sk_state) != TCP_LISTEN ||
 		    !skb_queue_len_lockless(&sock->sk->sk_receive_queue))
 			continue;
-		if (!files) {
-			/* sorted once: n log n, however many fds there are */
-			files = kvmalloc_array(all->nr ?: 1, sizeof(*files),
-					       GFP_KERNEL);
-			if (!files)
-				break;
-			for (k = 0; k < all->nr; k++)
-				files[k] = all->fds[k].file;
-			sort(files, all->nr, sizeof(*files), ckpt_ptr_cmp, NULL);
-		}
+		if (!files)
+			files = ckpt_fds_sorted_files(all);
+		if (!files)
+			break;
 		conns = ckpt_unix_conns(sock->sk, &n);
 		if (!conns)
 			break;

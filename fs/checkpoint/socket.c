@@ -22,7 +22,6 @@
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
-#include <linux/sort.h>
 #include <linux/time64.h>
 #include <linux/uio.h>
 #include <net/af_unix.h>
@@ -80,31 +79,40 @@ static bool ckpt_unix_embryo(struct sock *sk)
 }
 
 /**
- * ckpt_unix_backlog - the connections waiting in a listener's backlog
+ * ckpt_unix_conns - the connections waiting in a listener's backlog
  * @l: a listening AF_UNIX socket
- * @conns: filled with up to @max of them, in the order accept(2) takes
- *	them, referenced: each the socket connect(2) made, whose peer is
- *	the connecting socket
- * @max: room in @conns
+ * @n: set to how many the array holds: at most the listener's bound
  *
- * Return: how many wait, which may be more than @max.
+ * Return: a kvmalloc'ed array of them in the order accept(2) takes them,
+ * each referenced (the socket connect(2) made, whose peer is the
+ * connecting socket), or NULL; ckpt_unix_conns_put() frees it.
  */
-unsigned int ckpt_unix_backlog(struct sock *l, struct sock **conns,
-			       unsigned int max)
+struct sock **ckpt_unix_conns(struct sock *l, unsigned int *n)
 {
+	unsigned int max = READ_ONCE(l->sk_max_ack_backlog) + 1;
+	struct sock **conns;
 	struct sk_buff *skb;
-	unsigned int n = 0;
 
+	conns = kvmalloc_array(max, sizeof(*conns), GFP_KERNEL);
+	if (!conns)
+		return NULL;
+	*n = 0;
 	spin_lock(&l->sk_receive_queue.lock);
 	skb_queue_walk(&l->sk_receive_queue, skb) {
-		if (n < max) {
-			sock_hold(skb->sk);
-			conns[n] = skb->sk;
-		}
-		n++;
+		if (*n == max)
+			break;
+		sock_hold(skb->sk);
+		conns[(*n)++] = skb->sk;
 	}
 	spin_unlock(&l->sk_receive_queue.lock);
-	return n;
+	return conns;
+}
+
+void ckpt_unix_conns_put(struct sock **conns, unsigned int n)
+{
+	while (n--)
+		sock_put(conns[n]);
+	kvfree(conns);
 }
 
 /* What checkpoint cannot save of one end: its reason, or NULL. */
@@ -534,15 +542,14 @@ static void ckpt_unix_end_state(struct sock *sk, struct ckpt_unix_end *e)
 static int checkpoint_unix_backlog(struct ckpt_ctx *ctx, struct sock *l,
 				   struct sock *conn)
 {
-	unsigned int n = l->sk_max_ack_backlog + 1, i;
 	struct sock **conns, *client;
+	unsigned int n, i;
 	int err = 0;
 
-	conns = kvmalloc_array(n, sizeof(*conns), GFP_KERNEL);
+	/* the tasks are frozen: the backlog holds still */
+	conns = ckpt_unix_conns(l, &n);
 	if (!conns)
 		return -ENOMEM;
-	/* the tasks are frozen: the backlog holds still */
-	n = min(n, ckpt_unix_backlog(l, conns, n));
 	for (i = 0; i < n && conns[i] != conn && err >= 0; i++) {
 		client = unix_peer_get(conns[i]);
 		err = client ? ckpt_obj_checkpoint(ctx, CKPT_OBJ_UNIX_PAIR,
@@ -552,9 +559,7 @@ static int checkpoint_unix_backlog(struct ckpt_ctx *ctx, struct sock *l,
 		if (client)
 			sock_put(client);
 	}
-	for (i = 0; i < n; i++)
-		sock_put(conns[i]);
-	kvfree(conns);
+	ckpt_unix_conns_put(conns, n);
 	return err < 0 ? err : 0;
 }
 
@@ -1036,18 +1041,11 @@ static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
 		if (!peer && !ckpt_unix_waits(fds[i].file))
 			continue;
 		if (!files) {
-			unsigned int k;
-
-			/* sorted once: n log n, however many fds there are */
-			files = kvmalloc_array(nall ?: 1, sizeof(*files),
-					       GFP_KERNEL);
+			files = ckpt_fds_sorted_files(all);
 			if (!files) {
 				snprintf(why, len, "out of memory");
 				return -ENOMEM;
 			}
-			for (k = 0; k < nall; k++)
-				files[k] = all->fds[k].file;
-			sort(files, nall, sizeof(*files), ckpt_ptr_cmp, NULL);
 		}
 		if (peer && !bsearch(&peer, files, nall, sizeof(*files),
 				     ckpt_ptr_cmp)) {
