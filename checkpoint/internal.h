@@ -192,10 +192,6 @@ int ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr);
 int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
 bool ckpt_is_memfd(struct file *file);
-int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
-void ckpt_inode_grab(void *ptr);
-void ckpt_inode_drop(void *ptr);
-void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec);
 void ckpt_set_nonblock(struct file *file, bool nonblock);
 int ckpt_lookup_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		     const char *path, struct path *p);
@@ -332,20 +328,20 @@ int ckpt_ns_check_restart(struct ckpt_ctx *ctx, struct task_struct **tasks,
 int restore_namespaces(struct ckpt_ctx *ctx);
 void ckpt_ns_release(struct ckpt_ctx *ctx);
 #ifdef CONFIG_SYSVIPC
-int checkpoint_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
-int restore_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+int checkpoint_ipc_ns(struct ckpt_ctx *ctx);
+int restore_ipc_ns(struct ckpt_ctx *ctx);
 void restore_ipc_finish(struct ckpt_ctx *ctx);
 #else
-static inline int checkpoint_ipc_ns(struct ckpt_ctx *ctx,
-				    struct ipc_namespace *ns)
+static inline int checkpoint_ipc_ns(struct ckpt_ctx *ctx)
 {
-	return ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+	return ctx->ipc_ns ?
+		ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel") : 0;
 }
 
-static inline int restore_ipc_ns(struct ckpt_ctx *ctx,
-				 struct ipc_namespace *ns)
+static inline int restore_ipc_ns(struct ckpt_ctx *ctx)
 {
-	return ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+	return ctx->ns_flags & CKPT_TREE_NEWIPC ?
+		ckpt_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel") : 0;
 }
 
 static inline void restore_ipc_finish(struct ckpt_ctx *ctx)
@@ -387,7 +383,7 @@ int ckpt_dump_mapping(struct ckpt_ctx *ctx, struct address_space *mapping,
 		      loff_t size);
 int restore_file_contents(struct ckpt_ctx *ctx, struct file *file,
 			  loff_t size);
-void restore_mm_commit(struct ckpt_ctx *ctx);
+int restore_mm_commit(struct ckpt_ctx *ctx);
 void restore_mm_free(struct ckpt_task_state *ts);
 
 /* files (fs/checkpoint/file.c) */

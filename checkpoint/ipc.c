@@ -180,19 +180,22 @@ static int checkpoint_ipc_msq(struct ckpt_ctx *ctx, struct ipc_ckpt_msq *q)
 }
 
 /**
- * checkpoint_ipc_ns - write the SysV objects of an IPC namespace
+ * checkpoint_ipc_ns - write the SysV objects of the tree's own IPC
+ * namespace, if it has one (@ctx->ipc_ns)
  * @ctx: checkpoint context
- * @ns: the namespace
  *
  * Return: 0 or a negative errno (logged).
  */
-int checkpoint_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns)
+int checkpoint_ipc_ns(struct ckpt_ctx *ctx)
 {
+	struct ipc_namespace *ns = ctx->ipc_ns;
 	struct ckpt_ipc_objs o = {};
 	struct ckpt_hdr_ipc_ns h = {};
 	unsigned int i;
 	int err;
 
+	if (!ns)
+		return 0;
 	/* its objects may be anybody's in the namespace: its admin's call */
 	if (!checkpoint_restore_ns_capable(ns->user_ns))
 		return ckpt_err(ctx, -EPERM,
@@ -417,18 +420,23 @@ out:
 }
 
 /**
- * restore_ipc_ns - make the SysV objects of the image in @ns
- * @ctx: restart context
- * @ns: the root's new IPC namespace
+ * restore_ipc_ns - make the SysV objects of the image in the root's new
+ * IPC namespace, if the image has one
+ * @ctx: restart context; current is the root
  *
  * Return: 0 or a negative errno (logged).
  */
-int restore_ipc_ns(struct ckpt_ctx *ctx, struct ipc_namespace *ns)
+int restore_ipc_ns(struct ckpt_ctx *ctx)
 {
+	struct ipc_namespace *ns;
 	struct ckpt_hdr_ipc_ns *h;
 	u32 i;
 	int err = 0;
 
+	if (!(ctx->ns_flags & CKPT_TREE_NEWIPC))
+		return 0;
+	ns = get_ipc_ns(current->nsproxy->ipc_ns);
+	ctx->ipc_ns = ns;
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_IPC_NS, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);

@@ -756,13 +756,16 @@ struct ckpt_mm_state {
  *
  * commit_creds() resets it when the ids change; 0 (not dumpable) only
  * restricts, and 1 is what the restored ids would have after an exec.
+ *
+ * Return: 0.
  */
-void restore_mm_commit(struct ckpt_ctx *ctx)
+int restore_mm_commit(struct ckpt_ctx *ctx)
 {
 	struct ckpt_mm_state *ms = ctx->ts->mm;
 
 	if (ms && ms->mm)
 		set_dumpable(current->mm, ms->mm->dumpable);
+	return 0;
 }
 
 void restore_mm_free(struct ckpt_task_state *ts)

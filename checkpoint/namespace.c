@@ -127,8 +127,7 @@ int checkpoint_namespaces(struct ckpt_ctx *ctx)
 
 	if (ctx->uts_ns)
 		err = checkpoint_uts_ns(ctx, ctx->uts_ns);
-	if (!err && ctx->ipc_ns)
-		err = checkpoint_ipc_ns(ctx, ctx->ipc_ns);
+	err = err ?: checkpoint_ipc_ns(ctx);
 	return err;
 }
 
@@ -222,10 +221,7 @@ int restore_namespaces(struct ckpt_ctx *ctx)
 
 	if (ctx->ns_flags & CKPT_TREE_NEWUTS)
 		err = restore_uts_ns(ctx);
-	if (!err && ctx->ns_flags & CKPT_TREE_NEWIPC) {
-		ctx->ipc_ns = get_ipc_ns(current->nsproxy->ipc_ns);
-		err = restore_ipc_ns(ctx, ctx->ipc_ns);
-	}
+	err = err ?: restore_ipc_ns(ctx);
 	return err;
 }
 

@@ -16,12 +16,12 @@
 #include "internal.h"
 
 /* objhash grab and drop of a checkpointed inode */
-void ckpt_inode_grab(void *ptr)
+static void ckpt_inode_grab(void *ptr)
 {
 	ihold(ptr);
 }
 
-void ckpt_inode_drop(void *ptr)
+static void ckpt_inode_drop(void *ptr)
 {
 	iput(ptr);
 }
@@ -35,7 +35,7 @@ void ckpt_inode_drop(void *ptr)
  *
  * Return: 0 or a negative errno (logged).
  */
-int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
+static int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
 	struct inode *inode = ptr;
 	struct ckpt_hdr_shmem h = {};
@@ -61,7 +61,7 @@ int checkpoint_shmem_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
  *
  * Return: its shmem file (the hash owns the reference) or an ERR_PTR.
  */
-void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec)
+static void *restore_shmem_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_shmem *h = rec;
 	struct file *file;

@@ -647,14 +647,14 @@ out:
 	return err;
 }
 
-/* Read and check a task's records up to its memory, staged in @ctx->ts. */
 /*
  * A task's sections after its TASK record, in image order: whether only
  * a process's first task has one, how it is written, read and checked
  * (staged), applied to current past the point of no return, and freed.
- * Credentials, rlimits, fs and the mm are applied together with the
- * TASK record (restore_task_commit()): the dumpable mode must follow
- * commit_creds().  One table, so that the walks cannot disagree.
+ * Credentials, rlimits and fs are applied with the TASK record
+ * (restore_task_commit()), before the sections: the mm's dumpable mode
+ * must follow commit_creds().  One table, so that the walks cannot
+ * disagree.
  */
 static const struct ckpt_task_section {
 	const char *name;
@@ -675,8 +675,9 @@ static const struct ckpt_task_section {
 	  restore_file_table_commit, restore_file_table_free },
 	{ "cpu", false, checkpoint_cpu, restore_cpu_read, restore_cpu_commit,
 	  restore_cpu_free },
-	/* restore_mm() is the point of no return: the last section read */
-	{ "mm", true, checkpoint_mm, restore_mm, NULL, restore_mm_free },
+	/* the point of no return, restore_mm(): the last section read */
+	{ "mm", true, checkpoint_mm, restore_mm, restore_mm_commit,
+	  restore_mm_free },
 };
 
 #define CKPT_TASK_SECTIONS_END \
@@ -758,8 +759,6 @@ static int restore_task_commit(struct ckpt_ctx *ctx)
 	}
 	commit_creds(ts->cred);
 	ts->cred = NULL;
-	if (ts->leader)
-		restore_mm_commit(ctx);
 	return 0;
 }
 

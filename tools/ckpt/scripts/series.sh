@@ -71,9 +71,12 @@ patch_message() {
 # Claims: FILE@WORD in a line of review-order takes the lines of FILE
 # (an overlay file that an earlier line adds) that contain WORD into
 # that line's patch; until then FILE reads without them.  This is how a
-# list one line per kind (a Makefile, file_kinds.h, obj_kinds.h) grows
-# patch by patch.  A claimed line between a "#if..." line and an
-# "#endif" line takes them along.
+# list one line per kind (a Makefile, file_kinds.h, obj_kinds.h, a
+# table) and the calls into a part grow patch by patch.  A claimed line
+# takes along the lines up to where its parentheses and braces close (a
+# declaration or call on several lines, a table row); a conditional
+# ("#if" to "#endif") whose first branch is all claimed goes with it,
+# and its "#else" branch, if any, reads unconditional until then.
 claims=$out/claims.list
 : >"$claims"
 n=0
@@ -100,20 +103,53 @@ sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$order" | awk '{ for (i = 2; i <= NF; i
 # the lines that later lines claim.
 render() {
 	awk -v k="$2" -v f="$1" -F '\t' '
+		function depth(s,  t) {
+			t = s
+			return gsub(/[({]/, "", t) - gsub(/[)}]/, "", s)
+		}
 		FILENAME == ARGV[1] { if ($1 > k && $2 == f) P[++n] = $3; next }
 		{ L[++nr] = $0 }
 		END {
 			for (i = 1; i <= nr; i++)
 				for (j = 1; j <= n; j++)
-					if (index(L[i], P[j])) {
+					if (!drop[i] && index(L[i], P[j])) {
 						drop[i] = 1
-						if (i > 1 && i < nr && L[i - 1] ~ /^#if/ &&
-						    L[i + 1] ~ /^#endif/)
-							drop[i - 1] = drop[i + 1] = 1
+						for (d = depth(L[i]); d > 0 && i < nr; d += depth(L[i]))
+							drop[++i] = 1
+						break
 					}
-			for (i = 1; i <= nr; i++)
-				if (!drop[i])
+			# conditionals, innermost first: a first branch that is
+			# all claimed takes its #if, #else and #endif along
+			for (i = 1; i <= nr; i++) {
+				if (L[i] ~ /^#if/) {
+					S[++sp] = i
+					E[sp] = 0
+				} else if (L[i] ~ /^#el/ && sp) {
+					if (E[sp] == 0 && L[i] ~ /^#else/)
+						E[sp] = i
+					else
+						E[sp] = -1
+				} else if (L[i] ~ /^#endif/ && sp) {
+					a = S[sp]
+					b = E[sp] > 0 ? E[sp] : i
+					all = E[sp] >= 0 && b > a + 1
+					for (m = a + 1; m < b && all; m++)
+						all = drop[m]
+					if (all)
+						drop[a] = drop[b] = drop[i] = 1
+					sp--
+				}
+			}
+			# and a blank line left next to another by a claim
+			for (i = 1; i <= nr; i++) {
+				if (drop[i]) {
+					gap = 1
+				} else if (L[i] != "" || !blank || !gap) {
 					print L[i]
+					blank = L[i] == ""
+					gap = 0
+				}
+			}
 		}' "$claims" "$1"
 }
 
