@@ -20,6 +20,9 @@ CKPT_FILE_KIND(ckpt_file_signalfd_ops)
 #ifdef CONFIG_TIMERFD
 CKPT_FILE_KIND(ckpt_file_timerfd_ops)
 #endif
+#ifdef CONFIG_INOTIFY_USER
+CKPT_FILE_KIND(ckpt_file_inotify_ops)
+#endif
 #ifdef CONFIG_EPOLL
 CKPT_FILE_KIND(ckpt_file_epoll_ops)
 #endif

@@ -46,6 +46,8 @@ CKPT_ABI_RECORD(ckpt_hdr_memfd);
 CKPT_ABI_RECORD(ckpt_hdr_eventfd);
 CKPT_ABI_RECORD(ckpt_hdr_signalfd);
 CKPT_ABI_RECORD(ckpt_hdr_timerfd);
+CKPT_ABI_RECORD(ckpt_inotify_watch);
+CKPT_ABI_RECORD(ckpt_hdr_inotify);
 CKPT_ABI_RECORD(ckpt_epoll_item);
 CKPT_ABI_RECORD(ckpt_hdr_epoll);
 CKPT_ABI_RECORD(ckpt_hdr_fd);

@@ -175,6 +175,7 @@ extern const struct ckpt_obj_ops ckpt_obj_timerfd_ops;
 extern const struct ckpt_obj_ops ckpt_obj_shmem_ops;
 extern const struct ckpt_obj_ops ckpt_obj_unix_pair_ops;
 extern const struct ckpt_obj_ops ckpt_obj_socket_ops;
+extern const struct ckpt_obj_ops ckpt_obj_inotify_ops;
 void ckpt_obj_noop(void *ptr);
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
@@ -193,6 +194,8 @@ int checkpoint_file_obj(struct ckpt_ctx *ctx, void *ptr, int objref);
 void *restore_file_obj(struct ckpt_ctx *ctx, void *rec);
 bool ckpt_is_memfd(struct file *file);
 void ckpt_set_nonblock(struct file *file, bool nonblock);
+int ckpt_same_inode(struct ckpt_ctx *ctx, struct inode *inode, u32 dev,
+		    u64 ino, const char *path);
 int ckpt_lookup_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		     const char *path, struct path *p);
 struct file *ckpt_open_path(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
@@ -282,6 +285,7 @@ extern const struct ckpt_file_ops ckpt_file_epoll_ops;
 extern const struct ckpt_file_ops ckpt_file_pidfd_ops;
 extern const struct ckpt_file_ops ckpt_file_unix_ops;
 extern const struct ckpt_file_ops ckpt_file_socket_ops;
+extern const struct ckpt_file_ops ckpt_file_inotify_ops;
 
 const struct ckpt_file_ops *ckpt_file_ops_of(u32 kind);
 int ckpt_ptr_cmp(const void *a, const void *b);

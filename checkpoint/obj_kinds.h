@@ -21,6 +21,9 @@ CKPT_OBJ_KIND(CKPT_OBJ_SIGNALFD, ckpt_obj_signalfd_ops)
 #ifdef CONFIG_TIMERFD
 CKPT_OBJ_KIND(CKPT_OBJ_TIMERFD, ckpt_obj_timerfd_ops)
 #endif
+#ifdef CONFIG_INOTIFY_USER
+CKPT_OBJ_KIND(CKPT_OBJ_INOTIFY, ckpt_obj_inotify_ops)
+#endif
 CKPT_OBJ_KIND(CKPT_OBJ_SHMEM, ckpt_obj_shmem_ops)
 #if IS_BUILTIN(CONFIG_UNIX)
 CKPT_OBJ_KIND(CKPT_OBJ_UNIX_PAIR, ckpt_obj_unix_pair_ops)

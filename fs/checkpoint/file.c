@@ -227,13 +227,14 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 
 /**
  * restore_state_file - the file of a FILE record whose state is an object
- * of its own (an eventfd, signalfd, timerfd or socket): the file that
- * object's record made, with the FILE record's O_NONBLOCK
+ * of its own (an eventfd, signalfd, timerfd, inotify file or socket): the
+ * file that object's record made, with the FILE record's O_NONBLOCK
  * @ctx: restart context
  * @h: the FILE record, checked
  * @path: its path (unused: such files have none to open)
  *
- * Such files are always open read-write.
+ * Such files have the one access mode the system call that makes them
+ * gives (read-write, or read-only for inotify).
  *
  * Return: the file (the caller owns the reference) or an ERR_PTR.
  */
@@ -245,7 +246,8 @@ struct file *restore_state_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 	file = ckpt_obj_fetch(ctx, h->ref, ckpt_file_ops_of(h->kind)->obj);
 	if (IS_ERR(file))
 		return file;
-	if ((h->f_flags & ~(O_NONBLOCK | O_LARGEFILE)) != O_RDWR) {
+	if ((h->f_flags & ~(O_NONBLOCK | O_LARGEFILE)) !=
+	    (file->f_flags & O_ACCMODE)) {
 		ckpt_err(ctx, -EBADMSG, "file %d: flags %#x", h->objref,
 			 h->f_flags);
 		return ERR_PTR(-EBADMSG);
@@ -413,26 +415,31 @@ void ckpt_set_nonblock(struct file *file, bool nonblock)
 	spin_unlock(&file->f_lock);
 }
 
-/*
- * Is @inode the file @h was?  A path may lead elsewhere now: replaced
- * by another file, or by a symlink to one.
+/**
+ * ckpt_same_inode - is @inode the one the image names?
+ * @ctx: restart context
+ * @inode: what a path of the image leads to now
+ * @dev: the device the image names (new_encode_dev format)
+ * @ino: the inode number it names
+ * @path: the path, for the log
+ *
+ * A path may lead elsewhere now: replaced by another file, or by a
+ * symlink to one.  RESTART_FILES_REPLACED (a copy of the filesystem)
+ * accepts any inode.
+ *
+ * Return: 0 or -ESTALE (logged).
  */
-static int ckpt_same_inode(struct ckpt_ctx *ctx, struct inode *inode,
-			   struct ckpt_hdr_file *h, const char *path)
+int ckpt_same_inode(struct ckpt_ctx *ctx, struct inode *inode, u32 dev,
+		    u64 ino, const char *path)
 {
-	if ((h->kind != CKPT_FILE_REG && h->kind != CKPT_FILE_DIR &&
-	     h->kind != CKPT_FILE_OPATH) ||
-	    (ctx->flags & RESTART_FILES_REPLACED))
-		return 0;
-	if (inode->i_ino == h->ino &&
-	    inode->i_sb->s_dev == new_decode_dev(h->dev))
+	if ((ctx->flags & RESTART_FILES_REPLACED) ||
+	    (inode->i_ino == ino && inode->i_sb->s_dev == new_decode_dev(dev)))
 		return 0;
 	return ckpt_err(ctx, -ESTALE,
 			"%s is inode %lu on device %u:%u, the checkpointed file was %llu on %u:%u (RESTART_FILES_REPLACED accepts it)",
 			path, inode->i_ino, MAJOR(inode->i_sb->s_dev),
-			MINOR(inode->i_sb->s_dev), h->ino,
-			MAJOR(new_decode_dev(h->dev)),
-			MINOR(new_decode_dev(h->dev)));
+			MINOR(inode->i_sb->s_dev), ino,
+			MAJOR(new_decode_dev(dev)), MINOR(new_decode_dev(dev)));
 }
 
 /**
@@ -461,8 +468,10 @@ int ckpt_lookup_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 	if (!ckpt_same_kind(d_inode(p->dentry), h))
 		err = ckpt_err(ctx, -ESTALE,
 			       "%s is no longer the file it was", path);
-	else
-		err = ckpt_same_inode(ctx, d_inode(p->dentry), h, path);
+	else if (h->kind == CKPT_FILE_REG || h->kind == CKPT_FILE_DIR ||
+		 h->kind == CKPT_FILE_OPATH)
+		err = ckpt_same_inode(ctx, d_inode(p->dentry), h->dev, h->ino,
+				      path);
 	if (err)
 		path_put(p);
 	return err;

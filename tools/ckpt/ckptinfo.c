@@ -466,12 +466,12 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 		    ci->wants_file);
 	ci->wants_file = 0;
 	/*
-	 * A MEMFD, EVENTFD, SIGNALFD, TIMERFD or SOCKET comes right before the FILE
-	 * of its (first) open file, wherever a FILE may come.
+	 * A MEMFD, EVENTFD, SIGNALFD, TIMERFD, INOTIFY or SOCKET comes right
+	 * before the FILE of its (first) open file, wherever a FILE may come.
 	 */
 	if ((type == CKPT_HDR_MEMFD || type == CKPT_HDR_EVENTFD ||
 	     type == CKPT_HDR_SIGNALFD || type == CKPT_HDR_TIMERFD ||
-	     type == CKPT_HDR_SOCKET) &&
+	     type == CKPT_HDR_INOTIFY || type == CKPT_HDR_SOCKET) &&
 	    (ci->state == S_FD || ci->state == S_MM || ci->state == S_VMA)) {
 		if (ci->pending_file)
 			bad(ci, "%s record follows FILE objref %u, which no record used",
@@ -1346,12 +1346,14 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	static const char *const kinds[] = { "?", "REG", "DIR", "CHR", "TTY",
 					     "PIPE", "FIFO", "MEMFD", "EVENTFD",
 					     "SIGNALFD", "TIMERFD", "EPOLL",
-					     "PIDFD", "UNIX", "SOCKET", "OPATH" };
+					     "PIDFD", "UNIX", "SOCKET", "OPATH",
+					     "INOTIFY" };
 	static const uint32_t state_obj[] = {
 		[CKPT_FILE_EVENTFD] = CKPT_OBJ_EVENTFD,
 		[CKPT_FILE_SIGNALFD] = CKPT_OBJ_SIGNALFD,
 		[CKPT_FILE_TIMERFD] = CKPT_OBJ_TIMERFD,
 		[CKPT_FILE_SOCKET] = CKPT_OBJ_SOCKET,
+		[CKPT_FILE_INOTIFY] = CKPT_OBJ_INOTIFY,
 	};
 	struct ckpt_hdr_file *f = (void *)ci->buf;
 	struct obj *o;
@@ -1413,6 +1415,12 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 		if ((f->f_flags & 3) != O_RDWR)
 			bad(ci, "%s not open read-write",
 			    kinds[f->kind]);
+		break;
+	case CKPT_FILE_INOTIFY:
+		mode_ok = true;
+		obj_use(ci, f->ref, state_obj[f->kind], "ref");
+		if ((f->f_flags & 3) != O_RDONLY)
+			bad(ci, "INOTIFY not open read-only");
 		break;
 	case CKPT_FILE_UNIX:
 		mode_ok = S_ISSOCK(f->mode);
@@ -1765,6 +1773,49 @@ static void rec_timerfd(struct ckptinfo *ci, uint32_t len)
 	    " ns, %" PRIu64 " unread, flags %#x\n", t->objref, t->clockid,
 	    (uint64_t)t->value_ns, (uint64_t)t->interval_ns,
 	    (uint64_t)t->ticks, t->settime_flags);
+}
+
+static void rec_inotify(struct ckptinfo *ci, uint32_t len)
+{
+	const uint32_t masks = 0x00000fffu | 0x80000000u | 0x04000000u;
+	struct ckpt_hdr_inotify *n = (void *)ci->buf;
+	uint64_t off = sizeof(*n);
+	const char *paths = (const char *)n;
+
+	need_min_len(ci, len, sizeof(*n));
+	need_zero(ci, n->_pad, "_pad");
+	if (n->nr_watches > (len - sizeof(*n)) / sizeof(n->watches[0]))
+		bad(ci, "%u inotify watches in %u bytes", n->nr_watches, len);
+	state_record(ci, len, len, n->objref, CKPT_OBJ_INOTIFY);
+	if (n->next_wd < 1)
+		bad(ci, "next watch descriptor %d", n->next_wd);
+	out(ci, "  objref %u, %u watch%s, next descriptor from %d\n",
+	    n->objref, n->nr_watches, n->nr_watches == 1 ? "" : "es",
+	    n->next_wd);
+	off += (uint64_t)n->nr_watches * sizeof(n->watches[0]);
+	for (uint32_t i = 0; i < n->nr_watches; i++) {
+		struct ckpt_inotify_watch *w = &n->watches[i];
+
+		if (w->wd < 1 || (i && w->wd <= n->watches[i - 1].wd))
+			bad(ci, "inotify watch %u: descriptor %d out of order",
+			    i, w->wd);
+		if (!(w->mask & 0xfffu) || (w->mask & ~masks))
+			bad(ci, "inotify watch %d: mask %#x", w->wd, w->mask);
+		if (w->path_len > len - off)
+			bad(ci, "inotify watch %d: path beyond the record",
+			    w->wd);
+		need_path(ci, paths + off, w->path_len, "watched path");
+		if (paths[off] != '/')
+			bad(ci, "inotify watch %d: path is not absolute", w->wd);
+		out(ci, "    wd %d %s mask %#x mode 0%o inode %" PRIu64
+		    " dev %u:%u\n", w->wd, paths + off, w->mask, w->mode,
+		    (uint64_t)w->ino, (unsigned int)((w->dev >> 8) & 0xfff),
+		    (unsigned int)((w->dev & 0xff) | ((w->dev >> 12) & 0xfff00)));
+		off += w->path_len;
+	}
+	if (off != len)
+		bad(ci, "inotify record of %u bytes, its watches and paths take %" PRIu64,
+		    len, off);
 }
 
 static void rec_epoll(struct ckptinfo *ci, uint32_t len)
@@ -2256,6 +2307,7 @@ static const struct {
 	{ CKPT_HDR_EVENTFD,		rec_eventfd },
 	{ CKPT_HDR_SIGNALFD,		rec_signalfd },
 	{ CKPT_HDR_TIMERFD,		rec_timerfd },
+	{ CKPT_HDR_INOTIFY,		rec_inotify },
 	{ CKPT_HDR_EPOLL,		rec_epoll },
 	{ CKPT_HDR_FILE_LOCK,		rec_file_lock },
 	{ CKPT_HDR_CPU,			rec_cpu },

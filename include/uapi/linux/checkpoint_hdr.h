@@ -19,7 +19,7 @@
  *     a process (the first task of a thread group):
  *       TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING* POSIX_TIMER*
  *       FILE_TABLE { [[PIPE | MEMFD PAGES* PAGES(0) | EVENTFD | SIGNALFD |
- *                     TIMERFD] FILE] FD }* EPOLL*
+ *                     TIMERFD | INOTIFY] FILE] FD }* EPOLL*
  *       CPU XSTATE
  *       { FILE | SHMEM PAGES* PAGES(0) }* MM VMA* { PAGES }*
  *       PAGES(nr_pages = 0)
@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		10
+#define CKPT_VERSION		11
 
 #define CKPT_ARCH_X86_64	1
 
@@ -110,6 +110,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_LOCK = 409,
 	CKPT_HDR_UNIX_PAIR = 410,
 	CKPT_HDR_SOCKET = 411,
+	CKPT_HDR_INOTIFY = 412,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -137,6 +138,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_SHMEM = 9,
 	CKPT_OBJ_UNIX_PAIR = 10,
 	CKPT_OBJ_SOCKET = 11,
+	CKPT_OBJ_INOTIFY = 12,
 	CKPT_OBJ_MAX
 };
 
@@ -765,6 +767,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_UNIX = 13,	/* AF_UNIX pair: @ref names it, @ino the end */
 	CKPT_FILE_SOCKET = 14,	/* other sockets: @ref names its SOCKET */
 	CKPT_FILE_OPATH = 15,	/* O_PATH, not of a file or dir: by path */
+	CKPT_FILE_INOTIFY = 16,	/* inotify_init1(2): @ref names its INOTIFY */
 };
 
 /**
@@ -781,8 +784,8 @@ enum ckpt_file_kind {
  * @ref: for CKPT_FILE_PIPE and CKPT_FILE_FIFO the CKPT_OBJ_PIPE objref
  *	of its pipe (whose PIPE record comes first), for CKPT_FILE_MEMFD the
  *	CKPT_OBJ_MEMFD objref of its memory file, for CKPT_FILE_EVENTFD,
- *	CKPT_FILE_SIGNALFD and CKPT_FILE_TIMERFD the objref of the record
- *	(right before it) that holds its state; for CKPT_FILE_UNIX the
+ *	CKPT_FILE_SIGNALFD, CKPT_FILE_TIMERFD and CKPT_FILE_INOTIFY the
+ *	objref of the record (right before it) that holds its state; for CKPT_FILE_UNIX the
  *	CKPT_OBJ_UNIX_PAIR objref of its pair (which comes first, and
  *	whose end with the FILE's @ino it is); for CKPT_FILE_SOCKET the
  *	CKPT_OBJ_SOCKET objref of its SOCKET (right before it); for
@@ -932,6 +935,51 @@ struct ckpt_hdr_timerfd {
 	__u64 ticks;
 	__u64 value_ns;
 	__u64 interval_ns;
+};
+
+/**
+ * struct ckpt_inotify_watch - one watch of an inotify(7) file
+ * @wd: its watch descriptor, 1 to INT_MAX
+ * @mask: its mask as inotify_add_watch(2) takes it: IN_* events,
+ *	IN_ONESHOT and IN_EXCL_UNLINK
+ * @mode: i_mode of the watched inode
+ * @path_len: bytes of its path in the record, NUL included
+ * @dev: the device of the inode's filesystem (new_encode_dev format)
+ * @ino: the inode number
+ */
+struct ckpt_inotify_watch {
+	__s32 wd;
+	__u32 mask;
+	__u32 mode;
+	__u32 path_len;
+	__u64 dev;
+	__u64 ino;
+};
+
+/**
+ * struct ckpt_hdr_inotify - an inotify(7) file and its watches
+ * @objref: CKPT_OBJ_INOTIFY objref
+ * @nr_watches: watches that follow
+ * @next_wd: where the file's next watch descriptor is looked for from
+ *	(INOTIFY_IOC_SETNEXTWD), 1 to INT_MAX
+ * @_pad: zero
+ * @watches: the watches, by increasing @wd, then their paths, one
+ *	after the other in the same order, each NUL-terminated
+ *
+ * A watch is on an inode; checkpoint names it by an absolute path that
+ * leads to it from the checkpointer's root, and restart adds it again
+ * by that path with the checks inotify_add_watch(2) makes, as the
+ * restored task, and with its old descriptor.  A path that leads to
+ * another inode fails restart (ESTALE) as a file's does (struct
+ * ckpt_hdr_file).  Events queued and not read yet make checkpoint fail.
+ */
+struct ckpt_hdr_inotify {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 nr_watches;
+	__s32 next_wd;
+	__u32 _pad;
+	struct ckpt_inotify_watch watches[];
 };
 
 /**

@@ -62,6 +62,7 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 	case CKPT_OBJ_SHMEM:		return "shared memory object";
 	case CKPT_OBJ_UNIX_PAIR:	return "AF_UNIX socket pair";
 	case CKPT_OBJ_SOCKET:		return "socket";
+	case CKPT_OBJ_INOTIFY:		return "inotify file";
 	}
 	return "unknown object";
 }

@@ -26,6 +26,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -534,7 +535,8 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 				  .sun_path = "\0fuzzl" };
 	socklen_t len = sizeof(int);
 	int p[2], f, efd, tfd, sfd, epfd, mfd, sv[2], pfd, g, lfd, ufd, v32;
-	int al, ac, as, uc, aw;
+	int al, ac, as, uc, aw, ifd;
+	char fdinfo[64], text[1024];
 	uint64_t v;
 	timer_t tid;
 	sigset_t set;
@@ -606,6 +608,10 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 				       sizeof(sa_family_t) + 7) &&
 		   write(aw, "w", 1) == 1 && !fcntl(al, F_SETFL, O_NONBLOCK),
 		   "waiting connection");
+	/* an inotify file watching the file: an INOTIFY record */
+	ifd = inotify_init1(IN_NONBLOCK);
+	CKPT_CHECK(ifd >= 0 && inotify_add_watch(ifd, file, IN_MODIFY) == 1,
+		   "inotify");
 	/* scheduling, OOM score and subreaper: SCHED and SIGNAL fields */
 	CKPT_CHECK(!setpriority(PRIO_PROCESS, 0, 3) &&
 		   !ckpt_write_file("/proc/self/oom_score_adj", "100", 3, 0) &&
@@ -631,6 +637,10 @@ static void rich_process(struct ckpt_ctx *c, const char *file)
 	CKPT_CHECK(read(sv[1], buf, sizeof(buf)) == 4 &&
 		   read(sv[0], buf, sizeof(buf)) == 5 && !memcmp(buf, "to a!", 5),
 		   "socket pair data");
+	snprintf(fdinfo, sizeof(fdinfo), "/proc/self/fdinfo/%d", ifd);
+	CKPT_CHECK(ckpt_read_file(fdinfo, text, sizeof(text)) > 0 &&
+		   strstr(text, "inotify wd:1 ") && strstr(text, "mask:2 "),
+		   "inotify watch");
 	CKPT_CHECK(read(as, buf, sizeof(buf)) == 3 && !memcmp(buf, "acc", 3),
 		   "accepted connection data");
 	as = accept(al, NULL, NULL);
