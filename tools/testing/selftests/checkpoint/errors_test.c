@@ -264,8 +264,9 @@ TEST_F(errors, target_with_socket)
 
 /*
  * Self-checkpoint of a process holding an unsupported file (@kind:
- * 0 packet-mode pipe, 1 inotify instance) at fd @fd: EOPNOTSUPP naming the fd
- * and the kind; the process goes on with it.
+ * 0 packet-mode pipe, 1 inotify instance with an event not read yet) at
+ * fd @fd: EOPNOTSUPP naming the fd and the kind; the process goes on
+ * with it.
  */
 static void self_unsupported(struct __test_metadata *_metadata,
 			     struct ckpt_ctx *c, int kind, int fd)
@@ -290,6 +291,8 @@ static void self_unsupported(struct __test_metadata *_metadata,
 		} else {
 			int e = CKPT_SYS(inotify_init1(0));
 
+			CKPT_SYS(inotify_add_watch(e, "/", IN_OPEN));
+			close(CKPT_SYS(open("/", O_RDONLY | O_DIRECTORY)));
 			CKPT_SYS(dup2(e, fd));
 			close(e);
 		}
@@ -300,7 +303,13 @@ static void self_unsupported(struct __test_metadata *_metadata,
 			CKPT_CHECK(write(fd, "x", 1) == 1, "pipe write");
 			CKPT_CHECK(read(fd + 1, &v, 1) == 1, "pipe read");
 		} else {
-			CKPT_SYS(inotify_add_watch(fd, "/", IN_CREATE));
+			char buf[sizeof(struct inotify_event) + 256]
+				__attribute__((aligned(8)));
+			struct inotify_event *ev = (void *)buf;
+
+			CKPT_CHECK(read(fd, buf, sizeof(buf)) == sizeof(*ev) &&
+				   ev->mask == (IN_OPEN | IN_ISDIR),
+				   "the event is still queued");
 		}
 		_exit(0);
 	}
@@ -320,7 +329,7 @@ TEST_F(errors, self_with_packet_pipe)
 	self_unsupported(_metadata, &self->c, 0, 45);
 }
 
-TEST_F(errors, self_with_inotify)
+TEST_F(errors, self_with_unread_inotify_events)
 {
 	self_unsupported(_metadata, &self->c, 1, 46);
 }

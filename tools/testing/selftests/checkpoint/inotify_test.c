@@ -208,4 +208,39 @@ TEST_F(inotify, replaced_watched_directory_is_stale)
 	ckpt_expect_restored(_metadata, &self->c, ckpt_wait_exit(pid));
 }
 
+#define USER_UID	1000
+
+/*
+ * Restart adds a watch as the restored task: a user's watch on a
+ * directory the user can no longer read fails a root restart (EACCES),
+ * as the user's own inotify_add_watch(2) would.
+ */
+TEST_F(inotify, root_restart_watches_as_the_user)
+{
+	const char *dir = ckpt_tmp_dir(&self->c, "user");
+	pid_t pid;
+	int st;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		int fd;
+
+		ckpt_become_user(&self->c, USER_UID);
+		fd = CKPT_SYS(inotify_init1(0));
+		CKPT_SYS(inotify_add_watch(fd, dir, IN_CREATE));
+		ckpt_self(&self->c);
+		CKPT_CHECK(getuid() == USER_UID, "uid %d", getuid());
+		ckpt_restored_ok();
+	}
+	ckpt_checkpointed(_metadata, &self->c, pid);
+	ASSERT_EQ(0, chmod(dir, 0700));
+	st = ckpt_restore_fd(_metadata, &self->c, self->c.imgfd);
+	EXPECT_EQ(CKPT_ERRNO_STATUS(EACCES), st) ckpt_show(_metadata, &self->c);
+	ASSERT_EQ(0, chmod(dir, 0755));
+	st = ckpt_restore_fd(_metadata, &self->c, self->c.imgfd);
+	ckpt_expect_restored(_metadata, &self->c, st);
+}
+
 TEST_HARNESS_MAIN
