@@ -562,7 +562,8 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	const struct ckpt_file_ops *ops = NULL;
 	struct ckpt_hdr_file *h = rec;
-	const char *path, *relink;
+	const char *path;
+	const char *relink;
 	bool own;
 
 	/* no field is read before the record is known to hold it */

@@ -273,7 +273,8 @@ static int checkpoint_inotify_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		goto out;
 	}
 	err = -ENOMEM;
-	h = kvzalloc(len, GFP_KERNEL);
+	/* ckpt_write_obj() writes the padding too: zeroed here */
+	h = kvzalloc(ckpt_padded(len), GFP_KERNEL);
 	if (!h)
 		goto out;
 	h->objref = objref;

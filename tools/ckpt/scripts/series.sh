@@ -7,7 +7,8 @@
 #                       build/series/tree, branch "series" on tag "base")
 #   series.sh --check   also apply the series patch by patch on the base
 #                       with git am, build the kernel (our config) after
-#                       each patch and run checkpatch --strict on each
+#                       each patch, without a warning, and run
+#                       checkpatch --strict on each
 #                       (CKPT_SERIES_FROM=N: build from patch N on)
 #
 # One source of truth: the series is made from patches/ and the overlay,
@@ -74,9 +75,11 @@ patch_message() {
 # list one line per kind (a Makefile, file_kinds.h, obj_kinds.h, a
 # table) and the calls into a part grow patch by patch.  A claimed line
 # takes along the lines up to where its parentheses and braces close (a
-# declaration or call on several lines, a table row); a conditional
-# ("#if" to "#endif") whose first branch is all claimed goes with it,
-# and its "#else" branch, if any, reads unconditional until then.
+# declaration or call on several lines, a table row), and the "if",
+# "for", "while" or "else" of which it is the whole statement; a
+# conditional ("#if" to "#endif") whose first branch is all claimed
+# goes with it, and its "#else" branch, if any, reads unconditional
+# until then.
 claims=$out/claims.list
 : >"$claims"
 n=0
@@ -107,12 +110,35 @@ render() {
 			t = s
 			return gsub(/[({]/, "", t) - gsub(/[)}]/, "", s)
 		}
+		# the "if (...)", "for (...)", "while (...)" or "else" whose
+		# statement line @i is (no brace): it goes with it
+		function header(i,  j, d) {
+			if (i < 2 || drop[i - 1])
+				return
+			if (L[i - 1] ~ /^[ \t]*else[ \t]*$/) {
+				drop[i - 1] = 1
+				return
+			}
+			if (L[i - 1] !~ /\)[ \t]*$/)
+				return
+			d = 0
+			for (j = i - 1; j >= 1; j--) {
+				d -= depth(L[j])
+				if (d <= 0)
+					break
+			}
+			if (j >= 1 && d == 0 &&
+			    L[j] ~ /^[ \t]*(else if|if|for|while) \(/)
+				for (; j < i; j++)
+					drop[j] = 1
+		}
 		FILENAME == ARGV[1] { if ($1 > k && $2 == f) P[++n] = $3; next }
 		{ L[++nr] = $0 }
 		END {
 			for (i = 1; i <= nr; i++)
 				for (j = 1; j <= n; j++)
 					if (!drop[i] && index(L[i], P[j])) {
+						header(i)
 						drop[i] = 1
 						for (d = depth(L[i]); d > 0 && i < nr; d += depth(L[i]))
 							drop[++i] = 1
@@ -329,6 +355,11 @@ for p in "$out"/patches/0*.patch; do
 	   make -C "$tree" O="$obj" "${CKPT_KBUILD_VARS[@]}" -j"$(nproc)" bzImage \
 		>>"$log" 2>&1; then
 		built=builds
+		# a warning at any patch is a finding, as checkpatch's are
+		if grep -q ': warning: ' "$log"; then
+			built="builds with $(grep -c ': warning: ' "$log") warnings (${log#"$CKPT_REPO"/})"
+			fail=1
+		fi
 	else
 		built="DOES NOT BUILD (${log#"$CKPT_REPO"/})"
 		fail=1
