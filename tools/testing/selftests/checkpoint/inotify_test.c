@@ -37,12 +37,15 @@ static uint32_t next_event(int fd, int *wd, char *name, size_t len)
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	if (off >= have) {
-		off = have = 0;
+		off = 0;
+		have = 0;
 		if (poll(&p, 1, 0) != 1)
 			return 0;
 		have = read(fd, buf, sizeof(buf));
-		if (have < (ssize_t)sizeof(*ev))
-			return have = 0;
+		if (have < (ssize_t)sizeof(*ev)) {
+			have = 0;
+			return 0;
+		}
 	}
 	ev = (void *)(buf + off);
 	off += sizeof(*ev) + ev->len;
