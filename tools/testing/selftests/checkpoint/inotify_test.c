@@ -164,6 +164,45 @@ TEST_F(inotify, symlink_watch_stays_on_the_link)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
+/*
+ * A watched directory and a file in it, open and unlinked: the file is
+ * relinked, and after restart its close is an event of the directory,
+ * under the file's old name, as it would have been (inotify00's case).
+ */
+TEST_F(inotify, unlinked_file_closes_in_its_watched_directory)
+{
+	const char *dir = ckpt_tmp_dir(&self->c, "unlinked");
+	pid_t pid;
+
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		char path[CKPT_PATH_LEN + 8], name[256];
+		int fd, wd, f, w;
+		uint32_t m;
+
+		snprintf(path, sizeof(path), "%s/f", dir);
+		fd = CKPT_SYS(inotify_init1(IN_NONBLOCK));
+		f = CKPT_SYS(open(path, O_CREAT | O_RDWR, 0644));
+		wd = CKPT_SYS(inotify_add_watch(fd, dir,
+						IN_CLOSE_WRITE | IN_DELETE));
+		CKPT_SYS(unlink(path));
+		while (next_event(fd, &w, name, sizeof(name)))
+			;
+		ckpt_self(&self->c);
+
+		/* what restart did to put the name back is not asserted */
+		while (next_event(fd, &w, name, sizeof(name)))
+			;
+		CKPT_CHECK(write(f, "x", 1) == 1, "write");
+		CKPT_SYS(close(f));
+		m = next_event(fd, &w, name, sizeof(name));
+		CKPT_CHECK(m == IN_CLOSE_WRITE && w == wd && !strcmp(name, "f"),
+			   "event %#x on %d for \"%s\"", m, w, name);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
 static int unread_event(struct ckpt_ctx *c)
 {
 	const char *dir = ckpt_tmp_dir(c, "busy");
