@@ -202,6 +202,9 @@ static int ckpt_inotify_collect(struct file *file, struct ckpt_watches *ws,
 		err = -EOPNOTSUPP;
 		goto fail;
 	}
+	/* no watch, no path to look for (and no mounts to copy) */
+	if (!ws->nr)
+		return 0;
 	ws->names = kcalloc(ws->nr, sizeof(*ws->names), GFP_KERNEL);
 	err = ws->names ? ckpt_watch_paths_init(&wp) : -ENOMEM;
 	if (err) {
@@ -413,10 +416,8 @@ static void *restore_inotify_obj(struct ckpt_ctx *ctx, void *rec)
 	}
 	if (!err)
 		err = inotify_file_set_next_wd(file, h->next_wd);
-	if (err) {
+	if (err)
 		fput(file);
-		file = ERR_PTR(err);
-	}
 out:
 	ckpt_as_restarter(old);
 	return err ? ERR_PTR(err) : file;

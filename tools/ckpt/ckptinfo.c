@@ -1341,6 +1341,17 @@ static void print_oflags(struct ckptinfo *ci, uint32_t f)
 		out(ci, "|0x%x", f);
 }
 
+/* A device number in the kernel's new_encode_dev() format, split. */
+static unsigned int dev_major(uint64_t dev)
+{
+	return (dev & 0xfff00) >> 8;
+}
+
+static unsigned int dev_minor(uint64_t dev)
+{
+	return (dev & 0xff) | ((dev >> 12) & 0xfff00);
+}
+
 static void rec_file(struct ckptinfo *ci, uint32_t len)
 {
 	static const char *const kinds[] = { "?", "REG", "DIR", "CHR", "TTY",
@@ -1466,7 +1477,7 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	out(ci, " mode 0%o owner %u:%u pos %" PRId64 " size %" PRIu64
 	    " inode %" PRIu64 " dev %u:%u", f->mode, f->uid, f->gid,
 	    (int64_t)f->pos, (uint64_t)f->size, (uint64_t)f->ino,
-	    (f->dev >> 8) & 0xfff, (f->dev & 0xff) | ((f->dev >> 12) & 0xfff00));
+	    dev_major(f->dev), dev_minor(f->dev));
 	if (f->kind == CKPT_FILE_PIPE || f->kind == CKPT_FILE_FIFO)
 		out(ci, " pipe %u", f->ref);
 	if (f->kind == CKPT_FILE_PIDFD)
@@ -1477,9 +1488,7 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 		 f->kind != CKPT_FILE_OPATH)
 		out(ci, " state %u", f->ref);
 	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
-		out(ci, " rdev %" PRIu64 ":%" PRIu64,
-		    (uint64_t)((f->rdev & 0xfff00) >> 8),
-		    (uint64_t)((f->rdev & 0xff) | ((f->rdev >> 12) & 0xfff00)));
+		out(ci, " rdev %u:%u", dev_major(f->rdev), dev_minor(f->rdev));
 	if (f->relink_len)
 		out(ci, "\n    unlinked, relinked at %s",
 		    f->path + f->path_len);
@@ -1786,7 +1795,6 @@ static void rec_inotify(struct ckptinfo *ci, uint32_t len)
 	need_zero(ci, n->_pad, "_pad");
 	if (n->nr_watches > (len - sizeof(*n)) / sizeof(n->watches[0]))
 		bad(ci, "%u inotify watches in %u bytes", n->nr_watches, len);
-	state_record(ci, len, len, n->objref, CKPT_OBJ_INOTIFY);
 	if (n->next_wd < 1)
 		bad(ci, "next watch descriptor %d", n->next_wd);
 	out(ci, "  objref %u, %u watch%s, next descriptor from %d\n",
@@ -1809,13 +1817,11 @@ static void rec_inotify(struct ckptinfo *ci, uint32_t len)
 			bad(ci, "inotify watch %d: path is not absolute", w->wd);
 		out(ci, "    wd %d %s mask %#x mode 0%o inode %" PRIu64
 		    " dev %u:%u\n", w->wd, paths + off, w->mask, w->mode,
-		    (uint64_t)w->ino, (unsigned int)((w->dev >> 8) & 0xfff),
-		    (unsigned int)((w->dev & 0xff) | ((w->dev >> 12) & 0xfff00)));
+		    (uint64_t)w->ino, dev_major(w->dev), dev_minor(w->dev));
 		off += w->path_len;
 	}
-	if (off != len)
-		bad(ci, "inotify record of %u bytes, its watches and paths take %" PRIu64,
-		    len, off);
+	/* the length its watches and their paths take */
+	state_record(ci, len, off, n->objref, CKPT_OBJ_INOTIFY);
 }
 
 static void rec_epoll(struct ckptinfo *ci, uint32_t len)

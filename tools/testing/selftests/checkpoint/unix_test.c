@@ -232,6 +232,16 @@ TEST_F(af_unix, pair_between_parent_and_child)
 		ckpt_show(_metadata, &self->c);
 }
 
+/* A listener's name: "@ckpt-NAME-PID" (abstract) or a temporary path. */
+static void listener_name(struct ckpt_ctx *c, bool abstract, const char *name,
+			  char *path, size_t len)
+{
+	if (abstract)
+		snprintf(path, len, "@ckpt-%s-%d", name, getpid());
+	else
+		snprintf(path, len, "%s", ckpt_tmp_path(c, name));
+}
+
 /* A stream or seqpacket listener bound to @path (a file or abstract). */
 static int listener_at(const char *path, int type, struct sockaddr_un *a,
 		       socklen_t *len)
@@ -306,11 +316,8 @@ TEST_F(unix_conn, accepted_connection_comes_back_named_and_connected)
 	char path[108];
 	pid_t pid;
 
-	if (variant->abstract)
-		snprintf(path, sizeof(path), "@ckpt-conn-%d", getpid());
-	else
-		snprintf(path, sizeof(path), "%s",
-			 ckpt_tmp_path(&self->c, "conn"));
+	listener_name(&self->c, variant->abstract, "conn", path,
+		      sizeof(path));
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		int type = variant->type, l, cl, s, cl2, s2;
@@ -428,11 +435,8 @@ TEST_F(unix_conn, connections_in_the_backlog_are_accepted_in_order)
 	char path[108];
 	pid_t pid;
 
-	if (variant->abstract)
-		snprintf(path, sizeof(path), "@ckpt-backlog-%d", getpid());
-	else
-		snprintf(path, sizeof(path), "%s",
-			 ckpt_tmp_path(&self->c, "backlog"));
+	listener_name(&self->c, variant->abstract, "backlog", path,
+		      sizeof(path));
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
 		int type = variant->type, l, cl1, cl2, s1, s2;
