@@ -231,6 +231,19 @@ struct ckpt_fds {
 	unsigned int nr;
 };
 
+/* a table's file locks, as its FILE_LOCK records say (fs/checkpoint/lock.c) */
+struct ckpt_locks {
+	struct ckpt_hdr_file_lock *v;
+	u32 nr;
+};
+
+/* The fd table restart builds for a task, in fd order. */
+struct ckpt_files_state {
+	struct ckpt_fd *fds;
+	u32 nr;
+	struct ckpt_locks locks;
+};
+
 /**
  * struct ckpt_file_ops - one kind of open file
  * @kind: its CKPT_FILE_* value
@@ -398,6 +411,8 @@ void restore_file_table_free(struct ckpt_task_state *ts);
 int ckpt_file_supported(struct file *file, char *why, size_t len);
 int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 			      size_t len);
+bool ckpt_first_fd(struct ckpt_fds *f, unsigned int i);
+struct ckpt_fd *restore_fd_find(struct ckpt_files_state *fs, u32 fd);
 int ckpt_tree_files_check(struct ckpt_ctx *ctx, struct task_struct **tasks,
 			  unsigned int nr);
 struct file *ckpt_tree_find_file(struct ckpt_ctx *ctx,
@@ -430,21 +445,17 @@ const char *ckpt_unix_conn_unsupported(struct sock *conn);
 #define CKPT_HAVE_SOCK	(IS_BUILTIN(CONFIG_UNIX) && IS_ENABLED(CONFIG_INET))
 
 /* file locks (fs/checkpoint/lock.c) */
-struct ckpt_locks {
-	struct ckpt_hdr_file_lock *v;
-	u32 nr;
-};
-
-int ckpt_file_locks(struct file *file, u32 fd, struct files_struct *files,
-		    struct ckpt_locks *out, struct file **other, char *why,
-		    size_t len);
+int ckpt_task_file_locks(struct task_struct *t, struct file *file, int fd,
+			 char *why, size_t len);
+int ckpt_fd_locks(struct ckpt_fds *f, unsigned int i, struct ckpt_locks *out,
+		  char *why, size_t len);
+int ckpt_table_locks(struct ckpt_fds *f, struct ckpt_locks *locks, char *why,
+		     size_t len);
 int checkpoint_file_locks(struct ckpt_ctx *ctx, struct ckpt_locks *locks);
-int restore_file_locks_read(struct ckpt_ctx *ctx, u32 nr,
-			    struct ckpt_locks *locks);
-int restore_file_lock_stage(struct ckpt_ctx *ctx, struct ckpt_hdr_file_lock *l,
-			    struct file *file);
-int restore_file_lock_commit(struct ckpt_ctx *ctx,
-			     struct ckpt_hdr_file_lock *l, struct file *file);
+int restore_table_locks_read(struct ckpt_ctx *ctx, struct ckpt_files_state *fs,
+			     u32 nr);
+int restore_table_locks_commit(struct ckpt_ctx *ctx,
+			       struct ckpt_files_state *fs);
 
 /* architecture (arch/x86/checkpoint/cpu.c) */
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);

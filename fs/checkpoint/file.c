@@ -9,7 +9,6 @@
  */
 #include <linux/bsearch.h>
 #include <linux/fdtable.h>
-#include <linux/filelock.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
@@ -27,12 +26,6 @@
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
 			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
 			 O_NOFOLLOW | O_NOATIME | O_PATH)
-
-struct ckpt_files_state {
-	struct ckpt_fd *fds;
-	u32 nr;
-	struct ckpt_locks locks;
-};
 
 void ckpt_file_grab(void *ptr)
 {
@@ -773,32 +766,6 @@ static int ckpt_fds_collect(struct ckpt_ctx *ctx, struct task_struct *t,
 }
 
 /*
- * The locks held through fds[@i], added to @out if not NULL.  Refused:
- * a lease, and a POSIX lock of the table through a file no fd holds
- * any more, which restart could not take again.
- */
-static int ckpt_fd_locks(struct ckpt_fds *f, unsigned int i,
-			 struct ckpt_locks *out, char *why, size_t len)
-{
-	struct file *other;
-	unsigned int j;
-	int err;
-
-	err = ckpt_file_locks(f->fds[i].file, f->fds[i].fd, f->files, out,
-			      &other, why, len);
-	if (err || !other)
-		return err;
-	for (j = 0; j < f->nr && f->fds[j].file != other; j++)
-		;
-	if (j < f->nr)
-		return 0;
-	snprintf(why, len,
-		 "fd %u: the process holds a POSIX lock on its file through a file no fd refers to",
-		 f->fds[i].fd);
-	return -EOPNOTSUPP;
-}
-
-/*
  * The checks checkpoint makes on a task's files, each on its own: every
  * fd, or only @fd if it is not -1.  Pipe ends are checked across the
  * tree (ckpt_tree_files_check()).
@@ -813,7 +780,7 @@ static int ckpt_fds_check(struct ckpt_fds *f, int fd, char *why, size_t len)
 	for (i = 0; i < f->nr; i++) {
 		if (fd >= 0 && f->fds[i].fd != fd)
 			continue;
-		/* first: a lease is what set O_ASYNC on its file */
+		/* leases first: a lease is what set O_ASYNC on its file */
 		err = ckpt_fd_locks(f, i, NULL, why, len);
 		if (err)
 			return err;
@@ -1076,17 +1043,7 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 		err = -EAGAIN;
 		ops = ckpt_file_ops_of(ckpt_file_kind(file));
 		if (!ops || !(ops->flags & CKPT_FK_PEERS)) {
-			struct files_struct *owner;
-			struct file *other = NULL;
-
-			task_lock(t);
-			owner = t->files;	/* compared, not used */
-			task_unlock(t);
-			err = ckpt_file_locks(file, fd, owner, NULL, &other,
-					      why, len);
-			/* a POSIX lock through another file: the table's */
-			if (!err && other && other != file)
-				err = -EAGAIN;
+			err = ckpt_task_file_locks(t, file, fd, why, len);
 			if (!err) {
 				err = ckpt_file_supported(file, what,
 							  sizeof(what));
@@ -1117,8 +1074,14 @@ int ckpt_files_checkpointable(struct task_struct *t, int fd, char *why,
 	return err;
 }
 
-/* Does no fd below fds[@i] refer to its file? */
-static bool ckpt_first_fd(struct ckpt_fds *f, unsigned int i)
+/**
+ * ckpt_first_fd - is fds[@i] the lowest fd of its file?
+ * @f: the table
+ * @i: an index in it
+ *
+ * Return: whether no fd below fds[@i] refers to its file.
+ */
+bool ckpt_first_fd(struct ckpt_fds *f, unsigned int i)
 {
 	unsigned int j;
 
@@ -1138,25 +1101,6 @@ static const struct ckpt_file_ops *ckpt_first_after(struct ckpt_fds *f,
 
 	ops = ckpt_file_ops_of(ckpt_file_kind(f->fds[i].file));
 	return ops && ops->after_table && ckpt_first_fd(f, i) ? ops : NULL;
-}
-
-/*
- * The locks of the table, each through the lowest fd of its file; only
- * files whose inode has locks at all are compared with the other fds.
- */
-static int ckpt_table_locks(struct ckpt_fds *f, struct ckpt_locks *locks,
-			    char *why, size_t len)
-{
-	unsigned int i;
-	int err = 0;
-
-	for (i = 0; i < f->nr && !err; i++) {
-		if (!locks_inode_context(file_inode(f->fds[i].file)) ||
-		    !ckpt_first_fd(f, i))
-			continue;
-		err = ckpt_fd_locks(f, i, locks, why, len);
-	}
-	return err;
 }
 
 /**
@@ -1259,31 +1203,16 @@ static int ckpt_fd_cmp(const void *key, const void *elt)
 	return fd < f->fd ? -1 : fd > f->fd;
 }
 
-/* The table's entry for @fd (entries are in fd order), or NULL. */
-static struct ckpt_fd *restore_fd_find(struct ckpt_files_state *fs, u32 fd)
+/**
+ * restore_fd_find - a restored table's entry for an fd
+ * @fs: the table, in fd order
+ * @fd: the fd
+ *
+ * Return: the entry, or NULL if the table has no @fd.
+ */
+struct ckpt_fd *restore_fd_find(struct ckpt_files_state *fs, u32 fd)
 {
 	return bsearch(&fd, fs->fds, fs->nr, sizeof(*fs->fds), ckpt_fd_cmp);
-}
-
-/* The FILE_LOCK records of a table, each through one of its fds. */
-static int restore_table_locks_read(struct ckpt_ctx *ctx,
-				    struct ckpt_files_state *fs, u32 nr)
-{
-	u32 i;
-	int err;
-
-	err = restore_file_locks_read(ctx, nr, &fs->locks);
-	for (i = 0; i < fs->locks.nr && !err; i++) {
-		struct ckpt_hdr_file_lock *l = &fs->locks.v[i];
-		struct ckpt_fd *f = restore_fd_find(fs, l->fd);
-
-		if (!f)
-			return ckpt_err(ctx, -EBADMSG,
-					"file lock through fd %u, which the table does not have",
-					l->fd);
-		err = restore_file_lock_stage(ctx, l, f->file);
-	}
-	return err;
 }
 
 /**
@@ -1302,6 +1231,7 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 	struct file *file;
 	u32 i;
 	s64 prev = -1;
+	int err = 0;
 
 	h = ckpt_read_obj_fixed(ctx, CKPT_HDR_FILE_TABLE, sizeof(*h));
 	if (IS_ERR(h))
@@ -1351,21 +1281,16 @@ int restore_file_table_read(struct ckpt_ctx *ctx)
 		prev = fh->fd;
 		kvfree(fh);
 	}
-	/* the only records that follow a table are epoll interest lists */
+	/* what follows a table: epoll interest lists, then its locks */
 	ops = ckpt_file_ops_of(CKPT_FILE_EPOLL);
-	for (i = 0; i < h->nr_epolls; i++) {
-		int err = ops ? ops->restore_after(ctx) :
-			  ckpt_err(ctx, -EOPNOTSUPP,
-				   "this kernel is built without epoll");
-
-		if (err) {
-			kvfree(h);
-			return err;
-		}
-	}
-	i = h->nr_locks;
+	for (i = 0; i < h->nr_epolls && !err; i++)
+		err = ops ? ops->restore_after(ctx) :
+		      ckpt_err(ctx, -EOPNOTSUPP,
+			       "this kernel is built without epoll");
+	if (!err)
+		err = restore_table_locks_read(ctx, fs, h->nr_locks);
 	kvfree(h);
-	return restore_table_locks_read(ctx, fs, i);
+	return err;
 }
 
 /**
@@ -1391,14 +1316,9 @@ int restore_file_table_commit(struct ckpt_ctx *ctx)
 					fs->fds[i].fd);
 	}
 	/* with the fds in place, so that POSIX locks are the table's */
-	for (i = 0; i < fs->locks.nr; i++) {
-		struct ckpt_hdr_file_lock *l = &fs->locks.v[i];
-
-		ret = restore_file_lock_commit(ctx, l,
-					       restore_fd_find(fs, l->fd)->file);
-		if (ret)
-			return ret;
-	}
+	ret = restore_table_locks_commit(ctx, fs);
+	if (ret)
+		return ret;
 	return 0;
 }
 

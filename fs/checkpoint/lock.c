@@ -12,6 +12,7 @@
 #include <linux/file.h>
 #include <linux/filelock.h>
 #include <linux/fs.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "internal.h"
@@ -83,9 +84,9 @@ static int ckpt_lock_scan_one(struct file_lock_core *flc, void *arg)
  *
  * Return: 0, -EOPNOTSUPP for a lease, -E2BIG or -ENOMEM.
  */
-int ckpt_file_locks(struct file *file, u32 fd, struct files_struct *files,
-		    struct ckpt_locks *out, struct file **other, char *why,
-		    size_t len)
+static int ckpt_file_locks(struct file *file, u32 fd,
+			   struct files_struct *files, struct ckpt_locks *out,
+			   struct file **other, char *why, size_t len)
 {
 	struct ckpt_lock_scan s = { .file = file, .files = files };
 	struct ckpt_hdr_file_lock *v;
@@ -143,6 +144,94 @@ int ckpt_file_locks(struct file *file, u32 fd, struct files_struct *files,
 }
 
 /**
+ * ckpt_task_file_locks - judge the locks of one fd of a task on its own
+ * @t: the task
+ * @file: the file at @fd in @t's table
+ * @fd: the fd
+ * @why: filled with a short reason on failure
+ * @len: size of @why
+ *
+ * Return: 0, -EOPNOTSUPP, or -EAGAIN if @t holds a POSIX lock on the
+ * inode through another file: only the whole table can tell.
+ */
+int ckpt_task_file_locks(struct task_struct *t, struct file *file, int fd,
+			 char *why, size_t len)
+{
+	struct files_struct *owner;
+	struct file *other = NULL;
+	int err;
+
+	task_lock(t);
+	owner = t->files;	/* compared, not used */
+	task_unlock(t);
+	err = ckpt_file_locks(file, fd, owner, NULL, &other, why, len);
+	if (!err && other && other != file)
+		err = -EAGAIN;
+	return err;
+}
+
+/**
+ * ckpt_fd_locks - the locks held through one fd of a table
+ * @f: the table
+ * @i: the fd's index in @f
+ * @out: where the locks are added, if not NULL
+ * @why: filled with a short reason on failure
+ * @len: size of @why
+ *
+ * Refused: a lease, and a POSIX lock of the table through a file no fd
+ * holds any more, which restart could not take again.
+ *
+ * Return: 0, -EOPNOTSUPP, -E2BIG or -ENOMEM.
+ */
+int ckpt_fd_locks(struct ckpt_fds *f, unsigned int i, struct ckpt_locks *out,
+		  char *why, size_t len)
+{
+	struct file *other;
+	unsigned int j;
+	int err;
+
+	err = ckpt_file_locks(f->fds[i].file, f->fds[i].fd, f->files, out,
+			      &other, why, len);
+	if (err || !other)
+		return err;
+	for (j = 0; j < f->nr && f->fds[j].file != other; j++)
+		;
+	if (j < f->nr)
+		return 0;
+	snprintf(why, len,
+		 "fd %u: the process holds a POSIX lock on its file through a file no fd refers to",
+		 f->fds[i].fd);
+	return -EOPNOTSUPP;
+}
+
+/**
+ * ckpt_table_locks - the locks of a table, for its FILE_LOCK records
+ * @f: the table
+ * @locks: filled, each lock through the lowest fd of its file
+ * @why: filled with a short reason on failure
+ * @len: size of @why
+ *
+ * Only files whose inode has locks at all are compared with the other
+ * fds.
+ *
+ * Return: 0 or a negative errno, as ckpt_fd_locks().
+ */
+int ckpt_table_locks(struct ckpt_fds *f, struct ckpt_locks *locks, char *why,
+		     size_t len)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < f->nr && !err; i++) {
+		if (!locks_inode_context(file_inode(f->fds[i].file)) ||
+		    !ckpt_first_fd(f, i))
+			continue;
+		err = ckpt_fd_locks(f, i, locks, why, len);
+	}
+	return err;
+}
+
+/**
  * checkpoint_file_locks - write the FILE_LOCK records of a table
  * @ctx: checkpoint context
  * @locks: what ckpt_file_locks() collected
@@ -160,16 +249,9 @@ int checkpoint_file_locks(struct ckpt_ctx *ctx, struct ckpt_locks *locks)
 	return err;
 }
 
-/**
- * restore_file_locks_read - read and check @nr FILE_LOCK records
- * @ctx: restart context
- * @nr: how many the FILE_TABLE announced (at most CKPT_FILE_LOCKS_MAX)
- * @locks: filled; the caller checks that each fd is in its table
- *
- * Return: 0 or a negative errno (logged).
- */
-int restore_file_locks_read(struct ckpt_ctx *ctx, u32 nr,
-			    struct ckpt_locks *locks)
+/* Read and check @nr FILE_LOCK records; their fds are checked after. */
+static int restore_file_locks_read(struct ckpt_ctx *ctx, u32 nr,
+				   struct ckpt_locks *locks)
 {
 	struct ckpt_hdr_file_lock *l;
 	u32 i;
@@ -232,12 +314,9 @@ static void restore_lock_flock(struct ckpt_hdr_file_lock *l, struct flock *fl)
 	fl->l_len = l->end == OFFSET_MAX ? 0 : l->end - l->start + 1;
 }
 
-/**
- * restore_file_lock_stage - take a lock of the open file, or test one of
- * the fd table, before the point of no return
- * @ctx: restart context
- * @l: the checked record
- * @file: the restored file @l->fd will refer to
+/*
+ * Take a lock of the open file @l->fd will refer to, or test one of the
+ * fd table, before the point of no return.
  *
  * flock and OFD locks belong to the open file: they are taken now, and
  * go with the file if the restart fails.  A POSIX lock belongs to the
@@ -245,11 +324,10 @@ static void restore_lock_flock(struct ckpt_hdr_file_lock *l, struct flock *fl)
  * here it is only tested for a conflict, and taken by
  * restore_file_lock_commit().  Nothing waits: a lock another process
  * holds fails with EAGAIN.
- *
- * Return: 0 or a negative errno (logged).
  */
-int restore_file_lock_stage(struct ckpt_ctx *ctx, struct ckpt_hdr_file_lock *l,
-			    struct file *file)
+static int restore_file_lock_stage(struct ckpt_ctx *ctx,
+				   struct ckpt_hdr_file_lock *l,
+				   struct file *file)
 {
 	struct flock fl;
 	int err;
@@ -273,23 +351,59 @@ int restore_file_lock_stage(struct ckpt_ctx *ctx, struct ckpt_hdr_file_lock *l,
 }
 
 /**
- * restore_file_lock_commit - take a POSIX lock again, in the restored
- * task, once its fds are installed
+ * restore_table_locks_read - read a table's FILE_LOCK records and take
+ * or test their locks
  * @ctx: restart context
- * @l: the checked record
- * @file: the file installed at @l->fd in current's table
+ * @fs: the table read so far, its files restored
+ * @nr: how many the FILE_TABLE announced (at most CKPT_FILE_LOCKS_MAX)
  *
  * Return: 0 or a negative errno (logged).
  */
-int restore_file_lock_commit(struct ckpt_ctx *ctx,
-			     struct ckpt_hdr_file_lock *l, struct file *file)
+int restore_table_locks_read(struct ckpt_ctx *ctx, struct ckpt_files_state *fs,
+			     u32 nr)
 {
-	struct flock fl;
+	u32 i;
 	int err;
 
-	if (l->kind != CKPT_LOCK_POSIX)
-		return 0;
-	restore_lock_flock(l, &fl);
-	err = fcntl_setlk(l->fd, file, F_SETLK, &fl);
-	return err ? restore_lock_conflict(ctx, l, err) : 0;
+	err = restore_file_locks_read(ctx, nr, &fs->locks);
+	for (i = 0; i < fs->locks.nr && !err; i++) {
+		struct ckpt_hdr_file_lock *l = &fs->locks.v[i];
+		struct ckpt_fd *f = restore_fd_find(fs, l->fd);
+
+		if (!f)
+			return ckpt_err(ctx, -EBADMSG,
+					"file lock through fd %u, which the table does not have",
+					l->fd);
+		err = restore_file_lock_stage(ctx, l, f->file);
+	}
+	return err;
+}
+
+/**
+ * restore_table_locks_commit - take a table's POSIX locks again, in the
+ * restored task, once its fds are installed
+ * @ctx: restart context
+ * @fs: the table, whose files current's fds now refer to
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_table_locks_commit(struct ckpt_ctx *ctx,
+			       struct ckpt_files_state *fs)
+{
+	struct ckpt_hdr_file_lock *l;
+	struct flock fl;
+	u32 i;
+	int err;
+
+	for (i = 0; i < fs->locks.nr; i++) {
+		l = &fs->locks.v[i];
+		if (l->kind != CKPT_LOCK_POSIX)
+			continue;
+		restore_lock_flock(l, &fl);
+		err = fcntl_setlk(l->fd, restore_fd_find(fs, l->fd)->file,
+				  F_SETLK, &fl);
+		if (err)
+			return restore_lock_conflict(ctx, l, err);
+	}
+	return 0;
 }

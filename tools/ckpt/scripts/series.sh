@@ -76,7 +76,8 @@ patch_message() {
 # table) and the calls into a part grow patch by patch.  A claimed line
 # takes along the lines up to where its parentheses and braces close (a
 # declaration or call on several lines, a table row), and the "if",
-# "for", "while" or "else" of which it is the whole statement; a
+# "for", "while" or "else" of which it is the whole statement, and
+# for "err = call(...);" the "if (err) return err;" right after it; a
 # conditional ("#if" to "#endif") whose first branch is all claimed
 # goes with it, and its "#else" branch, if any, reads unconditional
 # until then.
@@ -138,10 +139,18 @@ render() {
 			for (i = 1; i <= nr; i++)
 				for (j = 1; j <= n; j++)
 					if (!drop[i] && index(L[i], P[j])) {
+						a = i
 						header(i)
 						drop[i] = 1
 						for (d = depth(L[i]); d > 0 && i < nr; d += depth(L[i]))
 							drop[++i] = 1
+						# "err = f(...);": its check goes too
+						if (L[a] ~ /^[ \t]*(err|ret) = / &&
+						    L[i + 1] ~ /^[ \t]*if \((err|ret)\)$/ &&
+						    L[i + 2] ~ /^[ \t]*return (err|ret);$/) {
+							drop[i + 1] = drop[i + 2] = 1
+							i += 2
+						}
 						break
 					}
 			# conditionals, innermost first: a first branch that is
