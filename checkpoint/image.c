@@ -52,6 +52,7 @@ CKPT_ABI_RECORD(ckpt_epoll_item);
 CKPT_ABI_RECORD(ckpt_hdr_epoll);
 CKPT_ABI_RECORD(ckpt_hdr_fd);
 CKPT_ABI_RECORD(ckpt_hdr_file_lock);
+CKPT_ABI_RECORD(ckpt_hdr_tcp);
 CKPT_ABI_RECORD(ckpt_unix_end);
 CKPT_ABI_RECORD(ckpt_hdr_unix_pair);
 CKPT_ABI_RECORD(ckpt_hdr_sighand);

@@ -84,6 +84,7 @@ struct ckpt_task_state {
  * @ts: restart: the staged state of the task whose turn it is
  * @cred: the caller's credentials when the operation began
  * @relinks: links and directories made for unlinked files (relink.c)
+ * @tcp: TCP connections left in repair mode (fs/checkpoint/tcp.c)
  * @no_return: restart changed the caller; failure now kills it
  * @ns_flags: CKPT_TREE_NEWUTS / CKPT_TREE_NEWIPC: namespaces in the image
  * @uts_ns: checkpoint: the tree's own UTS namespace, referenced
@@ -107,6 +108,7 @@ struct ckpt_ctx {
 	void *pagebuf;		/* CKPT_PAGES_BATCH pages of bounce buffer */
 	const struct cred *cred;
 	struct list_head relinks;
+	struct list_head tcp;
 	bool no_return;
 	struct mutex log_lock;	/* for @log_lines */
 	struct list_head log_lines;
@@ -443,6 +445,22 @@ const char *ckpt_unix_conn_unsupported(struct sock *conn);
 
 /* other AF_UNIX, TCP and UDP sockets (fs/checkpoint/sock.c) */
 #define CKPT_HAVE_SOCK	(IS_BUILTIN(CONFIG_UNIX) && IS_ENABLED(CONFIG_INET))
+
+/* established TCP connections (fs/checkpoint/tcp.c) */
+#if CKPT_HAVE_SOCK
+int checkpoint_tcp(struct ckpt_ctx *ctx, struct file *file, int objref);
+void ckpt_tcp_undo(struct ckpt_ctx *ctx);
+void ckpt_tcp_release(struct ckpt_ctx *ctx);
+int restore_tcp_repair(struct socket *sock);
+int restore_tcp_connect(struct ckpt_ctx *ctx, struct file *file,
+			const struct ckpt_hdr_socket *h);
+int restore_tcp_finish(struct ckpt_ctx *ctx);
+#else
+/* no connection is listed without fs/checkpoint/tcp.c */
+static inline void ckpt_tcp_undo(struct ckpt_ctx *ctx) { }
+static inline void ckpt_tcp_release(struct ckpt_ctx *ctx) { }
+static inline int restore_tcp_finish(struct ckpt_ctx *ctx) { return 0; }
+#endif
 
 /* file locks (fs/checkpoint/lock.c) */
 int ckpt_task_file_locks(struct task_struct *t, struct file *file, int fd,

@@ -31,6 +31,7 @@ static void ckpt_ctx_free(struct kref *ref)
 	ckpt_ns_release(ctx);
 	ckpt_obj_hash_free(ctx);
 	ckpt_relink_release(ctx);
+	ckpt_tcp_release(ctx);
 	if (ctx->cred)
 		put_cred(ctx->cred);
 	if (ctx->file)
@@ -71,6 +72,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(enum ckpt_op op, int fd,
 	ctx->flags = flags;
 	ctx->cred = get_current_cred();
 	INIT_LIST_HEAD(&ctx->relinks);
+	INIT_LIST_HEAD(&ctx->tcp);
 	INIT_LIST_HEAD(&ctx->log_lines);
 	mutex_init(&ctx->log_lock);
 
@@ -172,6 +174,8 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	ret = do_checkpoint(ctx, pid);
 	if (ret < 0)
 		ckpt_relink_undo(ctx);
+	if (ret < 0)
+		ckpt_tcp_undo(ctx);
 	ckpt_log_flush(ctx);
 	ckpt_ctx_put(ctx);
 	return ret;
@@ -223,6 +227,8 @@ static long do_restart_self(struct ckpt_ctx *ctx)
 		err = restore_task_stage(ctx);
 	if (!err)
 		err = ckpt_read_tail(ctx);
+	if (!err)
+		err = restore_tcp_finish(ctx);
 	if (!err)
 		err = restore_task_apply(ctx, &ret);
 	if (err) {

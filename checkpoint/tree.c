@@ -1009,6 +1009,9 @@ int ckpt_restart_coordinate(struct ckpt_ctx *ctx, struct task_struct *root)
 	err = ckpt_read_tail(ctx);
 	if (err)
 		goto fail;
+	err = restore_tcp_finish(ctx);
+	if (err)
+		goto fail;
 	restore_ipc_finish(ctx);
 	/* children first: a zombie's exit reaches its parent uncommitted */
 	tree->phase = CKPT_PHASE_COMMIT;

@@ -203,10 +203,13 @@ static const char *ckpt_inet6_unsaved(struct sock *sk, struct sock *fresh)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	struct ipv6_pinfo *np = inet6_sk(sk), *fp = inet6_sk(fresh);
+	bool mc = sk->sk_protocol != IPPROTO_TCP;	/* as for IPv4 */
 
 	if (np->hop_limit != fp->hop_limit || np->pmtudisc != fp->pmtudisc ||
-	    np->tclass != fp->tclass || np->mcast_hops != fp->mcast_hops ||
-	    np->ucast_oif != fp->ucast_oif || np->mcast_oif != fp->mcast_oif ||
+	    np->tclass != fp->tclass ||
+	    (mc && np->mcast_hops != fp->mcast_hops) ||
+	    np->ucast_oif != fp->ucast_oif ||
+	    (mc && np->mcast_oif != fp->mcast_oif) ||
 	    np->rxopt.all != fp->rxopt.all || np->srcprefs != fp->srcprefs ||
 	    np->min_hopcount != fp->min_hopcount ||
 	    rcu_access_pointer(np->opt) || np->ipv6_ac_list ||
@@ -247,11 +250,14 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 {
 	struct inet_sock *in = inet_sk(sk), *fi = inet_sk(fresh);
 	unsigned long flags = READ_ONCE(in->inet_flags);
+	/* accept(2) sets those from the SYN; TCP sends no multicast */
+	bool mc = sk->sk_protocol != IPPROTO_TCP;
 
 	if (flags != READ_ONCE(fi->inet_flags) || in->uc_ttl != fi->uc_ttl ||
 	    in->tos != fi->tos || in->min_ttl != fi->min_ttl ||
-	    in->mc_ttl != fi->mc_ttl || in->pmtudisc != fi->pmtudisc ||
-	    in->uc_index != fi->uc_index || in->mc_index != fi->mc_index ||
+	    (mc && in->mc_ttl != fi->mc_ttl) || in->pmtudisc != fi->pmtudisc ||
+	    in->uc_index != fi->uc_index ||
+	    (mc && in->mc_index != fi->mc_index) ||
 	    in->mc_addr != fi->mc_addr ||
 	    in->local_port_range != fi->local_port_range ||
 	    rcu_access_pointer(in->inet_opt) ||
@@ -267,19 +273,26 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 		struct inet_connection_sock *icsk = inet_csk(sk);
 		struct tcp_sock *tp = tcp_sk(sk);
 
+		bool est = sk->sk_state == TCP_ESTABLISHED;
+
 		if (sk->sk_state == TCP_LISTEN) {
 			if (READ_ONCE(sk->sk_ack_backlog) ||
 			    inet_csk_reqsk_queue_len(sk))
 				return "connections wait in its backlog";
-		} else if (sk->sk_state != TCP_CLOSE) {
-			return "it is a TCP connection (not saved yet)";
+		} else if (sk->sk_state != TCP_CLOSE && !est) {
+			return "it is a TCP connection being made or closed (not saved)";
 		}
+		if (est && (tp->urg_data || tp->fastopen_rsk))
+			return "it is a TCP connection with urgent data or in Fast Open";
 		if (tp->nonagle & TCP_NAGLE_CORK || tp->keepalive_time ||
 		    tp->keepalive_intvl || tp->keepalive_probes ||
 		    tp->linger2 || tp->rx_opt.user_mss || tp->notsent_lowat ||
-		    tp->save_syn || tp->window_clamp != tcp_sk(fresh)->window_clamp ||
+		    tp->save_syn ||
+		    /* a connection has both from its handshake */
+		    (!est && (tp->window_clamp != tcp_sk(fresh)->window_clamp ||
+			      tp->tsoffset)) ||
 		    tp->thin_lto || tp->fastopen_connect ||
-		    tp->fastopen_no_cookie || tp->tsoffset || tp->tcp_tx_delay ||
+		    tp->fastopen_no_cookie || tp->tcp_tx_delay ||
 		    tp->recvmsg_inq || tp->repair ||
 		    icsk->icsk_syn_retries != inet_csk(fresh)->icsk_syn_retries ||
 		    icsk->icsk_user_timeout || icsk->icsk_ca_setsockopt ||
@@ -356,6 +369,15 @@ static int ckpt_sock_supported(struct file *file, char *why, size_t len)
 	if (!sock) {
 		snprintf(why, len, "socket of an unsupported family");
 		return -EOPNOTSUPP;
+	}
+	/* TCP repair mode, which reads a connection, needs it */
+	if (sock->sk->sk_protocol == IPPROTO_TCP &&
+	    sock->sk->sk_family != AF_UNIX &&
+	    sock->sk->sk_state == TCP_ESTABLISHED &&
+	    !ns_capable_noaudit(sock_net(sock->sk)->user_ns, CAP_NET_ADMIN)) {
+		snprintf(why, len,
+			 "TCP connection: saving it needs CAP_NET_ADMIN (TCP repair mode)");
+		return -EPERM;
 	}
 	no = ckpt_sock_unsaved(sock);
 	if (!no)
@@ -501,7 +523,7 @@ static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 		return 0;
 	n = kernel_getpeername(sock, (struct sockaddr *)h->peer);
 	if (n < 0)
-		return ckpt_err(ctx, n, "reading a UDP socket's peer");
+		return ckpt_err(ctx, n, "reading a socket's peer");
 	h->peer_len = n;
 	return 0;
 }
@@ -600,6 +622,8 @@ static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	err = ckpt_sock_queue(ctx, sk, h, &len);
 	if (!err)
 		err = ckpt_write_obj(ctx, CKPT_HDR_SOCKET, h, len);
+	if (!err && h->protocol == IPPROTO_TCP && h->peer_len)
+		err = checkpoint_tcp(ctx, ptr, objref);
 out:
 	kvfree(h);
 	return err;
@@ -694,9 +718,8 @@ static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 	case AF_INET6:
 		if (!unbound && !h->addr_len)
 			return false;
-		/* TCP: a stream that does not connect; UDP: no listening */
-		if (!(h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM &&
-		      !connected) &&
+		/* TCP: a stream (a TCP record follows a connection); UDP: no listening */
+		if (!(h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM) &&
 		    !(h->protocol == IPPROTO_UDP && h->type == SOCK_DGRAM &&
 		      h->state != CKPT_SOCK_LISTENING &&
 		      !(h->flags & CKPT_SOCK_NODELAY)))
@@ -896,6 +919,7 @@ static int restore_sock_queue(const struct ckpt_hdr_socket *h)
 static struct file *restore_sock_make(struct ckpt_ctx *ctx,
 				      const struct ckpt_hdr_socket *h)
 {
+	bool connected = h->state == CKPT_SOCK_CONNECTED;
 	struct sockaddr_storage ss = {};
 	const struct cred *old;
 	struct socket *sock;
@@ -910,6 +934,10 @@ static struct file *restore_sock_make(struct ckpt_ctx *ctx,
 		goto out;
 	what = "setting its options";
 	err = restore_sock_opts(sock, h);
+	if (!err && h->protocol == IPPROTO_TCP && connected) {
+		what = "entering TCP repair mode, which needs CAP_NET_ADMIN";
+		err = restore_tcp_repair(sock);
+	}
 	if (!err && h->addr_len) {
 		what = "binding it";
 		if (h->family == AF_UNIX) {
@@ -936,7 +964,14 @@ static struct file *restore_sock_make(struct ckpt_ctx *ctx,
 		err = PTR_ERR(file);
 		goto out;
 	}
-	if (h->state == CKPT_SOCK_CONNECTED) {
+	if (connected && h->protocol == IPPROTO_TCP) {
+		err = restore_tcp_connect(ctx, file, h);
+		if (err) {
+			fput(file);
+			ckpt_as_restarter(old);
+			return ERR_PTR(err);
+		}
+	} else if (connected) {
 		what = "connecting it to its peer";
 		memcpy(&ss, h->peer, h->peer_len);
 		err = __sys_connect_file(file, &ss, h->peer_len, O_NONBLOCK);

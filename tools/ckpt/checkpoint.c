@@ -12,7 +12,9 @@
  * without either the tree is stopped with SIGSTOP and continued (children forked
  * meanwhile follow their parent there, and are looked for again until
  * none is left behind), the cgroup is frozen, the tree dumped with
- * checkpoint(2), then killed (--kill), stopped (--stop) or just thawed,
+ * checkpoint(2), then killed (--kill, with CHECKPOINT_TCP_QUIET, so that
+ * the peers of its TCP connections see no FIN or reset), stopped (--stop)
+ * or just thawed,
  * and each process moved back to its own cgroup.  A failed checkpoint
  * always leaves the tree running where it was and removes the partial
  * image.
@@ -641,7 +643,8 @@ static void usage(FILE *f)
 		"       " PROG " --check PID\n"
 		"Freeze process PID, write its checkpoint image, thaw it.\n"
 		"  -o, --output FILE  write the image to FILE (mode 0600) instead of stdout\n"
-		"  -k, --kill         kill the process after a successful checkpoint\n"
+		"  -k, --kill         kill the process after a successful checkpoint; its\n"
+		"                     TCP connections close without a FIN or reset\n"
 		"  -s, --stop         leave the process stopped (SIGSTOP) after it\n"
 		"  -l, --log FILE     write the kernel's explanations to FILE instead of stderr\n"
 		"  -t, --timeout SEC  how long to wait for the freeze (default 10)\n"
@@ -824,8 +827,10 @@ int main(int argc, char **argv)
 	 * image, those found stopped already).  Frozen ones keep their
 	 * job-control state.
 	 */
+	/* a killed tree's TCP connections close without a word to peers */
 	id = ckpt_checkpoint(pid, outfd, CHECKPOINT_SUBTREE |
-			     (cs.nstopped ? CHECKPOINT_RUNNING : 0), logfd);
+			     (cs.nstopped ? CHECKPOINT_RUNNING : 0) |
+			     (do_kill ? CHECKPOINT_TCP_QUIET : 0), logfd);
 	saved = errno;
 
 	if (draining) {

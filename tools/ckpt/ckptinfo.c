@@ -135,6 +135,8 @@ struct ckptinfo {
 	char obj_name[48];	/* "memfd 7", for messages */
 	/* the objref (and kind) of a state record whose FILE must come next */
 	uint32_t wants_file, wants_file_kind;
+	/* the objref of a connected TCP SOCKET whose TCP record comes next */
+	uint32_t wants_tcp;
 
 	/* the address space */
 	struct vma_range *vmas;
@@ -460,6 +462,15 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 			    ckpt_type_name(type), ci->obj_name);
 		return;
 	}
+	/* a TCP connection's state comes between its SOCKET and FILE */
+	if (type == CKPT_HDR_TCP) {
+		if (!ci->wants_tcp)
+			bad(ci, "TCP record after no TCP connection's SOCKET");
+		return;
+	}
+	if (ci->wants_tcp)
+		bad(ci, "%s record where the TCP of socket %u was expected",
+		    ckpt_type_name(type), ci->wants_tcp);
 	if (ci->wants_file && type != CKPT_HDR_FILE)
 		bad(ci, "%s record where the FILE of %s %u was expected",
 		    ckpt_type_name(type), ckpt_obj_name(ci->wants_file_kind),
@@ -1752,6 +1763,33 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 	out(ci, "\n    flags %#x sndbuf %d rcvbuf %d rcvtimeo %" PRIu64
 	    " ns sndtimeo %" PRIu64 " ns\n", k->flags, k->sndbuf, k->rcvbuf,
 	    (uint64_t)k->rcvtimeo_ns, (uint64_t)k->sndtimeo_ns);
+	if (connected && inet && k->protocol == 6)
+		ci->wants_tcp = k->objref;
+}
+
+static void rec_tcp(struct ckptinfo *ci, uint32_t len)
+{
+	struct ckpt_hdr_tcp *t = (void *)ci->buf;
+
+	need_min_len(ci, len, sizeof(*t));
+	if (t->objref != ci->wants_tcp)
+		bad(ci, "TCP record of socket %u after the SOCKET of %u",
+		    t->objref, ci->wants_tcp);
+	ci->wants_tcp = 0;
+	if (sizeof(*t) + (uint64_t)t->snd_len + t->rcv_len != len)
+		bad(ci, "TCP of %u bytes with %u to send and %u to read", len,
+		    t->snd_len, t->rcv_len);
+	need_zero(ci, t->_pad, "_pad");
+	if (t->flags & ~CKPT_TCP_FLAGS)
+		bad(ci, "unknown TCP flags %#x", t->flags);
+	if (t->unsent > t->snd_len || !t->mss || t->mss > 65535 ||
+	    t->snd_wscale > 14 || t->rcv_wscale > 14)
+		bad(ci, "TCP state out of range");
+	out(ci, "  socket %u, mss %u, flags %#x, wscale %u/%u\n"
+	    "    send from %u: %u bytes (%u unsent), window %u; read from %u: %u bytes, window %u\n",
+	    t->objref, t->mss, t->flags, t->snd_wscale, t->rcv_wscale,
+	    t->snd_seq, t->snd_len, t->unsent, t->snd_wnd, t->rcv_seq,
+	    t->rcv_len, t->rcv_wnd);
 }
 
 static void rec_signalfd(struct ckptinfo *ci, uint32_t len)
@@ -2314,6 +2352,7 @@ static const struct {
 	{ CKPT_HDR_SIGNALFD,		rec_signalfd },
 	{ CKPT_HDR_TIMERFD,		rec_timerfd },
 	{ CKPT_HDR_INOTIFY,		rec_inotify },
+	{ CKPT_HDR_TCP,			rec_tcp },
 	{ CKPT_HDR_EPOLL,		rec_epoll },
 	{ CKPT_HDR_FILE_LOCK,		rec_file_lock },
 	{ CKPT_HDR_CPU,			rec_cpu },

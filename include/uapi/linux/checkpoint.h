@@ -23,10 +23,19 @@
  * SIGSTOP only to checkpoint them.  Without it a stopped process is
  * recorded stopped and restart leaves it stopped (a job suspended with
  * ^Z stays suspended).
+ *
+ * CHECKPOINT_TCP_QUIET: leave the tree's established TCP connections in
+ * repair mode once the checkpoint succeeded: they send nothing more, and
+ * closing them sends neither FIN nor reset; for a caller that kills the
+ * tree after the checkpoint, so that the peer waits for the restarted
+ * connection instead of seeing it end.  A process left running with a
+ * connection so kept can no longer use it.
  */
 #define CHECKPOINT_SUBTREE	0x1UL
 #define CHECKPOINT_RUNNING	0x2UL
-#define CHECKPOINT_USER_FLAGS	(CHECKPOINT_SUBTREE | CHECKPOINT_RUNNING)
+#define CHECKPOINT_TCP_QUIET	0x4UL
+#define CHECKPOINT_USER_FLAGS	(CHECKPOINT_SUBTREE | CHECKPOINT_RUNNING | \
+				 CHECKPOINT_TCP_QUIET)
 
 /*
  * restart(2) flags

@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		11
+#define CKPT_VERSION		12
 
 #define CKPT_ARCH_X86_64	1
 
@@ -111,6 +111,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_UNIX_PAIR = 410,
 	CKPT_HDR_SOCKET = 411,
 	CKPT_HDR_INOTIFY = 412,
+	CKPT_HDR_TCP = 413,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -674,9 +675,11 @@ struct ckpt_hdr_unix_pair {
  * informational.
  * A bound AF_UNIX datagram socket gets its queued datagrams again, each
  * sent to it from a new socket without a name, after it is bound and
- * before it connects.  Connections and other data in flight are not
- * saved: checkpoint refuses a socket that has them, or options it does
- * not save (EOPNOTSUPP).
+ * before it connects.  An established TCP connection (version 12) is
+ * CKPT_SOCK_CONNECTED and a TCP record follows (struct ckpt_hdr_tcp).
+ * Other connections and data in flight are not saved: checkpoint
+ * refuses a socket that has them, or options it does not save
+ * (EOPNOTSUPP).
  */
 struct ckpt_hdr_socket {
 	struct ckpt_hdr h;
@@ -710,7 +713,8 @@ enum ckpt_sock_state {
 	CKPT_SOCK_BOUND = 2,		/* bind(2) (or an inet autobind) */
 	CKPT_SOCK_LISTENING = 3,	/* listen(2), no connection waiting */
 	/* UDP, or an AF_UNIX datagram socket (since version 9, bound or
-	 * not), connect(2) to @peer
+	 * not), connect(2) to @peer; an established TCP connection (since
+	 * version 12)
 	 */
 	CKPT_SOCK_CONNECTED = 4,
 };
@@ -723,6 +727,74 @@ enum ckpt_sock_state {
 #define CKPT_SOCK_V6ONLY	0x20U	/* IPV6_V6ONLY */
 #define CKPT_SOCK_NODELAY	0x40U	/* TCP_NODELAY */
 #define CKPT_SOCK_FLAGS		0x7fU
+
+/**
+ * struct ckpt_hdr_tcp - an established TCP connection (since version 12)
+ * @objref: the CKPT_OBJ_SOCKET whose SOCKET record (CKPT_SOCK_CONNECTED,
+ *	TCP) this record follows
+ * @flags: CKPT_TCP_* options the two ends agreed on
+ * @snd_seq: sequence number of the first byte of @snd_len (the oldest
+ *	byte the peer has not acknowledged)
+ * @rcv_seq: sequence number of the first byte of @rcv_len (the oldest
+ *	byte the process has not read)
+ * @mss: the maximum segment size the peer announced
+ * @snd_wscale: window scale of the peer's windows (CKPT_TCP_WSCALE)
+ * @rcv_wscale: window scale of ours
+ * @timestamp: the connection's TCP timestamp clock (TCP_TIMESTAMP)
+ * @snd_wl1: @snd_wnd, @max_window, @rcv_wnd and @rcv_wup: the windows,
+ *	as TCP_REPAIR_WINDOW gives them
+ * @snd_wnd: see @snd_wl1
+ * @max_window: see @snd_wl1
+ * @rcv_wnd: see @snd_wl1
+ * @rcv_wup: see @snd_wl1
+ * @snd_len: bytes written and not acknowledged, sent or not
+ * @unsent: of which the last @unsent were never sent
+ * @rcv_len: bytes received and not read
+ * @sndbuf: the send buffer's size then (SO_SNDBUF's value)
+ * @rcvbuf: the receive buffer's size then
+ * @_pad: zero
+ * @data: the @snd_len bytes, then the @rcv_len bytes
+ *
+ * Checkpoint reads the connection in TCP repair mode (TCP_REPAIR), which
+ * needs CAP_NET_ADMIN in the user namespace of the socket's network
+ * namespace; restart makes it again in repair mode, as the restored
+ * task, with the same need: it binds the local address, connects to
+ * @peer without a handshake, sets the sequence numbers, options and
+ * windows, and queues the unread bytes to be read.  Once every object of
+ * the image is made, the bytes not acknowledged are queued as sent (TCP
+ * sends them again when the peer does not acknowledge them), repair mode
+ * ends with a window probe, and the unsent bytes are written.  A queue
+ * that does not fit the new socket's buffers grows them to @sndbuf and
+ * @rcvbuf as SO_SNDBUFFORCE and SO_RCVBUFFORCE would.
+ */
+struct ckpt_hdr_tcp {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 flags;
+	__u32 snd_seq;
+	__u32 rcv_seq;
+	__u32 mss;
+	__u16 snd_wscale;
+	__u16 rcv_wscale;
+	__u32 timestamp;
+	__u32 snd_wl1;
+	__u32 snd_wnd;
+	__u32 max_window;
+	__u32 rcv_wnd;
+	__u32 rcv_wup;
+	__u32 snd_len;
+	__u32 unsent;
+	__u32 rcv_len;
+	__u32 sndbuf;
+	__u32 rcvbuf;
+	__u32 _pad;
+	__u8 data[];
+};
+
+#define CKPT_TCP_SACK		0x1U	/* selective acknowledgments */
+#define CKPT_TCP_TIMESTAMPS	0x2U	/* timestamps */
+#define CKPT_TCP_WSCALE		0x4U	/* window scaling */
+#define CKPT_TCP_FLAGS		0x7U
 
 /**
  * struct ckpt_hdr_file_lock - a lock held through a file of the table

@@ -77,7 +77,8 @@ patch_message() {
 # takes along the lines up to where its parentheses and braces close (a
 # declaration or call on several lines, a table row), and the "if",
 # "for", "while" or "else" of which it is the whole statement, and
-# for "err = call(...);" the "if (err) return err;" right after it; a
+# for "err = call(...);" the "if (err) return err;" (or "goto") right
+# after it; a
 # conditional ("#if" to "#endif") whose first branch is all claimed
 # goes with it, and its "#else" branch, if any, reads unconditional
 # until then.
@@ -147,7 +148,7 @@ render() {
 						# "err = f(...);": its check goes too
 						if (L[a] ~ /^[ \t]*(err|ret) = / &&
 						    L[i + 1] ~ /^[ \t]*if \((err|ret)\)$/ &&
-						    L[i + 2] ~ /^[ \t]*return (err|ret);$/) {
+						    L[i + 2] ~ /^[ \t]*(return (err|ret)|goto [a-z_]+);$/) {
 							drop[i + 1] = drop[i + 2] = 1
 							i += 2
 						}

@@ -540,10 +540,10 @@ static inline pid_t ckpt_fork(struct __test_metadata *_metadata,
  * side exits 0, a failed checkpoint exits 100 + errno, and the call
  * returns only in the restored process (where checkpoint(2) returned 0).
  */
-static inline void ckpt_self(struct ckpt_ctx *c)
+static inline void ckpt_self_flags(struct ckpt_ctx *c, unsigned long flags)
 {
 	pid_t me = getpid();
-	long r = sys_checkpoint(0, c->imgfd, 0, c->logfd);
+	long r = sys_checkpoint(0, c->imgfd, flags, c->logfd);
 
 	if (r > 0)
 		_exit(0);
@@ -559,6 +559,11 @@ static inline void ckpt_self(struct ckpt_ctx *c)
 		dprintf(2, "checkpoint(0) returned %ld\n", r);
 		_exit(CKPT_EXIT_FAIL);
 	}
+}
+
+static inline void ckpt_self(struct ckpt_ctx *c)
+{
+	ckpt_self_flags(c, 0);
 }
 
 /* ---------------------------------------------------------------- */

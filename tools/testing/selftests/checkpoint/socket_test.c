@@ -9,11 +9,11 @@
  * a name; an AF_UNIX datagram socket connected to a named one
  * (inside the checkpoint, or outside as syslog's is) connects to it
  * again, or fails the restart if nothing is bound there any more.  A
- * listener with a connection waiting, a TCP connection, a UDP socket
- * with a datagram queued and a datagram from a named AF_UNIX socket are
- * refused with a reason, and /proc says so
- * beforehand; a low port root bound for a process that became a user
- * is not bound again for it.
+ * listener with a connection waiting, a UDP socket with a datagram
+ * queued and a datagram from a named AF_UNIX socket are refused with a
+ * reason, and /proc says so beforehand; a low port root bound for a
+ * process that became a user is not bound again for it.  Established
+ * TCP connections: tcp_test.
  */
 #define _GNU_SOURCE
 #include <netinet/in.h>
@@ -497,28 +497,6 @@ TEST_F(sockets, listener_with_a_connection_waiting_is_refused)
 {
 	ckpt_expect_refused(_metadata, &self->c, waiting_connection, -1,
 			    EOPNOTSUPP, "backlog", true);
-}
-
-/* Both ends of an accepted TCP connection, in the process. */
-static int tcp_connection(struct ckpt_ctx *c)
-{
-	struct sockaddr_in a;
-	int l, c2;
-
-	(void)c;
-	l = tcp_listener(&a);
-	c2 = socket(AF_INET, SOCK_STREAM, 0);
-	if (l < 0 || c2 < 0 || connect(c2, (struct sockaddr *)&a, sizeof(a)) ||
-	    accept(l, NULL, NULL) < 0)
-		return errno;
-	close(l);
-	return 0;
-}
-
-TEST_F(sockets, tcp_connection_is_refused)
-{
-	ckpt_expect_refused(_metadata, &self->c, tcp_connection, -1,
-			    EOPNOTSUPP, "TCP connection", true);
 }
 
 /* A datagram sent to itself and not read. */

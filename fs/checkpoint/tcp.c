@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Established TCP connections for checkpoint/restart, through TCP's own
+ * repair mode (TCP_REPAIR and its options, as do_tcp_setsockopt() and
+ * do_tcp_getsockopt() give them to BPF and to setsockopt(2)).
+ *
+ * Checkpoint enters repair mode, which needs CAP_NET_ADMIN, reads the
+ * sequence numbers, options and windows and peeks at both queues, and
+ * leaves it again, or, with CHECKPOINT_TCP_QUIET, leaves the connection
+ * in it so that the tree can be killed without the peer seeing a FIN or
+ * a reset.  Restart makes the connection again in repair mode as the
+ * restored task (the same need), without a handshake; once every object
+ * of the image is made, so that a peer inside the tree exists, it queues
+ * the bytes not acknowledged as sent and ends repair mode.
+ */
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "internal.h"
+
+/* A connection left in repair mode: checkpoint's quiet, restart's to end. */
+struct ckpt_tcp_conn {
+	struct list_head list;
+	struct file *file;
+	const struct cred *cred;	/* restart: the restored task's */
+	u8 *data;			/* restart: the send queue */
+	u32 len;
+	u32 unsent;
+	bool reuse;			/* SO_REUSEADDR, which repair mode resets */
+};
+
+static int ckpt_tcp_set(struct sock *sk, int opt, int val)
+{
+	return do_tcp_setsockopt(sk, SOL_TCP, opt, KERNEL_SOCKPTR(&val),
+				 sizeof(val));
+}
+
+static int ckpt_tcp_get(struct sock *sk, int opt, void *val, int len)
+{
+	return do_tcp_getsockopt(sk, SOL_TCP, opt, KERNEL_SOCKPTR(val),
+				 KERNEL_SOCKPTR(&len));
+}
+
+/* Where both queues start and end; equal twice, the queues did not move. */
+struct ckpt_tcp_seqs {
+	int outq, unsent, inq;
+	u32 write_seq, rcv_nxt;
+};
+
+static int ckpt_tcp_seqs(struct sock *sk, struct ckpt_tcp_seqs *s)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = tcp_ioctl(sk, SIOCOUTQ, &s->outq) ?:
+	      tcp_ioctl(sk, SIOCOUTQNSD, &s->unsent) ?:
+	      tcp_ioctl(sk, SIOCINQ, &s->inq) ?:
+	      ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) ?:
+	      ckpt_tcp_get(sk, TCP_QUEUE_SEQ, &s->write_seq, 4) ?:
+	      ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE) ?:
+	      ckpt_tcp_get(sk, TCP_QUEUE_SEQ, &s->rcv_nxt, 4);
+	return err;
+}
+
+/* Copy the @len bytes of a queue, which repair mode lets MSG_PEEK read. */
+static int ckpt_tcp_peek(struct socket *sock, int queue, u8 *buf, u32 len)
+{
+	struct msghdr msg = {};
+	struct kvec iov = { buf, len };
+	int n;
+
+	n = ckpt_tcp_set(sock->sk, TCP_REPAIR_QUEUE, queue);
+	if (n || !len)
+		return n;
+	n = kernel_recvmsg(sock, &msg, &iov, 1, len, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EAGAIN;
+}
+
+/* The queues, read until two readings of their bounds agree. */
+static struct ckpt_hdr_tcp *ckpt_tcp_queues(struct ckpt_ctx *ctx,
+					    struct socket *sock, int objref)
+{
+	struct ckpt_tcp_seqs a, b;
+	struct ckpt_hdr_tcp *h;
+	int err, tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		err = ckpt_tcp_seqs(sock->sk, &a);
+		if (err)
+			return ERR_PTR(err);
+		if (a.outq < 0 || a.inq < 0 || a.unsent < 0 ||
+		    a.unsent > a.outq ||
+		    (u64)a.outq + a.inq > CKPT_RECORD_MAX - sizeof(*h))
+			return ERR_PTR(ckpt_err(ctx, -E2BIG,
+						"TCP connection %d: %d bytes queued to send and %d to read, more than a record holds",
+						objref, a.outq, a.inq));
+		h = kvzalloc(sizeof(*h) + a.outq + a.inq, GFP_KERNEL);
+		if (!h)
+			return ERR_PTR(-ENOMEM);
+		err = ckpt_tcp_peek(sock, TCP_SEND_QUEUE, h->data, a.outq) ?:
+		      ckpt_tcp_peek(sock, TCP_RECV_QUEUE, h->data + a.outq,
+				    a.inq) ?:
+		      ckpt_tcp_seqs(sock->sk, &b);
+		if (!err && !memcmp(&a, &b, sizeof(a))) {
+			h->snd_seq = a.write_seq - a.outq;
+			h->rcv_seq = a.rcv_nxt - a.inq;
+			h->snd_len = a.outq;
+			h->unsent = a.unsent;
+			h->rcv_len = a.inq;
+			return h;
+		}
+		kvfree(h);
+		if (err && err != -EAGAIN)
+			return ERR_PTR(err);
+	}
+	return ERR_PTR(ckpt_err(ctx, -EAGAIN,
+				"TCP connection %d: its queues kept changing during the checkpoint",
+				objref));
+}
+
+static int ckpt_tcp_state(struct sock *sk, struct ckpt_hdr_tcp *h)
+{
+	struct tcp_repair_window w;
+	struct tcp_info ti;
+	int err;
+
+	err = ckpt_tcp_get(sk, TCP_REPAIR_WINDOW, &w, sizeof(w)) ?:
+	      ckpt_tcp_get(sk, TCP_TIMESTAMP, &h->timestamp, 4) ?:
+	      ckpt_tcp_get(sk, TCP_MAXSEG, &h->mss, 4);
+	if (err)
+		return err;
+	h->snd_wl1 = w.snd_wl1;
+	h->snd_wnd = w.snd_wnd;
+	h->max_window = w.max_window;
+	h->rcv_wnd = w.rcv_wnd;
+	h->rcv_wup = w.rcv_wup;
+	tcp_get_info(sk, &ti);
+	if (ti.tcpi_options & TCPI_OPT_SACK)
+		h->flags |= CKPT_TCP_SACK;
+	if (ti.tcpi_options & TCPI_OPT_TIMESTAMPS)
+		h->flags |= CKPT_TCP_TIMESTAMPS;
+	if (ti.tcpi_options & TCPI_OPT_WSCALE) {
+		h->flags |= CKPT_TCP_WSCALE;
+		h->snd_wscale = ti.tcpi_snd_wscale;
+		h->rcv_wscale = ti.tcpi_rcv_wscale;
+	}
+	h->sndbuf = READ_ONCE(sk->sk_sndbuf);
+	h->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	return 0;
+}
+
+/**
+ * checkpoint_tcp - write the TCP record of an established connection
+ * @ctx: checkpoint context
+ * @file: the socket's file
+ * @objref: its objref, whose SOCKET record was just written
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int checkpoint_tcp(struct ckpt_ctx *ctx, struct file *file, int objref)
+{
+	struct socket *sock = sock_from_file(file);
+	struct sock *sk = sock->sk;
+	struct ckpt_tcp_conn *c = NULL;
+	struct ckpt_hdr_tcp *h;
+	int err;
+
+	err = ckpt_tcp_set(sk, TCP_REPAIR, TCP_REPAIR_ON);
+	if (err)
+		return ckpt_err(ctx, err,
+				"TCP connection %d: entering repair mode, which needs CAP_NET_ADMIN",
+				objref);
+	h = ckpt_tcp_queues(ctx, sock, objref);
+	if (IS_ERR(h)) {
+		err = PTR_ERR(h);
+		h = NULL;
+	} else {
+		h->objref = objref;
+		err = ckpt_tcp_state(sk, h);
+		if (err)
+			ckpt_err(ctx, err, "TCP connection %d: reading its state",
+				 objref);
+	}
+	if (!err)
+		err = ckpt_write_obj(ctx, CKPT_HDR_TCP, h,
+				     sizeof(*h) + h->snd_len + h->rcv_len);
+	kvfree(h);
+	if (!err && ctx->flags & CHECKPOINT_TCP_QUIET) {
+		c = kzalloc(sizeof(*c), GFP_KERNEL);
+		if (!c)
+			err = -ENOMEM;
+	}
+	if (c) {
+		c->file = get_file(file);
+		list_add_tail(&c->list, &ctx->tcp);
+	} else {
+		ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
+		ckpt_tcp_set(sk, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP);
+	}
+	return err;
+}
+
+static void ckpt_tcp_conn_free(struct ckpt_tcp_conn *c)
+{
+	list_del(&c->list);
+	fput(c->file);
+	if (c->cred)
+		put_cred(c->cred);
+	kvfree(c->data);
+	kfree(c);
+}
+
+/**
+ * ckpt_tcp_undo - a failed checkpoint: the quiet connections resume
+ * @ctx: checkpoint context
+ */
+void ckpt_tcp_undo(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tcp_conn *c, *n;
+	struct sock *sk;
+
+	list_for_each_entry_safe(c, n, &ctx->tcp, list) {
+		sk = sock_from_file(c->file)->sk;
+		ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
+		ckpt_tcp_set(sk, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP);
+		ckpt_tcp_conn_free(c);
+	}
+}
+
+/**
+ * ckpt_tcp_release - drop what the connections list holds
+ * @ctx: checkpoint or restart context
+ *
+ * A failed restart's connections, still in repair mode, close without a
+ * word to their peers.
+ */
+void ckpt_tcp_release(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tcp_conn *c, *n;
+
+	list_for_each_entry_safe(c, n, &ctx->tcp, list)
+		ckpt_tcp_conn_free(c);
+}
+
+/* restart */
+
+/**
+ * restore_tcp_repair - put a new socket in repair mode, before it binds
+ * @sock: the socket, made as the restored task
+ *
+ * Return: 0, or -EPERM without CAP_NET_ADMIN.
+ */
+int restore_tcp_repair(struct socket *sock)
+{
+	return ckpt_tcp_set(sock->sk, TCP_REPAIR, TCP_REPAIR_ON);
+}
+
+static bool restore_tcp_valid(const struct ckpt_hdr_tcp *t, u32 objref)
+{
+	return t->objref == objref && !(t->flags & ~CKPT_TCP_FLAGS) &&
+	       !t->_pad && t->mss && t->mss <= U16_MAX &&
+	       t->snd_wscale <= TCP_MAX_WSCALE &&
+	       t->rcv_wscale <= TCP_MAX_WSCALE &&
+	       (t->flags & CKPT_TCP_WSCALE || (!t->snd_wscale &&
+						!t->rcv_wscale)) &&
+	       t->unsent <= t->snd_len && t->sndbuf <= INT_MAX &&
+	       t->rcvbuf <= INT_MAX &&
+	       t->h.len == sizeof(*t) + (u64)t->snd_len + t->rcv_len;
+}
+
+/* sendmsg(2) of all @len bytes, in repair mode to the queue chosen. */
+static int restore_tcp_send(struct socket *sock, const u8 *data, u32 len)
+{
+	int n;
+
+	while (len) {
+		struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+		struct kvec iov = { (void *)data, len };
+
+		n = kernel_sendmsg(sock, &msg, &iov, 1, len);
+		if (n < 0)
+			return n;
+		if (!n)
+			return -EAGAIN;
+		data += n;
+		len -= n;
+		cond_resched();
+	}
+	return 0;
+}
+
+/* A buffer smaller than what it held: as SO_*BUFFORCE would set it. */
+static int restore_tcp_buf(struct socket *sock, int opt, int cur, u32 then,
+			   u32 queued)
+{
+	int val = then / 2;
+
+	if (!queued || then <= cur)
+		return 0;
+	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
+				  KERNEL_SOCKPTR(&val), sizeof(val));
+}
+
+static int restore_tcp_options(struct sock *sk, const struct ckpt_hdr_tcp *t)
+{
+	struct tcp_repair_opt o[4];
+	int n = 0;
+
+	o[n].opt_code = TCPOPT_MSS;
+	o[n++].opt_val = t->mss;
+	if (t->flags & CKPT_TCP_WSCALE) {
+		o[n].opt_code = TCPOPT_WINDOW;
+		o[n++].opt_val = t->snd_wscale | t->rcv_wscale << 16;
+	}
+	if (t->flags & CKPT_TCP_SACK) {
+		o[n].opt_code = TCPOPT_SACK_PERM;
+		o[n++].opt_val = 0;
+	}
+	if (t->flags & CKPT_TCP_TIMESTAMPS) {
+		o[n].opt_code = TCPOPT_TIMESTAMP;
+		o[n++].opt_val = 0;
+	}
+	return do_tcp_setsockopt(sk, SOL_TCP, TCP_REPAIR_OPTIONS,
+				 KERNEL_SOCKPTR(o), n * sizeof(o[0]));
+}
+
+/* The connection itself, its options, unread bytes and windows. */
+static int restore_tcp_conn(struct ckpt_ctx *ctx, struct file *file,
+			    const struct ckpt_hdr_socket *h,
+			    const struct ckpt_hdr_tcp *t, const char **what)
+{
+	struct socket *sock = sock_from_file(file);
+	struct sock *sk = sock->sk;
+	struct tcp_repair_window w = {
+		.snd_wl1 = t->snd_wl1, .snd_wnd = t->snd_wnd,
+		.max_window = t->max_window, .rcv_wnd = t->rcv_wnd,
+		.rcv_wup = t->rcv_wup,
+	};
+	struct sockaddr_storage ss = {};
+	int err;
+
+	*what = "setting its sequence numbers";
+	err = ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) ?:
+	      ckpt_tcp_set(sk, TCP_QUEUE_SEQ, t->snd_seq) ?:
+	      ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE) ?:
+	      ckpt_tcp_set(sk, TCP_QUEUE_SEQ, t->rcv_seq);
+	if (err)
+		return err;
+	*what = "connecting it to its peer again";
+	memcpy(&ss, h->peer, h->peer_len);
+	err = __sys_connect_file(file, &ss, h->peer_len, O_NONBLOCK);
+	if (err)
+		return err;
+	*what = "setting its TCP options";
+	err = restore_tcp_options(sk, t) ?:
+	      ckpt_tcp_set(sk, TCP_TIMESTAMP, t->timestamp);
+	if (err)
+		return err;
+	*what = "growing its buffers";
+	err = restore_tcp_buf(sock, SO_SNDBUFFORCE, READ_ONCE(sk->sk_sndbuf),
+			      t->sndbuf, t->snd_len) ?:
+	      restore_tcp_buf(sock, SO_RCVBUFFORCE, READ_ONCE(sk->sk_rcvbuf),
+			      t->rcvbuf, t->rcv_len);
+	if (err)
+		return err;
+	*what = "queueing its unread bytes";
+	err = ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE) ?:
+	      restore_tcp_send(sock, t->data + t->snd_len, t->rcv_len);
+	if (err)
+		return err;
+	*what = "setting its windows";
+	return do_tcp_setsockopt(sk, SOL_TCP, TCP_REPAIR_WINDOW,
+				 KERNEL_SOCKPTR(&w), sizeof(w));
+}
+
+/**
+ * restore_tcp_connect - make a connection again from its TCP record
+ * @ctx: restart context
+ * @file: the socket, in repair mode and bound, as the restored task
+ * @h: its SOCKET record, checked
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_tcp_connect(struct ckpt_ctx *ctx, struct file *file,
+			const struct ckpt_hdr_socket *h)
+{
+	struct ckpt_hdr_tcp *t;
+	struct ckpt_tcp_conn *c;
+	const char *what;
+	int err;
+
+	t = ckpt_read_obj(ctx, CKPT_HDR_TCP, sizeof(*t), CKPT_RECORD_MAX);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	if (!restore_tcp_valid(t, h->objref)) {
+		kvfree(t);
+		return ckpt_err(ctx, -EBADMSG,
+				"TCP connection %u: malformed record",
+				h->objref);
+	}
+	err = restore_tcp_conn(ctx, file, h, t, &what);
+	c = err ? NULL : kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!err && !c)
+		err = -ENOMEM;
+	if (c && t->snd_len) {
+		c->data = kvmemdup(t->data, t->snd_len, GFP_KERNEL);
+		if (!c->data)
+			err = -ENOMEM;
+	}
+	if (err) {
+		kfree(c);
+		kvfree(t);
+		return ckpt_err(ctx, err, "TCP connection %u: %s", h->objref,
+				what);
+	}
+	c->file = get_file(file);
+	c->cred = get_current_cred();
+	c->len = t->snd_len;
+	c->unsent = t->unsent;
+	c->reuse = h->flags & CKPT_SOCK_REUSEADDR;
+	list_add_tail(&c->list, &ctx->tcp);
+	kvfree(t);
+	return 0;
+}
+
+/* One connection: its send queue, then out of repair mode. */
+static int restore_tcp_resume(struct ckpt_tcp_conn *c, const char **what)
+{
+	struct socket *sock = sock_from_file(c->file);
+	int one = 1;
+	int err;
+
+	*what = "queueing the bytes its peer did not acknowledge";
+	err = ckpt_tcp_set(sock->sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) ?:
+	      restore_tcp_send(sock, c->data, c->len - c->unsent);
+	if (err)
+		return err;
+	*what = "leaving repair mode";
+	err = ckpt_tcp_set(sock->sk, TCP_REPAIR, TCP_REPAIR_OFF);
+	if (!err && c->reuse)
+		err = do_sock_setsockopt(sock, false, SOL_SOCKET, SO_REUSEADDR,
+					 KERNEL_SOCKPTR(&one), sizeof(one));
+	if (err)
+		return err;
+	*what = "sending the bytes it had not sent";
+	return restore_tcp_send(sock, c->data + c->len - c->unsent, c->unsent);
+}
+
+/**
+ * restore_tcp_finish - let the restored connections talk again
+ * @ctx: restart context, every object of the image made
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int restore_tcp_finish(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tcp_conn *c, *n;
+	const struct cred *old;
+	const char *what;
+	int err = 0;
+
+	list_for_each_entry_safe(c, n, &ctx->tcp, list) {
+		old = override_creds(c->cred);
+		err = restore_tcp_resume(c, &what);
+		revert_creds(old);
+		if (err)
+			return ckpt_err(ctx, err, "a TCP connection: %s", what);
+		ckpt_tcp_conn_free(c);
+	}
+	return 0;
+}

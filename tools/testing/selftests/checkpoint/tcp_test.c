@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Established TCP connections: both ends of a connection in the process
+ * (IPv4 and IPv6) come back with the bytes each had queued, unread and
+ * unsent, and carry on both ways; a connection to a peer outside the
+ * checkpoint carries on too, the peer receiving every byte once and in
+ * order.  The checkpoint is taken with CHECKPOINT_TCP_QUIET, so that
+ * the checkpointed process exits without a FIN or a reset.  A
+ * connection its peer has closed (shut down for reading) is refused
+ * with a reason, and so is a connection of a user without
+ * CAP_NET_ADMIN, which TCP repair mode needs (EPERM).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <linux/sockios.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include "ckpt_test.h"
+
+CKPT_FIXTURE(tcp);
+
+#define TCP_SEED	0x7cb0
+
+/* A listener on a free loopback port of @family; its address in @a. */
+static int listener(int family, struct sockaddr_storage *a, socklen_t *len)
+{
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->ss_family = family;
+	if (family == AF_INET)
+		((struct sockaddr_in *)a)->sin_addr.s_addr =
+			htonl(INADDR_LOOPBACK);
+	else
+		((struct sockaddr_in6 *)a)->sin6_addr = in6addr_loopback;
+	*len = family == AF_INET ? sizeof(struct sockaddr_in) :
+	      sizeof(struct sockaddr_in6);
+	if (fd < 0 || bind(fd, (struct sockaddr *)a, *len) ||
+	    getsockname(fd, (struct sockaddr *)a, len) || listen(fd, 4))
+		return -1;
+	return fd;
+}
+
+/*
+ * Write the pattern from offset *@off up to @end, or until the socket's
+ * queues are full if @full.
+ */
+static void write_pattern(int fd, size_t *off, size_t end, bool full)
+{
+	static char buf[65536];
+	size_t at, room;
+	ssize_t n;
+
+	ckpt_fill(buf, sizeof(buf), TCP_SEED);
+	if (full)
+		CKPT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
+	while (*off < end) {
+		at = *off % sizeof(buf);
+		room = sizeof(buf) - at;
+		n = write(fd, buf + at, room < end - *off ? room : end - *off);
+		if (n < 0 && errno == EAGAIN && full)
+			break;
+		CKPT_CHECK(n > 0, "write: %s", strerror(errno));
+		*off += n;
+	}
+	if (full)
+		CKPT_SYS(fcntl(fd, F_SETFL, 0));
+}
+
+/* Read @len bytes of the pattern, which must be exactly those written. */
+static void read_pattern(int fd, size_t len)
+{
+	static char want[65536], got[65536];
+	size_t off = 0;
+	ssize_t n;
+
+	ckpt_fill(want, sizeof(want), TCP_SEED);
+	while (off < len) {
+		size_t at = off % sizeof(want), room = sizeof(want) - at;
+
+		n = read(fd, got, room < len - off ? room : len - off);
+		CKPT_CHECK(n > 0, "read at %zu of %zu: %s", off, len,
+			   n ? strerror(errno) : "end of stream");
+		CKPT_CHECK(!memcmp(got, want + at, n),
+			   "bytes %zu to %zu differ", off, off + n);
+		off += n;
+	}
+}
+
+static void read_text(int fd, const char *text)
+{
+	char buf[64] = "";
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = read(fd, buf + off, len - off);
+		CKPT_CHECK(n > 0, "reading \"%s\": %s", text,
+			   n ? strerror(errno) : "end of stream");
+		off += n;
+	}
+	CKPT_CHECK(!memcmp(buf, text, len), "read \"%s\", not \"%s\"", buf,
+		   text);
+}
+
+/*
+ * The client's bytes wait unread in the server's socket; the server's
+ * fill the client's receive queue and its own send queue, partly
+ * unsent.  After restart both are read whole, then both ends talk.
+ */
+static void both_ends(struct __test_metadata *_metadata, struct ckpt_ctx *c,
+		      int family)
+{
+	pid_t pid = ckpt_fork(_metadata, c);
+
+	if (pid == 0) {
+		struct sockaddr_storage a;
+		socklen_t len;
+		int l = CKPT_SYS(listener(family, &a, &len)), cl, sv;
+		size_t sent = 0;
+
+		cl = CKPT_SYS(socket(family, SOCK_STREAM, 0));
+		CKPT_SYS(connect(cl, (struct sockaddr *)&a, len));
+		sv = CKPT_SYS(accept(l, NULL, NULL));
+		CKPT_SYS(write(cl, "from the client", 15));
+		write_pattern(sv, &sent, SIZE_MAX, true);
+		ckpt_self_flags(c, CHECKPOINT_TCP_QUIET);
+
+		read_text(sv, "from the client");
+		read_pattern(cl, sent);
+		CKPT_SYS(write(cl, "again", 5));
+		read_text(sv, "again");
+		CKPT_SYS(write(sv, "and back", 8));
+		read_text(cl, "and back");
+		CKPT_SYS(close(l));
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, c, pid);
+}
+
+TEST_F(tcp, both_ends_keep_their_queued_bytes_ipv4)
+{
+	both_ends(_metadata, &self->c, AF_INET);
+}
+
+TEST_F(tcp, both_ends_keep_their_queued_bytes_ipv6)
+{
+	both_ends(_metadata, &self->c, AF_INET6);
+}
+
+/*
+ * The peer, outside the checkpoint: it sends a greeting the process
+ * does not read before the checkpoint, and reads the process's stream
+ * only when the restored process signals it, then answers.
+ */
+static void peer(int l)
+{
+	sigset_t usr1;
+	int s, sig;
+	size_t len;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	s = accept(l, NULL, NULL);
+	if (s < 0 || write(s, "hello from outside", 18) != 18)
+		_exit(1);
+	/* the length of the stream to come, then the stream */
+	if (sigwait(&usr1, &sig))
+		_exit(1);
+	read_text(s, "len:");
+	if (read(s, &len, sizeof(len)) != sizeof(len))
+		_exit(1);
+	read_pattern(s, len);
+	if (write(s, "bye", 3) != 3)
+		_exit(1);
+	_exit(0);
+}
+
+TEST_F(tcp, connection_to_a_peer_outside_carries_on)
+{
+	struct sockaddr_storage a;
+	socklen_t len;
+	sigset_t usr1, old;
+	pid_t p, pid;
+	int l, st, small = 4096;
+
+	l = listener(AF_INET, &a, &len);
+	ASSERT_LE(0, l);
+	/* a small window: most of the stream waits unsent in the process */
+	ASSERT_EQ(0, setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small,
+				sizeof(small)));
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &usr1, &old));
+	p = fork();
+	ASSERT_LE(0, p);
+	if (p == 0)
+		peer(l);
+	ASSERT_EQ(0, sigprocmask(SIG_SETMASK, &old, NULL));
+	close(l);
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		int s = CKPT_SYS(socket(AF_INET, SOCK_STREAM, 0));
+		size_t total = 1 << 20, sent = 0;
+		char hello[32];
+		int queued;
+
+		CKPT_SYS(connect(s, (struct sockaddr *)&a, len));
+		/* the greeting is in, unread */
+		while (recv(s, hello, sizeof(hello), MSG_PEEK) < 18)
+			usleep(1000);
+		CKPT_SYS(write(s, "len:", 4));
+		CKPT_SYS(write(s, &total, sizeof(total)));
+		write_pattern(s, &sent, total, true);
+		CKPT_SYS(ioctl(s, SIOCOUTQ, &queued));
+		CKPT_CHECK(queued > 0, "nothing queued to send");
+		ckpt_self_flags(&self->c, CHECKPOINT_TCP_QUIET);
+
+		read_text(s, "hello from outside");
+		CKPT_SYS(kill(p, SIGUSR1));
+		write_pattern(s, &sent, total, false);
+		read_text(s, "bye");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+	ASSERT_EQ(p, waitpid(p, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("peer status 0x%x", st);
+}
+
+/* The peer closed the connection: the process's end is in CLOSE_WAIT. */
+static int closed_by_peer(struct ckpt_ctx *c)
+{
+	struct sockaddr_storage a;
+	socklen_t len;
+	int l, cl, sv;
+
+	(void)c;
+	l = listener(AF_INET, &a, &len);
+	cl = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || cl < 0 || connect(cl, (struct sockaddr *)&a, len))
+		return errno;
+	sv = accept(l, NULL, NULL);
+	if (sv < 0)
+		return errno;
+	close(sv);
+	close(l);
+	usleep(100000);
+	return 0;
+}
+
+TEST_F(tcp, connection_closed_by_its_peer_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, closed_by_peer, -1,
+			    EOPNOTSUPP, "shut down", true);
+}
+
+/*
+ * A user without CAP_NET_ADMIN checkpointing its own connection: /proc
+ * says why not, and checkpoint(2) fails with EPERM and the reason.
+ */
+TEST_F(tcp, connection_of_a_user_without_cap_net_admin_is_refused)
+{
+	char log[4096] = "";
+	pid_t pid;
+	int st;
+
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		struct sockaddr_storage a;
+		char path[64], info[1024] = "";
+		socklen_t len;
+		int l = CKPT_SYS(listener(AF_INET, &a, &len)), cl;
+
+		cl = CKPT_SYS(socket(AF_INET, SOCK_STREAM, 0));
+		CKPT_SYS(connect(cl, (struct sockaddr *)&a, len));
+		CKPT_SYS(accept(l, NULL, NULL));
+		CKPT_SYS(setresgid(65534, 65534, 65534));
+		CKPT_SYS(setresuid(65534, 65534, 65534));
+		CKPT_SYS(prctl(PR_SET_DUMPABLE, 1));
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", cl);
+		CKPT_CHECK(ckpt_read_file(path, info, sizeof(info)) > 0 &&
+			   strstr(info, "checkpointable:\t0 (") &&
+			   strstr(info, "CAP_NET_ADMIN"), "fdinfo: %s", info);
+		CKPT_CHECK(sys_checkpoint(0, self->c.imgfd, 0,
+					  self->c.logfd) == -1 &&
+			   errno == EPERM, "checkpoint: %s", strerror(errno));
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("child status 0x%x", st);
+	ASSERT_LT(0, ckpt_read_file(self->c.log, log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, "CAP_NET_ADMIN")) TH_LOG("%s", log);
+}
+
+TEST_HARNESS_MAIN
