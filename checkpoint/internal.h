@@ -455,11 +455,13 @@ int restore_tcp_repair(struct socket *sock);
 int restore_tcp_connect(struct ckpt_ctx *ctx, struct file *file,
 			const struct ckpt_hdr_socket *h);
 int restore_tcp_finish(struct ckpt_ctx *ctx);
+void restore_tcp_resume(struct ckpt_ctx *ctx);
 #else
 /* no connection is listed without fs/checkpoint/tcp.c */
 static inline void ckpt_tcp_undo(struct ckpt_ctx *ctx) { }
 static inline void ckpt_tcp_release(struct ckpt_ctx *ctx) { }
 static inline int restore_tcp_finish(struct ckpt_ctx *ctx) { return 0; }
+static inline void restore_tcp_resume(struct ckpt_ctx *ctx) { }
 #endif
 
 /* file locks (fs/checkpoint/lock.c) */

@@ -241,6 +241,7 @@ static long do_restart_self(struct ckpt_ctx *ctx)
 		return err;
 	}
 	restore_relink_finish(ctx);
+	restore_tcp_resume(ctx);
 	return ret;
 }
 

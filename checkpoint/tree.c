@@ -1023,6 +1023,7 @@ int ckpt_restart_coordinate(struct ckpt_ctx *ctx, struct task_struct *root)
 	if (err)
 		goto fail;
 	restore_relink_finish(ctx);
+	restore_tcp_resume(ctx);
 	WRITE_ONCE(tree->phase, CKPT_PHASE_DONE);
 	wake_up_all(&tree->wq);
 	return 0;

@@ -19,6 +19,7 @@
 #include <linux/sockios.h>
 #include <asm/ioctls.h>
 #include <linux/tcp.h>
+#include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -47,10 +48,16 @@ static int ckpt_tcp_get(struct sock *sk, int opt, void *val, int len)
 				 KERNEL_SOCKPTR(&len));
 }
 
-/* Where both queues start and end; equal twice, the queues did not move. */
+/*
+ * Where both queues start and end, the windows and what would make the
+ * connection one a TCP record cannot hold; read twice the same, nothing
+ * moved in between.
+ */
 struct ckpt_tcp_seqs {
 	int outq, unsent, inq;
 	u32 write_seq, rcv_nxt;
+	struct tcp_repair_window w;
+	int state, shutdown, urg;
 };
 
 static int ckpt_tcp_seqs(struct sock *sk, struct ckpt_tcp_seqs *s)
@@ -58,30 +65,59 @@ static int ckpt_tcp_seqs(struct sock *sk, struct ckpt_tcp_seqs *s)
 	int err;
 
 	memset(s, 0, sizeof(*s));
+	s->state = READ_ONCE(sk->sk_state);
+	s->shutdown = READ_ONCE(sk->sk_shutdown);
+	s->urg = !!READ_ONCE(tcp_sk(sk)->urg_data);
 	err = tcp_ioctl(sk, SIOCOUTQ, &s->outq) ?:
 	      tcp_ioctl(sk, SIOCOUTQNSD, &s->unsent) ?:
 	      tcp_ioctl(sk, SIOCINQ, &s->inq) ?:
 	      ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) ?:
 	      ckpt_tcp_get(sk, TCP_QUEUE_SEQ, &s->write_seq, 4) ?:
 	      ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE) ?:
-	      ckpt_tcp_get(sk, TCP_QUEUE_SEQ, &s->rcv_nxt, 4);
+	      ckpt_tcp_get(sk, TCP_QUEUE_SEQ, &s->rcv_nxt, 4) ?:
+	      ckpt_tcp_get(sk, TCP_REPAIR_WINDOW, &s->w, sizeof(s->w));
+	/* no queue chosen: an ACK now does not "send" in repair mode */
+	ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
 	return err;
 }
 
-/* Copy the @len bytes of a queue, which repair mode lets MSG_PEEK read. */
+/*
+ * Copy a queue, which repair mode lets MSG_PEEK read, into @buf: its
+ * last @len bytes.  The send queue's first buffer may begin before
+ * the oldest byte not acknowledged (a segment acknowledged in part is
+ * not trimmed), so it is read whole into room for all it holds.
+ */
 static int ckpt_tcp_peek(struct socket *sock, int queue, u8 *buf, u32 len)
 {
+	u32 room = queue == TCP_SEND_QUEUE ?
+		   max_t(u32, len, READ_ONCE(sock->sk->sk_wmem_queued)) : len;
 	struct msghdr msg = {};
-	struct kvec iov = { buf, len };
+	struct kvec iov;
+	u8 *tmp = buf;
 	int n;
 
+	if (!len)
+		return 0;
+	if (room > len) {
+		tmp = kvmalloc(room, GFP_KERNEL);
+		if (!tmp)
+			return -ENOMEM;
+	}
+	iov.iov_base = tmp;
+	iov.iov_len = room;
 	n = ckpt_tcp_set(sock->sk, TCP_REPAIR_QUEUE, queue);
-	if (n || !len)
-		return n;
-	n = kernel_recvmsg(sock, &msg, &iov, 1, len, MSG_PEEK | MSG_DONTWAIT);
-	if (n < 0)
-		return n;
-	return n == len ? 0 : -EAGAIN;
+	if (!n)
+		n = kernel_recvmsg(sock, &msg, &iov, 1, room,
+				   MSG_PEEK | MSG_DONTWAIT);
+	ckpt_tcp_set(sock->sk, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
+	/* a queue that grew past @room: read again */
+	if (n == -EFAULT || (n >= 0 && n < len))
+		n = -EAGAIN;
+	if (n > 0 && tmp != buf)
+		memcpy(buf, tmp + n - len, len);
+	if (tmp != buf)
+		kvfree(tmp);
+	return n < 0 ? n : 0;
 }
 
 /* The queues, read until two readings of their bounds agree. */
@@ -109,7 +145,16 @@ static struct ckpt_hdr_tcp *ckpt_tcp_queues(struct ckpt_ctx *ctx,
 		      ckpt_tcp_peek(sock, TCP_RECV_QUEUE, h->data + a.outq,
 				    a.inq) ?:
 		      ckpt_tcp_seqs(sock->sk, &b);
+		if (!err && (a.state != TCP_ESTABLISHED || a.shutdown || a.urg))
+			return ERR_PTR(ckpt_err(ctx, -EAGAIN,
+						"TCP connection %d: it began to close or received urgent data during the checkpoint",
+						objref));
 		if (!err && !memcmp(&a, &b, sizeof(a))) {
+			h->snd_wl1 = a.w.snd_wl1;
+			h->snd_wnd = a.w.snd_wnd;
+			h->max_window = a.w.max_window;
+			h->rcv_wnd = a.w.rcv_wnd;
+			h->rcv_wup = a.w.rcv_wup;
 			h->snd_seq = a.write_seq - a.outq;
 			h->rcv_seq = a.rcv_nxt - a.inq;
 			h->snd_len = a.outq;
@@ -128,20 +173,13 @@ static struct ckpt_hdr_tcp *ckpt_tcp_queues(struct ckpt_ctx *ctx,
 
 static int ckpt_tcp_state(struct sock *sk, struct ckpt_hdr_tcp *h)
 {
-	struct tcp_repair_window w;
 	struct tcp_info ti;
 	int err;
 
-	err = ckpt_tcp_get(sk, TCP_REPAIR_WINDOW, &w, sizeof(w)) ?:
-	      ckpt_tcp_get(sk, TCP_TIMESTAMP, &h->timestamp, 4) ?:
+	err = ckpt_tcp_get(sk, TCP_TIMESTAMP, &h->timestamp, 4) ?:
 	      ckpt_tcp_get(sk, TCP_MAXSEG, &h->mss, 4);
 	if (err)
 		return err;
-	h->snd_wl1 = w.snd_wl1;
-	h->snd_wnd = w.snd_wnd;
-	h->max_window = w.max_window;
-	h->rcv_wnd = w.rcv_wnd;
-	h->rcv_wup = w.rcv_wup;
 	tcp_get_info(sk, &ti);
 	if (ti.tcpi_options & TCPI_OPT_SACK)
 		h->flags |= CKPT_TCP_SACK;
@@ -157,6 +195,19 @@ static int ckpt_tcp_state(struct sock *sk, struct ckpt_hdr_tcp *h)
 	return 0;
 }
 
+/* Out of repair mode, which also clears SO_REUSEADDR: give it back. */
+static int ckpt_tcp_repair_off(struct socket *sock, bool reuse, int how)
+{
+	int one = 1;
+	int err;
+
+	err = ckpt_tcp_set(sock->sk, TCP_REPAIR, how);
+	if (!err && reuse)
+		err = do_sock_setsockopt(sock, false, SOL_SOCKET, SO_REUSEADDR,
+					 KERNEL_SOCKPTR(&one), sizeof(one));
+	return err;
+}
+
 /**
  * checkpoint_tcp - write the TCP record of an established connection
  * @ctx: checkpoint context
@@ -170,6 +221,7 @@ int checkpoint_tcp(struct ckpt_ctx *ctx, struct file *file, int objref)
 	struct socket *sock = sock_from_file(file);
 	struct sock *sk = sock->sk;
 	struct ckpt_tcp_conn *c = NULL;
+	bool reuse = sk->sk_reuse == SK_CAN_REUSE;
 	struct ckpt_hdr_tcp *h;
 	int err;
 
@@ -200,10 +252,10 @@ int checkpoint_tcp(struct ckpt_ctx *ctx, struct file *file, int objref)
 	}
 	if (c) {
 		c->file = get_file(file);
+		c->reuse = reuse;
 		list_add_tail(&c->list, &ctx->tcp);
 	} else {
-		ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
-		ckpt_tcp_set(sk, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP);
+		ckpt_tcp_repair_off(sock, reuse, TCP_REPAIR_OFF_NO_WP);
 	}
 	return err;
 }
@@ -225,12 +277,10 @@ static void ckpt_tcp_conn_free(struct ckpt_tcp_conn *c)
 void ckpt_tcp_undo(struct ckpt_ctx *ctx)
 {
 	struct ckpt_tcp_conn *c, *n;
-	struct sock *sk;
 
 	list_for_each_entry_safe(c, n, &ctx->tcp, list) {
-		sk = sock_from_file(c->file)->sk;
-		ckpt_tcp_set(sk, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
-		ckpt_tcp_set(sk, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP);
+		ckpt_tcp_repair_off(sock_from_file(c->file), c->reuse,
+				    TCP_REPAIR_OFF_NO_WP);
 		ckpt_tcp_conn_free(c);
 	}
 }
@@ -316,10 +366,9 @@ static int restore_tcp_options(struct sock *sk, const struct ckpt_hdr_tcp *t)
 
 	o[n].opt_code = TCPOPT_MSS;
 	o[n++].opt_val = t->mss;
-	if (t->flags & CKPT_TCP_WSCALE) {
-		o[n].opt_code = TCPOPT_WINDOW;
-		o[n++].opt_val = t->snd_wscale | t->rcv_wscale << 16;
-	}
+	/* 0 and 0 without scaling: connect() chose a scale of its own */
+	o[n].opt_code = TCPOPT_WINDOW;
+	o[n++].opt_val = t->snd_wscale | t->rcv_wscale << 16;
 	if (t->flags & CKPT_TCP_SACK) {
 		o[n].opt_code = TCPOPT_SACK_PERM;
 		o[n++].opt_val = 0;
@@ -377,8 +426,15 @@ static int restore_tcp_conn(struct ckpt_ctx *ctx, struct file *file,
 	if (err)
 		return err;
 	*what = "setting its windows";
-	return do_tcp_setsockopt(sk, SOL_TCP, TCP_REPAIR_WINDOW,
-				 KERNEL_SOCKPTR(&w), sizeof(w));
+	err = do_tcp_setsockopt(sk, SOL_TCP, TCP_REPAIR_WINDOW,
+				KERNEL_SOCKPTR(&w), sizeof(w));
+	if (err)
+		return err;
+	/* the segment size from the peer's and the windows, not connect()'s */
+	lock_sock(sk);
+	tcp_sync_mss(sk, inet_csk(sk)->icsk_pmtu_cookie);
+	release_sock(sk);
+	return 0;
 }
 
 /**
@@ -431,49 +487,65 @@ int restore_tcp_connect(struct ckpt_ctx *ctx, struct file *file,
 	return 0;
 }
 
-/* One connection: its send queue, then out of repair mode. */
-static int restore_tcp_resume(struct ckpt_tcp_conn *c, const char **what)
-{
-	struct socket *sock = sock_from_file(c->file);
-	int one = 1;
-	int err;
-
-	*what = "queueing the bytes its peer did not acknowledge";
-	err = ckpt_tcp_set(sock->sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) ?:
-	      restore_tcp_send(sock, c->data, c->len - c->unsent);
-	if (err)
-		return err;
-	*what = "leaving repair mode";
-	err = ckpt_tcp_set(sock->sk, TCP_REPAIR, TCP_REPAIR_OFF);
-	if (!err && c->reuse)
-		err = do_sock_setsockopt(sock, false, SOL_SOCKET, SO_REUSEADDR,
-					 KERNEL_SOCKPTR(&one), sizeof(one));
-	if (err)
-		return err;
-	*what = "sending the bytes it had not sent";
-	return restore_tcp_send(sock, c->data + c->len - c->unsent, c->unsent);
-}
-
 /**
- * restore_tcp_finish - let the restored connections talk again
+ * restore_tcp_finish - queue the bytes the peers did not acknowledge
  * @ctx: restart context, every object of the image made
+ *
+ * They are queued as sent, in repair mode, for every connection before
+ * any of them leaves it: no byte goes out before the restart's point of
+ * no return, and none to a peer of the tree whose queue is not whole.
  *
  * Return: 0 or a negative errno (logged).
  */
 int restore_tcp_finish(struct ckpt_ctx *ctx)
 {
-	struct ckpt_tcp_conn *c, *n;
+	struct ckpt_tcp_conn *c;
 	const struct cred *old;
-	const char *what;
+	struct socket *sock;
 	int err = 0;
 
-	list_for_each_entry_safe(c, n, &ctx->tcp, list) {
+	list_for_each_entry(c, &ctx->tcp, list) {
+		sock = sock_from_file(c->file);
 		old = override_creds(c->cred);
-		err = restore_tcp_resume(c, &what);
+		err = ckpt_tcp_set(sock->sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) ?:
+		      restore_tcp_send(sock, c->data, c->len - c->unsent);
+		ckpt_tcp_set(sock->sk, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
 		revert_creds(old);
 		if (err)
-			return ckpt_err(ctx, err, "a TCP connection: %s", what);
-		ckpt_tcp_conn_free(c);
+			return ckpt_err(ctx, err,
+					"a TCP connection: queueing the %u bytes its peer did not acknowledge",
+					c->len - c->unsent);
 	}
 	return 0;
+}
+
+/**
+ * restore_tcp_resume - let the restored connections talk again
+ * @ctx: restart context, past its point of no return
+ *
+ * Each leaves repair mode with a window probe and writes the bytes it
+ * had not sent.  What fails now is logged: the connection is the
+ * restored task's, which sees the error as the connection's own.
+ */
+void restore_tcp_resume(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tcp_conn *c, *n;
+	const struct cred *old;
+	struct socket *sock;
+	int err;
+
+	list_for_each_entry_safe(c, n, &ctx->tcp, list) {
+		sock = sock_from_file(c->file);
+		old = override_creds(c->cred);
+		err = ckpt_tcp_repair_off(sock, c->reuse, TCP_REPAIR_OFF);
+		if (!err)
+			err = restore_tcp_send(sock, c->data + c->len - c->unsent,
+					       c->unsent);
+		revert_creds(old);
+		if (err)
+			ckpt_err(ctx, err,
+				 "a TCP connection: leaving repair mode and sending its %u unsent bytes",
+				 c->unsent);
+		ckpt_tcp_conn_free(c);
+	}
 }

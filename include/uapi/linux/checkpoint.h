@@ -29,7 +29,11 @@
  * closing them sends neither FIN nor reset; for a caller that kills the
  * tree after the checkpoint, so that the peer waits for the restarted
  * connection instead of seeing it end.  A process left running with a
- * connection so kept can no longer use it.
+ * connection so kept can no longer use it.  The kernel still
+ * acknowledges what a peer sends until the tree is killed, and answers
+ * with a reset what arrives once it is gone: the caller kills the tree
+ * right after the checkpoint, and the peer should be quiet until the
+ * restart.
  */
 #define CHECKPOINT_SUBTREE	0x1UL
 #define CHECKPOINT_RUNNING	0x2UL

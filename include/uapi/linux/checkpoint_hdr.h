@@ -762,10 +762,12 @@ enum ckpt_sock_state {
  * @peer without a handshake, sets the sequence numbers, options and
  * windows, and queues the unread bytes to be read.  Once every object of
  * the image is made, the bytes not acknowledged are queued as sent (TCP
- * sends them again when the peer does not acknowledge them), repair mode
- * ends with a window probe, and the unsent bytes are written.  A queue
- * that does not fit the new socket's buffers grows them to @sndbuf and
- * @rcvbuf as SO_SNDBUFFORCE and SO_RCVBUFFORCE would.
+ * sends them again when the peer does not acknowledge them); once the
+ * restart can no longer fail, repair mode ends with a window probe and
+ * the unsent bytes are written.  A queue that does not fit the new
+ * socket's buffers grows them to @sndbuf and @rcvbuf as SO_SNDBUFFORCE
+ * and SO_RCVBUFFORCE would (which needs CAP_NET_ADMIN in the initial
+ * user namespace).
  */
 struct ckpt_hdr_tcp {
 	struct ckpt_hdr h;

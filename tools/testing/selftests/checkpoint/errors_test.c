@@ -34,11 +34,11 @@ static const char *log_since(struct ckpt_ctx *c, off_t before, char *buf,
 	return buf;
 }
 
-/* checkpoint(2) flags other than CHECKPOINT_SUBTREE: EINVAL. */
+/* checkpoint(2) flags outside CHECKPOINT_USER_FLAGS: EINVAL. */
 TEST_F(errors, checkpoint_bad_flags)
 {
 	static const unsigned long bad[] = {
-		0x4, 0x8, 0x80, 1UL << 31, 1UL << 63, ~0UL,
+		0x8, 0x10, 0x80, 1UL << 31, 1UL << 63, ~0UL,
 		~CHECKPOINT_USER_FLAGS,
 	};
 	unsigned int i;

@@ -2,13 +2,14 @@
 /*
  * Established TCP connections: both ends of a connection in the process
  * (IPv4 and IPv6) come back with the bytes each had queued, unread and
- * unsent, and carry on both ways; a connection to a peer outside the
+ * unsent, and their segment size, and carry on both ways; a connection to a peer outside the
  * checkpoint carries on too, the peer receiving every byte once and in
  * order.  The checkpoint is taken with CHECKPOINT_TCP_QUIET, so that
  * the checkpointed process exits without a FIN or a reset.  A
  * connection its peer has closed (shut down for reading) is refused
  * with a reason, and so is a connection of a user without
- * CAP_NET_ADMIN, which TCP repair mode needs (EPERM).
+ * CAP_NET_ADMIN, which TCP repair mode needs (EPERM).  A TCP record out
+ * of range fails the restart with EBADMSG and leaves the image good.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -92,6 +93,15 @@ static void read_pattern(int fd, size_t len)
 	}
 }
 
+static int tcp_mss(int fd)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	CKPT_SYS(getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len));
+	return v;
+}
+
 static void read_text(int fd, const char *text)
 {
 	char buf[64] = "";
@@ -121,7 +131,7 @@ static void both_ends(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 	if (pid == 0) {
 		struct sockaddr_storage a;
 		socklen_t len;
-		int l = CKPT_SYS(listener(family, &a, &len)), cl, sv;
+		int l = CKPT_SYS(listener(family, &a, &len)), cl, sv, mss;
 		size_t sent = 0;
 
 		cl = CKPT_SYS(socket(family, SOCK_STREAM, 0));
@@ -129,8 +139,11 @@ static void both_ends(struct __test_metadata *_metadata, struct ckpt_ctx *c,
 		sv = CKPT_SYS(accept(l, NULL, NULL));
 		CKPT_SYS(write(cl, "from the client", 15));
 		write_pattern(sv, &sent, SIZE_MAX, true);
+		mss = tcp_mss(sv);
 		ckpt_self_flags(c, CHECKPOINT_TCP_QUIET);
 
+		CKPT_CHECK(tcp_mss(sv) == mss, "segment size %d, not %d",
+			   tcp_mss(sv), mss);
 		read_text(sv, "from the client");
 		read_pattern(cl, sent);
 		CKPT_SYS(write(cl, "again", 5));
@@ -187,13 +200,10 @@ TEST_F(tcp, connection_to_a_peer_outside_carries_on)
 	socklen_t len;
 	sigset_t usr1, old;
 	pid_t p, pid;
-	int l, st, small = 4096;
+	int l, st;
 
 	l = listener(AF_INET, &a, &len);
 	ASSERT_LE(0, l);
-	/* a small window: most of the stream waits unsent in the process */
-	ASSERT_EQ(0, setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small,
-				sizeof(small)));
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &usr1, &old));
@@ -216,6 +226,7 @@ TEST_F(tcp, connection_to_a_peer_outside_carries_on)
 			usleep(1000);
 		CKPT_SYS(write(s, "len:", 4));
 		CKPT_SYS(write(s, &total, sizeof(total)));
+		/* what the peer's buffer does not take waits in ours */
 		write_pattern(s, &sent, total, true);
 		CKPT_SYS(ioctl(s, SIOCOUTQ, &queued));
 		CKPT_CHECK(queued > 0, "nothing queued to send");
@@ -231,6 +242,86 @@ TEST_F(tcp, connection_to_a_peer_outside_carries_on)
 	ASSERT_EQ(p, waitpid(p, &st, 0));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		TH_LOG("peer status 0x%x", st);
+}
+
+/* A connection with a few bytes each way, checked after restart. */
+static void small_connection(struct __test_metadata *_metadata,
+			     struct ckpt_ctx *c)
+{
+	pid_t pid = ckpt_fork(_metadata, c);
+
+	if (pid == 0) {
+		struct sockaddr_storage a;
+		socklen_t len;
+		int l = CKPT_SYS(listener(AF_INET, &a, &len)), cl, sv;
+
+		cl = CKPT_SYS(socket(AF_INET, SOCK_STREAM, 0));
+		CKPT_SYS(connect(cl, (struct sockaddr *)&a, len));
+		sv = CKPT_SYS(accept(l, NULL, NULL));
+		CKPT_SYS(write(cl, "up", 2));
+		CKPT_SYS(write(sv, "down", 4));
+		usleep(100000);
+		ckpt_self_flags(c, CHECKPOINT_TCP_QUIET);
+		read_text(sv, "up");
+		read_text(cl, "down");
+		ckpt_restored_ok();
+	}
+	ckpt_checkpointed(_metadata, c, pid);
+}
+
+/*
+ * A TCP record out of range (segment size 0, window scale 15, more
+ * bytes unsent than queued, an unknown option, another socket's objref)
+ * fails the restart with EBADMSG, and the intact image still restores
+ * afterwards: the failed restarts closed their connections quietly.
+ */
+TEST_F(tcp, malformed_tcp_record_is_refused_and_the_image_still_restores)
+{
+	const char *path = ckpt_tmp_path(&self->c, "mutant");
+	struct ckpt_hdr_tcp *t;
+	size_t len, i;
+	ssize_t off;
+	char *img, *copy;
+	int st;
+
+	small_connection(_metadata, &self->c);
+	img = ckpt_load(self->c.img, &len);
+	ASSERT_NE(NULL, img);
+	off = ckpt_record_offset(img, len, -1, CKPT_HDR_TCP);
+	ASSERT_LT(0, off);
+	copy = malloc(len);
+	ASSERT_NE(NULL, copy);
+	for (i = 0; i < 5; i++) {
+		memcpy(copy, img, len);
+		t = (struct ckpt_hdr_tcp *)(copy + off);
+		switch (i) {
+		case 0:
+			t->mss = 0;
+			break;
+		case 1:
+			t->flags |= CKPT_TCP_WSCALE;
+			t->snd_wscale = 15;
+			break;
+		case 2:
+			t->unsent = t->snd_len + 1;
+			break;
+		case 3:
+			t->flags |= 0x80;
+			break;
+		default:
+			t->objref += 1000;
+			break;
+		}
+		ASSERT_EQ(0, ckpt_reseal(copy, len));
+		ASSERT_EQ(0, ckpt_write_file(path, copy, len, 0600));
+		st = ckpt_restore_path(_metadata, &self->c, path);
+		EXPECT_EQ(CKPT_ERRNO_STATUS(EBADMSG), st)
+			TH_LOG("mutation %zu: status 0x%x", i, st);
+	}
+	free(copy);
+	free(img);
+	st = ckpt_restore_fd(_metadata, &self->c, self->c.imgfd);
+	ckpt_expect_restored(_metadata, &self->c, st);
 }
 
 /* The peer closed the connection: the process's end is in CLOSE_WAIT. */
