@@ -138,7 +138,9 @@ static struct ckpt_hdr_tcp *ckpt_tcp_queues(struct ckpt_ctx *ctx,
 			return ERR_PTR(ckpt_err(ctx, -E2BIG,
 						"TCP connection %d: %d bytes queued to send and %d to read, more than a record holds",
 						objref, a.outq, a.inq));
-		h = kvzalloc(sizeof(*h) + a.outq + a.inq, GFP_KERNEL);
+		/* ckpt_write_obj() writes the padding too */
+		h = kvzalloc(ckpt_padded(sizeof(*h) + a.outq + a.inq),
+			     GFP_KERNEL);
 		if (!h)
 			return ERR_PTR(-ENOMEM);
 		err = ckpt_tcp_peek(sock, TCP_SEND_QUEUE, h->data, a.outq) ?:
