@@ -466,9 +466,12 @@ int restore_tcp_connect(struct ckpt_ctx *ctx, struct file *file,
 	}
 	err = restore_tcp_conn(ctx, file, h, t, &what);
 	c = err ? NULL : kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!err && !c)
+	if (!err && !c) {
+		what = "keeping its state";
 		err = -ENOMEM;
+	}
 	if (c && t->snd_len) {
+		what = "keeping its send queue";
 		c->data = kvmemdup(t->data, t->snd_len, GFP_KERNEL);
 		if (!c->data)
 			err = -ENOMEM;

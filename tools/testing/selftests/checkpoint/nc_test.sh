@@ -50,9 +50,10 @@ exec 3>"$dir/in"
 echo one >&3
 wait_for server_has one
 ok $? "the server reads the client's first line"
-# the tree's other processes, to kill at the end
-pgrep_kids() { for p in /proc/[0-9]*; do [ "$(awk '{print $4}' $p/stat 2>/dev/null)" = "$pid" ] && echo ${p#/proc/}; done; }
-pgrep_kids >"$dir/kids"
+# the tree's other processes (the shell's children), to kill at the end
+for p in /proc/[0-9]*; do
+	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pid" ] && echo "${p#/proc/}"
+done >"$dir/kids"
 
 checkpoint --kill -o "$dir/img" "$pid" 2>"$dir/err"
 ok $? "checkpoint --kill of the shell, sleep and nc $(tail -n 1 "$dir/err")"
