@@ -365,15 +365,16 @@ static int ckpt_sock_supported(struct file *file, char *why, size_t len)
 {
 	struct socket *sock = ckpt_sock_of(file);
 	const char *no;
+	bool tcp;
 
 	if (!sock) {
 		snprintf(why, len, "socket of an unsupported family");
 		return -EOPNOTSUPP;
 	}
+	tcp = sock->sk->sk_family != AF_UNIX &&
+	      sock->sk->sk_protocol == IPPROTO_TCP;
 	/* TCP repair mode, which reads a connection, needs it */
-	if (sock->sk->sk_protocol == IPPROTO_TCP &&
-	    sock->sk->sk_family != AF_UNIX &&
-	    sock->sk->sk_state == TCP_ESTABLISHED &&
+	if (tcp && sock->sk->sk_state == TCP_ESTABLISHED &&
 	    !ns_capable_noaudit(sock_net(sock->sk)->user_ns, CAP_NET_ADMIN)) {
 		snprintf(why, len,
 			 "TCP connection: saving it needs CAP_NET_ADMIN (TCP repair mode)");
@@ -383,8 +384,8 @@ static int ckpt_sock_supported(struct file *file, char *why, size_t len)
 	if (!no)
 		return 0;
 	snprintf(why, len, "%s socket: %s",
-		 sock->sk->sk_family == AF_UNIX ? "AF_UNIX" :
-		 sock->sk->sk_protocol == IPPROTO_TCP ? "TCP" : "UDP", no);
+		 sock->sk->sk_family == AF_UNIX ? "AF_UNIX" : tcp ? "TCP" : "UDP",
+		 no);
 	return -EOPNOTSUPP;
 }
 
