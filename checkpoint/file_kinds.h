@@ -2,12 +2,15 @@
 /*
  * Every kind of open file, one CKPT_FILE_KIND(ops) line each: the const
  * struct ckpt_file_ops that the kind's own file defines.  Checkpoint
- * asks each kind's ->is() in this order (a memfd before the shmem file
- * it also is, a connected AF_UNIX socket before any socket, a pipe
+ * asks each kind's ->is() in this order (a pty before any terminal, a
+ * memfd before the shmem file it also is, a connected AF_UNIX socket before any socket, a pipe
  * before a FIFO); a file none claims is judged by its path, as one of
  * the kinds at the end.  fs/checkpoint/file.c includes this with the
  * macro defined as it needs, as include/linux/bpf_types.h is used.
  */
+#ifdef CONFIG_UNIX98_PTYS
+CKPT_FILE_KIND(ckpt_file_pty_ops)
+#endif
 CKPT_FILE_KIND(ckpt_file_tty_ops)
 CKPT_FILE_KIND(ckpt_file_chr_ops)
 CKPT_FILE_KIND(ckpt_file_memfd_ops)

@@ -33,6 +33,7 @@ CKPT_ABI_RECORD(ckpt_hdr_creds);
 CKPT_ABI_RECORD(ckpt_hdr_rlimits);
 CKPT_ABI_RECORD(ckpt_hdr_fs);
 CKPT_ABI_RECORD(ckpt_hdr_sched);
+CKPT_ABI_RECORD(ckpt_hdr_ctty);
 CKPT_ABI_RECORD(ckpt_hdr_cpu);
 CKPT_ABI_RECORD(ckpt_hdr_xstate);
 CKPT_ABI_RECORD(ckpt_hdr_mm);
@@ -53,6 +54,8 @@ CKPT_ABI_RECORD(ckpt_hdr_epoll);
 CKPT_ABI_RECORD(ckpt_hdr_fd);
 CKPT_ABI_RECORD(ckpt_hdr_file_lock);
 CKPT_ABI_RECORD(ckpt_hdr_tcp);
+CKPT_ABI_RECORD(ckpt_termios);
+CKPT_ABI_RECORD(ckpt_hdr_pty);
 CKPT_ABI_RECORD(ckpt_unix_end);
 CKPT_ABI_RECORD(ckpt_hdr_unix_pair);
 CKPT_ABI_RECORD(ckpt_hdr_sighand);
@@ -313,7 +316,8 @@ int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
 	return err;
 }
 
-static const char *ckpt_type_name(u32 type)
+/* The name of a record type, for the log. */
+const char *ckpt_type_name(u32 type)
 {
 	static const struct {
 		u32 type;

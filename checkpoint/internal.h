@@ -142,6 +142,7 @@ int ckpt_write_tail(struct ckpt_ctx *ctx);
 int ckpt_read_tail(struct ckpt_ctx *ctx);
 const char *ckpt_string(struct ckpt_ctx *ctx, const char *s, u32 len,
 			const char *what);
+const char *ckpt_type_name(u32 type);
 
 static inline size_t ckpt_padded(size_t len)
 {
@@ -178,6 +179,7 @@ extern const struct ckpt_obj_ops ckpt_obj_shmem_ops;
 extern const struct ckpt_obj_ops ckpt_obj_unix_pair_ops;
 extern const struct ckpt_obj_ops ckpt_obj_socket_ops;
 extern const struct ckpt_obj_ops ckpt_obj_inotify_ops;
+extern const struct ckpt_obj_ops ckpt_obj_pty_ops;
 void ckpt_obj_noop(void *ptr);
 
 int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
@@ -187,6 +189,7 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 int ckpt_obj_restore(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 		     void *rec, int objref);
 int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec);
+void *ckpt_read_after_objs(struct ckpt_ctx *ctx, u32 type, u32 len);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, int objref,
 		     enum ckpt_obj_type type);
 int ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr);
@@ -204,6 +207,8 @@ struct file *ckpt_open_path(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			    const struct path *p, const char *path);
 struct file *ckpt_open_file(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 			    const char *path);
+struct file *restore_tty(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			 const char *path);
 void ckpt_file_grab(void *ptr);
 void ckpt_file_drop(void *ptr);
 
@@ -212,6 +217,11 @@ void ckpt_file_drop(void *ptr);
  * that handles it and listed in file_kinds.h, in the order checkpoint
  * tries them on a file.
  */
+/* open(2) flags a restored file may carry */
+#define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
+			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
+			 O_NOFOLLOW | O_NOATIME | O_PATH)
+
 #define CKPT_FK_ANON	BIT(0)	/* no name: only access mode, O_NONBLOCK */
 #define CKPT_FK_NAMED	BIT(1)	/* opened by a name, which may be unlinked */
 #define CKPT_FK_POS	BIT(2)	/* names an object, yet has its own offset */
@@ -301,6 +311,7 @@ extern const struct ckpt_file_ops ckpt_file_pidfd_ops;
 extern const struct ckpt_file_ops ckpt_file_unix_ops;
 extern const struct ckpt_file_ops ckpt_file_socket_ops;
 extern const struct ckpt_file_ops ckpt_file_inotify_ops;
+extern const struct ckpt_file_ops ckpt_file_pty_ops;
 
 const struct ckpt_file_ops *ckpt_file_ops_of(u32 kind);
 int ckpt_ptr_cmp(const void *a, const void *b);
@@ -408,6 +419,10 @@ void restore_mm_free(struct ckpt_task_state *ts);
 /* files (fs/checkpoint/file.c) */
 int checkpoint_file_table(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_file_table_read(struct ckpt_ctx *ctx);
+
+/* fs/checkpoint/pty.c: a process's controlling terminal */
+int checkpoint_ctty(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_ctty(struct ckpt_ctx *ctx);
 int restore_file_table_commit(struct ckpt_ctx *ctx);
 void restore_file_table_free(struct ckpt_task_state *ts);
 int ckpt_file_supported(struct file *file, char *why, size_t len);

@@ -31,3 +31,6 @@ CKPT_OBJ_KIND(CKPT_OBJ_UNIX_PAIR, ckpt_obj_unix_pair_ops)
 #if CKPT_HAVE_SOCK
 CKPT_OBJ_KIND(CKPT_OBJ_SOCKET, ckpt_obj_socket_ops)
 #endif
+#ifdef CONFIG_UNIX98_PTYS
+CKPT_OBJ_KIND(CKPT_OBJ_PTY, ckpt_obj_pty_ops)
+#endif

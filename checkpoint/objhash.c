@@ -240,6 +240,37 @@ int ckpt_obj_restore_record(struct ckpt_ctx *ctx, struct ckpt_hdr *rec)
 }
 
 /**
+ * ckpt_read_after_objs - restore the object records before a record
+ * @ctx: restart context
+ * @type: the record that ends them
+ * @len: its length
+ *
+ * Return: the record of @type (the caller frees it with kvfree()), or
+ * an ERR_PTR (logged) if another kind of record comes first.
+ */
+void *ckpt_read_after_objs(struct ckpt_ctx *ctx, u32 type, u32 len)
+{
+	struct ckpt_hdr *rec;
+	int err;
+
+	for (;;) {
+		rec = ckpt_read_record(ctx, CKPT_RECORD_MAX);
+		if (IS_ERR(rec))
+			return rec;
+		if (rec->type == type && rec->len == len)
+			return rec;
+		err = ckpt_obj_restore_record(ctx, rec);
+		kvfree(rec);
+		if (err > 0)
+			err = ckpt_err(ctx, -EBADMSG,
+				       "expected a %s record or an object's",
+				       ckpt_type_name(type));
+		if (err)
+			return ERR_PTR(err);
+	}
+}
+
+/**
  * ckpt_obj_fetch - look up a restored object by objref
  * @ctx: restart context
  * @objref: from the image

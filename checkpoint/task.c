@@ -673,6 +673,9 @@ static const struct ckpt_task_section {
 	  restore_signals_commit, restore_signals_free },
 	{ "files", true, checkpoint_file_table, restore_file_table_read,
 	  restore_file_table_commit, restore_file_table_free },
+#ifdef CONFIG_UNIX98_PTYS
+	{ "tty", true, checkpoint_ctty, restore_ctty, NULL, NULL },
+#endif
 	{ "cpu", false, checkpoint_cpu, restore_cpu_read, restore_cpu_commit,
 	  restore_cpu_free },
 	/* the point of no return, restore_mm(): the last section read */

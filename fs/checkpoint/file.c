@@ -22,11 +22,6 @@
 
 #include "internal.h"
 
-/* open(2) flags a restored file may carry */
-#define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
-			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
-			 O_NOFOLLOW | O_NOATIME | O_PATH)
-
 void ckpt_file_grab(void *ptr)
 {
 	get_file(ptr);
@@ -353,7 +348,7 @@ static bool ckpt_same_kind(struct inode *inode, struct ckpt_hdr_file *h)
 	if (h->kind == CKPT_FILE_CHR)
 		return ckpt_is_memdev(inode) &&
 		       inode->i_rdev == new_decode_dev(h->rdev);
-	if (h->kind == CKPT_FILE_TTY)
+	if (h->kind == CKPT_FILE_TTY || h->kind == CKPT_FILE_PTY)
 		return ckpt_is_tty(inode);
 	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode))
 		return inode->i_rdev == new_decode_dev(h->rdev);
@@ -367,8 +362,8 @@ static bool ckpt_same_kind(struct inode *inode, struct ckpt_hdr_file *h)
  * A restarter without a terminal gets the old terminal device back by
  * its path, if it still is a terminal and may be opened.
  */
-static struct file *restore_tty(struct ckpt_ctx *ctx,
-				struct ckpt_hdr_file *h, const char *path)
+struct file *restore_tty(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
+			 const char *path)
 {
 	struct file *tty, *file;
 	int fd;
@@ -1177,22 +1172,8 @@ out:
 /* Restore object records (files, pipes) until an FD record comes. */
 static struct ckpt_hdr_fd *restore_next_fd(struct ckpt_ctx *ctx)
 {
-	struct ckpt_hdr *rec;
-	int err;
-
-	for (;;) {
-		rec = ckpt_read_record(ctx, CKPT_RECORD_MAX);
-		if (IS_ERR(rec))
-			return ERR_CAST(rec);
-		if (rec->type == CKPT_HDR_FD && rec->len == sizeof(struct ckpt_hdr_fd))
-			return (struct ckpt_hdr_fd *)rec;
-		err = ckpt_obj_restore_record(ctx, rec);
-		kvfree(rec);
-		if (err > 0)
-			err = ckpt_err(ctx, -EBADMSG, "expected FD, FILE or PIPE record");
-		if (err)
-			return ERR_PTR(err);
-	}
+	return ckpt_read_after_objs(ctx, CKPT_HDR_FD,
+				    sizeof(struct ckpt_hdr_fd));
 }
 
 static int ckpt_fd_cmp(const void *key, const void *elt)

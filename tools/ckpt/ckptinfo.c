@@ -53,7 +53,7 @@ enum state {
 	S_HEADER, S_TREE, S_TASK, S_CREDS, S_RLIMITS, S_FS, S_SCHED, S_SIGHAND,
 	S_SIGNAL, S_SIGPENDING, S_POSIX_TIMER, S_FILE_TABLE, S_FD, S_CPU, S_XSTATE, S_MM,
 	S_VMA, S_PAGES, S_EPOLL, S_FILE_LOCK, S_UTS_NS, S_IPC_NS, S_IPC_SHM, S_IPC_SEM,
-	S_IPC_MSG, S_MSG,
+	S_IPC_MSG, S_MSG, S_CTTY,
 };
 
 /* what each TREE entry's records are: a process, another thread, a zombie */
@@ -374,6 +374,7 @@ static const uint32_t state_type[] = {
 	[S_UTS_NS] = CKPT_HDR_UTS_NS,	[S_IPC_NS] = CKPT_HDR_IPC_NS,
 	[S_IPC_SHM] = CKPT_HDR_IPC_SHM,	[S_IPC_SEM] = CKPT_HDR_IPC_SEM,
 	[S_IPC_MSG] = CKPT_HDR_IPC_MSG,	[S_MSG] = CKPT_HDR_MSG,
+	[S_CTTY] = CKPT_HDR_CTTY,
 };
 
 static const char *const vma_kinds[] = { "?", "anon", "file", "shmem",
@@ -437,7 +438,7 @@ static void settle(struct ckptinfo *ci)
 	if (ci->state == S_EPOLL && !ci->epolls_left)
 		ci->state = S_FILE_LOCK;
 	if (ci->state == S_FILE_LOCK && !ci->locks_left)
-		ci->state = S_CPU;
+		ci->state = S_CTTY;
 	if (ci->state == S_VMA && !ci->left) {
 		mm_defs_check(ci);
 		ci->state = S_PAGES;
@@ -489,9 +490,9 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 			    ckpt_type_name(type), ci->pending_file);
 		return;
 	}
-	/* a PIPE or UNIX_PAIR comes right before the FILE of its first end */
-	if ((type == CKPT_HDR_PIPE || type == CKPT_HDR_UNIX_PAIR) &&
-	    ci->state == S_FD) {
+	/* a PIPE, UNIX_PAIR or PTY comes right before the FILE of its first end */
+	if ((type == CKPT_HDR_PIPE || type == CKPT_HDR_UNIX_PAIR ||
+	     type == CKPT_HDR_PTY) && ci->state == S_FD) {
 		if (ci->pending_file)
 			bad(ci, "%s record follows FILE objref %u, which no record used",
 			    ckpt_type_name(type), ci->pending_file);
@@ -504,6 +505,9 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 			    ci->pending_file);
 		return;
 	}
+	/* or before the CTTY of a process whose terminal it is */
+	if (type == CKPT_HDR_PTY && ci->state == S_CTTY)
+		return;
 	/* shared anonymous memory comes where the mapped files do */
 	if (type == CKPT_HDR_SHMEM && ci->state == S_MM)
 		return;
@@ -1369,7 +1373,7 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 					     "PIPE", "FIFO", "MEMFD", "EVENTFD",
 					     "SIGNALFD", "TIMERFD", "EPOLL",
 					     "PIDFD", "UNIX", "SOCKET", "OPATH",
-					     "INOTIFY" };
+					     "INOTIFY", "PTY" };
 	static const uint32_t state_obj[] = {
 		[CKPT_FILE_EVENTFD] = CKPT_OBJ_EVENTFD,
 		[CKPT_FILE_SIGNALFD] = CKPT_OBJ_SIGNALFD,
@@ -1464,6 +1468,17 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 		if ((f->f_flags & ~(04000u | 0100000u)) != O_RDWR)
 			bad(ci, "socket flags %#x", f->f_flags);
 		break;
+	case CKPT_FILE_PTY:
+		mode_ok = S_ISCHR(f->mode);
+		if (f->ref)
+			obj_use(ci, f->ref, CKPT_OBJ_PTY, "ref");
+		else if (dev_major(f->rdev) == 5 && dev_minor(f->rdev) == 2)
+			bad(ci, "pty master without its PTY");
+		/* O_ACCMODE, O_NONBLOCK, O_LARGEFILE */
+		if (f->ref && ((f->f_flags & ~(04000u | 0100000u | 3u)) ||
+			       (f->f_flags & 3) == 3))
+			bad(ci, "pty flags %#x", f->f_flags);
+		break;
 	case CKPT_FILE_PIDFD:
 		mode_ok = true;
 		if ((int32_t)f->ref <= 0)
@@ -1496,9 +1511,13 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	else if (f->kind == CKPT_FILE_UNIX)
 		out(ci, " pair %u", f->ref);
 	else if (f->kind >= CKPT_FILE_MEMFD && f->kind != CKPT_FILE_EPOLL &&
-		 f->kind != CKPT_FILE_OPATH)
+		 f->kind != CKPT_FILE_OPATH && f->kind != CKPT_FILE_PTY)
 		out(ci, " state %u", f->ref);
-	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY)
+	else if (f->kind == CKPT_FILE_PTY)
+		out(ci, " %s %u", dev_major(f->rdev) == 5 &&
+		    dev_minor(f->rdev) == 2 ? "master of" : "slave of", f->ref);
+	if (f->kind == CKPT_FILE_CHR || f->kind == CKPT_FILE_TTY ||
+	    f->kind == CKPT_FILE_PTY)
 		out(ci, " rdev %u:%u", dev_major(f->rdev), dev_minor(f->rdev));
 	if (f->relink_len)
 		out(ci, "\n    unlinked, relinked at %s",
@@ -1511,6 +1530,66 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	}
 	ci->pending_file = f->objref;
 	ci->pending_file_off = ci->rec_off;
+}
+
+static void termios_check(struct ckptinfo *ci, const struct ckpt_termios *t,
+			  const char *end)
+{
+	if (t->c_line)
+		bad(ci, "%s line discipline %u, not N_TTY", end, t->c_line);
+	for (size_t i = 0; i < sizeof(t->_pad); i++)
+		need_zero(ci, t->_pad[i], "termios _pad");
+	for (size_t i = 19; i < CKPT_TERMIOS_NCCS; i++)
+		need_zero(ci, t->c_cc[i], "c_cc beyond NCCS");
+	out(ci, "    %s: iflag %#o oflag %#o cflag %#o lflag %#o speed %u/%u\n",
+	    end, t->c_iflag, t->c_oflag, t->c_cflag, t->c_lflag, t->c_ispeed,
+	    t->c_ospeed);
+}
+
+static void rec_pty(struct ckptinfo *ci, uint32_t len)
+{
+	struct ckpt_hdr_pty *p = (void *)ci->buf;
+
+	need_min_len(ci, len, sizeof(*p));
+	need_len(ci, len, sizeof(*p) + (uint64_t)p->path_len);
+	need_path(ci, p->path, p->path_len, "path");
+	need_zero(ci, p->_pad, "_pad");
+	if (p->flags & ~CKPT_PTY_FLAGS)
+		bad(ci, "unknown pty flags %#x", p->flags);
+	if (p->path[0] != '/')
+		bad(ci, "ptmx path \"%s\" is not absolute", p->path);
+	if (p->session < 0 || p->pgrp < 0 || !p->session != !p->pgrp)
+		bad(ci, "session %d and foreground group %d", p->session,
+		    p->pgrp);
+	if ((p->master_flags & ~(04000u | 0100000u | 3u)) ||
+	    (p->master_flags & 3) == 3)
+		bad(ci, "master flags %#x", p->master_flags);
+	obj_define(ci, p->objref, CKPT_OBJ_PTY, NULL);
+	out(ci, "  objref %u, was /dev/pts/%u, master %s%s%s%s, window %ux%u\n",
+	    p->objref, p->index, p->path,
+	    p->flags & CKPT_PTY_LOCKED ? ", locked" : "",
+	    p->flags & CKPT_PTY_PACKET ? ", packet mode" : "",
+	    p->flags & CKPT_PTY_SLAVE_CLOSED ? ", slave closed" : "",
+	    p->ws_row, p->ws_col);
+	if (p->session)
+		out(ci, "    controls session %d, foreground group %d\n",
+		    p->session, p->pgrp);
+	termios_check(ci, &p->termios, "slave");
+}
+
+static void rec_ctty(struct ckptinfo *ci, uint32_t len)
+{
+	struct ckpt_hdr_ctty *c = (void *)ci->buf;
+
+	need_len(ci, len, sizeof(*c));
+	need_zero(ci, c->_pad, "_pad");
+	if (c->pty_objref) {
+		obj_use(ci, c->pty_objref, CKPT_OBJ_PTY, "pty_objref");
+		out(ci, "  the slave of pty %u\n", c->pty_objref);
+	} else {
+		out(ci, "  none of the image's\n");
+	}
+	ci->state = S_CPU;
 }
 
 static void rec_pipe(struct ckptinfo *ci, uint32_t len)
@@ -2353,6 +2432,8 @@ static const struct {
 	{ CKPT_HDR_TIMERFD,		rec_timerfd },
 	{ CKPT_HDR_INOTIFY,		rec_inotify },
 	{ CKPT_HDR_TCP,			rec_tcp },
+	{ CKPT_HDR_PTY,			rec_pty },
+	{ CKPT_HDR_CTTY,		rec_ctty },
 	{ CKPT_HDR_EPOLL,		rec_epoll },
 	{ CKPT_HDR_FILE_LOCK,		rec_file_lock },
 	{ CKPT_HDR_CPU,			rec_cpu },

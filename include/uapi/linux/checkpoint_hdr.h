@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		12
+#define CKPT_VERSION		13
 
 #define CKPT_ARCH_X86_64	1
 
@@ -89,6 +89,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_RLIMITS = 103,
 	CKPT_HDR_FS = 104,
 	CKPT_HDR_SCHED = 105,
+	CKPT_HDR_CTTY = 106,
 
 	CKPT_HDR_CPU = 200,
 	CKPT_HDR_XSTATE = 201,
@@ -112,6 +113,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_SOCKET = 411,
 	CKPT_HDR_INOTIFY = 412,
 	CKPT_HDR_TCP = 413,
+	CKPT_HDR_PTY = 414,
 
 	CKPT_HDR_SIGHAND = 500,
 	CKPT_HDR_SIGNAL = 501,
@@ -140,6 +142,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_UNIX_PAIR = 10,
 	CKPT_OBJ_SOCKET = 11,
 	CKPT_OBJ_INOTIFY = 12,
+	CKPT_OBJ_PTY = 13,
 	CKPT_OBJ_MAX
 };
 
@@ -362,6 +365,26 @@ struct ckpt_hdr_sched {
 #define CKPT_SCHED_FLAGS	(CKPT_SCHED_NO_NEW_PRIVS | CKPT_SCHED_ALL_CPUS | \
 				 CKPT_SCHED_RESET_ON_FORK)
 #define CKPT_CPUS_MAX		8192
+
+/**
+ * struct ckpt_hdr_ctty - a process's controlling terminal (since
+ *	version 13), after its files
+ * @pty_objref: the CKPT_OBJ_PTY whose slave is the controlling terminal
+ *	of the process's session, 0 for none or a terminal that is not a
+ *	pty of the checkpoint (the restarter's terminal stands for it)
+ * @_pad: zero
+ *
+ * A PTY record comes first if the pty was not named before.  Restart
+ * makes the pty the controlling terminal of the session leader, as
+ * TIOCSCTTY does, with the PTY's foreground process group, and of the
+ * other processes of the session after it: the leader comes first in
+ * the image, as it is an ancestor of the others.
+ */
+struct ckpt_hdr_ctty {
+	struct ckpt_hdr h;
+	__u32 pty_objref;
+	__u32 _pad;
+};
 
 #define CKPT_RLIM_NLIMITS	16
 
@@ -793,6 +816,92 @@ struct ckpt_hdr_tcp {
 	__u8 data[];
 };
 
+#define CKPT_TERMIOS_NCCS	32
+
+/**
+ * struct ckpt_termios - a terminal's settings (struct termios2)
+ * @c_iflag: input modes
+ * @c_oflag: output modes
+ * @c_cflag: control modes
+ * @c_lflag: local modes
+ * @c_ispeed: input speed
+ * @c_ospeed: output speed
+ * @c_line: line discipline number, N_TTY (0): checkpoint refuses others
+ * @_pad: zero
+ * @c_cc: control characters; the kernel's NCCS first, the rest zero
+ */
+struct ckpt_termios {
+	__u32 c_iflag;
+	__u32 c_oflag;
+	__u32 c_cflag;
+	__u32 c_lflag;
+	__u32 c_ispeed;
+	__u32 c_ospeed;
+	__u8 c_line;
+	__u8 _pad[7];
+	__u8 c_cc[CKPT_TERMIOS_NCCS];
+};
+
+/**
+ * struct ckpt_hdr_pty - a Unix 98 pseudo-terminal pair (since version 13)
+ * @objref: CKPT_OBJ_PTY objref
+ * @flags: CKPT_PTY_LOCKED: the slave is locked (TIOCSPTLCK);
+ *	CKPT_PTY_PACKET: the master is in packet mode (TIOCPKT);
+ *	CKPT_PTY_SLAVE_CLOSED: the slave was opened and closed again, so
+ *	that the master reads EIO until it is opened anew
+ * @index: the slave's number at checkpoint (/dev/pts/@index),
+ *	informational: restart makes a new pair, numbered as devpts
+ *	chooses
+ * @master_flags: open(2) flags of the master's open file description
+ * @session: pid (as the TREE gives it) of the leader of the session
+ *	whose controlling terminal the slave is, 0 if none
+ * @pgrp: the slave's foreground process group (tcgetpgrp(3)), 0 without
+ *	@session
+ * @ws_row: window size (TIOCGWINSZ): rows
+ * @ws_col: columns
+ * @ws_xpixel: width in pixels
+ * @ws_ypixel: height in pixels
+ * @_pad: zero
+ * @termios: the slave's termios (a master's are the driver's own)
+ * @path_len: bytes of @path, NUL included, at most CKPT_PATH_MAX
+ * @path: the master's path at checkpoint (the ptmx node of the pty's
+ *	devpts instance, /dev/ptmx or /dev/pts/ptmx)
+ *
+ * The master and every open file of the slave are FILE records of kind
+ * CKPT_FILE_PTY naming the PTY; the master's FILE has @rdev 5:2 (ptmx),
+ * a slave's the slave's device number.  Restart opens @path as the
+ * restored task (it must still be a ptmx node), which makes a new
+ * pair, sets the slave's termios, the window size and packet mode, opens each
+ * of the slave's files as TIOCGPTPEER does, and locks the slave again
+ * if it was.  Checkpoint refuses a pty with bytes not read on either
+ * side (the line discipline's buffers are not saved), with a packet
+ * mode status byte pending, with output stopped (^S), in exclusive
+ * mode (TIOCEXCL), with another line discipline than N_TTY, or with a
+ * file of either end open outside the checkpoint.
+ */
+struct ckpt_hdr_pty {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 flags;
+	__u32 index;
+	__u32 master_flags;
+	__s32 session;
+	__s32 pgrp;
+	__u16 ws_row;
+	__u16 ws_col;
+	__u16 ws_xpixel;
+	__u16 ws_ypixel;
+	__u32 path_len;
+	__u32 _pad;
+	struct ckpt_termios termios;
+	char path[];
+};
+
+#define CKPT_PTY_LOCKED		0x1U
+#define CKPT_PTY_PACKET		0x2U
+#define CKPT_PTY_SLAVE_CLOSED	0x4U
+#define CKPT_PTY_FLAGS		0x7U
+
 #define CKPT_TCP_SACK		0x1U	/* selective acknowledgments */
 #define CKPT_TCP_TIMESTAMPS	0x2U	/* timestamps */
 #define CKPT_TCP_WSCALE		0x4U	/* window scaling */
@@ -842,6 +951,7 @@ enum ckpt_file_kind {
 	CKPT_FILE_SOCKET = 14,	/* other sockets: @ref names its SOCKET */
 	CKPT_FILE_OPATH = 15,	/* O_PATH, not of a file or dir: by path */
 	CKPT_FILE_INOTIFY = 16,	/* inotify_init1(2): @ref names its INOTIFY */
+	CKPT_FILE_PTY = 17,	/* a pty's master or slave: @ref names its PTY */
 };
 
 /**

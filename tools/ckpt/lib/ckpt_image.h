@@ -63,6 +63,7 @@ static inline const char *ckpt_obj_name(uint32_t kind)
 	case CKPT_OBJ_UNIX_PAIR:	return "AF_UNIX socket pair";
 	case CKPT_OBJ_SOCKET:		return "socket";
 	case CKPT_OBJ_INOTIFY:		return "inotify file";
+	case CKPT_OBJ_PTY:		return "pty";
 	}
 	return "unknown object";
 }

@@ -103,11 +103,11 @@ img=$work/ok.img
 mk "$img"
 check "ckptinfo accepts a valid image" info_run 0 "$img"
 check "ckptinfo prints the verdict" \
-	grep -q "^image OK: 31 records, $(stat -c %s "$img") bytes, 4 pages\$" "$work/out"
+	grep -q "^image OK: 32 records, $(stat -c %s "$img") bytes, 4 pages\$" "$work/out"
 cp "$work/out" "$work/ok.out"	# its record offsets, for the length tests
 check "ckptinfo prints every record type" \
 	has_records "$work/out" HEADER TREE TASK CREDS RLIMITS FS SIGHAND SIGNAL SIGPENDING \
-	FILE_TABLE FILE FD CPU XSTATE MM VMA PAGES TAIL
+	FILE_TABLE FILE FD CTTY CPU XSTATE MM VMA PAGES TAIL
 check "ckptinfo prints VMAs like /proc/PID/maps" \
 	grep -q '^  000000400000-000000402000 r-xp 00000000 file 4 /usr/bin/prog$' "$work/out"
 check "ckptinfo prints page batches" grep -q '3 pages, 0x1000000 .. 0x1003000' "$work/out"
@@ -144,7 +144,7 @@ check "ckptinfo prints shmem and sysvshm VMAs" \
 	has_lines "$work/out" '^  000002000000-000002004000 rw-s 00000000 shmem 7 maywrite$' \
 	'^  000003000000-000003003000 rw-s 00000000 sysvshm shmid 0 maywrite$'
 check "ckptinfo prints the verdict of the namespaces image" \
-	grep -q "^image OK: 48 records, $(stat -c %s "$ns") bytes, 7 pages\$" "$work/out"
+	grep -q "^image OK: 49 records, $(stat -c %s "$ns") bytes, 7 pages\$" "$work/out"
 bad_trunc=""
 for off in $(sed -n 's/^[A-Z_]* @\([0-9]*\) len [0-9]*$/\1/p' "$work/out"); do
 	for len in $off $((off + 8)); do
@@ -171,7 +171,7 @@ check "ckptinfo prints a timer that signals a thread" grep -q "$pat" "$work/out"
 check "ckptinfo prints a disarmed SIGEV_NONE timer" \
 	grep -q '^  timer 5: CLOCK_TAI, SIGEV_NONE signal 0 value 0x0, disarmed$' "$work/out"
 check "ckptinfo prints the verdict of the timers image" \
-	grep -q "^image OK: 40 records, $(stat -c %s "$tm") bytes, 4 pages\$" "$work/out"
+	grep -q "^image OK: 41 records, $(stat -c %s "$tm") bytes, 4 pages\$" "$work/out"
 bad_trunc=""
 for off in $(sed -n 's/^[A-Z_]* @\([0-9]*\) len [0-9]*$/\1/p' "$work/out"); do
 	for len in $off $((off + 8)); do

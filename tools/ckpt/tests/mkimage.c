@@ -445,6 +445,7 @@ static void task(int t)
 				    .cs = 0x33, .ss = 0x2b, .flags = 0x246,
 				    .restart = CKPT_RESTART_NANOSLEEP,
 				    .restart_arg = { 1, 500000000, 0, 0 } };
+	struct ckpt_hdr_ctty ctty = { .pty_objref = 0 };
 	struct ckpt_hdr_xstate xs = { .xfeatures = 0x3, .size = 832 };
 	unsigned char xdata[832];
 	struct ckpt_hdr_mm mm = {
@@ -533,6 +534,7 @@ static void task(int t)
 	file(base + 3, CKPT_FILE_REG, 0100644, 02002, "/tmp/data.txt");
 	fd(5, V("file-unused") ? base + 2 : base + 3, 1);
 
+	emit(CKPT_HDR_CTTY, &ctty, sizeof(ctty), NULL, 0);
 	if (V("cpu-restart"))
 		cpu.restart = 7;
 	emit(CKPT_HDR_CPU, &cpu, sizeof(cpu), NULL, 0);

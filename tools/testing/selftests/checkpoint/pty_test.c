@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pseudo-terminals held inside the checkpoint: a pair comes back with
+ * both ends' termios, the window size, packet mode and the slave's lock,
+ * and carries bytes both ways; a session keeps its pty as controlling
+ * terminal with its foreground process group; bytes not read yet are
+ * refused (EOPNOTSUPP), as /proc says beforehand.
+ */
+#define _GNU_SOURCE
+#include <sys/ioctl.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
+#include "ckpt_test.h"
+
+CKPT_FIXTURE(pty);
+
+/* A new pair: the master, and the slave if @open_slave (else -1). */
+static int open_pty(bool open_slave, int *slave)
+{
+	int master = CKPT_SYS(posix_openpt(O_RDWR | O_NOCTTY));
+
+	*slave = -1;
+	if (open_slave) {
+		CKPT_SYS(unlockpt(master));
+		*slave = CKPT_SYS(ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY));
+	}
+	return master;
+}
+
+/* The slave's number of @master. */
+static unsigned int pty_number(int master)
+{
+	unsigned int n;
+
+	CKPT_SYS(ioctl(master, TIOCGPTN, &n));
+	return n;
+}
+
+static void read_exactly(int fd, const char *want, size_t len)
+{
+	char buf[64] = {};
+
+	CKPT_CHECK(len < sizeof(buf) && ckpt_read_fd(fd, buf, len) == (ssize_t)len &&
+		   !memcmp(buf, want, len), "read %.*s, expected %.*s",
+		   (int)len, buf, (int)len, want);
+}
+
+/*
+ * Raw mode with VMIN 3 and VTIME 7 on the slave, a 33x101 window and packet mode: all as they were after restart, and
+ * bytes go both ways (in packet mode each master read starts with
+ * TIOCPKT_DATA); the slave is /dev/pts/N of the new master's N.
+ */
+TEST_F(pty, pair_keeps_termios_window_and_packet_mode)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct winsize ws = { .ws_row = 33, .ws_col = 101,
+				      .ws_xpixel = 7, .ws_ypixel = 9 }, ws2;
+		struct termios t, tm, t2, tm2;
+		int master, slave, pkt = 1, locked;
+		struct stat st;
+
+		master = open_pty(true, &slave);
+		CKPT_SYS(tcgetattr(slave, &t));
+		cfmakeraw(&t);
+		t.c_cc[VMIN] = 3;
+		t.c_cc[VTIME] = 7;
+		CKPT_SYS(tcsetattr(slave, TCSANOW, &t));
+		CKPT_SYS(tcgetattr(slave, &t));
+		CKPT_SYS(tcgetattr(master, &tm));
+		CKPT_SYS(ioctl(slave, TIOCSWINSZ, &ws));
+		CKPT_SYS(ioctl(master, TIOCPKT, &pkt));
+
+		ckpt_self(&self->c);
+
+		CKPT_SYS(tcgetattr(slave, &t2));
+		CKPT_SYS(tcgetattr(master, &tm2));
+		CKPT_CHECK(!memcmp(&t, &t2, sizeof(t)), "slave termios changed: lflag %#x was %#x",
+			   t2.c_lflag, t.c_lflag);
+		CKPT_CHECK(!memcmp(&tm, &tm2, sizeof(tm)), "master termios changed: cflag %#x was %#x",
+			   tm2.c_cflag, tm.c_cflag);
+		CKPT_SYS(ioctl(slave, TIOCGWINSZ, &ws2));
+		CKPT_CHECK(!memcmp(&ws, &ws2, sizeof(ws)), "window %ux%u",
+			   ws2.ws_row, ws2.ws_col);
+		CKPT_SYS(ioctl(master, TIOCGPKT, &pkt));
+		CKPT_CHECK(pkt == 1, "packet mode %d", pkt);
+		CKPT_SYS(ioctl(master, TIOCGPTLCK, &locked));
+		CKPT_CHECK(locked == 0, "slave locked");
+		CKPT_SYS(fstat(slave, &st));
+		CKPT_CHECK(minor(st.st_rdev) == pty_number(master),
+			   "slave is pts %u, the master's is %u",
+			   minor(st.st_rdev), pty_number(master));
+		CKPT_SYS(write(master, "abc", 3));
+		read_exactly(slave, "abc", 3);
+		CKPT_SYS(write(slave, "xyz", 3));
+		read_exactly(master, "\0xyz", 4);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * A master whose slave was never unlocked: still locked after restart
+ * (opening the slave fails with EIO) until unlockpt().
+ */
+TEST_F(pty, locked_slave_stays_locked)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int master, slave, locked;
+
+		master = open_pty(false, &slave);
+		ckpt_self(&self->c);
+		CKPT_SYS(ioctl(master, TIOCGPTLCK, &locked));
+		CKPT_CHECK(locked == 1, "slave unlocked by restart");
+		CKPT_CHECK(ioctl(master, TIOCGPTPEER, O_RDWR) < 0 &&
+			   errno == EIO, "locked slave opened");
+		CKPT_SYS(unlockpt(master));
+		slave = CKPT_SYS(ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY));
+		CKPT_SYS(write(slave, "q", 1));
+		read_exactly(master, "q", 1);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* A slave opened and closed again: the master still reads EIO. */
+TEST_F(pty, closed_slave_stays_closed)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int master, slave;
+		char c;
+
+		master = open_pty(true, &slave);
+		close(slave);
+		CKPT_CHECK(read(master, &c, 1) < 0 && errno == EIO,
+			   "master read before");
+		ckpt_self(&self->c);
+		CKPT_CHECK(read(master, &c, 1) < 0 && errno == EIO,
+			   "master of a closed slave did not read EIO");
+		slave = CKPT_SYS(ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY));
+		CKPT_SYS(write(slave, "k", 1));
+		read_exactly(master, "k", 1);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+static int unread_to_slave(struct ckpt_ctx *c)
+{
+	int master, slave;
+
+	(void)c;
+	/* typed on the terminal, a line not finished: canonical mode */
+	master = open_pty(true, &slave);
+	return write(master, "typed", 5) == 5 ? 0 : errno;
+}
+
+static int unread_to_master(struct ckpt_ctx *c)
+{
+	int slave;
+
+	(void)c;
+	open_pty(true, &slave);
+	return write(slave, "output\n", 7) == 7 ? 0 : errno;
+}
+
+/* Bytes in either line discipline are not saved: refused, with why. */
+TEST_F(pty, unread_bytes_are_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, unread_to_slave, -1,
+			    EOPNOTSUPP, "not read", true);
+	ckpt_expect_refused(_metadata, &self->c, unread_to_master, -1,
+			    EOPNOTSUPP, "not read", true);
+}
+
+/* The ids and terminal a member of the session sees. */
+static void check_ctty(const char *who, int slave, pid_t fg, pid_t sid)
+{
+	struct winsize a, b;
+	int tty;
+
+	CKPT_CHECK(getsid(0) == sid, "%s: sid %d, expected %d", who,
+		   getsid(0), sid);
+	CKPT_CHECK(tcgetpgrp(slave) == fg, "%s: foreground group %d, expected %d",
+		   who, tcgetpgrp(slave), fg);
+	CKPT_CHECK(tcgetsid(slave) == sid, "%s: the slave's session is %d",
+		   who, tcgetsid(slave));
+	tty = open("/dev/tty", O_RDWR | O_NOCTTY);
+	CKPT_CHECK(tty >= 0, "%s: no controlling terminal: %s", who,
+		   strerror(errno));
+	/* /dev/tty is the slave: the same window size */
+	CKPT_SYS(ioctl(tty, TIOCGWINSZ, &a));
+	CKPT_SYS(ioctl(slave, TIOCGWINSZ, &b));
+	CKPT_CHECK(tcgetsid(tty) == sid && a.ws_col == 77 && b.ws_col == 77,
+		   "%s: /dev/tty is not the slave (%u columns)", who, a.ws_col);
+	close(tty);
+}
+
+/*
+ * The root holds a pty's master; its child leads a session whose
+ * controlling terminal is the slave, and whose foreground group is
+ * the grandchild's.  After restart both have the slave as controlling
+ * terminal (/dev/tty), the foreground group is the grandchild's, and a
+ * line the root writes to the master reaches the grandchild.
+ */
+TEST_F(pty, session_keeps_its_terminal_and_foreground_group)
+{
+	pid_t pid;
+
+	if (!ckpt_need_tools(_metadata))
+		return;
+	pid = ckpt_fork_workload(_metadata, &self->c);
+	if (pid == 0) {
+		int master, slave, st;
+		pid_t lead;
+
+		struct winsize ws = { .ws_row = 20, .ws_col = 77 };
+
+		master = open_pty(true, &slave);
+		CKPT_SYS(ioctl(slave, TIOCSWINSZ, &ws));
+		lead = CKPT_SYS(fork());
+		if (lead == 0) {
+			pid_t job;
+			int sync[2];
+
+			CKPT_SYS(setsid());
+			CKPT_SYS(ioctl(slave, TIOCSCTTY, 0));
+			CKPT_SYS(pipe(sync));
+			job = CKPT_SYS(fork());
+			if (job == 0) {
+				char line[16] = {};
+
+				close(sync[1]);
+				CKPT_SYS(setpgid(0, 0));
+				CKPT_CHECK(read(sync[0], line, 1) == 1, "sync");
+				ckpt_wait_go();
+				check_ctty("job", slave, getpid(), getppid());
+				CKPT_CHECK(read(slave, line, sizeof(line) - 1) == 6 &&
+					   !strcmp(line, "hello\n"), "job read %s", line);
+				_exit(0);
+			}
+			CKPT_SYS(setpgid(job, job));
+			CKPT_SYS(tcsetpgrp(slave, job));
+			CKPT_SYS(write(sync[1], "s", 1));
+			ckpt_wait_go();
+			check_ctty("leader", slave, job, getpid());
+			CKPT_CHECK(waitpid(job, &st, 0) == job && st == 0,
+				   "job status %#x", st);
+			_exit(0);
+		}
+		close(slave);
+		ckpt_wait_go();
+		CKPT_SYS(write(master, "hello\n", 6));
+		CKPT_CHECK(waitpid(lead, &st, 0) == lead && st == 0,
+			   "leader status %#x", st);
+		ckpt_restored_ok();
+	}
+	ckpt_msleep(300);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
+}
+
+TEST_HARNESS_MAIN
