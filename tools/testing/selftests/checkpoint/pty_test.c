@@ -46,9 +46,10 @@ static void read_exactly(int fd, const char *want, size_t len)
 }
 
 /*
- * Raw mode with VMIN 3 and VTIME 7 on the slave, a 33x101 window and packet mode: all as they were after restart, and
- * bytes go both ways (in packet mode each master read starts with
- * TIOCPKT_DATA); the slave is /dev/pts/N of the new master's N.
+ * Raw mode with VMIN 3 and VTIME 7 on the slave, a 33x101 window and
+ * packet mode: all as they were after restart, and bytes go both ways
+ * (in packet mode each master read starts with TIOCPKT_DATA); the
+ * slave is /dev/pts/N of the new master's N.
  */
 TEST_F(pty, pair_keeps_termios_window_and_packet_mode)
 {
@@ -78,7 +79,8 @@ TEST_F(pty, pair_keeps_termios_window_and_packet_mode)
 		CKPT_SYS(tcgetattr(master, &tm2));
 		CKPT_CHECK(!memcmp(&t, &t2, sizeof(t)), "slave termios changed: lflag %#x was %#x",
 			   t2.c_lflag, t.c_lflag);
-		CKPT_CHECK(!memcmp(&tm, &tm2, sizeof(tm)), "master termios changed: cflag %#x was %#x",
+		CKPT_CHECK(!memcmp(&tm, &tm2, sizeof(tm)),
+			   "master termios changed: cflag %#x was %#x",
 			   tm2.c_cflag, tm.c_cflag);
 		CKPT_SYS(ioctl(slave, TIOCGWINSZ, &ws2));
 		CKPT_CHECK(!memcmp(&ws, &ws2, sizeof(ws)), "window %ux%u",

@@ -27,7 +27,8 @@ cleanup() {
 pkill_tree() {
 	for p in /proc/[0-9]*; do
 		case "$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" in
-		"sleep 4242 "|"busybox sh -i "|*"/ckpt_ptyrun "*) kill -9 "${p#/proc/}" 2>/dev/null;;
+		"sleep 4242 "|"busybox sh -i "|*"/ckpt_ptyrun "*)
+			kill -9 "${p#/proc/}" 2>/dev/null;;
 		esac
 	done
 }
@@ -101,7 +102,9 @@ if [ $r != 0 ]; then
 	echo "# sleep: $(cat /proc/$spid/stat 2>/dev/null)"
 	for p in /proc/[0-9]*; do
 		case "$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" in
-		"busybox sh -i ") echo "# sh: $(cat $p/stat)"; grep -E 'Sig|State' $p/status | sed 's/^/#   /';;
+		"busybox sh -i ")
+			echo "# sh: $(cat $p/stat)"
+			grep -E 'Sig|State' $p/status | sed 's/^/#   /';;
 		esac
 	done
 fi
