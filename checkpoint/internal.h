@@ -231,10 +231,13 @@ void ckpt_file_drop(void *ptr);
 /* One open file of a task, with a reference. */
 struct ckpt_fd {
 	u32 fd;
-	u32 flags;
+	u32 flags;		/* FD_CLOEXEC, or CKPT_FD_IN_FLIGHT */
 	struct file *file;
 	pid_t pid;		/* whose fd, for messages about a tree */
 };
+
+/* Not an fd: a file in flight in the socket at @fd (SCM_RIGHTS). */
+#define CKPT_FD_IN_FLIGHT	0x100
 
 /* A task's open files (or a tree's), in fd order. */
 struct ckpt_fds {
@@ -269,6 +272,9 @@ struct ckpt_files_state {
  * @peers: optional: is what the files of this kind among @f (or only
  *	@f->fds[@only], if not -1) are connected to, held by @all, the
  *	files of @tasks?  0, or -EOPNOTSUPP and a reason
+ * @in_flight: optional: the files an open file of this kind holds in
+ *	flight (an AF_UNIX socket's SCM_RIGHTS), each referenced, in a
+ *	kvmalloc'ed array (ckpt_files_put()), NULL for none, or an ERR_PTR
  * @record: optional: fill the kind's own fields of a FILE record
  * @after_table: optional: write the records that follow a file table
  *	for a file of it (an epoll file's interest list: EPOLL)
@@ -287,6 +293,7 @@ struct ckpt_file_ops {
 	int (*peers)(const struct ckpt_fds *f, int only,
 		     const struct ckpt_fds *all, struct task_struct **tasks,
 		     unsigned int nr_tasks, char *why, size_t len);
+	struct file **(*in_flight)(struct file *file, unsigned int *n);
 	int (*record)(struct ckpt_ctx *ctx, struct file *file,
 		      struct ckpt_hdr_file *h);
 	int (*after_table)(struct ckpt_ctx *ctx, struct file *file);
@@ -436,6 +443,7 @@ struct file *ckpt_tree_find_file(struct ckpt_ctx *ctx,
 				 bool (*match)(struct file *file, void *arg),
 				 void *arg);
 char *ckpt_file_path(struct file *file, char *buf, int len);
+void ckpt_files_put(struct file **files, unsigned int n);
 
 /* AF_UNIX socket pairs (fs/checkpoint/socket.c) */
 /* Room for the messages queued for sockets, in a record of CKPT_RECORD_MAX. */
@@ -444,13 +452,19 @@ struct ckpt_unix_queue {
 	char *data;
 	u32 nr_msgs, max_msgs;
 	size_t nr_bytes, max_bytes;
+	/* files in flight: each one's entry, and the file referenced */
+	struct ckpt_unix_fd *fds;
+	struct file **files;
+	u32 nr_fds, max_fds;
 };
 
-void ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens);
+int ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens,
+			 u32 max_fds);
+void ckpt_unix_queue_free(struct ckpt_unix_queue *q);
 size_t ckpt_unix_queue_pack(struct ckpt_unix_queue *q, void *rec);
-int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
-		   struct ckpt_unix_queue *q, u32 *nr_msgs, u64 *nr_bytes,
-		   bool unnamed);
+int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct sock *sk,
+			 struct ckpt_unix_queue *q, u32 *nr_msgs,
+			 u64 *nr_bytes, u32 *nr_fds, bool unnamed);
 u64 ckpt_sock_timeo_ns(long t);
 int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
@@ -480,6 +494,7 @@ static inline void restore_tcp_resume(struct ckpt_ctx *ctx) { }
 #endif
 
 /* file locks (fs/checkpoint/lock.c) */
+bool ckpt_file_has_locks(struct file *file);
 int ckpt_task_file_locks(struct task_struct *t, struct file *file, int fd,
 			 char *why, size_t len);
 int ckpt_fd_locks(struct ckpt_fds *f, unsigned int i, struct ckpt_locks *out,

@@ -18,6 +18,7 @@ struct ckpt_obj {
 	enum ckpt_obj_type type;
 	int objref;
 	bool restored;		/* made by restart: ops.release frees it */
+	bool busy;		/* its record is being written */
 	void *ptr;
 };
 
@@ -155,9 +156,11 @@ int ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr)
  * The first call for @ptr takes a reference (dropped when the context
  * goes away), assigns the next objref and, if the kind has a checkpoint
  * handler, writes the object's record.  Later calls only return the
- * objref.
+ * objref, but not while that record is being written: an object that
+ * leads back to itself (a socket passed in flight over itself, say)
+ * would have restart meet the objref before its record.
  *
- * Return: the objref (> 0) or a negative errno.
+ * Return: the objref (> 0) or a negative errno (logged for a cycle).
  */
 int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 			void *ptr)
@@ -167,14 +170,20 @@ int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 	int err;
 
 	obj = ckpt_obj_find_ptr(oh, ptr, type);
+	if (obj && obj->busy)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"%s %d leads back to itself before its record is written",
+				ckpt_obj_kind_ops(type)->name, obj->objref);
 	if (obj)
 		return obj->objref;
 	obj = ckpt_obj_add(ctx, type, ptr, oh->next_objref++, false);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	if (ckpt_obj_kind_ops(type)->checkpoint) {
+		obj->busy = true;
 		err = ckpt_obj_kind_ops(type)->checkpoint(ctx, ptr,
 							  obj->objref);
+		obj->busy = false;
 		if (err)
 			return err;
 	}

@@ -700,6 +700,18 @@ struct file **ckpt_fds_sorted_files(const struct ckpt_fds *all)
 	return files;
 }
 
+/**
+ * ckpt_files_put - drop the files of an array and free it
+ * @files: a kvmalloc'ed array of referenced files, or NULL
+ * @n: how many it holds
+ */
+void ckpt_files_put(struct file **files, unsigned int n)
+{
+	while (n--)
+		fput(files[n]);
+	kvfree(files);
+}
+
 static void ckpt_fds_release(struct ckpt_fds *f)
 {
 	unsigned int i;
@@ -835,8 +847,52 @@ static int ckpt_fds_append(struct ckpt_fds *all, struct ckpt_fds *f)
 }
 
 /*
+ * The files in flight to the sockets of @all (SCM_RIGHTS), added to it,
+ * each under the fd of the socket it waits in: checkpoint saves them
+ * with that socket, so what they are connected to must be in the
+ * checkpoint too, as for a file an fd holds.  A socket in flight that
+ * carries files itself is refused (ckpt_unix_supported()): one round.
+ */
+static int ckpt_fds_add_in_flight(struct ckpt_fds *all)
+{
+	const struct ckpt_file_ops *ops;
+	unsigned int i, k, n, nr = all->nr;
+	struct ckpt_fds in = {};
+	struct file **files;
+	int kind, err = 0;
+
+	for (i = 0; i < nr && !err; i++) {
+		kind = ckpt_file_kind(all->fds[i].file);
+		ops = kind > 0 ? ckpt_file_ops_of(kind) : NULL;
+		if (!ops || !ops->in_flight)
+			continue;
+		files = ops->in_flight(all->fds[i].file, &n);
+		if (IS_ERR_OR_NULL(files)) {
+			err = PTR_ERR_OR_ZERO(files);
+			continue;
+		}
+		in.fds = kvcalloc(n, sizeof(*in.fds), GFP_KERNEL);
+		if (!in.fds) {
+			ckpt_files_put(files, n);
+			return -ENOMEM;
+		}
+		for (k = 0; k < n; k++) {
+			in.fds[k] = all->fds[i];
+			in.fds[k].flags = CKPT_FD_IN_FLIGHT;
+			in.fds[k].file = files[k];
+		}
+		in.nr = n;
+		kvfree(files);
+		err = ckpt_fds_append(all, &in);
+		ckpt_fds_release(&in);
+	}
+	return err;
+}
+
+/*
  * The open files of the live processes among @tasks, in one list, for
- * the checks that look across processes (pipe ends).
+ * the checks that look across processes (pipe ends), and the files in
+ * flight to their sockets.
  */
 static int ckpt_fds_collect_tree(struct ckpt_ctx *ctx,
 				 struct task_struct **tasks, unsigned int nr,
@@ -858,7 +914,7 @@ static int ckpt_fds_collect_tree(struct ckpt_ctx *ctx,
 			err = ckpt_fds_append(all, &f);
 		ckpt_fds_release(&f);
 	}
-	return err;
+	return err ?: ckpt_fds_add_in_flight(all);
 }
 
 /**
@@ -969,6 +1025,41 @@ static int ckpt_fdinfo_not_judged(int fd, char *why, size_t len)
 }
 
 /*
+ * The checks across files for the files in flight to the sockets of @f
+ * (or of f->fds[@only] only), which @all lists after the fds.
+ */
+static int ckpt_in_flight_peers(const struct ckpt_fds *f, int only,
+				const struct ckpt_fds *all,
+				struct task_struct **tasks, unsigned int nr,
+				char *why, size_t len)
+{
+	struct ckpt_fds in = {};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < all->nr; i++) {
+		const struct ckpt_fd *e = &all->fds[i];
+
+		if (!(e->flags & CKPT_FD_IN_FLIGHT) || !f->nr ||
+		    e->pid != f->fds[0].pid ||
+		    (only >= 0 && e->fd != f->fds[only].fd))
+			continue;
+		if (!in.fds) {
+			in.fds = kvcalloc(all->nr - i, sizeof(*in.fds),
+					  GFP_KERNEL);
+			if (!in.fds) {
+				snprintf(why, len, "out of memory");
+				return -ENOMEM;
+			}
+		}
+		in.fds[in.nr++] = *e;
+	}
+	err = in.nr ? ckpt_fds_peers(&in, -1, all, tasks, nr, why, len) : 0;
+	kvfree(in.fds);
+	return err;
+}
+
+/*
  * The checks across files as a checkpoint of @t's subtree
  * (CHECKPOINT_SUBTREE) would make them, for the files of @t: every fd
  * of @f, or only @fd if it is not -1.
@@ -1002,6 +1093,8 @@ static int ckpt_subtree_peers(struct task_struct *t, struct ckpt_fds *f,
 		snprintf(why, len, "out of memory");
 	else
 		err = ckpt_fds_peers(f, only, &all, tasks, nr, why, len);
+	if (!err)
+		err = ckpt_in_flight_peers(f, only, &all, tasks, nr, why, len);
 	ckpt_tasks_put(tasks, nr);
 	ckpt_fds_release(&all);
 	return err;

@@ -144,6 +144,23 @@ static int ckpt_file_locks(struct file *file, u32 fd,
 }
 
 /**
+ * ckpt_file_has_locks - does an open file own locks or a lease?
+ * @file: the file
+ *
+ * Return: whether it holds a flock or OFD lock or a lease: what goes
+ * with the open file, not with an fd table.
+ */
+bool ckpt_file_has_locks(struct file *file)
+{
+	struct ckpt_lock_scan s = { .file = file };
+
+	if (!locks_inode_context(file_inode(file)))
+		return false;
+	locks_visit_file(file, ckpt_lock_scan_one, &s);
+	return s.nr || s.lease;
+}
+
+/**
  * ckpt_task_file_locks - judge the locks of one fd of a task on its own
  * @t: the task
  * @file: the file at @fd in @t's table

@@ -539,6 +539,7 @@ static int ckpt_sock_queue(struct ckpt_ctx *ctx, struct sock *sk,
 {
 	bool room = *len == CKPT_RECORD_MAX;
 	struct ckpt_unix_queue q;
+	u32 nr_fds;
 	int err;
 
 	*len = sizeof(*h);
@@ -549,8 +550,10 @@ static int ckpt_sock_queue(struct ckpt_ctx *ctx, struct sock *sk,
 	if (!room)
 		return ckpt_err(ctx, -EAGAIN,
 				"AF_UNIX socket: datagrams came during the checkpoint");
-	ckpt_unix_queue_init(&q, h, h->msg_len);
-	err = ckpt_unix_peek(ctx, sk, &q, &h->nr_msgs, &h->nr_bytes, true);
+	/* no room for files in flight: ckpt_unix_unsaved() refused them */
+	ckpt_unix_queue_init(&q, h, h->msg_len, 0);
+	err = ckpt_unix_read_queue(ctx, sk, &q, &h->nr_msgs, &h->nr_bytes,
+				   &nr_fds, true);
 	if (!err)
 		*len = ckpt_unix_queue_pack(&q, h);
 	return err;

@@ -10,13 +10,16 @@
  * A connection not accepted yet has no socket on the listener's side,
  * only a sock in the listener's backlog: restart connects the client
  * to the restored listener again, in backlog order.
- * The data is read with the socket's own recvmsg, MSG_PEEK and a peek
- * offset, so nothing is consumed and af_unix keeps its rules (partly
- * read stream data, record bounds); restart sends each end's data from
- * the other end, which queues it as it was.  Every end must be held by
- * an fd inside the checkpoint.
+ * The data is copied from each socket's queue under its lock, nothing
+ * consumed, message by message (what a stream's reader left of a chunk,
+ * each datagram or record whole); restart sends each end's data from
+ * the other end, which queues it as it was.  Files in flight (SCM_RIGHTS)
+ * are saved as FILEs before the pair and passed again with the message
+ * that carried them.  Every end must be held by an fd inside the
+ * checkpoint, or be in flight to a socket that is.
  */
 #include <linux/bsearch.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/net.h>
@@ -25,6 +28,7 @@
 #include <linux/time64.h>
 #include <linux/uio.h>
 #include <net/af_unix.h>
+#include <net/scm.h>
 #include <net/sock.h>
 
 #include "internal.h"
@@ -137,8 +141,9 @@ static const char *ckpt_unix_end_unsupported(struct sock *sk)
 		return "a socket filter is attached";
 	if (sock_flag(sk, SOCK_RCVTSTAMP))
 		return "SO_TIMESTAMP is set";
-	if (atomic_read(&unix_sk(sk)->scm_stat.nr_fds))
-		return "file descriptors (SCM_RIGHTS) in flight";
+	/* the files in flight to a socket: ckpt_unix_inflight_check() */
+	if (!sock && atomic_read(&unix_sk(sk)->scm_stat.nr_fds))
+		return "file descriptors (SCM_RIGHTS) in flight to a connection not accepted yet";
 	if (sock && test_bit(SOCK_PASSCRED, &sock->flags) &&
 	    skb_queue_len_lockless(&sk->sk_receive_queue))
 		return "credentials (SO_PASSCRED) to pass with queued data";
@@ -171,6 +176,120 @@ const char *ckpt_unix_conn_unsupported(struct sock *conn)
 	return no;
 }
 
+/*
+ * The files the messages queued for @sk pass (SCM_RIGHTS), each
+ * referenced, in a kvmalloc'ed array of *@n, NULL if none, or an ERR_PTR.
+ */
+static struct file **ckpt_unix_inflight(struct sock *sk, unsigned int *n)
+{
+	unsigned int max = atomic_read(&unix_sk(sk)->scm_stat.nr_fds);
+	struct scm_fp_list *fp;
+	struct file **files;
+	struct sk_buff *skb;
+	int i;
+
+	*n = 0;
+	if (!max)
+		return NULL;
+	files = kvmalloc_array(max, sizeof(*files), GFP_KERNEL);
+	if (!files)
+		return ERR_PTR(-ENOMEM);
+	spin_lock(&sk->sk_receive_queue.lock);
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		fp = UNIXCB(skb).fp;
+		for (i = 0; fp && i < fp->count && *n < max; i++)
+			files[(*n)++] = get_file(fp->fp[i]);
+	}
+	spin_unlock(&sk->sk_receive_queue.lock);
+	return files;
+}
+
+/* The files in flight to an end of a pair (ckpt_file_ops.in_flight). */
+static struct file **ckpt_unix_in_flight(struct file *file, unsigned int *n)
+{
+	*n = 0;
+	return ckpt_unix_inflight(ckpt_unix_sk(file), n);
+}
+
+/* Does a socket of @file's pair have files in flight to it? */
+static bool ckpt_unix_carries(struct file *file)
+{
+	struct sock *sk = ckpt_unix_sk(file), *peer;
+	bool carries;
+
+	if (!sk)
+		return false;
+	carries = atomic_read(&unix_sk(sk)->scm_stat.nr_fds);
+	peer = unix_peer_get(sk);
+	if (peer) {
+		carries |= atomic_read(&unix_sk(peer)->scm_stat.nr_fds);
+		sock_put(peer);
+	}
+	return carries;
+}
+
+/*
+ * Can a file in flight be saved?  Its FILE record goes before the
+ * record of the pair it waits in.  A socket in flight that carries
+ * files itself could lead back to that pair (over itself, say), and an
+ * epoll file's watches are saved with an fd table: both are refused.
+ * Locks of a file in flight have no fd table to be saved with.
+ */
+static int ckpt_unix_inflight_file(struct file *file, char *why, size_t len)
+{
+	const struct ckpt_file_ops *ops;
+	int kind = ckpt_file_kind(file), err;
+
+	ops = kind > 0 ? ckpt_file_ops_of(kind) : NULL;
+	if (ops && (ops->in_table || ops->after_table)) {
+		snprintf(why, len, "an epoll file is in flight");
+		return -EOPNOTSUPP;
+	}
+	if (ckpt_unix_carries(file)) {
+		snprintf(why, len,
+			 "a socket in flight has file descriptors in flight itself");
+		return -EOPNOTSUPP;
+	}
+	if (ckpt_file_has_locks(file)) {
+		snprintf(why, len, "a file in flight holds flock or OFD locks");
+		return -EOPNOTSUPP;
+	}
+	err = ckpt_file_supported(file, why, len);
+	if (err)
+		return err;
+	return 0;
+}
+
+/* The files in flight to @sk: can each be saved? */
+static int ckpt_unix_inflight_check(struct sock *sk, char *why, size_t len)
+{
+	struct file **files;
+	unsigned int n, i;
+	char *what;
+	int err = 0;
+
+	files = ckpt_unix_inflight(sk, &n);
+	if (IS_ERR(files)) {
+		snprintf(why, len, "out of memory");
+		return PTR_ERR(files);
+	}
+	what = files ? kmalloc(len, GFP_KERNEL) : NULL;
+	if (files && !what) {
+		snprintf(why, len, "out of memory");
+		err = -ENOMEM;
+	}
+	for (i = 0; i < n && !err; i++) {
+		err = ckpt_unix_inflight_file(files[i], what, len);
+		if (err)
+			snprintf(why, len,
+				 "AF_UNIX socket: file descriptor in flight: %s",
+				 what);
+	}
+	kfree(what);
+	ckpt_files_put(files, n);
+	return err;
+}
+
 /**
  * ckpt_unix_supported - can this AF_UNIX socket be checkpointed?
  * @file: an AF_UNIX socket
@@ -183,6 +302,7 @@ static int ckpt_unix_supported(struct file *file, char *why, size_t len)
 {
 	struct sock *sk = ckpt_unix_sk(file), *peer;
 	const char *no;
+	int err;
 
 	if (!sk)
 		return -EOPNOTSUPP;
@@ -197,11 +317,16 @@ static int ckpt_unix_supported(struct file *file, char *why, size_t len)
 		no = "its peer is connected elsewhere";
 	if (!no)
 		no = ckpt_unix_end_unsupported(peer);
+	if (no) {
+		sock_put(peer);
+		snprintf(why, len, "AF_UNIX socket: %s", no);
+		return -EOPNOTSUPP;
+	}
+	err = ckpt_unix_inflight_check(sk, why, len);
+	if (!err && peer->sk_socket)
+		err = ckpt_unix_inflight_check(peer, why, len);
 	sock_put(peer);
-	if (!no)
-		return 0;
-	snprintf(why, len, "AF_UNIX socket: %s", no);
-	return -EOPNOTSUPP;
+	return err;
 }
 
 /*
@@ -330,20 +455,54 @@ static void ckpt_unix_drop(void *ptr)
  * @q: the queue
  * @rec: the record's buffer, CKPT_RECORD_MAX bytes
  * @lens: its array of message lengths, at the end of the fixed part
+ * @max_fds: the files in flight it may hold: room for their entries is
+ *	kept too, in an array of their own (ckpt_unix_queue_free())
+ *
+ * Return: 0 or -ENOMEM.
  */
-void ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens)
+int ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens,
+			 u32 max_fds)
 {
 	memset(q, 0, sizeof(*q));
 	q->max_msgs = CKPT_UNIX_MSGS_MAX;
 	q->lens = lens;
-	/* the lengths go first: leave room for as many as may come */
-	q->data = (char *)lens + q->max_msgs * sizeof(u32);
+	/* the lengths and entries go first: leave room for all that may come */
+	q->data = (char *)lens + q->max_msgs * sizeof(u32) +
+		  max_fds * sizeof(struct ckpt_unix_fd);
 	q->max_bytes = CKPT_RECORD_MAX - (q->data - (char *)rec) - 1;
+	if (!max_fds)
+		return 0;
+	q->fds = kvcalloc(max_fds, sizeof(*q->fds), GFP_KERNEL);
+	q->files = kvcalloc(max_fds, sizeof(*q->files), GFP_KERNEL);
+	if (!q->fds || !q->files) {
+		ckpt_unix_queue_free(q);
+		return -ENOMEM;
+	}
+	q->max_fds = max_fds;
+	return 0;
 }
 
 /**
- * ckpt_unix_queue_pack - put the messages' data right after their lengths
- * @q: the queue, filled by ckpt_unix_peek()
+ * ckpt_unix_queue_free - drop the files in flight a queue holds
+ * @q: the queue
+ */
+void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
+{
+	u32 i;
+
+	for (i = 0; i < q->nr_fds; i++)
+		fput(q->files[i]);
+	kvfree(q->files);
+	kvfree(q->fds);
+	q->files = NULL;
+	q->fds = NULL;
+	q->nr_fds = 0;
+}
+
+/**
+ * ckpt_unix_queue_pack - put the entries and the data right after the
+ * messages' lengths
+ * @q: the queue, filled by ckpt_unix_read_queue()
  * @rec: the record it is in
  *
  * The lengths are padded to 8 bytes with zeroes, and the record's own
@@ -354,39 +513,89 @@ void ckpt_unix_queue_init(struct ckpt_unix_queue *q, void *rec, u32 *lens)
 size_t ckpt_unix_queue_pack(struct ckpt_unix_queue *q, void *rec)
 {
 	size_t lens_len = round_up(q->nr_msgs * sizeof(u32), 8), len;
+	size_t fds_len = q->nr_fds * sizeof(*q->fds);
+	char *to = (char *)q->lens + lens_len;
 
 	memset((char *)q->lens + q->nr_msgs * sizeof(u32), 0,
 	       lens_len - q->nr_msgs * sizeof(u32));
-	memmove((char *)q->lens + lens_len, q->data, q->nr_bytes);
-	len = ((char *)q->lens - (char *)rec) + lens_len + q->nr_bytes;
+	/* the data lies above where the lengths and entries may reach */
+	memmove(to + fds_len, q->data, q->nr_bytes);
+	if (fds_len)
+		memcpy(to, q->fds, fds_len);
+	len = (to - (char *)rec) + fds_len + q->nr_bytes;
 	memset((char *)rec + len, 0, round_up(len, 8) - len);
 	return len;
 }
 
-/*
- * What the client sent to a connection still in a backlog, which has no
- * socket to peek with: copied from its queue, under the queue's lock.
- * Nothing of it has been read, and its receiver cannot set options yet.
- */
-static int ckpt_unix_copy_queue(struct ckpt_ctx *ctx, struct sock *sk,
-				struct ckpt_unix_queue *q, u32 *nr_msgs,
-				u64 *nr_bytes)
+/* The files a queued message passes (SCM_RIGHTS), referenced into @q. */
+static int ckpt_unix_take_fds(struct ckpt_unix_queue *q, struct sk_buff *skb)
 {
+	struct scm_fp_list *fp = UNIXCB(skb).fp;
+	int i;
+
+	if (!fp)
+		return 0;
+	if (fp->count > q->max_fds - q->nr_fds)
+		return -EAGAIN;	/* more than when the room was made */
+	for (i = 0; i < fp->count; i++) {
+		q->fds[q->nr_fds].msg = q->nr_msgs;
+		q->files[q->nr_fds++] = get_file(fp->fp[i]);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_unix_read_queue - copy what is queued for an AF_UNIX socket
+ * @ctx: checkpoint context
+ * @sk: the socket
+ * @q: where the messages go (their lengths, data and files in flight)
+ * @nr_msgs: set to how many messages were queued for @sk
+ * @nr_bytes: set to how many bytes
+ * @nr_fds: set to how many files in flight they pass
+ * @unnamed: each message must come from a socket without a name (a
+ *	restored datagram socket gets its messages again from unnamed
+ *	sockets)
+ *
+ * The queue is read under its lock, nothing is consumed: a datagram or
+ * record is one message, from what a stream's reader left of its first
+ * chunk (UNIXCB().consumed) on.  A stream's chunks are joined, but one
+ * that passes files is a message of its own, for a read stops after it
+ * (and the files go with its first byte).  The entries of @q name each
+ * file by the message it goes with; its objref is for the caller.
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct sock *sk,
+			 struct ckpt_unix_queue *q, u32 *nr_msgs,
+			 u64 *nr_bytes, u32 *nr_fds, bool unnamed)
+{
+	bool stream = sk->sk_type == SOCK_STREAM, join = false;
+	u32 fds_before = q->nr_fds;
+	const char *no = NULL;
 	struct sk_buff *skb;
 	int err = 0;
 
 	*nr_msgs = 0;
 	*nr_bytes = 0;
+	*nr_fds = 0;
 	spin_lock(&sk->sk_receive_queue.lock);
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 off = UNIXCB(skb).consumed, n = skb->len - off;
+		bool fds = UNIXCB(skb).fp;
 
-		if (UNIXCB(skb).fp) {
-			err = -EOPNOTSUPP;
+		if (unnamed && skb->sk && READ_ONCE(unix_sk(skb->sk)->addr)) {
+			no = "a datagram from a named socket is queued";
 			break;
 		}
+		if (fds && !q->max_fds) {
+			no = "file descriptors (SCM_RIGHTS) in flight";
+			break;
+		}
+		/* what a stream's reader took all of waits to be freed */
+		if (stream && !n && !fds)
+			continue;
 		if (n > q->max_bytes - q->nr_bytes ||
-		    q->nr_msgs == q->max_msgs) {
+		    (!(join && !fds) && q->nr_msgs == q->max_msgs)) {
 			err = -E2BIG;
 			break;
 		}
@@ -394,105 +603,33 @@ static int ckpt_unix_copy_queue(struct ckpt_ctx *ctx, struct sock *sk,
 			err = -EFAULT;
 			break;
 		}
-		q->lens[q->nr_msgs++] = n;
+		if (join && !fds) {
+			q->lens[q->nr_msgs - 1] += n;
+		} else {
+			err = ckpt_unix_take_fds(q, skb);
+			if (err)
+				break;
+			q->lens[q->nr_msgs++] = n;
+			(*nr_msgs)++;
+		}
+		join = stream && !fds;
 		q->nr_bytes += n;
-		(*nr_msgs)++;
 		*nr_bytes += n;
 	}
 	spin_unlock(&sk->sk_receive_queue.lock);
-	if (err == -EOPNOTSUPP)
-		return ckpt_err(ctx, err,
-				"AF_UNIX socket: file descriptors (SCM_RIGHTS) in flight");
+	*nr_fds = q->nr_fds - fds_before;
+	if (no)
+		return ckpt_err(ctx, -EOPNOTSUPP, "AF_UNIX socket: %s", no);
 	if (err == -E2BIG)
 		return ckpt_err(ctx, err,
 				"AF_UNIX socket: more than %zu bytes or %u messages queued",
 				q->max_bytes, q->max_msgs);
+	if (err == -EAGAIN)
+		return ckpt_err(ctx, err,
+				"AF_UNIX socket: file descriptors came in flight during the checkpoint");
 	if (err)
 		return ckpt_err(ctx, err, "AF_UNIX socket: reading its queue");
 	return 0;
-}
-
-/**
- * ckpt_unix_peek - read what is queued for an AF_UNIX socket, keeping it
- * @ctx: checkpoint context
- * @sk: the socket
- * @q: where the messages go (their lengths and their data)
- * @nr_msgs: set to how many messages were queued for @sk
- * @nr_bytes: set to how many bytes
- * @unnamed: each message must come from a socket without a name (a
- *	restored datagram socket gets its messages again from unnamed
- *	sockets)
- *
- * Peek at everything queued for @sk to read, message by message, with a
- * peek offset that moves past what was seen; the socket's own offset is
- * put back.  A message with file descriptors or credentials to pass
- * (MSG_CTRUNC without a control buffer) is refused.  A connection still
- * in a backlog has no socket: its queue is copied.
- *
- * Return: 0 or a negative errno (logged).
- */
-int ckpt_unix_peek(struct ckpt_ctx *ctx, struct sock *sk,
-		   struct ckpt_unix_queue *q, u32 *nr_msgs, u64 *nr_bytes,
-		   bool unnamed)
-{
-	struct socket *sock = sk->sk_socket;
-	int old = READ_ONCE(sk->sk_peek_off);
-	bool stream = sk->sk_type == SOCK_STREAM;
-	/* a datagram or record is one skb: no more reads than there are */
-	u32 left = skb_queue_len(&sk->sk_receive_queue);
-	struct sockaddr_storage from;
-	int err = 0;
-
-	if (!sock)
-		return ckpt_unix_copy_queue(ctx, sk, q, nr_msgs, nr_bytes);
-	*nr_msgs = 0;
-	*nr_bytes = 0;
-	sock->ops->set_peek_off(sk, 0);
-	while (stream || left--) {
-		size_t room = q->max_bytes - q->nr_bytes;
-		struct msghdr msg = {};
-		/* a byte more than there is room for: a stream can't hide */
-		struct kvec iov = { q->data + q->nr_bytes, room + 1 };
-		int n;
-
-		if (unnamed)
-			msg.msg_name = &from;	/* msg_namelen stays 0 if none */
-		iov_iter_kvec(&msg.msg_iter, ITER_DEST, &iov, 1, room + 1);
-		n = sock_recvmsg(sock, &msg, MSG_PEEK | MSG_DONTWAIT);
-		if (n == -EAGAIN)
-			break;
-		if (n < 0) {
-			err = ckpt_err(ctx, n, "AF_UNIX socket: reading its queue");
-			break;
-		}
-		if (msg.msg_flags & MSG_CTRUNC) {
-			err = ckpt_err(ctx, -EOPNOTSUPP,
-				       "AF_UNIX socket: file descriptors (SCM_RIGHTS) or credentials (SO_PASSCRED) in flight");
-			break;
-		}
-		if (msg.msg_namelen) {
-			err = ckpt_err(ctx, -EOPNOTSUPP,
-				       "AF_UNIX socket: a datagram from a named socket is queued");
-			break;
-		}
-		if (msg.msg_flags & MSG_TRUNC || n > room ||
-		    q->nr_msgs == q->max_msgs) {
-			err = ckpt_err(ctx, -E2BIG,
-				       "AF_UNIX socket: more than %zu bytes or %u messages queued",
-				       q->max_bytes, q->max_msgs);
-			break;
-		}
-		/* a stream at its end (the peer shut down) reads 0 */
-		if (!n && stream)
-			break;
-		q->lens[q->nr_msgs++] = n;
-		q->nr_bytes += n;
-		(*nr_msgs)++;
-		*nr_bytes += n;
-		cond_resched();
-	}
-	sock->ops->set_peek_off(sk, old);
-	return err;
 }
 
 /**
@@ -603,8 +740,9 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 				    int objref)
 {
 	struct sock *sk[2] = { ptr, NULL };
+	struct ckpt_hdr_unix_pair *h = NULL;
 	struct ckpt_unix_queue q;
-	struct ckpt_hdr_unix_pair *h;
+	u32 max_fds, k;
 	int err, i;
 
 	sk[1] = ckpt_unix_peer(sk[0]);
@@ -612,28 +750,48 @@ static int checkpoint_unix_pair_obj(struct ckpt_ctx *ctx, void *ptr,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"AF_UNIX pair %d is not connected any more",
 				objref);
+	/* the tasks are frozen: no more files come in flight */
+	max_fds = atomic_read(&unix_sk(sk[0])->scm_stat.nr_fds) +
+		  atomic_read(&unix_sk(sk[1])->scm_stat.nr_fds);
+	if (max_fds > CKPT_UNIX_FDS_MAX) {
+		err = ckpt_err(ctx, -E2BIG,
+			       "AF_UNIX pair %d: more than %u file descriptors in flight",
+			       objref, CKPT_UNIX_FDS_MAX);
+		goto put;
+	}
 	h = kvmalloc(CKPT_RECORD_MAX, GFP_KERNEL);
-	err = -ENOMEM;
-	if (!h)
+	err = h ? ckpt_unix_queue_init(&q, h, h->msg_len, max_fds) : -ENOMEM;
+	if (err)
 		goto out;
 	memset(h, 0, sizeof(*h));
-	ckpt_unix_queue_init(&q, h, h->msg_len);
 	h->objref = objref;
 	h->type = sk[0]->sk_type;
 	for (i = 0; i < 2; i++) {
 		ckpt_unix_end_state(sk[i], &h->end[i]);
 		err = checkpoint_unix_listener(ctx, sk[i], &h->end[i]);
 		if (!err)
-			err = ckpt_unix_peek(ctx, sk[i], &q, &h->end[i].nr_msgs,
-					     &h->end[i].nr_bytes, false);
+			err = ckpt_unix_read_queue(ctx, sk[i], &q,
+						   &h->end[i].nr_msgs,
+						   &h->end[i].nr_bytes,
+						   &h->end[i].nr_fds, false);
 		if (err)
-			goto out;
+			goto free;
+	}
+	/* the records of the files in flight go first */
+	for (k = 0; k < q.nr_fds; k++) {
+		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, q.files[k]);
+		if (err < 0)
+			goto free;
+		q.fds[k].file = err;
 	}
 	err = ckpt_write_obj(ctx, CKPT_HDR_UNIX_PAIR, h,
 			     ckpt_unix_queue_pack(&q, h));
+free:
+	ckpt_unix_queue_free(&q);
 out:
-	sock_put(sk[1]);
 	kvfree(h);
+put:
+	sock_put(sk[1]);
 	return err;
 }
 
@@ -652,7 +810,7 @@ static int restore_unix_end_check(struct ckpt_unix_end *e,
 	    e->rcvbuf > INT_MAX / 2 || e->peek_off < -1 ||
 	    e->rcvtimeo_ns > KTIME_MAX / 2 || e->sndtimeo_ns > KTIME_MAX / 2 ||
 	    e->nr_msgs > CKPT_UNIX_MSGS_MAX || e->nr_bytes > CKPT_RECORD_MAX ||
-	    e->_pad)
+	    e->nr_fds > CKPT_UNIX_FDS_MAX)
 		return -EBADMSG;
 	/*
 	 * A connection in a backlog: of a listener, with nothing of its own
@@ -759,24 +917,97 @@ static int restore_unix_opts(struct ckpt_ctx *ctx, struct socket *sock,
 	return 0;
 }
 
-/* Send @len bytes from @from, without waiting: they queue at its peer. */
-static int restore_unix_send(struct socket *from, const void *data, u32 len,
-			     bool stream)
+static void restore_unix_cmsg_free(struct cmsghdr *cmsg, u32 nr)
 {
+	int *fdp = (int *)CMSG_DATA(cmsg);
+	u32 i;
+
+	for (i = 0; i < nr; i++)
+		close_fd(fdp[i]);
+	kfree(cmsg);
+}
+
+/*
+ * The SCM_RIGHTS message that passes @nr files, through fds of the
+ * restoring task's table, which only the restoring task uses until
+ * commit: sendmsg(2) takes files by fd.  restore_unix_cmsg_free()
+ * closes the fds.
+ */
+static struct cmsghdr *restore_unix_cmsg(struct file **files, u32 nr)
+{
+	struct cmsghdr *cmsg;
+	int *fdp;
+	u32 i;
+
+	cmsg = kzalloc(CMSG_SPACE(nr * sizeof(int)), GFP_KERNEL);
+	if (!cmsg)
+		return ERR_PTR(-ENOMEM);
+	cmsg->cmsg_len = CMSG_LEN(nr * sizeof(int));
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	fdp = (int *)CMSG_DATA(cmsg);
+	for (i = 0; i < nr; i++)
+		fdp[i] = -1;
+	for (i = 0; i < nr; i++) {
+		fdp[i] = get_unused_fd_flags(O_CLOEXEC);
+		if (fdp[i] < 0) {
+			int err = fdp[i];
+
+			restore_unix_cmsg_free(cmsg, i);
+			return ERR_PTR(err);
+		}
+		fd_install(fdp[i], get_file(files[i]));
+	}
+	return cmsg;
+}
+
+/*
+ * Send @len bytes from @from, without waiting: they queue at its peer,
+ * passing the @nr files of @files with their first byte, as the restored
+ * task, whose limit on files in flight applies and to whom they count.
+ */
+static int restore_unix_send(struct ckpt_ctx *ctx, struct socket *from,
+			     const void *data, u32 len, bool stream,
+			     struct file **files, u32 nr)
+{
+	struct cmsghdr *cmsg = NULL;
+	const struct cred *old;
+	int n = 0;
+
+	if (nr) {
+		cmsg = restore_unix_cmsg(files, nr);
+		if (IS_ERR(cmsg))
+			return PTR_ERR(cmsg);
+	}
+	old = ckpt_as_task(ctx);
 	do {
 		struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 		struct kvec iov = { (void *)data, len };
-		int n;
 
+		/* the files go with the first byte only */
+		if (cmsg && !n) {
+			msg.msg_control = cmsg;
+			msg.msg_controllen = CMSG_SPACE(nr * sizeof(int));
+		}
 		n = kernel_sendmsg(from, &msg, &iov, 1, len);
 		if (n < 0)
-			return n;
-		if (!stream && n != len)
-			return -EMSGSIZE;
+			break;
+		if (!stream && n != len) {
+			n = -EMSGSIZE;
+			break;
+		}
+		if (!n && len) {
+			n = -EAGAIN;	/* a stream that takes nothing */
+			break;
+		}
 		data += n;
 		len -= n;
+		n = 1;
 	} while (len);
-	return 0;
+	ckpt_as_restarter(old);
+	if (cmsg)
+		restore_unix_cmsg_free(cmsg, nr);
+	return n < 0 ? n : 0;
 }
 
 static void restore_unix_pair_free(struct ckpt_unix_pair *p)
@@ -891,14 +1122,50 @@ files:
  *
  * Return: a struct ckpt_unix_pair or an ERR_PTR (logged).
  */
+/*
+ * The files in flight of a pair's messages: the entries name messages in
+ * order, at most SCM_MAX_FD for one (a stream's never empty), and FILEs
+ * restored before, into @files (the hash keeps the references).
+ */
+static int restore_unix_fds(struct ckpt_ctx *ctx,
+			    const struct ckpt_hdr_unix_pair *h,
+			    const struct ckpt_unix_fd *fds, u32 nr_msgs,
+			    u32 nr_fds, struct file **files)
+{
+	u32 k, run = 0, to_first = 0;
+
+	for (k = 0; k < nr_fds; k++) {
+		u32 m = fds[k].msg;
+
+		run = k && m == fds[k - 1].msg ? run + 1 : 1;
+		if (m >= nr_msgs || (k && m < fds[k - 1].msg) ||
+		    run > SCM_MAX_FD ||
+		    (h->type == SOCK_STREAM && !h->msg_len[m]))
+			return ckpt_err(ctx, -EBADMSG,
+					"AF_UNIX pair %d: file in flight %u: bad message %u",
+					h->objref, k, m);
+		to_first += m < h->end[0].nr_msgs;
+		files[k] = ckpt_obj_fetch(ctx, fds[k].file, CKPT_OBJ_FILE);
+		if (IS_ERR(files[k]))
+			return PTR_ERR(files[k]);
+	}
+	if (to_first != h->end[0].nr_fds)
+		return ckpt_err(ctx, -EBADMSG,
+				"AF_UNIX pair %d: files in flight of the wrong end",
+				h->objref);
+	return 0;
+}
+
 static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 {
 	struct ckpt_hdr_unix_pair *h = rec;
+	const struct ckpt_unix_fd *fds;
+	struct file **files = NULL;
 	struct ckpt_unix_pair *p;
 	struct socket *sock[2];
 	const char *data;
 	u64 nr_msgs, nr_bytes, len, sum[2] = {};
-	u32 m, k, i;
+	u32 m, k, i, nr_fds, c, f;
 	int err, wait;
 
 	if (h->h.len < sizeof(*h))
@@ -908,8 +1175,11 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	       h->end[1].flags & CKPT_UNIX_BACKLOG ? 1 : -1;
 	nr_msgs = (u64)h->end[0].nr_msgs + h->end[1].nr_msgs;
 	nr_bytes = h->end[0].nr_bytes + h->end[1].nr_bytes;
-	len = sizeof(*h) + round_up(nr_msgs * sizeof(u32), 8) + nr_bytes;
-	if ((h->type != SOCK_STREAM && h->type != SOCK_DGRAM &&
+	nr_fds = h->end[0].nr_fds + h->end[1].nr_fds;
+	len = sizeof(*h) + round_up(nr_msgs * sizeof(u32), 8) +
+	      (u64)nr_fds * sizeof(*fds) + nr_bytes;
+	if (nr_fds > CKPT_UNIX_FDS_MAX ||
+	    (h->type != SOCK_STREAM && h->type != SOCK_DGRAM &&
 	     h->type != SOCK_SEQPACKET) ||
 	    restore_unix_end_check(&h->end[0], &h->end[1]) ||
 	    restore_unix_end_check(&h->end[1], &h->end[0]) ||
@@ -925,11 +1195,21 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	for (len = nr_msgs * sizeof(u32); len % 8; len++)
 		if (((u8 *)h->msg_len)[len])
 			goto bad;
+	fds = (const void *)((const char *)h->msg_len + len);
+	data = (const char *)(fds + nr_fds);
+	if (nr_fds) {
+		files = kvmalloc_array(nr_fds, sizeof(*files), GFP_KERNEL);
+		if (!files)
+			return ERR_PTR(-ENOMEM);
+		err = restore_unix_fds(ctx, h, fds, nr_msgs, nr_fds, files);
+		if (err) {
+			kvfree(files);
+			return ERR_PTR(err);
+		}
+	}
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return ERR_PTR(-ENOMEM);
-	err = restore_unix_make(ctx, h->type, p, sock, wait);
+	err = p ? restore_unix_make(ctx, h->type, p, sock, wait) : -ENOMEM;
 	for (i = 0; i < 2 && !err; i++) {
 		if (i == wait)
 			continue;
@@ -943,13 +1223,17 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	if (!err && wait >= 0)
 		err = restore_unix_connect(ctx, p->end[!wait], h->type,
 					   h->end[wait].listener, wait);
-	/* end i's data, sent by the other end */
-	data = (const char *)h->msg_len + round_up(nr_msgs * sizeof(u32), 8);
-	for (m = 0, i = 0; i < 2 && !err; i++) {
+	/* end i's data, sent by the other end, with the files in flight */
+	for (m = 0, f = 0, i = 0; i < 2 && !err; i++) {
 		for (k = 0; k < h->end[i].nr_msgs && !err; k++, m++) {
-			err = restore_unix_send(sock[!i], data, h->msg_len[m],
-						h->type == SOCK_STREAM);
+			for (c = 0; f + c < nr_fds && fds[f + c].msg == m; c++)
+				;
+			err = restore_unix_send(ctx, sock[!i], data,
+						h->msg_len[m],
+						h->type == SOCK_STREAM,
+						files + f, c);
 			data += h->msg_len[m];
+			f += c;
 		}
 		if (err)
 			ckpt_err(ctx, err, "AF_UNIX socket %u of the pair: queueing %llu bytes again",
@@ -967,8 +1251,10 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 			ckpt_err(ctx, err, "AF_UNIX socket %u of the pair: shutdown and peek offset",
 				 i);
 	}
+	kvfree(files);
 	if (err) {
-		restore_unix_pair_free(p);
+		if (p)
+			restore_unix_pair_free(p);
 		return ERR_PTR(err);
 	}
 	return p;
@@ -1087,5 +1373,6 @@ const struct ckpt_file_ops ckpt_file_unix_ops = {
 	.obj_ptr = ckpt_unix_key,
 	.supported = ckpt_unix_supported,
 	.peers = ckpt_unix_peers,
+	.in_flight = ckpt_unix_in_flight,
 	.restore = restore_unix_file,
 };

@@ -123,6 +123,9 @@ struct ckptinfo {
 	uint32_t locks_left;	/* FILE_LOCK records due after those */
 	uint32_t pending_file;	/* objref of a FILE awaiting its user */
 	uint64_t pending_file_off;
+	/* FILEs awaiting the UNIX_PAIR that holds them in flight */
+	struct { uint32_t ref; uint64_t off; } *flying;
+	size_t nr_flying, cap_flying;
 	bool fd_seen;
 	uint32_t last_fd;
 	/*
@@ -453,6 +456,35 @@ static void settle(struct ckptinfo *ci)
 		ci->state = S_TASK;
 }
 
+/*
+ * A record of an object (or a FILE) after a FILE no record used yet: in
+ * the fd section that FILE may be a file in flight, which the UNIX_PAIR
+ * that holds it uses later; elsewhere it is an error.
+ */
+static void file_may_fly(struct ckptinfo *ci, uint32_t type)
+{
+	if (!ci->pending_file)
+		return;
+	if (ci->state != S_FD)
+		bad(ci, "%s record follows FILE objref %u, which no record used",
+		    ckpt_type_name(type), ci->pending_file);
+	ci->flying = grow(ci, ci->flying, &ci->cap_flying, ci->nr_flying,
+			  sizeof(*ci->flying));
+	ci->flying[ci->nr_flying].ref = ci->pending_file;
+	ci->flying[ci->nr_flying++].off = ci->pending_file_off;
+	ci->pending_file = 0;
+}
+
+/* A UNIX_PAIR holds FILE @ref in flight: it has its user. */
+static void file_flies(struct ckptinfo *ci, uint32_t ref)
+{
+	for (size_t i = 0; i < ci->nr_flying; i++)
+		if (ci->flying[i].ref == ref) {
+			ci->flying[i] = ci->flying[--ci->nr_flying];
+			return;
+		}
+}
+
 static void check_order(struct ckptinfo *ci, uint32_t type)
 {
 	const char *want;
@@ -485,24 +517,18 @@ static void check_order(struct ckptinfo *ci, uint32_t type)
 	     type == CKPT_HDR_SIGNALFD || type == CKPT_HDR_TIMERFD ||
 	     type == CKPT_HDR_INOTIFY || type == CKPT_HDR_SOCKET) &&
 	    (ci->state == S_FD || ci->state == S_MM || ci->state == S_VMA)) {
-		if (ci->pending_file)
-			bad(ci, "%s record follows FILE objref %u, which no record used",
-			    ckpt_type_name(type), ci->pending_file);
+		file_may_fly(ci, type);
 		return;
 	}
 	/* a PIPE, UNIX_PAIR or PTY comes right before the FILE of its first end */
 	if ((type == CKPT_HDR_PIPE || type == CKPT_HDR_UNIX_PAIR ||
 	     type == CKPT_HDR_PTY) && ci->state == S_FD) {
-		if (ci->pending_file)
-			bad(ci, "%s record follows FILE objref %u, which no record used",
-			    ckpt_type_name(type), ci->pending_file);
+		file_may_fly(ci, type);
 		return;
 	}
 	if (type == CKPT_HDR_FILE &&
 	    (ci->state == S_FD || ci->state == S_MM || ci->state == S_VMA)) {
-		if (ci->pending_file)
-			bad(ci, "FILE record follows FILE objref %u, which no record used",
-			    ci->pending_file);
+		file_may_fly(ci, type);
 		return;
 	}
 	/* or before the CTTY of a process whose terminal it is */
@@ -538,6 +564,10 @@ static void check_pending_file(struct ckptinfo *ci, uint32_t used)
 		       "FILE objref %u is not used by the %s record that follows it",
 		       ci->pending_file, ckpt_type_name(state_type[ci->state]));
 	ci->pending_file = 0;
+	if (ci->nr_flying)
+		bad_at(ci, ci->flying[0].off,
+		       "FILE objref %u is used by no record (not in flight in the UNIX_PAIR after it)",
+		       ci->flying[0].ref);
 }
 
 /* ---- field helpers ---- */
@@ -1624,13 +1654,16 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 	static const char *const types[] = { "?", "stream", "dgram", "?",
 					     "?", "seqpacket" };
 	struct ckpt_hdr_unix_pair *p = (void *)ci->buf;
-	uint64_t nr_msgs, nr_bytes, want, sum;
+	uint64_t nr_msgs, nr_bytes, nr_fds, want, sum;
+	const struct ckpt_unix_fd *fds;
 	uint32_t m = 0;
 
 	need_min_len(ci, len, sizeof(*p));
 	nr_msgs = (uint64_t)p->end[0].nr_msgs + p->end[1].nr_msgs;
 	nr_bytes = p->end[0].nr_bytes + p->end[1].nr_bytes;
-	want = sizeof(*p) + ((nr_msgs * 4 + 7) & ~7ULL) + nr_bytes;
+	nr_fds = (uint64_t)p->end[0].nr_fds + p->end[1].nr_fds;
+	want = sizeof(*p) + ((nr_msgs * 4 + 7) & ~7ULL) +
+	       nr_fds * sizeof(*fds) + nr_bytes;
 	if (want != len)
 		bad(ci, "UNIX_PAIR of %u bytes, its fields say %" PRIu64, len,
 		    want);
@@ -1639,12 +1672,24 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 	msg_lens_padded(ci, p->msg_len, nr_msgs);
 	obj_define(ci, p->objref, CKPT_OBJ_UNIX_PAIR, NULL);
 	out(ci, "  objref %u, %s pair\n", p->objref, types[p->type]);
+	fds = (const void *)((const char *)p->msg_len +
+			     ((nr_msgs * 4 + 7) & ~7ULL));
+	for (uint64_t k = 0, to_first = 0; k < nr_fds; k++) {
+		if (fds[k].msg >= nr_msgs ||
+		    (k && fds[k].msg < fds[k - 1].msg))
+			bad(ci, "file in flight %" PRIu64 ": message %u out of order or range",
+			    k, fds[k].msg);
+		to_first += fds[k].msg < p->end[0].nr_msgs;
+		obj_use(ci, fds[k].file, CKPT_OBJ_FILE, "file in flight");
+		file_flies(ci, fds[k].file);
+		if (k + 1 == nr_fds && to_first != p->end[0].nr_fds)
+			bad(ci, "files in flight of the wrong end");
+	}
 	for (int i = 0; i < 2; i++) {
 		struct ckpt_unix_end *e = &p->end[i];
 
 		if (e->shutdown & ~3u || e->flags & ~CKPT_UNIX_FLAGS ||
-		    e->sndbuf < 0 || e->rcvbuf < 0 || e->peek_off < -1 ||
-		    e->_pad)
+		    e->sndbuf < 0 || e->rcvbuf < 0 || e->peek_off < -1)
 			bad(ci, "end %d: bad shutdown, flags or options", i);
 		if (e->listener)
 			obj_use(ci, e->listener, CKPT_OBJ_FILE, "listener");
@@ -1657,9 +1702,13 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 			bad(ci, "end %d: messages of %" PRIu64 " bytes, %" PRIu64
 			    " said", i, sum, (uint64_t)e->nr_bytes);
 		out(ci, "  end %d inode %" PRIu64 ": %u message%s, %" PRIu64
-		    " bytes queued; shutdown %u%s", i, (uint64_t)e->ino,
+		    " bytes queued", i, (uint64_t)e->ino,
 		    e->nr_msgs, e->nr_msgs == 1 ? "" : "s",
-		    (uint64_t)e->nr_bytes, e->shutdown,
+		    (uint64_t)e->nr_bytes);
+		if (e->nr_fds)
+			out(ci, ", %u file%s in flight", e->nr_fds,
+			    e->nr_fds == 1 ? "" : "s");
+		out(ci, "; shutdown %u%s", e->shutdown,
 		    e->flags & CKPT_UNIX_PASSCRED ? ", SO_PASSCRED" : "");
 		if (e->sndbuf || e->rcvbuf)
 			out(ci, ", SO_SNDBUF %d SO_RCVBUF %d", e->sndbuf,
@@ -2389,6 +2438,7 @@ static void reset(struct ckptinfo *ci)
 	for (size_t i = 0; i < ci->objs_cap; i++)
 		free(ci->objs[i].path);
 	free(ci->objs);
+	free(ci->flying);
 	free(ci->task_kinds);
 	free(ci->tree_pids);
 	free(ci->vmas);

@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		13
+#define CKPT_VERSION		14
 
 #define CKPT_ARCH_X86_64	1
 
@@ -594,7 +594,9 @@ enum ckpt_lock_kind {
  *	address it shares (getsockname(2)), or in whose backlog it waits
  *	(CKPT_UNIX_BACKLOG); 0 for a socket without an address.  That FILE
  *	record comes before this record.
- * @_pad: zero
+ * @nr_fds: file descriptors in flight (SCM_RIGHTS) in the messages
+ *	queued for this socket, at most CKPT_UNIX_FDS_MAX for the pair
+ *	(since version 14; zero before)
  */
 struct ckpt_unix_end {
 	__u64 ino;
@@ -608,13 +610,29 @@ struct ckpt_unix_end {
 	__u64 sndtimeo_ns;
 	__u64 nr_bytes;
 	__u32 listener;
-	__u32 _pad;
+	__u32 nr_fds;
+};
+
+/**
+ * struct ckpt_unix_fd - a file descriptor in flight in a queued message
+ *	(SCM_RIGHTS), since version 14
+ * @msg: the message's index among the pair's messages (end[0]'s first)
+ * @file: the FILE objref of the open file it passes, whose record comes
+ *	before the UNIX_PAIR record
+ *
+ * A message passes its descriptors in the order of its entries, at most
+ * 253 (SCM_MAX_FD) of them.
+ */
+struct ckpt_unix_fd {
+	__u32 msg;
+	__u32 file;
 };
 
 #define CKPT_UNIX_PASSCRED	0x1U
 #define CKPT_UNIX_BACKLOG	0x2U	/* since version 10 */
 #define CKPT_UNIX_FLAGS		(CKPT_UNIX_PASSCRED | CKPT_UNIX_BACKLOG)
 #define CKPT_UNIX_MSGS_MAX	65536
+#define CKPT_UNIX_FDS_MAX	65536
 
 /**
  * struct ckpt_hdr_unix_pair - two connected AF_UNIX sockets, as
@@ -624,16 +642,18 @@ struct ckpt_unix_end {
  * @type: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
  * @end: the two sockets
  * @msg_len: the length of each queued message, end[0]'s first, then
- *	end[1]'s; then zero padding to 8 bytes, then the data, end[0]'s
- *	first, each end's in the order it would be read
+ *	end[1]'s; then zero padding to 8 bytes, then end[0].nr_fds +
+ *	end[1].nr_fds struct ckpt_unix_fd in message order, then the data,
+ *	end[0]'s first, each end's in the order it would be read
  *
  * Restart makes the pair, names an accepted end after its restored
  * listener, gives each end its options, sends each end's messages from
- * the other (so that datagram and record bounds stay), then shuts down
- * what was shut down.  Sockets bound to an address of their own, an
- * accepted socket whose listener is not in the checkpoint, file
- * descriptors or credentials in flight and out-of-band data are refused
- * at checkpoint.
+ * the other (so that datagram and record bounds stay) with the files in
+ * flight they carried, then shuts down what was shut down.  Sockets
+ * bound to an address of their own, an accepted socket whose listener
+ * is not in the checkpoint, credentials in flight, descriptors in flight
+ * to a connection not accepted yet and out-of-band data are refused at
+ * checkpoint.
  */
 struct ckpt_hdr_unix_pair {
 	struct ckpt_hdr h;

@@ -117,13 +117,19 @@ check "ckptinfo -q prints only the verdict" \
 info_run 0 -v "$img"
 check "ckptinfo -v lists page addresses" grep -q '^    0x1001000$' "$work/out"
 check "ckptinfo reads stdin (-)" bash -c 'cat "$2" | "$1" -q - >/dev/null' _ "$info" "$img"
-for v in two-tasks many-pages relinked namespaces timers; do
+for v in two-tasks many-pages relinked namespaces timers scm; do
 	mk -V $v "$work/$v.img"
 	check "ckptinfo accepts variant $v" info_run 0 -q "$work/$v.img"
 done
 info_run 0 "$work/relinked.img"
 check "ckptinfo prints the relinked path" \
 	grep -q '^    unlinked, relinked at /tmp/lost+found/checkpoint/1-0/[0-9]*$' "$work/out"
+
+# a file in flight over an AF_UNIX pair (-V scm)
+info_run 0 "$work/scm.img"
+check "ckptinfo prints a pair's file in flight" \
+	grep -q '^  end 1 inode 78: 1 message, 1 bytes queued, 1 file in flight; shutdown 0$' \
+	"$work/out"
 
 # namespaces and shared memory (-V namespaces)
 ns=$work/namespaces.img
@@ -185,7 +191,7 @@ check "ckptinfo rejects the timers image cut at each record${bad_trunc:+ (failed
 # ---- ckptinfo: each defect, with a correct checksum ----
 
 while IFS=$'\t' read -r v what; do
-	case $v in ok|two-tasks|many-pages|relinked|namespaces|timers) continue ;; esac
+	case $v in ok|two-tasks|many-pages|relinked|namespaces|timers|scm) continue ;; esac
 	mk -V "$v" "$work/v.img"
 	if info_run 1 "$work/v.img" &&
 	   grep -q "^ckptinfo: $work/v.img: offset [0-9]*: " "$work/err"; then

@@ -118,6 +118,9 @@ static const char *variants[][2] = {
 	{ "timer-pad",		"POSIX_TIMER _pad not zero" },
 	{ "timer-tid",		"POSIX timer signalling a pid that is no thread of the process" },
 	{ "timer-count",	"SIGNAL announces 4 POSIX timers, 3 follow" },
+	{ "scm",		"valid image with a file in flight over an AF_UNIX pair" },
+	{ "scm-unused",		"FILE in flight that the UNIX_PAIR does not name" },
+	{ "scm-msg",		"file in flight in message 1 of a pair holding one" },
 };
 
 static bool V(const char *name)
@@ -132,6 +135,11 @@ static bool NS(void)
 }
 
 /* the image of a process with a thread and POSIX timers */
+static bool SCM(void)
+{
+	return !strncmp(variant, "scm", 3);
+}
+
 static bool TIMERS(void)
 {
 	return V("timers") || !strncmp(variant, "timer-", 6);
@@ -224,6 +232,41 @@ static void fd(uint32_t n, uint32_t objref, uint32_t flags)
 	struct ckpt_hdr_fd d = { .fd = n, .flags = flags,
 				 .file_objref = objref };
 	emit(CKPT_HDR_FD, &d, sizeof(d), NULL, 0);
+}
+
+/*
+ * A stream pair with one byte queued for end 1, which passes a file in
+ * flight (SCM_RIGHTS), as checkpoint writes it: the file in flight,
+ * the pair, the FILE of end 0 and its fd @n.
+ */
+static void unix_pair_in_flight(uint32_t base, uint32_t n)
+{
+	struct ckpt_hdr_unix_pair up = {
+		.objref = base + 1001, .type = 1,
+		.end = { { .ino = 77, .peek_off = -1 },
+			 { .ino = 78, .peek_off = -1, .nr_msgs = 1,
+			   .nr_bytes = 1, .nr_fds = 1 } },
+	};
+	struct {
+		uint32_t msg_len[2];	/* one, padded to 8 bytes */
+		struct ckpt_unix_fd fd;
+		char data[1];
+	} __attribute__((packed)) q = {
+		.msg_len = { 1, 0 },
+		.fd = { .msg = V("scm-msg") ? 1 : 0,
+			.file = V("scm-unused") ? base + 2 : base + 1000 },
+		.data = { 'x' },
+	};
+	struct ckpt_hdr_file f = {
+		.objref = base + 1002, .kind = CKPT_FILE_UNIX, .f_flags = 02,
+		.mode = 0140777, .ref = base + 1001, .ino = 77,
+		.path_len = sizeof("socket:[77]"),
+	};
+
+	file(base + 1000, CKPT_FILE_REG, 0100644, 02, "/tmp/passed.txt");
+	emit(CKPT_HDR_UNIX_PAIR, &up, sizeof(up), &q, sizeof(q));
+	emit(CKPT_HDR_FILE, &f, sizeof(f), "socket:[77]", f.path_len);
+	fd(n, base + 1002, 0);
 }
 
 static void vma_shm(uint64_t start, uint64_t end, uint32_t flags,
@@ -519,6 +562,7 @@ static void task(int t)
 
 	if (V("fewer-fds"))
 		ft.nr_fds = 4;
+	ft.nr_fds += SCM();
 	emit(CKPT_HDR_FILE_TABLE, &ft, sizeof(ft), NULL, 0);
 	file(V("dup-objref") ? base + 1 : base + 2, CKPT_FILE_CHR, 020666,
 	     02 | 0100000, "/dev/null");
@@ -533,6 +577,8 @@ static void task(int t)
 	fd(V("fd-order") ? 0 : 1, base + 2, 0);
 	file(base + 3, CKPT_FILE_REG, 0100644, 02002, "/tmp/data.txt");
 	fd(5, V("file-unused") ? base + 2 : base + 3, 1);
+	if (SCM())
+		unix_pair_in_flight(base, 6);
 
 	emit(CKPT_HDR_CTTY, &ctty, sizeof(ctty), NULL, 0);
 	if (V("cpu-restart"))

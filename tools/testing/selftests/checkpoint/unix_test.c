@@ -7,8 +7,8 @@
  * Connections waiting in a listener's backlog come back waiting, in
  * order.  A pair split between the checkpoint and the outside, an
  * accepted connection without its listener, a client bound to a name of
- * its own, a connection from outside waiting in a listener's backlog
- * and descriptors in flight are refused with a reason.
+ * its own and a connection from outside waiting in a listener's
+ * backlog are refused with a reason (descriptors in flight: scm_test).
  */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -512,34 +512,6 @@ TEST_F(af_unix, connection_from_outside_waiting_is_refused)
 			    "from outside the checkpoint", true);
 	close(cl);
 	close(outside_listener);
-}
-
-/* /dev/null sent over a pair and not received yet. */
-static int fd_in_flight(struct ckpt_ctx *c)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = {};
-	struct iovec iov = { "x", 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	int sv[2], fd = open("/dev/null", O_RDONLY);
-
-	(void)c;
-	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-		return errno;
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sv[0], &msg, 0) == 1 ? 0 : errno;
-}
-
-TEST_F(af_unix, descriptors_in_flight_are_refused)
-{
-	ckpt_expect_refused(_metadata, &self->c, fd_in_flight, -1, EOPNOTSUPP,
-			    "SCM_RIGHTS", true);
 }
 
 TEST_HARNESS_MAIN
