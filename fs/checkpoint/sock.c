@@ -474,7 +474,9 @@ static int ckpt_unix_peer_name(struct ckpt_ctx *ctx, struct sock *sk,
 	err = ckpt_unix_name(ctx, peer, h->peer, &h->peer_len, &inode);
 	if (err)
 		goto out;
-	file = ckpt_tree_find_file(ctx, ckpt_is_sock_file, peer);
+	/* connected to its own name: bound before it connects anyway */
+	file = peer == sk ? NULL :
+	       ckpt_tree_find_file(ctx, ckpt_is_sock_file, peer);
 	if (file) {
 		err = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, file);
 		fput(file);

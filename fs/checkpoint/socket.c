@@ -53,8 +53,9 @@ static bool ckpt_is_unix(struct file *file)
 
 /*
  * The peer of a connected pair's @sk, referenced, or NULL.  A datagram
- * socket connected to one that is not connected back to it is no pair:
- * a SOCKET record saves it with the name it connected to (sock.c).
+ * socket connected to one that is not connected back to it, or to its
+ * own name, is no pair: a SOCKET record saves it with the name it
+ * connected to (sock.c).
  */
 static struct sock *ckpt_unix_peer(struct sock *sk)
 {
@@ -64,7 +65,7 @@ static struct sock *ckpt_unix_peer(struct sock *sk)
 		return NULL;
 	peer = unix_peer_get(sk);
 	if (peer && sk->sk_type == SOCK_DGRAM &&
-	    READ_ONCE(unix_peer(peer)) != sk) {
+	    (peer == sk || READ_ONCE(unix_peer(peer)) != sk)) {
 		sock_put(peer);
 		return NULL;
 	}

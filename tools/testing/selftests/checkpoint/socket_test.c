@@ -8,7 +8,9 @@
  * receives again, with the datagrams queued for it from sockets without
  * a name; an AF_UNIX datagram socket connected to a named one
  * (inside the checkpoint, or outside as syslog's is) connects to it
- * again, or fails the restart if nothing is bound there any more.  A
+ * again, or fails the restart if nothing is bound there any more; so do
+ * bound datagram clients and servers and a socket connected to its own
+ * name.  A
  * listener with a connection waiting, a UDP socket with a datagram
  * queued and a datagram from a named AF_UNIX socket are refused with a
  * reason, and /proc says so beforehand; a low port root bound for a
@@ -322,6 +324,76 @@ TEST_F(sockets, unix_datagram_server_keeps_its_queued_datagrams)
 				sizeof(a)));
 		CKPT_CHECK(recv(srv, buf, sizeof(buf), MSG_DONTWAIT) == 3,
 			   "new datagram");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * Datagram sockets as servers keep them: a bound client that sends to a
+ * bound server by name, two clients connected to one server, and a
+ * socket bound and connected to its own name, each read empty before
+ * the checkpoint: after restart each sends again, and the datagrams
+ * reach the same sockets (a bound sender's name with them).
+ */
+TEST_F(sockets, unix_datagram_bound_connected_and_self_connected)
+{
+	const char *bound = ckpt_tmp_path(&self->c, "dg-bound");
+	const char *conn = ckpt_tmp_path(&self->c, "dg-conn");
+	const char *self_path = ckpt_tmp_path(&self->c, "dg-self");
+	const char *client = ckpt_tmp_path(&self->c, "dg-client");
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_un b = { .sun_family = AF_UNIX }, from;
+		struct sockaddr_un cn = { .sun_family = AF_UNIX };
+		struct sockaddr_un me = { .sun_family = AF_UNIX };
+		struct sockaddr_un cl = { .sun_family = AF_UNIX };
+		int bcl = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		int bsrv = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		int c1 = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		int c2 = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		int csrv = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		int loop = CKPT_SYS(socket(AF_UNIX, SOCK_DGRAM, 0));
+		socklen_t fl = sizeof(from);
+		char buf[64];
+		int round;
+
+		snprintf(b.sun_path, sizeof(b.sun_path), "%s", bound);
+		snprintf(cn.sun_path, sizeof(cn.sun_path), "%s", conn);
+		snprintf(me.sun_path, sizeof(me.sun_path), "%s", self_path);
+		snprintf(cl.sun_path, sizeof(cl.sun_path), "%s", client);
+		CKPT_SYS(bind(bsrv, (struct sockaddr *)&b, sizeof(b)));
+		CKPT_SYS(bind(bcl, (struct sockaddr *)&cl, sizeof(cl)));
+		CKPT_SYS(bind(csrv, (struct sockaddr *)&cn, sizeof(cn)));
+		CKPT_SYS(connect(c1, (struct sockaddr *)&cn, sizeof(cn)));
+		CKPT_SYS(connect(c2, (struct sockaddr *)&cn, sizeof(cn)));
+		CKPT_SYS(bind(loop, (struct sockaddr *)&me, sizeof(me)));
+		CKPT_SYS(connect(loop, (struct sockaddr *)&me, sizeof(me)));
+		for (round = 0; round < 2; round++) {
+			if (round)
+				ckpt_self(&self->c);
+			CKPT_CHECK(sendto(bcl, "bound", 5, 0, (struct sockaddr *)&b,
+					  sizeof(b)) == 5, "sendto bound");
+			fl = sizeof(from);
+			CKPT_CHECK(recvfrom(bsrv, buf, sizeof(buf), MSG_DONTWAIT,
+					    (struct sockaddr *)&from, &fl) == 5 &&
+				   !strcmp(from.sun_path, client),
+				   "round %d: bound server", round);
+			CKPT_CHECK(write(c1, "c1", 2) == 2 && write(c2, "c2", 2) == 2,
+				   "round %d: connected clients", round);
+			CKPT_CHECK(read(csrv, buf, sizeof(buf)) == 2 && buf[1] == '1' &&
+				   read(csrv, buf, sizeof(buf)) == 2 && buf[1] == '2',
+				   "round %d: connected server", round);
+			CKPT_CHECK(write(loop, "loop", 4) == 4 &&
+				   read(loop, buf, sizeof(buf)) == 4 &&
+				   !memcmp(buf, "loop", 4),
+				   "round %d: self-connected", round);
+		}
+		fl = sizeof(from);
+		CKPT_SYS(getpeername(loop, (struct sockaddr *)&from, &fl));
+		CKPT_CHECK(!strcmp(from.sun_path, self_path), "loop's peer %s",
+			   from.sun_path);
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
