@@ -7,35 +7,25 @@
 # the one before and counts on with the job's memory intact; SIGTERM with
 # --checkpoint-on-exit leaves one more image and stops the job.
 
-ksft_skip=4
 here=$(cd "$(dirname "$0")" && pwd)
-for t in ckpt-run checkpoint restart ckptinfo; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
-done
+. "$(dirname "$0")/ckpt_lib.sh"
+need_commands ckpt-run checkpoint restart ckptinfo
 [ -x "$here/ckpt_counter" ] || { echo "1..0 # SKIP ckpt_counter not built"; exit $ksft_skip; }
 
 dir=$(mktemp -d /tmp/ckpt-run.XXXXXX)
 out=$dir/out
-n=0 failed=0 run=
+run=
 cleanup() {
 	[ -n "$run" ] && kill -9 "$run" 2>/dev/null
 	[ -n "$job" ] && kill -9 "$job" 2>/dev/null
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
 count() { cat "$dir/count" 2>/dev/null || echo 0; }
 images() { ls "$dir/img" 2>/dev/null | grep -c '^ckpt-[0-9]*\.img$'; }
 newest() { ls "$dir/img" 2>/dev/null | sed -n 's/^ckpt-\([0-9]*\)\.img$/\1/p' | sort -n | tail -1; }
-# Wait (up to 20 s) until "$@" holds.
-wait_for() {
-	i=0
-	while ! "$@" && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	"$@"
-}
+# wait_for (ckpt_lib.sh): up to 20 s
+wait_tenths=200
 counted_past() { [ "$(count)" -gt "$1" ]; }
 seq_past() { [ "$(newest)" -gt "$1" ] 2>/dev/null; }
 job_of() {	# the ckpt_counter process

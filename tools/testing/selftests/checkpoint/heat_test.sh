@@ -6,18 +6,11 @@
 # from its last image; the final grid hash equals the uninterrupted run's
 # bit for bit.
 
-ksft_skip=4
-for t in heat restart; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
-done
+. "$(dirname "$0")/ckpt_lib.sh"
+need_commands heat restart
 
 dir=$(mktemp -d /tmp/ckpt-heat.XXXXXX)
 trap 'pkill_heat; rm -rf "$dir"' EXIT
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
 heat_pid() {
 	for p in /proc/[0-9]*; do
 		[ "$(cat "$p/comm" 2>/dev/null)" = heat ] && echo "${p#/proc/}"

@@ -7,10 +7,8 @@
 # with its pid and it serves the same page again, twice (each request is
 # a child it forks).
 
-ksft_skip=4
-for t in checkpoint restart ckptinfo busybox; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
-done
+. "$(dirname "$0")/ckpt_lib.sh"
+need_commands checkpoint restart ckptinfo busybox
 for a in httpd wget; do
 	busybox --list | grep -qx $a || { echo "1..0 # SKIP busybox has no $a"; exit $ksft_skip; }
 done
@@ -18,13 +16,9 @@ done
 dir=$(mktemp -d /tmp/ckpt-httpd.XXXXXX)
 port=18080
 url=http://127.0.0.1:$port/index.html
-n=0 failed=0 pid=
+pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
 # The page, or nothing: wget's output.
 get() { busybox wget -q -O - "$url" 2>/dev/null; }
 # Wait (up to 10 s) until the page is served.

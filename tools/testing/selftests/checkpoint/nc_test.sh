@@ -8,15 +8,13 @@
 # reset), restarted, and the stream the client writes continues into the
 # server's output without a lost or repeated line.
 
-ksft_skip=4
-for t in checkpoint restart ckptinfo busybox; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
-done
+. "$(dirname "$0")/ckpt_lib.sh"
+need_commands checkpoint restart ckptinfo busybox
 busybox --list | grep -qx nc || { echo "1..0 # SKIP busybox has no nc"; exit $ksft_skip; }
 
 dir=$(mktemp -d /tmp/ckpt-nc.XXXXXX)
 port=18081
-n=0 failed=0 pid= cpid=
+pid= cpid=
 cleanup() {
 	exec 3>&-
 	[ -n "$pid" ] && kill -9 "$pid" $(cat "$dir/kids" 2>/dev/null) 2>/dev/null
@@ -24,16 +22,6 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
-# Wait (up to 10 s) until command "$@" succeeds.
-wait_for() {
-	i=0
-	while ! "$@" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	"$@"
-}
 listening() { grep -qi ":$(printf %04X $port) 00000000:0000 0A" /proc/net/tcp; }
 server_has() { [ "$(cat "$dir/out" 2>/dev/null)" = "$1" ]; }
 

@@ -9,15 +9,13 @@
 # brings the job to the foreground, ^C ends it, and the shell carries
 # on and exits.
 
-ksft_skip=4
 here=$(cd "$(dirname "$0")" && pwd)
-for t in checkpoint restart ckptinfo busybox; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
-done
+. "$(dirname "$0")/ckpt_lib.sh"
+need_commands checkpoint restart ckptinfo busybox
 [ -x "$here/ckpt_ptyrun" ] || { echo "1..0 # SKIP ckpt_ptyrun not built"; exit $ksft_skip; }
 
 dir=$(mktemp -d /tmp/ckpt-shpty.XXXXXX)
-n=0 failed=0 pid=
+pid=
 cleanup() {
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	pkill_tree
@@ -33,16 +31,6 @@ pkill_tree() {
 	done
 }
 trap cleanup EXIT
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
-# Wait (up to 10 s) until command "$@" succeeds.
-wait_for() {
-	i=0
-	while ! "$@" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	"$@"
-}
 # type $1 (printf format) on the terminal
 type_in() { printf "$1" >>"$dir/in"; }
 said() { grep -q "$1" "$dir/out"; }

@@ -8,21 +8,15 @@
 # checkpoint --check says yes for a plain process and no, naming the fd,
 # for one whose pipe peer is outside.
 
-ksft_skip=4
 here=$(cd "$(dirname "$0")" && pwd)
-for t in checkpoint restart ckptinfo; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
-done
+. "$(dirname "$0")/ckpt_lib.sh"
+need_commands checkpoint restart ckptinfo
 [ -x "$here/ckpt_counter" ] || { echo "1..0 # SKIP ckpt_counter not built"; exit $ksft_skip; }
 
 dir=$(mktemp -d /tmp/ckpt-tools.XXXXXX)
-n=0 failed=0 pid=
+pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
 count() { cat "$dir/count" 2>/dev/null || echo 0; }
 # Wait (up to 10 s) until the count exceeds $1.
 wait_count() {

@@ -6,13 +6,11 @@
 # ckpt-run --resume brings the tree back from its last image, pipes and
 # all, and the master prints what an uninterrupted run prints.
 
-ksft_skip=4
-for t in workers ckpt-run checkpoint restart ckptinfo; do
-	command -v $t >/dev/null || { echo "1..0 # SKIP $t is not on PATH"; exit $ksft_skip; }
-done
+. "$(dirname "$0")/ckpt_lib.sh"
+need_commands workers ckpt-run checkpoint restart ckptinfo
 
 dir=$(mktemp -d /tmp/ckpt-workers.XXXXXX)
-n=0 failed=0 run=
+run=
 pids_of() {
 	for p in /proc/[0-9]*; do
 		[ "$(cat "$p/comm" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"
@@ -23,10 +21,6 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
 images() { ls "$dir/img" 2>/dev/null | grep -c '^ckpt-[0-9]*\.img$'; }
 wait_images() {
 	i=0
