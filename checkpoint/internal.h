@@ -468,6 +468,7 @@ int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct sock *sk,
 u64 ckpt_sock_timeo_ns(long t);
 int restore_sock_timeo(struct socket *sock, int opt, u64 ns);
 struct file *ckpt_unix_peer_file(struct file *file);
+bool ckpt_unix_paired(struct file *file);
 struct sock **ckpt_unix_conns(struct sock *l, unsigned int *n);
 void ckpt_unix_conns_put(struct sock **conns, unsigned int n);
 const char *ckpt_unix_conn_unsupported(struct sock *conn);

@@ -56,14 +56,14 @@ static struct socket *ckpt_sock_of(struct file *file)
  * @file: the file
  *
  * AF_UNIX, AF_INET and AF_INET6 sockets but the ends of an AF_UNIX pair
- * (ckpt_is_unix(), with a peer); ckpt_sock_supported() says whether it
+ * (ckpt_unix_paired()); ckpt_sock_supported() says whether it
  * has only what the record saves.
  *
  * Return: true for such a socket.
  */
 static bool ckpt_is_socket(struct file *file)
 {
-	return ckpt_sock_of(file) && !ckpt_unix_peer_file(file);
+	return ckpt_sock_of(file) && !ckpt_unix_paired(file);
 }
 
 /* A BPF program choosing among SO_REUSEPORT sockets (not saved). */

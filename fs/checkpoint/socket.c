@@ -52,6 +52,16 @@ static bool ckpt_is_unix(struct file *file)
 }
 
 /*
+ * An end its process closed, whose peer still holds it: the peer reads
+ * what it sent before it closed, then end of file (a stream) or nothing
+ * more (a datagram socket, whose sends fail).
+ */
+static bool ckpt_unix_closed(struct sock *sk)
+{
+	return !sk->sk_socket && sock_flag(sk, SOCK_DEAD);
+}
+
+/*
  * The peer of a connected pair's @sk, referenced, or NULL.  A datagram
  * socket connected to one that is not connected back to it, or to its
  * own name, is no pair: a SOCKET record saves it with the name it
@@ -64,8 +74,11 @@ static struct sock *ckpt_unix_peer(struct sock *sk)
 	if (sk->sk_state != TCP_ESTABLISHED)
 		return NULL;
 	peer = unix_peer_get(sk);
+	/* a closed peer's own peer is gone: one without a name was a pair */
 	if (peer && sk->sk_type == SOCK_DGRAM &&
-	    (peer == sk || READ_ONCE(unix_peer(peer)) != sk)) {
+	    (peer == sk || (ckpt_unix_closed(peer) ?
+			    !!READ_ONCE(unix_sk(peer)->addr) :
+			    READ_ONCE(unix_peer(peer)) != sk))) {
 		sock_put(peer);
 		return NULL;
 	}
@@ -125,8 +138,11 @@ static const char *ckpt_unix_end_unsupported(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 
-	if (sock ? !sock->file : !ckpt_unix_embryo(sk))
+	if (sock ? !sock->file : !ckpt_unix_embryo(sk) && !ckpt_unix_closed(sk))
 		return "its other end is closed";
+	/* closed: nothing of its own is left but its name */
+	if (!sock && ckpt_unix_closed(sk))
+		return NULL;
 	/* an address: ckpt_unix_name_check() looks for its listener */
 	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
 	    sk->sk_type != SOCK_SEQPACKET)
@@ -291,6 +307,16 @@ static int ckpt_unix_inflight_check(struct sock *sk, char *why, size_t len)
 	return err;
 }
 
+/*
+ * What a stream's shutdown(2) gives its peer: one end's send side is
+ * the other's receive side.
+ */
+static u32 ckpt_unix_mirror(u32 shutdown)
+{
+	return (shutdown & RCV_SHUTDOWN ? SEND_SHUTDOWN : 0) |
+	       (shutdown & SEND_SHUTDOWN ? RCV_SHUTDOWN : 0);
+}
+
 /**
  * ckpt_unix_supported - can this AF_UNIX socket be checkpointed?
  * @file: an AF_UNIX socket
@@ -314,8 +340,12 @@ static int ckpt_unix_supported(struct file *file, char *why, size_t len)
 		return -EOPNOTSUPP;
 	}
 	no = ckpt_unix_end_unsupported(sk);
-	if (!no && unix_peer(peer) != sk)
+	if (!no && !ckpt_unix_closed(peer) && unix_peer(peer) != sk)
 		no = "its peer is connected elsewhere";
+	if (!no && sk->sk_type != SOCK_DGRAM &&
+	    ckpt_unix_mirror(READ_ONCE(sk->sk_shutdown)) !=
+	    READ_ONCE(peer->sk_shutdown))
+		no = "its shutdown(2) state is not its peer's mirror (shut down before it connected)";
 	if (!no)
 		no = ckpt_unix_end_unsupported(peer);
 	if (no) {
@@ -408,22 +438,29 @@ struct file *ckpt_unix_peer_file(struct file *file)
 	return pf;
 }
 
-/* Does @file's connection wait in a listener's backlog (no accept yet)? */
-static bool ckpt_unix_waits(struct file *file)
+/**
+ * ckpt_unix_paired - is @file an end of a connected pair?
+ * @file: an open file
+ *
+ * Its peer may have a file, wait in a listener's backlog (no accept
+ * yet) or have been closed: the UNIX_PAIR record saves each; other
+ * AF_UNIX sockets are SOCKETs.
+ *
+ * Return: whether it is.
+ */
+bool ckpt_unix_paired(struct file *file)
 {
 	struct sock *sk = ckpt_unix_sk(file), *peer;
-	bool waits;
 
 	peer = sk ? ckpt_unix_peer(sk) : NULL;
-	if (!peer)
-		return false;
-	waits = ckpt_unix_embryo(peer);
-	sock_put(peer);
-	return waits;
+	if (peer)
+		sock_put(peer);
+	return peer;
 }
 
 /**
- * ckpt_unix_key - the object a pair is known by: its lower sock
+ * ckpt_unix_key - the object a pair is known by: its lower sock, or the
+ * open one if the other was closed
  * @file: an AF_UNIX socket of a connected pair
  *
  * Return: the struct sock (the file holds it) or NULL.
@@ -436,7 +473,8 @@ static void *ckpt_unix_key(struct file *file)
 	peer = sk ? ckpt_unix_peer(sk) : NULL;
 	if (!peer)
 		return NULL;
-	key = min(sk, peer);
+	/* a closed end has no peer of its own any more */
+	key = ckpt_unix_closed(peer) ? sk : min(sk, peer);
 	sock_put(peer);
 	return key;
 }
@@ -655,6 +693,11 @@ u64 ckpt_sock_timeo_ns(long t)
 static void ckpt_unix_end_state(struct sock *sk, struct ckpt_unix_end *e)
 {
 	e->shutdown = READ_ONCE(sk->sk_shutdown);
+	if (ckpt_unix_closed(sk)) {
+		e->flags = CKPT_UNIX_CLOSED;
+		e->peek_off = -1;
+		return;
+	}
 	if (!sk->sk_socket) {
 		e->flags = CKPT_UNIX_BACKLOG;
 		e->peek_off = -1;
@@ -719,7 +762,7 @@ static int checkpoint_unix_listener(struct ckpt_ctx *ctx, struct sock *sk,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"AF_UNIX socket: it is named, with no listener in the checkpoint");
 	ref = ckpt_obj_checkpoint(ctx, CKPT_OBJ_FILE, listener);
-	if (ref >= 0 && !sk->sk_socket)
+	if (ref >= 0 && ckpt_unix_embryo(sk))
 		err = checkpoint_unix_backlog(ctx, ckpt_unix_sk(listener), sk);
 	fput(listener);
 	if (ref < 0)
@@ -799,13 +842,12 @@ put:
 /* restart */
 
 static int restore_unix_end_check(struct ckpt_unix_end *e,
-				  struct ckpt_unix_end *peer)
+				  struct ckpt_unix_end *peer, u32 type)
 {
-	u32 rcv = e->shutdown & RCV_SHUTDOWN, snd = e->shutdown & SEND_SHUTDOWN;
-
-	/* one end's send side is the other's receive side */
-	if (e->shutdown & ~SHUTDOWN_MASK || !rcv != !(peer->shutdown & SEND_SHUTDOWN) ||
-	    !snd != !(peer->shutdown & RCV_SHUTDOWN) ||
+	/* of a stream, one end's send side is the other's receive side */
+	if (e->shutdown & ~SHUTDOWN_MASK ||
+	    (type != SOCK_DGRAM &&
+	     ckpt_unix_mirror(e->shutdown) != peer->shutdown) ||
 	    e->flags & ~CKPT_UNIX_FLAGS || e->sndbuf < 0 ||
 	    e->sndbuf > INT_MAX / 2 || e->rcvbuf < 0 ||
 	    e->rcvbuf > INT_MAX / 2 || e->peek_off < -1 ||
@@ -822,6 +864,17 @@ static int restore_unix_end_check(struct ckpt_unix_end *e,
 	     e->sndbuf || e->rcvbuf || e->peek_off != -1 || e->rcvtimeo_ns ||
 	     e->sndtimeo_ns || peer->flags & CKPT_UNIX_BACKLOG ||
 	     peer->nr_msgs || peer->listener))
+		return -EBADMSG;
+	/*
+	 * A closed end: nothing of its own, nothing queued for it (a close
+	 * drops that), shut down both ways; a datagram one had no name.
+	 */
+	if (e->flags & CKPT_UNIX_CLOSED &&
+	    (e->flags != CKPT_UNIX_CLOSED || e->ino || e->sndbuf ||
+	     e->rcvbuf || e->peek_off != -1 || e->rcvtimeo_ns ||
+	     e->sndtimeo_ns || e->nr_msgs || e->shutdown != SHUTDOWN_MASK ||
+	     peer->flags & (CKPT_UNIX_CLOSED | CKPT_UNIX_BACKLOG) ||
+	     (type == SOCK_DGRAM && e->listener)))
 		return -EBADMSG;
 	return 0;
 }
@@ -1182,8 +1235,8 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 	if (nr_fds > CKPT_UNIX_FDS_MAX ||
 	    (h->type != SOCK_STREAM && h->type != SOCK_DGRAM &&
 	     h->type != SOCK_SEQPACKET) ||
-	    restore_unix_end_check(&h->end[0], &h->end[1]) ||
-	    restore_unix_end_check(&h->end[1], &h->end[0]) ||
+	    restore_unix_end_check(&h->end[0], &h->end[1], h->type) ||
+	    restore_unix_end_check(&h->end[1], &h->end[0], h->type) ||
 	    h->end[0].ino == h->end[1].ino || len != h->h.len ||
 	    (wait >= 0 && h->type == SOCK_DGRAM))
 		goto bad;
@@ -1241,8 +1294,12 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 				 i, h->end[i].nr_bytes);
 	}
 	for (i = 0; i < 2 && !err; i++) {
+		/* a datagram socket's shutdown is its own: 1 + SHUT_RD, ... */
+		if (h->type == SOCK_DGRAM && h->end[i].shutdown)
+			err = kernel_sock_shutdown(sock[i],
+						   h->end[i].shutdown - 1);
 		/* the waiting end's send side: shut down by its peer's SHUT_RD */
-		if (h->end[i].shutdown & SEND_SHUTDOWN)
+		else if (h->end[i].shutdown & SEND_SHUTDOWN)
 			err = i == wait ? kernel_sock_shutdown(sock[!i], SHUT_RD) :
 					  kernel_sock_shutdown(sock[i], SHUT_WR);
 		if (!err && h->end[i].peek_off >= 0)
@@ -1258,6 +1315,12 @@ static void *restore_unix_pair_obj(struct ckpt_ctx *ctx, void *rec)
 			restore_unix_pair_free(p);
 		return ERR_PTR(err);
 	}
+	/* the end closed at checkpoint: its peer sees it close now */
+	for (i = 0; i < 2; i++)
+		if (h->end[i].flags & CKPT_UNIX_CLOSED) {
+			fput(p->end[i]);
+			p->end[i] = NULL;
+		}
 	return p;
 bad:
 	ckpt_err(ctx, -EBADMSG, "AF_UNIX pair %d: malformed record", h->objref);
@@ -1324,8 +1387,8 @@ static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
 		if ((only >= 0 && i != only) || !ckpt_is_unix(fds[i].file))
 			continue;
 		peer = ckpt_unix_peer_file(fds[i].file);
-		/* no file: a connection in a backlog, or ckpt_unix_supported() says why */
-		if (!peer && !ckpt_unix_waits(fds[i].file))
+		/* no file: waiting in a backlog, closed, or no pair at all */
+		if (!peer && !ckpt_unix_paired(fds[i].file))
 			continue;
 		if (!files) {
 			files = ckpt_fds_sorted_files(all);
@@ -1356,21 +1419,11 @@ static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
 	return err;
 }
 
-/*
- * One end of a connected pair, or a socket whose connection waits in a
- * backlog: other AF_UNIX sockets are SOCKETs.
- */
-static bool ckpt_is_unix_end(struct file *file)
-{
-	return ckpt_is_unix(file) &&
-	       (ckpt_unix_peer_file(file) || ckpt_unix_waits(file));
-}
-
 const struct ckpt_file_ops ckpt_file_unix_ops = {
 	.kind = CKPT_FILE_UNIX,
 	.flags = CKPT_FK_ANON | CKPT_FK_PEERS,
 	.obj = CKPT_OBJ_UNIX_PAIR,
-	.is = ckpt_is_unix_end,
+	.is = ckpt_unix_paired,
 	.obj_ptr = ckpt_unix_key,
 	.supported = ckpt_unix_supported,
 	.peers = ckpt_unix_peers,

@@ -1693,7 +1693,7 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 			bad(ci, "end %d: bad shutdown, flags or options", i);
 		if (e->listener)
 			obj_use(ci, e->listener, CKPT_OBJ_FILE, "listener");
-		if (!(e->shutdown & 1) != !(p->end[!i].shutdown & 2))
+		if (p->type != 2 && !(e->shutdown & 1) != !(p->end[!i].shutdown & 2))
 			bad(ci, "end %d receives what its peer cannot send", i);
 		for (sum = 0; m < nr_msgs && m - (i ? p->end[0].nr_msgs : 0) <
 		     e->nr_msgs; m++)
@@ -1717,6 +1717,13 @@ static void rec_unix_pair(struct ckptinfo *ci, uint32_t len)
 						     p->end[!i].flags & CKPT_UNIX_BACKLOG))
 			bad(ci, "end %d: waits in a backlog, but not alone or of no listener",
 			    i);
+		if (e->flags & CKPT_UNIX_CLOSED &&
+		    (e->flags != CKPT_UNIX_CLOSED || e->ino || e->nr_msgs ||
+		     p->end[!i].flags & (CKPT_UNIX_CLOSED | CKPT_UNIX_BACKLOG)))
+			bad(ci, "end %d: closed, but with a file, queued data or a closed peer",
+			    i);
+		if (e->flags & CKPT_UNIX_CLOSED)
+			out(ci, ", closed");
 		if (e->flags & CKPT_UNIX_BACKLOG)
 			out(ci, ", waits in the backlog of file %u", e->listener);
 		else if (e->listener)

@@ -573,13 +573,18 @@ enum ckpt_lock_kind {
  * struct ckpt_unix_end - one socket of a connected AF_UNIX pair
  * @ino: its inode number, which the FILE record of its open file carries
  * @shutdown: 1 receive, 2 send shut down (shutdown(2) SHUT_RD + 1, ...);
- *	one end's send is the other's receive
+ *	of a stream or seqpacket pair, one end's send is the other's
+ *	receive; a datagram socket's are its own
  * @flags: CKPT_UNIX_PASSCRED (SO_PASSCRED); CKPT_UNIX_BACKLOG for the
  *	listener's side of a connection that waits in @listener's backlog,
  *	not accepted yet: it has no open file (@ino 0) and no options of
  *	its own, and holds what its peer sent; restart connects the peer
  *	to @listener again, in the order of the records, which is the order
- *	accept(2) takes them.  Only of a stream or seqpacket pair, one end
+ *	accept(2) takes them.  Only of a stream or seqpacket pair, one end.
+ *	CKPT_UNIX_CLOSED for an end its process closed while the other end
+ *	stays open: no open file (@ino 0), no options, nothing queued for
+ *	it, shut down both ways; restart closes it once the other end has
+ *	its data (one end at most; a datagram end only if unnamed)
  * @sndbuf: SO_SNDBUF as the program set it, 0 if it did not
  * @rcvbuf: SO_RCVBUF likewise
  * @peek_off: SO_PEEK_OFF, -1 if not set
@@ -630,7 +635,9 @@ struct ckpt_unix_fd {
 
 #define CKPT_UNIX_PASSCRED	0x1U
 #define CKPT_UNIX_BACKLOG	0x2U	/* since version 10 */
-#define CKPT_UNIX_FLAGS		(CKPT_UNIX_PASSCRED | CKPT_UNIX_BACKLOG)
+#define CKPT_UNIX_CLOSED	0x4U	/* since version 14 */
+#define CKPT_UNIX_FLAGS		(CKPT_UNIX_PASSCRED | CKPT_UNIX_BACKLOG | \
+				 CKPT_UNIX_CLOSED)
 #define CKPT_UNIX_MSGS_MAX	65536
 #define CKPT_UNIX_FDS_MAX	65536
 

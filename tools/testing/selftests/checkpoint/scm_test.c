@@ -256,6 +256,37 @@ TEST_F(scm, socket_in_flight_keeps_its_queue_and_peer)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
+/*
+ * A pipe's read end in flight from a datagram socket that was closed
+ * since, as zdtm's scm09 leaves it: after restart the read end still
+ * comes out of the surviving socket, joined to its pipe.
+ */
+TEST_F(scm, file_in_flight_from_a_closed_sender)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int sv[2], p[2], got[SCM_TEST_MAX_FDS], nr;
+		char buf[8];
+		ssize_t n;
+
+		CKPT_SYS(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+		CKPT_SYS(pipe(p));
+		CKPT_CHECK(send_fds(sv[0], "r", 1, &p[0], 1) == 1, "send");
+		CKPT_SYS(close(p[0]));
+		CKPT_SYS(close(sv[0]));
+		ckpt_self(&self->c);
+
+		n = recv_fds(sv[1], buf, sizeof(buf), got, &nr);
+		CKPT_CHECK(n == 1 && nr == 1, "%zd bytes, %d fds", n, nr);
+		CKPT_CHECK(write(p[1], "HELLO", 5) == 5 &&
+			   read(got[0], buf, sizeof(buf)) == 5 &&
+			   !memcmp(buf, "HELLO", 5), "the pipe end in flight");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
 /* A socket sent over itself: in flight to its own peer. */
 static int sent_over_itself(struct ckpt_ctx *c)
 {

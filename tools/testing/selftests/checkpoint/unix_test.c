@@ -7,8 +7,10 @@
  * Connections waiting in a listener's backlog come back waiting, in
  * order.  A pair split between the checkpoint and the outside, an
  * accepted connection without its listener, a client bound to a name of
- * its own and a connection from outside waiting in a listener's
- * backlog are refused with a reason (descriptors in flight: scm_test).
+ * its own, a connection from outside waiting in a listener's backlog
+ * and a stream shut down before it connected are refused with a reason
+ * (descriptors in flight: scm_test).  A datagram socket's shutdown is
+ * its own; a pair whose one end was closed keeps what that end sent.
  */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -512,6 +514,149 @@ TEST_F(af_unix, connection_from_outside_waiting_is_refused)
 			    "from outside the checkpoint", true);
 	close(cl);
 	close(outside_listener);
+}
+
+/*
+ * A datagram socket's shutdown(2) is its own, not its peer's: one pair
+ * with an end shut for reading, one shut both ways, one whose end sent
+ * a datagram and then shut for writing.  After restart each end sends
+ * or fails as before, and the datagram is still there.
+ */
+TEST_F(af_unix, datagram_shutdown_is_each_ends_own)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int a[2], b[2], c[2];
+		char buf[8];
+
+		CKPT_SYS(socketpair(AF_UNIX, SOCK_DGRAM, 0, a));
+		CKPT_SYS(socketpair(AF_UNIX, SOCK_DGRAM, 0, b));
+		CKPT_SYS(socketpair(AF_UNIX, SOCK_DGRAM, 0, c));
+		CKPT_SYS(shutdown(a[0], SHUT_RD));
+		CKPT_SYS(shutdown(b[0], SHUT_RDWR));
+		CKPT_CHECK(send(c[1], "m", 1, 0) == 1, "send m");
+		CKPT_SYS(shutdown(c[1], SHUT_WR));
+		ckpt_self(&self->c);
+
+		CKPT_CHECK(send(a[1], "x", 1, MSG_NOSIGNAL) == -1 &&
+			   errno == EPIPE, "a[1] sends to a shut reader");
+		CKPT_CHECK(send(a[0], "y", 1, 0) == 1 &&
+			   recv(a[1], buf, sizeof(buf), MSG_DONTWAIT) == 1 &&
+			   buf[0] == 'y', "a[0] still sends");
+		CKPT_CHECK(send(b[0], "x", 1, MSG_NOSIGNAL) == -1 &&
+			   errno == EPIPE, "b[0] sends");
+		CKPT_CHECK(send(b[1], "x", 1, MSG_NOSIGNAL) == -1 &&
+			   errno == EPIPE, "b[1] sends to a shut reader");
+		CKPT_CHECK(recv(c[0], buf, sizeof(buf), MSG_DONTWAIT) == 1 &&
+			   buf[0] == 'm', "the datagram sent before shutdown");
+		CKPT_CHECK(send(c[1], "x", 1, MSG_NOSIGNAL) == -1 &&
+			   errno == EPIPE, "c[1] sends");
+		CKPT_CHECK(send(c[0], "z", 1, 0) == 1 &&
+			   recv(c[1], buf, sizeof(buf), MSG_DONTWAIT) == 1 &&
+			   buf[0] == 'z', "c[1] still reads");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+FIXTURE(unix_closed) {
+	struct ckpt_ctx c;
+};
+
+FIXTURE_VARIANT(unix_closed) {
+	int type;
+};
+
+FIXTURE_VARIANT_ADD(unix_closed, stream) {
+	.type = SOCK_STREAM,
+};
+
+FIXTURE_VARIANT_ADD(unix_closed, dgram) {
+	.type = SOCK_DGRAM,
+};
+
+FIXTURE_VARIANT_ADD(unix_closed, seqpacket) {
+	.type = SOCK_SEQPACKET,
+};
+
+FIXTURE_SETUP(unix_closed)
+{
+	ckpt_ctx_init(_metadata, &self->c);
+}
+
+FIXTURE_TEARDOWN(unix_closed)
+{
+	ckpt_ctx_fini(&self->c);
+}
+
+/*
+ * A pair whose one end sent two messages and was closed: after restart
+ * the other end reads both, then end of file (nothing more for a
+ * datagram socket, whose sends are refused), and the closed end's fd
+ * number is free.
+ */
+TEST_F(unix_closed, peer_closed_leaves_its_data)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		bool dgram = variant->type == SOCK_DGRAM;
+		char buf[16];
+		int sv[2];
+
+		CKPT_SYS(socketpair(AF_UNIX, variant->type, 0, sv));
+		CKPT_CHECK(send(sv[1], "bye", 3, 0) == 3 &&
+			   send(sv[1], "now", 3, 0) == 3, "send");
+		CKPT_SYS(close(sv[1]));
+		ckpt_self(&self->c);
+
+		CKPT_CHECK(fcntl(sv[1], F_GETFD) == -1 && errno == EBADF,
+			   "the closed end's fd is open");
+		if (variant->type == SOCK_STREAM) {
+			CKPT_CHECK(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT) == 6 &&
+				   !memcmp(buf, "byenow", 6), "data left");
+		} else {
+			CKPT_CHECK(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT) == 3 &&
+				   !memcmp(buf, "bye", 3) &&
+				   recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT) == 3 &&
+				   !memcmp(buf, "now", 3), "messages left");
+		}
+		if (dgram) {
+			CKPT_CHECK(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT) == -1 &&
+				   errno == EAGAIN, "more than was queued");
+			CKPT_CHECK(send(sv[0], "x", 1, MSG_NOSIGNAL) == -1 &&
+				   errno == ECONNREFUSED, "sends to the closed end");
+		} else {
+			CKPT_CHECK(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT) == 0,
+				   "no end of file");
+			CKPT_CHECK(send(sv[0], "x", 1, MSG_NOSIGNAL) == -1 &&
+				   errno == EPIPE, "sends to the closed end");
+		}
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* A client shut for reading before it connected: its peer never was. */
+static int shut_before_connect(struct ckpt_ctx *c)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	int l, cl;
+
+	l = listener_at(ckpt_tmp_path(c, "shut"), SOCK_STREAM, &a, &len);
+	cl = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (l < 0 || cl < 0 || shutdown(cl, SHUT_RD) ||
+	    connect(cl, (void *)&a, len) || accept(l, NULL, NULL) < 0)
+		return errno;
+	return 0;
+}
+
+TEST_F(af_unix, shutdown_before_connect_is_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, shut_before_connect, -1,
+			    EOPNOTSUPP, "not its peer's mirror", true);
 }
 
 TEST_HARNESS_MAIN
