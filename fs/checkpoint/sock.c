@@ -21,6 +21,7 @@
 #include <linux/ipv6.h>
 #include <linux/namei.h>
 #include <linux/net.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/tcp.h>
@@ -29,6 +30,7 @@
 #include <net/af_unix.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/sock_reuseport.h>
@@ -79,6 +81,149 @@ static bool ckpt_reuseport_prog(struct sock *sk)
 	return prog;
 }
 
+#define CKPT_FAM_UNIX	BIT(0)
+#define CKPT_FAM_INET	BIT(1)
+#define CKPT_FAM_INET6	BIT(2)
+#define CKPT_FAM_IP	(CKPT_FAM_INET | CKPT_FAM_INET6)
+#define CKPT_FAM_ANY	(CKPT_FAM_UNIX | CKPT_FAM_IP)
+
+/*
+ * The options a SOCKET record saves by value (struct ckpt_sockopt): read
+ * with getsockopt(2)'s code, set again with setsockopt(2)'s, each where
+ * sockets of its family (and protocol, if not 0) have it.  What they
+ * set is left out of the comparisons with a new socket below.
+ */
+static const struct ckpt_sockopt_kind {
+	int level, name;
+	u32 len, families, protocol;
+} ckpt_sockopt_kinds[] = {
+	/* first: IP_TOS sets the priority too, which SO_PRIORITY overrides */
+	{ SOL_IP, IP_TOS, 4, CKPT_FAM_INET },
+	{ SOL_SOCKET, SO_PRIORITY, 4, CKPT_FAM_ANY },
+	{ SOL_SOCKET, SO_RCVLOWAT, 4, CKPT_FAM_ANY },
+	{ SOL_SOCKET, SO_MARK, 4, CKPT_FAM_ANY },
+	{ SOL_SOCKET, SO_LINGER, sizeof(struct linger), CKPT_FAM_ANY },
+	{ SOL_SOCKET, SO_DONTROUTE, 4, CKPT_FAM_ANY },
+	{ SOL_SOCKET, SO_OOBINLINE, 4, CKPT_FAM_ANY },
+	{ SOL_SOCKET, SO_NO_CHECK, 4, CKPT_FAM_ANY },
+	{ SOL_SOCKET, SO_PASSSEC, 4, CKPT_FAM_ANY },
+	{ SOL_IP, IP_TTL, 4, CKPT_FAM_INET },
+	{ SOL_IP, IP_FREEBIND, 4, CKPT_FAM_IP },
+	{ SOL_IP, IP_PKTINFO, 4, CKPT_FAM_INET },
+	{ SOL_IP, IP_RECVTOS, 4, CKPT_FAM_INET },
+	{ SOL_IP, IP_RECVTTL, 4, CKPT_FAM_INET },
+	{ SOL_IPV6, IPV6_RECVPKTINFO, 4, CKPT_FAM_INET6 },
+	{ SOL_IPV6, IPV6_TCLASS, 4, CKPT_FAM_INET6 },
+	{ SOL_IPV6, IPV6_UNICAST_HOPS, 4, CKPT_FAM_INET6 },
+	{ SOL_IPV6, IPV6_RECVTCLASS, 4, CKPT_FAM_INET6 },
+	{ SOL_TCP, TCP_KEEPIDLE, 4, CKPT_FAM_IP, IPPROTO_TCP },
+	{ SOL_TCP, TCP_KEEPINTVL, 4, CKPT_FAM_IP, IPPROTO_TCP },
+	{ SOL_TCP, TCP_KEEPCNT, 4, CKPT_FAM_IP, IPPROTO_TCP },
+	{ SOL_TCP, TCP_CORK, 4, CKPT_FAM_IP, IPPROTO_TCP },
+	{ SOL_TCP, TCP_USER_TIMEOUT, 4, CKPT_FAM_IP, IPPROTO_TCP },
+	{ SOL_TCP, TCP_LINGER2, 4, CKPT_FAM_IP, IPPROTO_TCP },
+};
+
+static_assert(ARRAY_SIZE(ckpt_sockopt_kinds) <= CKPT_SOCKOPTS_MAX);
+
+/* Does a socket of @family and @protocol have option @k? */
+static bool ckpt_sockopt_applies(const struct ckpt_sockopt_kind *k,
+				 u32 family, u32 protocol)
+{
+	u32 fam = family == AF_UNIX ? CKPT_FAM_UNIX :
+		  family == AF_INET ? CKPT_FAM_INET :
+		  family == AF_INET6 ? CKPT_FAM_INET6 : 0;
+
+	if (k->level == SOL_IPV6 && !IS_BUILTIN(CONFIG_IPV6))
+		return false;	/* no do_ipv6_getsockopt() to read it */
+	return k->families & fam && (!k->protocol || k->protocol == protocol);
+}
+
+/*
+ * Option @k of @sock into @val, as getsockopt(2) reads it: through the
+ * level's own reader that takes a kernel buffer, as bpf_getsockopt()
+ * does (do_sock_getsockopt() takes one only for SOL_SOCKET).
+ */
+static int ckpt_sockopt_get(struct socket *sock,
+			    const struct ckpt_sockopt_kind *k, u8 *val)
+{
+	sockptr_t v = KERNEL_SOCKPTR(val);
+	int len = k->len, err;
+	sockptr_t l = KERNEL_SOCKPTR(&len);
+
+	err = security_socket_getsockopt(sock, k->level, k->name);
+	if (err)
+		return err;
+	switch (k->level) {
+	case SOL_SOCKET:
+		err = sk_getsockopt(sock->sk, SOL_SOCKET, k->name, v, l);
+		break;
+	case SOL_IP:
+		err = do_ip_getsockopt(sock->sk, SOL_IP, k->name, v, l);
+		break;
+	case SOL_TCP:
+		err = do_tcp_getsockopt(sock->sk, SOL_TCP, k->name, v, l);
+		break;
+#if IS_BUILTIN(CONFIG_IPV6)
+	case SOL_IPV6:
+		err = do_ipv6_getsockopt(sock->sk, SOL_IPV6, k->name, v, l);
+		break;
+#endif
+	default:
+		err = -EOPNOTSUPP;
+	}
+	return err ?: len == k->len ? 0 : -EINVAL;
+}
+
+/*
+ * The options of the table whose values in @sock are not those of a new
+ * socket @fresh of its kind, into @opts (CKPT_SOCKOPTS_MAX of them), or
+ * only counted if @opts is NULL.
+ */
+static int ckpt_sock_opts(struct socket *sock, struct socket *fresh,
+			  struct ckpt_sockopt *opts, u32 *nr)
+{
+	const struct ckpt_sockopt_kind *k;
+	u8 now[8], new[8];
+	u32 i;
+	int err;
+
+	*nr = 0;
+	for (i = 0; i < ARRAY_SIZE(ckpt_sockopt_kinds); i++) {
+		k = &ckpt_sockopt_kinds[i];
+		if (!ckpt_sockopt_applies(k, sock->sk->sk_family,
+					  sock->sk->sk_protocol))
+			continue;
+		memset(now, 0, sizeof(now));
+		memset(new, 0, sizeof(new));
+		err = ckpt_sockopt_get(sock, k, now) ?:
+		      ckpt_sockopt_get(fresh, k, new);
+		if (err)
+			return err;
+		if (!memcmp(now, new, sizeof(now)))
+			continue;
+		if (!opts) {	/* only read: can they be? */
+			(*nr)++;
+			continue;
+		}
+		memset(&opts[*nr], 0, sizeof(opts[*nr]));
+		opts[*nr].level = k->level;
+		opts[*nr].name = k->name;
+		opts[*nr].len = k->len;
+		memcpy(opts[*nr].val, now, sizeof(now));
+		(*nr)++;
+	}
+	return 0;
+}
+
+/* A new socket of @sk's kind, in its namespace, to compare with. */
+static int ckpt_sock_fresh(struct sock *sk, struct socket **fresh)
+{
+	return sock_create_kern(sock_net(sk), sk->sk_family, sk->sk_type,
+				sk->sk_family == AF_UNIX ? 0 : sk->sk_protocol,
+				fresh);
+}
+
 /* Socket-level state a new socket does not have and the record lacks. */
 static const char *ckpt_sock_level_unsaved(struct sock *sk)
 {
@@ -88,20 +233,20 @@ static const char *ckpt_sock_level_unsaved(struct sock *sk)
 		return "a socket filter is attached";
 	if (READ_ONCE(sk->sk_bound_dev_if))
 		return "it is bound to a device (SO_BINDTODEVICE)";
-	if (READ_ONCE(sk->sk_mark) || READ_ONCE(sk->sk_priority) ||
-	    READ_ONCE(sk->sk_rcvlowat) > 1 || READ_ONCE(sk->sk_peek_off) >= 0)
-		return "SO_MARK, SO_PRIORITY, SO_RCVLOWAT or SO_PEEK_OFF is set";
-	if (sock_flag(sk, SOCK_LINGER) || sock_flag(sk, SOCK_URGINLINE) ||
-	    sock_flag(sk, SOCK_LOCALROUTE) || sock_flag(sk, SOCK_RCVTSTAMP) ||
+	/* SO_MARK, SO_PRIORITY, SO_LINGER, ...: ckpt_sockopt_kinds */
+	if (READ_ONCE(sk->sk_peek_off) >= 0)
+		return "SO_PEEK_OFF is set";
+	if (sock_flag(sk, SOCK_RCVTSTAMP) ||
 	    sock_flag(sk, SOCK_RXQ_OVFL) || sock_flag(sk, SOCK_ZEROCOPY) ||
 	    sock_flag(sk, SOCK_TXTIME) || sock_flag(sk, SOCK_WIFI_STATUS) ||
 	    sock_flag(sk, SOCK_NOFCS) || sock_flag(sk, SOCK_RCVMARK) ||
 	    READ_ONCE(sk->sk_tsflags))
-		return "SO_LINGER, SO_OOBINLINE, SO_DONTROUTE, timestamps or another option";
-	if (test_bit(SOCK_PASSSEC, &sock->flags) ||
-	    test_bit(SOCK_PASSPIDFD, &sock->flags))
-		return "SO_PASSSEC or SO_PASSPIDFD is set";
-	if (READ_ONCE(sk->sk_shutdown))
+		return "timestamps, SO_RXQ_OVFL, SO_ZEROCOPY, SO_TXTIME or another option";
+	if (test_bit(SOCK_PASSPIDFD, &sock->flags))
+		return "SO_PASSPIDFD is set";
+	/* a TCP shutdown is a connection closing; others' are their own */
+	if (READ_ONCE(sk->sk_shutdown) && sk->sk_family != AF_UNIX &&
+	    sk->sk_protocol == IPPROTO_TCP)
 		return "it is shut down";
 	if (READ_ONCE(sk->sk_err) || READ_ONCE(sk->sk_err_soft))
 		return "an error is pending";
@@ -204,13 +349,22 @@ static const char *ckpt_inet6_unsaved(struct sock *sk, struct sock *fresh)
 #if IS_ENABLED(CONFIG_IPV6)
 	struct ipv6_pinfo *np = inet6_sk(sk), *fp = inet6_sk(fresh);
 	bool mc = sk->sk_protocol != IPPROTO_TCP;	/* as for IPv4 */
+	typeof(np->rxopt) saved = {};
 
-	if (np->hop_limit != fp->hop_limit || np->pmtudisc != fp->pmtudisc ||
-	    np->tclass != fp->tclass ||
+	/*
+	 * IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_RECV{PKTINFO,TCLASS}: saved,
+	 * where do_ipv6_getsockopt() is built in to read them
+	 */
+	saved.bits.rxinfo = IS_BUILTIN(CONFIG_IPV6);
+	saved.bits.rxtclass = IS_BUILTIN(CONFIG_IPV6);
+	if ((!IS_BUILTIN(CONFIG_IPV6) && (np->hop_limit != fp->hop_limit ||
+					  np->tclass != fp->tclass)) ||
+	    np->pmtudisc != fp->pmtudisc ||
 	    (mc && np->mcast_hops != fp->mcast_hops) ||
 	    np->ucast_oif != fp->ucast_oif ||
 	    (mc && np->mcast_oif != fp->mcast_oif) ||
-	    np->rxopt.all != fp->rxopt.all || np->srcprefs != fp->srcprefs ||
+	    (np->rxopt.all ^ fp->rxopt.all) & ~saved.all ||
+	    np->srcprefs != fp->srcprefs ||
 	    np->min_hopcount != fp->min_hopcount ||
 	    rcu_access_pointer(np->opt) || np->ipv6_ac_list ||
 	    rcu_access_pointer(np->ipv6_mc_list) ||
@@ -248,13 +402,18 @@ static bool ckpt_tcp_keys(struct tcp_sock *tp)
 /* TCP and UDP state of @sk that a new socket @fresh does not have. */
 static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 {
+	/* what IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_FREEBIND set is saved */
+	const unsigned long saved = BIT(INET_FLAGS_PKTINFO) |
+		BIT(INET_FLAGS_TTL) | BIT(INET_FLAGS_TOS) |
+		BIT(INET_FLAGS_FREEBIND);
 	struct inet_sock *in = inet_sk(sk), *fi = inet_sk(fresh);
 	unsigned long flags = READ_ONCE(in->inet_flags);
 	/* accept(2) sets those from the SYN; TCP sends no multicast */
 	bool mc = sk->sk_protocol != IPPROTO_TCP;
 
-	if (flags != READ_ONCE(fi->inet_flags) || in->uc_ttl != fi->uc_ttl ||
-	    in->tos != fi->tos || in->min_ttl != fi->min_ttl ||
+	/* IP_TTL and IP_TOS (uc_ttl, tos) are saved too */
+	if ((flags ^ READ_ONCE(fi->inet_flags)) & ~saved ||
+	    in->min_ttl != fi->min_ttl ||
 	    (mc && in->mc_ttl != fi->mc_ttl) || in->pmtudisc != fi->pmtudisc ||
 	    in->uc_index != fi->uc_index ||
 	    (mc && in->mc_index != fi->mc_index) ||
@@ -284,9 +443,8 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 		}
 		if (est && (tp->urg_data || tp->fastopen_rsk))
 			return "it is a TCP connection with urgent data or in Fast Open";
-		if (tp->nonagle & TCP_NAGLE_CORK || tp->keepalive_time ||
-		    tp->keepalive_intvl || tp->keepalive_probes ||
-		    tp->linger2 || tp->rx_opt.user_mss || tp->notsent_lowat ||
+		/* TCP_CORK, TCP_KEEP*, TCP_LINGER2, TCP_USER_TIMEOUT: saved */
+		if (tp->rx_opt.user_mss || tp->notsent_lowat ||
 		    tp->save_syn ||
 		    /* a connection has both from its handshake */
 		    (!est && (tp->window_clamp != tcp_sk(fresh)->window_clamp ||
@@ -295,7 +453,7 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 		    tp->fastopen_no_cookie || tp->tcp_tx_delay ||
 		    tp->recvmsg_inq || tp->repair ||
 		    icsk->icsk_syn_retries != inet_csk(fresh)->icsk_syn_retries ||
-		    icsk->icsk_user_timeout || icsk->icsk_ca_setsockopt ||
+		    icsk->icsk_ca_setsockopt ||
 		    icsk->icsk_ulp_ops ||
 		    icsk->icsk_accept_queue.rskq_defer_accept ||
 		    icsk->icsk_accept_queue.fastopenq.max_qlen ||
@@ -324,28 +482,34 @@ static const char *ckpt_sock_unsaved(struct socket *sock)
 	struct sock *sk = sock->sk, *fresh;
 	struct socket *new;
 	const char *no;
+	u32 nr;
 
 	no = ckpt_sock_level_unsaved(sk);
 	if (no)
 		return no;
-	if (sk->sk_family == AF_UNIX)
-		return ckpt_unix_unsaved(sk);
-	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM)
+	if (sk->sk_family != AF_UNIX && sk->sk_type != SOCK_STREAM &&
+	    sk->sk_type != SOCK_DGRAM)
 		return "its type";
-	/* inet: the options a program may have set, against a new socket */
-	if (sock_create_kern(sock_net(sk), sk->sk_family, sk->sk_type,
-			     sk->sk_protocol, &new))
+	/* the options a program may have set, against a new socket */
+	if (ckpt_sock_fresh(sk, &new))
 		return "its protocol";
+	if (ckpt_sock_opts(sock, new, NULL, &nr)) {
+		sock_release(new);
+		return "an option checkpoint cannot read";
+	}
+	if (sk->sk_family == AF_UNIX) {
+		sock_release(new);
+		return ckpt_unix_unsaved(sk);
+	}
 	fresh = new->sk;
 	lock_sock(sk);
-	if (sk->sk_no_check_tx != fresh->sk_no_check_tx ||
-	    READ_ONCE(sk->sk_ll_usec) != READ_ONCE(fresh->sk_ll_usec) ||
+	if (READ_ONCE(sk->sk_ll_usec) != READ_ONCE(fresh->sk_ll_usec) ||
 	    READ_ONCE(sk->sk_max_pacing_rate) !=
 	    READ_ONCE(fresh->sk_max_pacing_rate) ||
 	    ckpt_xfrm_policy(sk) ||
 	    sock_flag(sk, SOCK_FILTER_LOCKED) ||
 	    sock_flag(sk, SOCK_SELECT_ERR_QUEUE))
-		no = "SO_NO_CHECK, busy polling, pacing or an IPsec policy";
+		no = "busy polling, pacing or an IPsec policy";
 	else
 		no = ckpt_inet_unsaved(sk, fresh);
 	release_sock(sk);
@@ -571,11 +735,12 @@ static int ckpt_sock_queue(struct ckpt_ctx *ctx, struct sock *sk,
  */
 static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
-	struct socket *sock = ckpt_sock_of(ptr);
+	struct socket *sock = ckpt_sock_of(ptr), *fresh;
 	struct ckpt_hdr_socket *h;
 	struct sock *sk;
 	char why[200];
 	size_t len;
+	u32 shut;
 	int err;
 
 	err = ckpt_sock_supported(ptr, why, sizeof(why));
@@ -625,6 +790,21 @@ static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		h->rcvbuf = READ_ONCE(sk->sk_rcvbuf) / 2;
 	h->rcvtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_rcvtimeo));
 	h->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
+	/* ckpt_sock_supported() refused a TCP socket's */
+	shut = READ_ONCE(sk->sk_shutdown);
+	if (shut & RCV_SHUTDOWN)
+		h->flags |= CKPT_SOCK_SHUT_RD;
+	if (shut & SEND_SHUTDOWN)
+		h->flags |= CKPT_SOCK_SHUT_WR;
+	err = ckpt_sock_fresh(sk, &fresh);
+	if (!err) {
+		err = ckpt_sock_opts(sock, fresh, h->opts, &h->nr_opts);
+		sock_release(fresh);
+	}
+	if (err) {
+		ckpt_err(ctx, err, "socket: reading its options");
+		goto out;
+	}
 	err = ckpt_sock_queue(ctx, sk, h, &len);
 	if (!err)
 		err = ckpt_write_obj(ctx, CKPT_HDR_SOCKET, h, len);
@@ -667,7 +847,7 @@ static bool restore_sock_queue_valid(const struct ckpt_hdr_socket *h)
 	if (h->h.len < sizeof(*h))
 		return false;
 	lens_len = round_up((u64)h->nr_msgs * sizeof(u32), 8);
-	if (h->_pad || h->nr_msgs > CKPT_UNIX_MSGS_MAX ||
+	if (h->nr_msgs > CKPT_UNIX_MSGS_MAX ||
 	    h->nr_bytes > CKPT_RECORD_MAX ||
 	    h->h.len != sizeof(*h) + lens_len + h->nr_bytes)
 		return false;
@@ -684,13 +864,51 @@ static bool restore_sock_queue_valid(const struct ckpt_hdr_socket *h)
 	return sum == h->nr_bytes;
 }
 
+/*
+ * Are the options of @h each one of the table, for a socket of its
+ * kind, once, with nothing past its length?
+ */
+static bool restore_sock_opts_valid(const struct ckpt_hdr_socket *h)
+{
+	const struct ckpt_sockopt_kind *k;
+	const struct ckpt_sockopt *o;
+	u32 i, j, b;
+
+	if (h->nr_opts > CKPT_SOCKOPTS_MAX)
+		return false;
+	for (i = 0; i < CKPT_SOCKOPTS_MAX; i++) {
+		o = &h->opts[i];
+		if (i >= h->nr_opts) {
+			if (memchr_inv(o, 0, sizeof(*o)))
+				return false;
+			continue;
+		}
+		for (j = 0; j < ARRAY_SIZE(ckpt_sockopt_kinds); j++) {
+			k = &ckpt_sockopt_kinds[j];
+			if (k->level == o->level && k->name == o->name)
+				break;
+		}
+		if (j == ARRAY_SIZE(ckpt_sockopt_kinds) || o->len != k->len ||
+		    o->_pad || !ckpt_sockopt_applies(k, h->family, h->protocol))
+			return false;
+		for (b = o->len; b < sizeof(o->val); b++)
+			if (o->val[b])
+				return false;
+		for (j = 0; j < i; j++)
+			if (h->opts[j].level == o->level &&
+			    h->opts[j].name == o->name)
+				return false;
+	}
+	return true;
+}
+
 /* Is @h a socket this kernel makes, its fields in range? */
 static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 {
 	bool unbound, connected;
 	u32 min_addr;
 
-	if (!restore_sock_queue_valid(h))
+	if (!restore_sock_queue_valid(h) || !restore_sock_opts_valid(h))
 		return false;
 	unbound = h->state == CKPT_SOCK_UNBOUND;
 	connected = h->state == CKPT_SOCK_CONNECTED;
@@ -725,10 +943,12 @@ static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 		if (!unbound && !h->addr_len)
 			return false;
 		/* TCP: a stream (a TCP record follows a connection); UDP: no listening */
-		if (!(h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM) &&
-		    !(h->protocol == IPPROTO_UDP && h->type == SOCK_DGRAM &&
-		      h->state != CKPT_SOCK_LISTENING &&
-		      !(h->flags & CKPT_SOCK_NODELAY)))
+		if ((h->protocol == IPPROTO_TCP &&
+		     h->flags & (CKPT_SOCK_SHUT_RD | CKPT_SOCK_SHUT_WR)) ||
+		    (!(h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM) &&
+		     !(h->protocol == IPPROTO_UDP && h->type == SOCK_DGRAM &&
+		       h->state != CKPT_SOCK_LISTENING &&
+		       !(h->flags & CKPT_SOCK_NODELAY))))
 			return false;
 		if ((h->family == AF_INET && h->flags & CKPT_SOCK_V6ONLY) ||
 		    h->mode || h->path_dev || h->path_ino)
@@ -778,6 +998,15 @@ static int restore_sock_opts(struct socket *sock,
 		if (h->flags & opts[i].flag)
 			err = restore_sock_setopt(sock, opts[i].level,
 						  opts[i].opt, 1);
+	/* checked by restore_sock_opts_valid() */
+	for (i = 0; i < h->nr_opts && !err; i++) {
+		u8 val[sizeof(h->opts[i].val)];
+
+		memcpy(val, h->opts[i].val, sizeof(val));
+		err = do_sock_setsockopt(sock, false, h->opts[i].level,
+					 h->opts[i].name, KERNEL_SOCKPTR(val),
+					 h->opts[i].len);
+	}
 	/* its default is the restarter's net.ipv6.bindv6only */
 	if (!err && h->family == AF_INET6 && !(h->flags & CKPT_SOCK_V6ONLY))
 		err = restore_sock_setopt(sock, SOL_IPV6, IPV6_V6ONLY, 0);
@@ -799,6 +1028,23 @@ static int restore_sock_opts(struct socket *sock,
 	if (!err)
 		err = restore_sock_timeo(sock, SO_SNDTIMEO_NEW, h->sndtimeo_ns);
 	return err;
+}
+
+/*
+ * shutdown(2) of a socket that is no TCP connection: its own flags.  An
+ * unconnected one says ENOTCONN, having set them all the same.
+ */
+static int restore_sock_shutdown(struct socket *sock,
+				 const struct ckpt_hdr_socket *h)
+{
+	bool rd = h->flags & CKPT_SOCK_SHUT_RD, wr = h->flags & CKPT_SOCK_SHUT_WR;
+	int err;
+
+	if (!rd && !wr)
+		return 0;
+	err = kernel_sock_shutdown(sock, rd && wr ? SHUT_RDWR :
+					 rd ? SHUT_RD : SHUT_WR);
+	return err == -ENOTCONN && h->state != CKPT_SOCK_CONNECTED ? 0 : err;
 }
 
 /*
@@ -985,6 +1231,12 @@ static struct file *restore_sock_make(struct ckpt_ctx *ctx,
 			fput(file);
 			goto out;
 		}
+	}
+	err = restore_sock_shutdown(sock, h);
+	if (err) {
+		what = "shutting it down";
+		fput(file);
+		goto out;
 	}
 	ckpt_as_restarter(old);
 	return file;

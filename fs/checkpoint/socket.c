@@ -345,7 +345,7 @@ static int ckpt_unix_supported(struct file *file, char *why, size_t len)
 	if (!no && sk->sk_type != SOCK_DGRAM &&
 	    ckpt_unix_mirror(READ_ONCE(sk->sk_shutdown)) !=
 	    READ_ONCE(peer->sk_shutdown))
-		no = "its shutdown(2) state is not its peer's mirror (shut down before it connected)";
+		no = "its shutdown state is not its peer's mirror (shut down before it connected)";
 	if (!no)
 		no = ckpt_unix_end_unsupported(peer);
 	if (no) {

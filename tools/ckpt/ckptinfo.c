@@ -1848,9 +1848,20 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 		    " bytes", len, k->nr_msgs, (uint64_t)k->nr_bytes);
 	for (uint32_t i = 0; i < k->nr_msgs; i++)
 		sum += k->msg_len[i];
-	if (sum != k->nr_bytes || k->_pad)
+	if (sum != k->nr_bytes)
 		bad(ci, "datagrams of %" PRIu64 " bytes, %" PRIu64 " said",
 		    sum, (uint64_t)k->nr_bytes);
+	if (k->nr_opts > CKPT_SOCKOPTS_MAX)
+		bad(ci, "%u socket options, at most %u", k->nr_opts,
+		    CKPT_SOCKOPTS_MAX);
+	for (uint32_t i = 0; i < CKPT_SOCKOPTS_MAX; i++) {
+		const struct ckpt_sockopt *o = &k->opts[i];
+
+		if (i >= k->nr_opts ? o->level || o->name || o->len || o->_pad ||
+		    memcmp(o->val, "\0\0\0\0\0\0\0\0", 8) :
+		    (o->len != 4 && o->len != 8) || o->_pad)
+			bad(ci, "socket option %u: bad length or padding", i);
+	}
 	msg_lens_padded(ci, k->msg_len, k->nr_msgs);
 	if (k->nr_msgs && (k->family != AF_UNIX || k->type != SOCK_DGRAM ||
 			   !k->addr_len))
@@ -1898,6 +1909,16 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 	out(ci, "\n    flags %#x sndbuf %d rcvbuf %d rcvtimeo %" PRIu64
 	    " ns sndtimeo %" PRIu64 " ns\n", k->flags, k->sndbuf, k->rcvbuf,
 	    (uint64_t)k->rcvtimeo_ns, (uint64_t)k->sndtimeo_ns);
+	for (uint32_t i = 0; i < k->nr_opts && i < CKPT_SOCKOPTS_MAX; i++) {
+		int32_t v[2];
+
+		memcpy(v, k->opts[i].val, sizeof(v));
+		out(ci, "    option level %d name %d: %d", k->opts[i].level,
+		    k->opts[i].name, v[0]);
+		if (k->opts[i].len == 8)
+			out(ci, " %d", v[1]);
+		out(ci, "\n");
+	}
 	if (connected && inet && k->protocol == 6)
 		ci->wants_tcp = k->objref;
 }

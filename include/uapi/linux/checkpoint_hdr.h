@@ -671,6 +671,31 @@ struct ckpt_hdr_unix_pair {
 };
 
 /**
+ * struct ckpt_sockopt - an option of a socket, as getsockopt(2) reads
+ *	it and setsockopt(2) sets it (since version 14)
+ * @level: SOL_SOCKET (1), SOL_IP (0), SOL_IPV6 (41) or SOL_TCP (6)
+ * @name: one of the options checkpoint saves at that level:
+ *	SO_PRIORITY, SO_RCVLOWAT, SO_MARK, SO_LINGER, SO_DONTROUTE,
+ *	SO_OOBINLINE, SO_NO_CHECK, SO_PASSSEC; IP_TOS, IP_TTL, IP_FREEBIND,
+ *	IP_PKTINFO, IP_RECVTOS, IP_RECVTTL; IPV6_RECVPKTINFO, IPV6_TCLASS,
+ *	IPV6_UNICAST_HOPS, IPV6_RECVTCLASS; TCP_KEEPIDLE, TCP_KEEPINTVL,
+ *	TCP_KEEPCNT, TCP_CORK, TCP_USER_TIMEOUT, TCP_LINGER2
+ * @len: the bytes of @val that hold it: 4 (an int), or 8 for SO_LINGER
+ *	(struct linger)
+ * @_pad: zero
+ * @val: the value, in the byte order of the machine, zero past @len
+ */
+struct ckpt_sockopt {
+	__s32 level;
+	__s32 name;
+	__u32 len;
+	__u32 _pad;
+	__u8 val[8];
+};
+
+#define CKPT_SOCKOPTS_MAX	32
+
+/**
  * struct ckpt_hdr_socket - a socket with no connection to save and
  *	nothing queued: unbound, bound, or listening with no connection
  *	waiting (AF_UNIX, TCP and UDP over IPv4 and IPv6), or a UDP or
@@ -708,8 +733,10 @@ struct ckpt_hdr_unix_pair {
  * @nr_msgs: an AF_UNIX datagram socket bound to a name (since version
  *	9): the datagrams queued for it to read, each from a socket
  *	without a name; 0 for others
- * @_pad: zero
+ * @nr_opts: entries of @opts used (since version 14)
  * @nr_bytes: their bytes
+ * @opts: the options whose value is not a new socket's, each once, set
+ *	in this order before the socket is bound (since version 14)
  * @msg_len: the length of each datagram, in the order they would be
  *	read; then zero padding to 8 bytes, then their data
  *
@@ -752,8 +779,9 @@ struct ckpt_hdr_socket {
 	__u8 addr[128];
 	__u8 peer[128];
 	__u32 nr_msgs;
-	__u32 _pad;
+	__u32 nr_opts;
 	__u64 nr_bytes;
+	struct ckpt_sockopt opts[CKPT_SOCKOPTS_MAX];
 	__u32 msg_len[];
 };
 
@@ -776,7 +804,9 @@ enum ckpt_sock_state {
 #define CKPT_SOCK_PASSCRED	0x10U	/* SO_PASSCRED */
 #define CKPT_SOCK_V6ONLY	0x20U	/* IPV6_V6ONLY */
 #define CKPT_SOCK_NODELAY	0x40U	/* TCP_NODELAY */
-#define CKPT_SOCK_FLAGS		0x7fU
+#define CKPT_SOCK_SHUT_RD	0x80U	/* UDP: shutdown(2) SHUT_RD (v14) */
+#define CKPT_SOCK_SHUT_WR	0x100U	/* UDP: shutdown(2) SHUT_WR (v14) */
+#define CKPT_SOCK_FLAGS		0x1ffU
 
 /**
  * struct ckpt_hdr_tcp - an established TCP connection (since version 12)

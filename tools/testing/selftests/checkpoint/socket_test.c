@@ -13,13 +13,16 @@
  * name.  A
  * listener with a connection waiting, a UDP socket with a datagram
  * queued and a datagram from a named AF_UNIX socket are refused with a
- * reason, and /proc says so beforehand; a low port root bound for a
+ * reason, and /proc says so beforehand; options programs set (priority,
+ * mark, linger, keepalive, TOS, TTL, ...) and a UDP socket's shutdown
+ * come back; a low port root bound for a
  * process that became a user is not bound again for it.  Established
  * TCP connections: tcp_test.
  */
 #define _GNU_SOURCE
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "ckpt_test.h"
@@ -593,21 +596,180 @@ TEST_F(sockets, udp_datagram_queued_is_refused)
 			    "datagrams are queued", true);
 }
 
-/* An option checkpoint does not save: IP_TTL on a UDP socket. */
-static int udp_ttl(struct ckpt_ctx *c)
+/* An option checkpoint does not save: IP_MINTTL on a UDP socket. */
+static int udp_minttl(struct ckpt_ctx *c)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), ttl = 7;
 
 	(void)c;
-	if (fd < 0 || setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))
+	if (fd < 0 || setsockopt(fd, IPPROTO_IP, IP_MINTTL, &ttl, sizeof(ttl)))
 		return errno;
 	return 0;
 }
 
 TEST_F(sockets, unsaved_ip_option_is_refused)
 {
-	ckpt_expect_refused(_metadata, &self->c, udp_ttl, -1, EOPNOTSUPP,
+	ckpt_expect_refused(_metadata, &self->c, udp_minttl, -1, EOPNOTSUPP,
 			    "IP options", true);
+}
+
+/* An option a test sets, and what getsockopt() read of it then. */
+struct opt {
+	int fd, level, name, val, was;
+};
+
+#define OPT(f, l, n, v)	{ .fd = (f), .level = (l), .name = (n), .val = (v) }
+
+static void opts_set(struct opt *o, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		CKPT_CHECK(!setsockopt(o[i].fd, o[i].level, o[i].name,
+				       &o[i].val, sizeof(int)),
+			   "setsockopt %d/%d: %s", o[i].level, o[i].name,
+			   strerror(errno));
+	/* read once all are set: IP_TOS sets the priority too */
+	for (i = 0; i < n; i++)
+		o[i].was = sockopt(o[i].fd, o[i].level, o[i].name);
+}
+
+static void opts_same(const struct opt *o, unsigned int n)
+{
+	unsigned int i;
+	int now;
+
+	for (i = 0; i < n; i++) {
+		now = sockopt(o[i].fd, o[i].level, o[i].name);
+		CKPT_CHECK(now == o[i].was, "option %d/%d: %d, was %d",
+			   o[i].level, o[i].name, now, o[i].was);
+	}
+}
+
+/*
+ * Options zdtm's sock_opts00, socket-tcp-keepalive, socket-linger,
+ * sock_tcp_opts00 and sock_ip_opts00 set, on a TCP, a UDP and an IPv6
+ * UDP socket and an AF_UNIX one: after restart getsockopt() reads the
+ * same, SO_LINGER's time too.
+ */
+TEST_F(sockets, options_come_back)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int t = CKPT_SYS(socket(AF_INET, SOCK_STREAM, 0));
+		int u = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+		int u6 = CKPT_SYS(socket(AF_INET6, SOCK_DGRAM, 0));
+		int x = CKPT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+		struct opt o[] = {
+			OPT(t, SOL_SOCKET, SO_PRIORITY, 3),
+			OPT(t, SOL_SOCKET, SO_RCVLOWAT, 2),
+			OPT(t, SOL_SOCKET, SO_MARK, 5),
+			OPT(t, SOL_SOCKET, SO_DONTROUTE, 1),
+			OPT(t, SOL_SOCKET, SO_OOBINLINE, 1),
+			OPT(t, SOL_SOCKET, SO_NO_CHECK, 1),
+			OPT(t, SOL_SOCKET, SO_KEEPALIVE, 1),
+			OPT(t, SOL_TCP, TCP_KEEPIDLE, 10),
+			OPT(t, SOL_TCP, TCP_KEEPINTVL, 15),
+			OPT(t, SOL_TCP, TCP_KEEPCNT, 5),
+			OPT(t, SOL_TCP, TCP_CORK, 1),
+			OPT(t, SOL_TCP, TCP_USER_TIMEOUT, 4000),
+			OPT(t, SOL_TCP, TCP_LINGER2, 20),
+			OPT(t, SOL_IP, IP_TOS, 0x08),
+			OPT(t, SOL_IP, IP_TTL, 32),
+			OPT(u, SOL_IP, IP_FREEBIND, 1),
+			OPT(u, SOL_IP, IP_PKTINFO, 1),
+			OPT(u, SOL_IP, IP_RECVTOS, 1),
+			OPT(u, SOL_IP, IP_RECVTTL, 1),
+			OPT(u, SOL_SOCKET, SO_BROADCAST, 1),
+			OPT(u6, SOL_IPV6, IPV6_RECVPKTINFO, 1),
+			OPT(u6, SOL_IPV6, IPV6_TCLASS, 0x20),
+			OPT(u6, SOL_IPV6, IPV6_UNICAST_HOPS, 9),
+			OPT(u6, SOL_IPV6, IPV6_RECVTCLASS, 1),
+			OPT(u6, SOL_IP, IP_FREEBIND, 1),
+			OPT(x, SOL_SOCKET, SO_PASSCRED, 1),
+			OPT(x, SOL_SOCKET, SO_PASSSEC, 1),
+			OPT(x, SOL_SOCKET, SO_PRIORITY, 2),
+		};
+		struct linger l = { 1, 30 }, l2;
+		socklen_t len = sizeof(l2);
+
+		opts_set(o, ARRAY_SIZE(o));
+		CKPT_SYS(setsockopt(t, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+		ckpt_self(&self->c);
+
+		opts_same(o, ARRAY_SIZE(o));
+		CKPT_SYS(getsockopt(t, SOL_SOCKET, SO_LINGER, &l2, &len));
+		CKPT_CHECK(l2.l_onoff == 1 && l2.l_linger == 30,
+			   "SO_LINGER %d %d", l2.l_onoff, l2.l_linger);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* What poll() says of @fd at once. */
+static short polled(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+
+	CKPT_SYS(poll(&p, 1, 0));
+	return p.revents;
+}
+
+/*
+ * zdtm's socket_udp_shutdown: two UDP sockets connected to each other,
+ * one shut for writing, the other for reading, and an unconnected one
+ * shut both ways.  After restart poll() tells each as before (the
+ * reader shut reads end of file at once, the one shut both ways hangs
+ * up), and datagrams still reach the first.
+ */
+TEST_F(sockets, udp_shutdown_kept)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in b = a;
+		socklen_t alen = sizeof(a), blen = sizeof(b);
+		int x = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+		int y = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+		int z = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+		struct timeval tv = { .tv_sec = 5 };
+		short px, py, pz;
+		char buf[8];
+
+		CKPT_SYS(bind(x, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(getsockname(x, (struct sockaddr *)&a, &alen));
+		CKPT_SYS(bind(y, (struct sockaddr *)&b, sizeof(b)));
+		CKPT_SYS(getsockname(y, (struct sockaddr *)&b, &blen));
+		CKPT_SYS(connect(x, (struct sockaddr *)&b, blen));
+		CKPT_SYS(connect(y, (struct sockaddr *)&a, alen));
+		CKPT_SYS(shutdown(x, SHUT_WR));
+		CKPT_SYS(shutdown(y, SHUT_RD));
+		CKPT_CHECK(shutdown(z, SHUT_RDWR) == -1 && errno == ENOTCONN,
+			   "shutdown of an unconnected UDP socket");
+		CKPT_SYS(setsockopt(y, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+		px = polled(x);
+		py = polled(y);
+		pz = polled(z);
+		CKPT_CHECK(!(px & (POLLRDHUP | POLLHUP)) && py & POLLRDHUP &&
+			   !(py & POLLHUP) && pz & POLLHUP,
+			   "before: %#x %#x %#x", px, py, pz);
+		ckpt_self(&self->c);
+
+		CKPT_CHECK(polled(x) == px && polled(y) == py &&
+			   polled(z) == pz, "poll: %#x %#x %#x, was %#x %#x %#x",
+			   polled(x), polled(y), polled(z), px, py, pz);
+		/* a blocking read: the timeout is there if the shutdown is not */
+		CKPT_CHECK(recv(y, buf, sizeof(buf), 0) == 0,
+			   "the reader shut reads end of file");
+		CKPT_CHECK(send(y, "up", 2, 0) == 2 &&
+			   recv(x, buf, sizeof(buf), MSG_DONTWAIT) == 2,
+			   "y to x");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
 }
 
 TEST_HARNESS_MAIN
