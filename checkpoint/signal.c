@@ -14,6 +14,7 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/time.h>
+#include <linux/tty.h>
 
 #include "internal.h"
 
@@ -221,8 +222,11 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 	h->altstack_size = t->sas_ss_size;
 	h->altstack_flags = t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE;
 	if (leader && t->signal->flags & SIGNAL_STOP_STOPPED &&
-	    !(ctx->flags & CHECKPOINT_RUNNING))
+	    !(ctx->flags & CHECKPOINT_RUNNING)) {
 		h->flags |= CKPT_SIGNAL_STOPPED;
+		/* what wait(2) reports; 0 once the parent took the report */
+		h->stop_signo = READ_ONCE(t->signal->group_exit_code) & 0x7f;
+	}
 	if (leader && t->signal->is_child_subreaper)
 		h->flags |= CKPT_SIGNAL_CHILD_SUBREAPER;
 	if (leader) {
@@ -347,6 +351,9 @@ static int restore_signal_check(struct ckpt_ctx *ctx,
 				h->nr_timers);
 	if (h->flags & ~CKPT_SIGNAL_FLAGS || (!ctx->ts->leader && h->flags))
 		return ckpt_err(ctx, -EBADMSG, "signal flags %#x", h->flags);
+	if (h->_pad || (h->stop_signo && (!(h->flags & CKPT_SIGNAL_STOPPED) ||
+					  !sig_kernel_stop(h->stop_signo))))
+		return ckpt_err(ctx, -EBADMSG, "stop signal %u", h->stop_signo);
 	if (h->oom_score_adj < OOM_SCORE_ADJ_MIN ||
 	    h->oom_score_adj > OOM_SCORE_ADJ_MAX ||
 	    h->oom_score_adj_min < OOM_SCORE_ADJ_MIN ||
@@ -589,9 +596,17 @@ int restore_signals_commit(struct ckpt_ctx *ctx)
 		set_child_subreaper(h->flags & CKPT_SIGNAL_CHILD_SUBREAPER);
 	}
 
-	/* a stopped job stays stopped: before any of its threads runs */
+	/*
+	 * A stopped job stays stopped: before any of its threads runs, by
+	 * the signal that stopped it, which its parent's wait(2) reports;
+	 * SIGSTOP where another would be discarded (an orphaned group).
+	 */
 	if (h->flags & CKPT_SIGNAL_STOPPED) {
-		err = do_send_sig_info(SIGSTOP, SEND_SIG_PRIV, current,
+		int sig = h->stop_signo;
+
+		if (!sig || (sig != SIGSTOP && is_current_pgrp_orphaned()))
+			sig = SIGSTOP;
+		err = do_send_sig_info(sig, SEND_SIG_PRIV, current,
 				       PIDTYPE_TGID);
 		if (err)
 			return ckpt_err(ctx, err, "stopping the process");

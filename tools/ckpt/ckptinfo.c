@@ -1183,8 +1183,13 @@ static void rec_signal(struct ckptinfo *ci, uint32_t len)
 	if (s->flags && ci->cur_kind == K_THREAD)
 		bad(ci, "signal flags %#x in the SIGNAL of a thread: they are its process's",
 		    s->flags);
+	if (s->_pad || (s->stop_signo && (!(s->flags & CKPT_SIGNAL_STOPPED) ||
+					  (s->stop_signo != 19 && s->stop_signo != 20 &&
+					   s->stop_signo != 21 && s->stop_signo != 22))))
+		bad(ci, "stop signal %u", s->stop_signo);
 	if (s->flags & CKPT_SIGNAL_STOPPED)
-		out(ci, "  stopped by job control: restart stops it again\n");
+		out(ci, "  stopped by job control (signal %u): restart stops it again\n",
+		    s->stop_signo ? s->stop_signo : 19);
 	if (s->flags & CKPT_SIGNAL_CHILD_SUBREAPER)
 		out(ci, "  a child subreaper\n");
 	if (s->oom_score_adj < -1000 || s->oom_score_adj > 1000 ||

@@ -1311,11 +1311,17 @@ struct ckpt_hdr_sighand {
  * @oom_score_adj_min: the floor below which only CAP_SYS_RESOURCE may
  *	lower @oom_score_adj, -1000 to 1000; process-wide likewise
  *
+ * @stop_signo: with CKPT_SIGNAL_STOPPED, the signal that stopped it as
+ *	wait(2) would report it (SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU), or
+ *	0 if its parent had taken that report already (since version 14)
+ * @_pad: zero
+ *
  * CKPT_SIGNAL_STOPPED: the process was stopped by job control (SIGSTOP,
  * SIGTSTP, SIGTTIN, SIGTTOU) when it was checkpointed, unless the
  * checkpoint was taken with CHECKPOINT_RUNNING.  Restart stops it again
- * with SIGSTOP before any of its threads runs, so that its parent sees it
- * stopped (wait(2) reports SIGSTOP) and SIGCONT resumes it.
+ * with @stop_signo (SIGSTOP if 0, or if its process group is orphaned by
+ * then, which would discard the others) before any of its threads runs,
+ * so that its parent sees it stopped and SIGCONT resumes it.
  * CKPT_SIGNAL_CHILD_SUBREAPER: prctl(PR_SET_CHILD_SUBREAPER) was set;
  * restart sets it as the prctl does.
  *
@@ -1340,6 +1346,8 @@ struct ckpt_hdr_signal {
 	__u32 flags;
 	__s32 oom_score_adj;
 	__s32 oom_score_adj_min;
+	__u32 stop_signo;
+	__u32 _pad;
 };
 
 #define CKPT_SIGNAL_STOPPED		0x1U

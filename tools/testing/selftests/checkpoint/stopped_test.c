@@ -3,7 +3,8 @@
  * Job control: a process stopped (SIGSTOP, ^Z) when it is checkpointed
  * comes back stopped, every thread of it, its parent told so by wait(2),
  * and SIGCONT resumes it; with CHECKPOINT_RUNNING (a caller that stopped
- * it only to checkpoint it) it comes back running.
+ * it only to checkpoint it) it comes back running.  Stopped by SIGTSTP,
+ * it reports SIGTSTP again.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -200,6 +201,67 @@ TEST_F(stopped, checkpoint_running_restarts_running)
 	EXPECT_TRUE(running) TH_LOG("pid %d never ran", pid);
 	ASSERT_EQ(0, waitpid(pid, &st, WUNTRACED | WNOHANG));
 	ASSERT_EQ(0, kill(pid, SIGCONT));
+	ckpt_expect_restored(_metadata, &self->c, ckpt_wait_exit(pid));
+}
+
+/*
+ * zdtm's stopped03: a process in a process group of its own (not
+ * orphaned: its parent is in another group of the session) stopped by
+ * SIGTSTP, its parent told with WNOWAIT so the report stays: restored
+ * into a process in a group of its own likewise, it reports SIGTSTP,
+ * not SIGSTOP.
+ */
+TEST_F(stopped, stop_signal_is_reported_again)
+{
+	siginfo_t si = {};
+	int ready[2];
+	pid_t pid;
+	char b;
+
+	ckpt_go_path = ckpt_tmp_path(&self->c, "go");
+	ASSERT_EQ(0, pipe(ready));
+	pid = ckpt_fork_keep(_metadata, &self->c, &ready[1], 1);
+	if (pid == 0) {
+		close(ready[0]);
+		if (setpgid(0, 0))
+			_exit(CKPT_EXIT_FAIL);
+		target(ready[1], false);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &b, 1));
+	close(ready[0]);
+	ASSERT_EQ(0, kill(pid, SIGTSTP));
+	ASSERT_EQ(0, waitid(P_PID, pid, &si, WSTOPPED | WNOWAIT));
+	ASSERT_EQ(CLD_STOPPED, si.si_code);
+	ASSERT_EQ(SIGTSTP, si.si_status);
+	ASSERT_EQ(0, ftruncate(self->c.imgfd, 0));
+	ASSERT_EQ(0, lseek(self->c.imgfd, 0, SEEK_SET));
+	EXPECT_LT(0, sys_checkpoint(pid, self->c.imgfd, 0, self->c.logfd))
+		ckpt_show(_metadata, &self->c);
+	ckpt_kill(_metadata, pid);
+
+	ASSERT_EQ(0, lseek(self->c.imgfd, 0, SEEK_SET));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		long r = setpgid(0, 0) ? -errno :
+			 ckpt_restart_poisoned(self->c.imgfd, RESTART_TASKSELF,
+					       self->c.logfd);
+
+		dprintf(self->c.outfd, "restart(2) returned %ld\n", r);
+		_exit(r < 0 ? ckpt_errno_exit(-r) : 99);
+	}
+	memset(&si, 0, sizeof(si));
+	ASSERT_EQ(0, waitid(P_PID, pid, &si, WSTOPPED | WEXITED));
+	ASSERT_EQ(CLD_STOPPED, si.si_code) {
+		TH_LOG("code %d status %d", si.si_code, si.si_status);
+		ckpt_show(_metadata, &self->c);
+	}
+	EXPECT_EQ(SIGTSTP, si.si_status);
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	ASSERT_EQ(0, ckpt_write_file(ckpt_go_path, "", 0, 0644));
 	ckpt_expect_restored(_metadata, &self->c, ckpt_wait_exit(pid));
 }
 
