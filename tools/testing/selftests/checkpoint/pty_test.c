@@ -3,8 +3,9 @@
  * Pseudo-terminals held inside the checkpoint: a pair comes back with
  * both ends' termios, the window size, packet mode and the slave's lock,
  * and carries bytes both ways; a session keeps its pty as controlling
- * terminal with its foreground process group; bytes not read yet are
- * refused (EOPNOTSUPP), as /proc says beforehand.
+ * terminal with its foreground process group, even when no fd holds the
+ * slave any more (it hangs up when the master closes); bytes not read
+ * yet are refused (EOPNOTSUPP), as /proc says beforehand.
  */
 #define _GNU_SOURCE
 #include <sys/ioctl.h>
@@ -258,6 +259,70 @@ TEST_F(pty, session_keeps_its_terminal_and_foreground_group)
 		close(slave);
 		ckpt_wait_go();
 		CKPT_SYS(write(master, "hello\n", 6));
+		CKPT_CHECK(waitpid(lead, &st, 0) == lead && st == 0,
+			   "leader status %#x", st);
+		ckpt_restored_ok();
+	}
+	ckpt_msleep(300);
+	EXPECT_EQ(CKPT_EXIT_RESTORED << 8, ckpt_cycle(_metadata, &self->c, pid, NULL))
+		ckpt_show(_metadata, &self->c);
+}
+
+static volatile sig_atomic_t hung_up;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hung_up = 1;
+}
+
+/*
+ * zdtm's pty03 and tty00: a session whose controlling terminal is a
+ * pty slave that no fd holds any more, its master held by the root.
+ * After restart /dev/tty still opens the slave and a byte written there
+ * reaches the master; when the root closes the master, the session
+ * leader gets SIGHUP.
+ */
+TEST_F(pty, terminal_without_an_open_slave_stays_controlling)
+{
+	pid_t pid;
+
+	if (!ckpt_need_tools(_metadata))
+		return;
+	pid = ckpt_fork_workload(_metadata, &self->c);
+	if (pid == 0) {
+		int master, slave, st, wrote[2];
+		pid_t lead;
+		char c;
+
+		master = open_pty(true, &slave);
+		CKPT_SYS(pipe(wrote));
+		lead = CKPT_SYS(fork());
+		if (lead == 0) {
+			struct sigaction sa = { .sa_handler = on_hup };
+			int tty;
+
+			CKPT_SYS(sigaction(SIGHUP, &sa, NULL));
+			CKPT_SYS(setsid());
+			CKPT_SYS(ioctl(slave, TIOCSCTTY, 0));
+			close(slave);
+			close(master);
+			ckpt_wait_go();
+			tty = open("/dev/tty", O_RDWR);
+			CKPT_CHECK(tty >= 0, "no controlling terminal: %s",
+				   strerror(errno));
+			CKPT_CHECK(write(tty, "x", 1) == 1, "write /dev/tty");
+			/* the master reads EIO while no fd holds the slave */
+			CKPT_CHECK(write(wrote[1], "w", 1) == 1, "sync");
+			while (!hung_up)
+				pause();
+			_exit(0);
+		}
+		close(slave);
+		ckpt_wait_go();
+		CKPT_CHECK(read(wrote[0], &c, 1) == 1, "sync");
+		CKPT_CHECK(read(master, &c, 1) == 1 && c == 'x', "master read");
+		close(master);
 		CKPT_CHECK(waitpid(lead, &st, 0) == lead && st == 0,
 			   "leader status %#x", st);
 		ckpt_restored_ok();
