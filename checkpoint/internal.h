@@ -239,6 +239,12 @@ struct ckpt_fd {
 /* Not an fd: a file in flight in the socket at @fd (SCM_RIGHTS). */
 #define CKPT_FD_IN_FLIGHT	0x100
 
+/* After "process P fd N" in a message: whether it is a file in flight. */
+static inline const char *ckpt_fd_flight(const struct ckpt_fd *e)
+{
+	return e->flags & CKPT_FD_IN_FLIGHT ? " (a file in flight there)" : "";
+}
+
 /* A task's open files (or a tree's), in fd order. */
 struct ckpt_fds {
 	struct files_struct *files;

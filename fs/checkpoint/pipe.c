@@ -433,14 +433,16 @@ static int ckpt_pipe_peers(const struct ckpt_fds *f, int only,
 		/* a FIFO's ends are reopened by name: any number of them */
 		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[first].file)) {
 			snprintf(why, len,
-				 "process %d fd %u: a pipe end opened more than once",
-				 fds[first].pid, fds[first].fd);
+				 "process %d fd %u%s: a pipe end opened more than once",
+				 fds[first].pid, fds[first].fd,
+				 ckpt_fd_flight(&fds[first]));
 			err = -EOPNOTSUPP;
 		} else if (r != READ_ONCE(e[i].pipe->readers) ||
 			   w != READ_ONCE(e[i].pipe->writers)) {
 			snprintf(why, len,
-				 "process %d fd %u: the pipe's other end is open outside the checkpoint",
-				 fds[first].pid, fds[first].fd);
+				 "process %d fd %u%s: the pipe's other end is open outside the checkpoint",
+				 fds[first].pid, fds[first].fd,
+				 ckpt_fd_flight(&fds[first]));
 			err = -EOPNOTSUPP;
 		}
 		cond_resched();

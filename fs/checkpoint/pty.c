@@ -203,19 +203,22 @@ static int ckpt_pty_peers(const struct ckpt_fds *f, int only,
 		ckpt_pty_count(master->link, files, all->nr, &in, &n);
 		if (in != n) {
 			snprintf(why, len,
-				 "process %d fd %u: pty %d is open outside the checkpoint too",
-				 f->fds[i].pid, f->fds[i].fd, master->link->index);
+				 "process %d fd %u%s: pty %d is open outside the checkpoint too",
+				 f->fds[i].pid, f->fds[i].fd,
+				 ckpt_fd_flight(&f->fds[i]), master->link->index);
 			err = -EOPNOTSUPP;
 		} else if (tty_hung_up_p(f->fds[i].file)) {
 			snprintf(why, len,
-				 "process %d fd %u: pty %d was hung up (vhangup)",
-				 f->fds[i].pid, f->fds[i].fd, master->link->index);
+				 "process %d fd %u%s: pty %d was hung up (vhangup)",
+				 f->fds[i].pid, f->fds[i].fd,
+				 ckpt_fd_flight(&f->fds[i]), master->link->index);
 			err = -EOPNOTSUPP;
 		} else if (f->fds[i].file->f_flags & CKPT_FILE_FLAGS &
 			   ~CKPT_PTY_OPEN_FLAGS) {
 			snprintf(why, len,
-				 "process %d fd %u: pty %d opened with flags %#x",
-				 f->fds[i].pid, f->fds[i].fd, master->link->index,
+				 "process %d fd %u%s: pty %d opened with flags %#x",
+				 f->fds[i].pid, f->fds[i].fd,
+				 ckpt_fd_flight(&f->fds[i]), master->link->index,
 				 f->fds[i].file->f_flags);
 			err = -EOPNOTSUPP;
 		} else {

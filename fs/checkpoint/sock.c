@@ -1319,8 +1319,8 @@ static int ckpt_sock_peers(const struct ckpt_fds *f, int only,
 			if (!cf || !bsearch(&cf, files, all->nr, sizeof(*files),
 					    ckpt_ptr_cmp)) {
 				snprintf(why, len,
-					 "process %d fd %u: a connection from outside the checkpoint waits in the socket's backlog",
-					 f->fds[i].pid, f->fds[i].fd);
+					 "process %d fd %u%s: a connection from outside the checkpoint waits in the socket's backlog",
+					 f->fds[i].pid, f->fds[i].fd, ckpt_fd_flight(&f->fds[i]));
 				err = -EOPNOTSUPP;
 			}
 			if (client)

@@ -1400,16 +1400,17 @@ static int ckpt_unix_peers(const struct ckpt_fds *f, int only,
 		if (peer && !bsearch(&peer, files, nall, sizeof(*files),
 				     ckpt_ptr_cmp)) {
 			snprintf(why, len,
-				 "process %d fd %u: the socket's other end is open outside the checkpoint",
-				 fds[i].pid, fds[i].fd);
+				 "process %d fd %u%s: the socket's other end is open outside the checkpoint",
+				 fds[i].pid, fds[i].fd, ckpt_fd_flight(&fds[i]));
 			err = -EOPNOTSUPP;
 		} else {
 			const char *no = ckpt_unix_name_check(fds[i].file,
 							      files, nall);
 
 			if (no) {
-				snprintf(why, len, "process %d fd %u: %s",
-					 fds[i].pid, fds[i].fd, no);
+				snprintf(why, len, "process %d fd %u%s: %s",
+					 fds[i].pid, fds[i].fd,
+					 ckpt_fd_flight(&fds[i]), no);
 				err = -EOPNOTSUPP;
 			}
 		}

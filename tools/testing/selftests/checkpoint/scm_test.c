@@ -345,7 +345,7 @@ TEST_F(scm, pipe_end_in_flight_with_its_other_end_outside_is_refused)
 	ASSERT_EQ(0, pipe(outside_pipe));
 	ckpt_expect_refused(_metadata, &self->c, pipe_end_in_flight,
 			    outside_pipe[0],
-			    EOPNOTSUPP, "other end is open outside", true);
+			    EOPNOTSUPP, "in flight there): the pipe's other end", true);
 	close(outside_pipe[0]);
 	close(outside_pipe[1]);
 }
