@@ -476,13 +476,16 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 	return NULL;
 }
 
-/* What a SOCKET record cannot hold of @sock: its reason, or NULL. */
-static const char *ckpt_sock_unsaved(struct socket *sock)
+/*
+ * What a SOCKET record cannot hold of @sock: its reason, or NULL.  The
+ * options it holds by value go in @opts (only counted if NULL).
+ */
+static const char *ckpt_sock_unsaved(struct socket *sock,
+				     struct ckpt_sockopt *opts, u32 *nr)
 {
 	struct sock *sk = sock->sk, *fresh;
 	struct socket *new;
 	const char *no;
-	u32 nr;
 
 	no = ckpt_sock_level_unsaved(sk);
 	if (no)
@@ -493,7 +496,7 @@ static const char *ckpt_sock_unsaved(struct socket *sock)
 	/* the options a program may have set, against a new socket */
 	if (ckpt_sock_fresh(sk, &new))
 		return "its protocol";
-	if (ckpt_sock_opts(sock, new, NULL, &nr)) {
+	if (ckpt_sock_opts(sock, new, opts, nr)) {
 		sock_release(new);
 		return "an option checkpoint cannot read";
 	}
@@ -517,15 +520,9 @@ static const char *ckpt_sock_unsaved(struct socket *sock)
 	return no;
 }
 
-/**
- * ckpt_sock_supported - can a SOCKET record describe this socket?
- * @file: a socket (ckpt_is_socket())
- * @why: filled with a short reason when it cannot
- * @len: size of @why
- *
- * Return: 0 or -EOPNOTSUPP.
- */
-static int ckpt_sock_supported(struct file *file, char *why, size_t len)
+/* ckpt_sock_supported(), filling @opts (if not NULL) as it reads them */
+static int ckpt_sock_check(struct file *file, char *why, size_t len,
+			   struct ckpt_sockopt *opts, u32 *nr)
 {
 	struct socket *sock = ckpt_sock_of(file);
 	const char *no;
@@ -544,13 +541,28 @@ static int ckpt_sock_supported(struct file *file, char *why, size_t len)
 			 "TCP connection: saving it needs CAP_NET_ADMIN (TCP repair mode)");
 		return -EPERM;
 	}
-	no = ckpt_sock_unsaved(sock);
+	no = ckpt_sock_unsaved(sock, opts, nr);
 	if (!no)
 		return 0;
 	snprintf(why, len, "%s socket: %s",
 		 sock->sk->sk_family == AF_UNIX ? "AF_UNIX" : tcp ? "TCP" : "UDP",
 		 no);
 	return -EOPNOTSUPP;
+}
+
+/**
+ * ckpt_sock_supported - can a SOCKET record describe this socket?
+ * @file: a socket (ckpt_is_socket())
+ * @why: filled with a short reason when it cannot
+ * @len: size of @why
+ *
+ * Return: 0 or -EOPNOTSUPP.
+ */
+static int ckpt_sock_supported(struct file *file, char *why, size_t len)
+{
+	u32 nr;
+
+	return ckpt_sock_check(file, why, len, NULL, &nr);
 }
 
 /*
@@ -735,7 +747,7 @@ static int ckpt_sock_queue(struct ckpt_ctx *ctx, struct sock *sk,
  */
 static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 {
-	struct socket *sock = ckpt_sock_of(ptr), *fresh;
+	struct socket *sock = ckpt_sock_of(ptr);
 	struct ckpt_hdr_socket *h;
 	struct sock *sk;
 	char why[200];
@@ -743,17 +755,20 @@ static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	u32 shut;
 	int err;
 
-	err = ckpt_sock_supported(ptr, why, sizeof(why));
-	if (err)
-		return ckpt_err(ctx, err, "cannot checkpoint %s", why);
-	sk = sock->sk;
 	/* room for queued datagrams only where there are some */
-	len = skb_queue_len_lockless(&sk->sk_receive_queue) ?
+	len = sock && skb_queue_len_lockless(&sock->sk->sk_receive_queue) ?
 	      CKPT_RECORD_MAX : sizeof(*h);
 	h = kvmalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	memset(h, 0, sizeof(*h));
+	/* the checks read the options the record holds by value */
+	err = ckpt_sock_check(ptr, why, sizeof(why), h->opts, &h->nr_opts);
+	if (err) {
+		ckpt_err(ctx, err, "cannot checkpoint %s", why);
+		goto out;
+	}
+	sk = sock->sk;
 	h->objref = objref;
 	h->family = sk->sk_family;
 	h->type = sk->sk_type;
@@ -796,15 +811,6 @@ static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		h->flags |= CKPT_SOCK_SHUT_RD;
 	if (shut & SEND_SHUTDOWN)
 		h->flags |= CKPT_SOCK_SHUT_WR;
-	err = ckpt_sock_fresh(sk, &fresh);
-	if (!err) {
-		err = ckpt_sock_opts(sock, fresh, h->opts, &h->nr_opts);
-		sock_release(fresh);
-	}
-	if (err) {
-		ckpt_err(ctx, err, "socket: reading its options");
-		goto out;
-	}
 	err = ckpt_sock_queue(ctx, sk, h, &len);
 	if (!err)
 		err = ckpt_write_obj(ctx, CKPT_HDR_SOCKET, h, len);

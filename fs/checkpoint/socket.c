@@ -224,7 +224,6 @@ static struct file **ckpt_unix_inflight(struct sock *sk, unsigned int *n)
 /* The files in flight to an end of a pair (ckpt_file_ops.in_flight). */
 static struct file **ckpt_unix_in_flight(struct file *file, unsigned int *n)
 {
-	*n = 0;
 	return ckpt_unix_inflight(ckpt_unix_sk(file), n);
 }
 
@@ -255,7 +254,7 @@ static bool ckpt_unix_carries(struct file *file)
 static int ckpt_unix_inflight_file(struct file *file, char *why, size_t len)
 {
 	const struct ckpt_file_ops *ops;
-	int kind = ckpt_file_kind(file), err;
+	int kind = ckpt_file_kind(file);
 
 	ops = kind > 0 ? ckpt_file_ops_of(kind) : NULL;
 	if (ops && (ops->in_table || ops->after_table)) {
@@ -271,10 +270,7 @@ static int ckpt_unix_inflight_file(struct file *file, char *why, size_t len)
 		snprintf(why, len, "a file in flight holds flock or OFD locks");
 		return -EOPNOTSUPP;
 	}
-	err = ckpt_file_supported(file, why, len);
-	if (err)
-		return err;
-	return 0;
+	return ckpt_file_supported(file, why, len);
 }
 
 /* The files in flight to @sk: can each be saved? */
