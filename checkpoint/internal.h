@@ -482,9 +482,10 @@ const char *ckpt_unix_conn_unsupported(struct sock *conn);
 /* other AF_UNIX, TCP and UDP sockets (fs/checkpoint/sock.c) */
 #define CKPT_HAVE_SOCK	(IS_BUILTIN(CONFIG_UNIX) && IS_ENABLED(CONFIG_INET))
 
-/* established TCP connections (fs/checkpoint/tcp.c) */
+/* established and closing TCP connections (fs/checkpoint/tcp.c) */
 #if CKPT_HAVE_SOCK
 int checkpoint_tcp(struct ckpt_ctx *ctx, struct file *file, int objref);
+bool ckpt_tcp_fins(struct sock *sk, bool *out, bool *in);
 void ckpt_tcp_undo(struct ckpt_ctx *ctx);
 void ckpt_tcp_release(struct ckpt_ctx *ctx);
 int restore_tcp_repair(struct socket *sock);
@@ -502,6 +503,7 @@ static inline void restore_tcp_resume(struct ckpt_ctx *ctx) { }
 
 /* file locks (fs/checkpoint/lock.c) */
 bool ckpt_file_has_locks(struct file *file);
+bool ckpt_file_leased(struct file *file);
 int ckpt_task_file_locks(struct task_struct *t, struct file *file, int fd,
 			 char *why, size_t len);
 int ckpt_fd_locks(struct ckpt_fds *f, unsigned int i, struct ckpt_locks *out,

@@ -228,6 +228,17 @@ static int ckpt_mm_check(struct mm_struct *mm, char *why, size_t len)
 			 "mlockall(MCL_FUTURE) is in force, which checkpoint does not save");
 		return -EOPNOTSUPP;
 	}
+	/* restart would lift the W^X policy */
+	if (test_bit(MMF_HAS_MDWE, &mm->flags)) {
+		snprintf(why, len,
+			 "memory-deny-write-execute (PR_SET_MDWE) is in force, which checkpoint does not save");
+		return -EOPNOTSUPP;
+	}
+	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags)) {
+		snprintf(why, len,
+			 "KSM merges all its memory (PR_SET_MEMORY_MERGE), which checkpoint does not save");
+		return -EOPNOTSUPP;
+	}
 #ifdef CONFIG_MEMBARRIER
 	if (atomic_read(&mm->membarrier_state)) {
 		snprintf(why, len, "membarrier(2) registrations are not saved");
@@ -629,6 +640,8 @@ static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	}
 	h->nr_auxv = n + 2;
 	h->dumpable = get_dumpable(mm);
+	if (test_bit(MMF_DISABLE_THP, &mm->flags))
+		h->flags |= CKPT_MM_THP_DISABLE;
 	err = ckpt_write_obj(ctx, CKPT_HDR_MM, h, sizeof(*h));
 	kfree(h);
 	return err;
@@ -796,7 +809,7 @@ static int restore_mm_check(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *h)
 	    h->start_stack >= TASK_SIZE || h->vdso >= TASK_SIZE)
 		return ckpt_err(ctx, -EBADMSG, "mm layout out of range");
 	if (h->objref <= 0 || h->nr_auxv > AT_VECTOR_SIZE ||
-	    h->dumpable > SUID_DUMP_USER || h->_pad ||
+	    h->dumpable > SUID_DUMP_USER || h->flags & ~CKPT_MM_FLAGS ||
 	    h->nr_auxv < 2 || h->nr_auxv % 2 ||
 	    h->auxv[h->nr_auxv - 2] != AT_NULL ||
 	    memchr_inv(&h->auxv[h->nr_auxv], 0,
@@ -1325,6 +1338,10 @@ int restore_mm(struct ckpt_ctx *ctx)
 		return ckpt_err(ctx, err, "unmapping the old address space");
 	mm->context.vdso = NULL;
 	mm->context.vdso_image = NULL;
+	/* before the mappings are made, as for the process's own */
+	err = set_thp_disable(ms->mm->flags & CKPT_MM_THP_DISABLE);
+	if (err)
+		return ckpt_err(ctx, err, "setting PR_SET_THP_DISABLE");
 	if (ms->exe) {
 		err = replace_mm_exe_file(mm, ms->exe);
 		if (err)

@@ -252,6 +252,14 @@ static int checkpoint_signal_state(struct ckpt_ctx *ctx, struct task_struct *t,
 		}
 		h->itimer[i].value_ns = ckpt_ts_ns(it.it_value);
 		h->itimer[i].interval_ns = ckpt_ts_ns(it.it_interval);
+		/*
+		 * A periodic ITIMER_REAL that fired while the task was frozen
+		 * reads 0: it starts again when its SIGALRM is dequeued
+		 * (dequeue_signal()), which restart cannot ask for.  Its next
+		 * expiry is one interval on.
+		 */
+		if (i == ITIMER_REAL && !h->itimer[i].value_ns)
+			h->itimer[i].value_ns = h->itimer[i].interval_ns;
 	}
 	if (leader) {
 		err = ckpt_collect_timers(ctx, t, &timers, &h->nr_timers);

@@ -93,7 +93,9 @@ char *ckpt_file_path(struct file *file, char *buf, int len)
  */
 static int ckpt_path_kind(struct file *file, struct inode *inode)
 {
-	if (ckpt_pseudo_fs(inode->i_sb))
+	/* an internal mount's files (shared anonymous memory) have no path */
+	if (ckpt_pseudo_fs(inode->i_sb) ||
+	    file->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return -EOPNOTSUPP;
 	if (S_ISREG(inode->i_mode))
 		return CKPT_FILE_REG;
@@ -172,10 +174,13 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	const char *type;
 	char *buf, *path;
 	int kind = ckpt_file_kind(file);
+	bool async = file->f_flags & FASYNC;
 	int err;
 
+	if (async && ckpt_file_leased(file))
+		async = false;	/* its lease's, set again with it */
 	/* a restored file would need its owner and ->fasync() again */
-	if (file->f_flags & FASYNC) {
+	if (async) {
 		snprintf(why, len, "file with O_ASYNC (signal-driven I/O)");
 		return -EOPNOTSUPP;
 	}
@@ -641,6 +646,7 @@ const struct ckpt_file_ops ckpt_file_tty_ops = {
 
 const struct ckpt_file_ops ckpt_file_chr_ops = {
 	.kind = CKPT_FILE_CHR,
+	.flags = CKPT_FK_NAMED,
 	.is = ckpt_is_memdev_file,
 	.restore = restore_path_file,
 };

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * File locks for checkpoint/restart: flock, POSIX and OFD locks.
+ * File locks for checkpoint/restart: flock, POSIX and OFD locks, and
+ * leases.
  *
  * Locks are read through fs/locks.c's locks_visit_file() and taken
  * again at restart through flock(2)'s file_flock() and fcntl(2)'s
- * fcntl_setlk(), in the restored task with its fds installed, so that
- * a POSIX lock belongs to the restored fd table and every check of the
- * system calls applies.  Leases are refused, not saved.
+ * fcntl_setlk() and fcntl_setlease(), in the restored task with its fds
+ * installed, so that a POSIX lock belongs to the restored fd table and
+ * every check of the system calls applies.  A lease being broken, and
+ * NFS delegations and layouts, are refused.
  */
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -24,7 +26,8 @@ struct ckpt_lock_scan {
 	u32 nr;			/* locks seen, even past @max */
 	u32 max;		/* room in @locks */
 	struct file *other;	/* POSIX lock of @files through another file */
-	bool lease;
+	bool lease;		/* a delegation, layout or lease being broken */
+	bool leased;		/* a lease of @file, saved */
 };
 
 /* Under the inode's flc_lock: note one lock, without sleeping. */
@@ -35,11 +38,17 @@ static int ckpt_lock_scan_one(struct file_lock_core *flc, void *arg)
 	struct file_lock *fl;
 	u16 kind;
 
-	if (flc->flc_flags & (FL_LEASE | FL_DELEG | FL_LAYOUT)) {
+	if (flc->flc_flags & (FL_DELEG | FL_LAYOUT | FL_UNLOCK_PENDING |
+			      FL_DOWNGRADE_PENDING)) {
 		s->lease |= flc->flc_file == s->file;
 		return 0;
 	}
-	if (flc->flc_flags & FL_FLOCK) {
+	if (flc->flc_flags & FL_LEASE) {
+		kind = CKPT_LOCK_LEASE;
+		if (flc->flc_file != s->file)
+			return 0;
+		s->leased = true;
+	} else if (flc->flc_flags & FL_FLOCK) {
 		kind = CKPT_LOCK_FLOCK;
 		if (flc->flc_file != s->file)
 			return 0;
@@ -63,7 +72,7 @@ static int ckpt_lock_scan_one(struct file_lock_core *flc, void *arg)
 	l = &s->locks[s->nr - 1];
 	l->kind = kind;
 	l->type = flc->flc_type;
-	if (kind != CKPT_LOCK_FLOCK) {
+	if (kind == CKPT_LOCK_POSIX || kind == CKPT_LOCK_OFD) {
 		fl = container_of(flc, struct file_lock, c);
 		l->start = fl->fl_start;
 		l->end = fl->fl_end;
@@ -82,7 +91,8 @@ static int ckpt_lock_scan_one(struct file_lock_core *flc, void *arg)
  * @why: filled with a short reason on failure
  * @len: size of @why
  *
- * Return: 0, -EOPNOTSUPP for a lease, -E2BIG or -ENOMEM.
+ * Return: 0, -EOPNOTSUPP for a lease being broken or a delegation,
+ * -E2BIG or -ENOMEM.
  */
 static int ckpt_file_locks(struct file *file, u32 fd,
 			   struct files_struct *files, struct ckpt_locks *out,
@@ -119,7 +129,7 @@ static int ckpt_file_locks(struct file *file, u32 fd,
 	if (s.lease) {
 		kvfree(s.locks);
 		snprintf(why, len,
-			 "fd %u holds a lease (F_SETLEASE), which checkpoint does not save",
+			 "fd %u holds a lease being broken or an NFS delegation, which checkpoint does not save",
 			 fd);
 		return -EOPNOTSUPP;
 	}
@@ -141,6 +151,28 @@ static int ckpt_file_locks(struct file *file, u32 fd,
 	out->nr += s.nr;
 	kvfree(s.locks);
 	return 0;
+}
+
+/**
+ * ckpt_file_leased - does an open file hold a lease checkpoint saves?
+ * @file: the file
+ *
+ * Its lease is what set O_ASYNC on it (the lease's fasync entry), and
+ * fcntl_setlease() sets it again at restart.
+ *
+ * Return: whether it holds one.
+ */
+bool ckpt_file_leased(struct file *file)
+{
+	struct ckpt_lock_scan s = { .file = file };
+	struct fown_struct *fown = file_f_owner(file);
+
+	/* a lease break's signal chosen with F_SETSIG is not saved */
+	if (!locks_inode_context(file_inode(file)) ||
+	    (fown && READ_ONCE(fown->signum)))
+		return false;
+	locks_visit_file(file, ckpt_lock_scan_one, &s);
+	return s.leased && !s.lease;
 }
 
 /**
@@ -286,7 +318,8 @@ static int restore_file_locks_read(struct ckpt_ctx *ctx, u32 nr,
 		kvfree(l);
 		l = &locks->v[i];
 		if ((l->type != F_RDLCK && l->type != F_WRLCK) ||
-		    (l->kind == CKPT_LOCK_FLOCK ? l->start || l->end :
+		    (l->kind == CKPT_LOCK_FLOCK || l->kind == CKPT_LOCK_LEASE ?
+		     l->start || l->end :
 		     (l->kind != CKPT_LOCK_POSIX && l->kind != CKPT_LOCK_OFD) ||
 		     l->start > l->end || l->end > OFFSET_MAX))
 			return ckpt_err(ctx, -EBADMSG,
@@ -300,13 +333,19 @@ static int restore_file_locks_read(struct ckpt_ctx *ctx, u32 nr,
 static const char *ckpt_lock_kind_name(u16 kind)
 {
 	return kind == CKPT_LOCK_FLOCK ? "flock" :
-	       kind == CKPT_LOCK_POSIX ? "POSIX" : "OFD";
+	       kind == CKPT_LOCK_POSIX ? "POSIX" :
+	       kind == CKPT_LOCK_OFD ? "OFD" : "lease";
 }
 
 /* EAGAIN with a reason, for a lock another process holds now */
 static int restore_lock_conflict(struct ckpt_ctx *ctx,
 				 struct ckpt_hdr_file_lock *l, int err)
 {
+	if ((err == -EWOULDBLOCK || err == -EAGAIN) &&
+	    l->kind == CKPT_LOCK_LEASE)
+		return ckpt_err(ctx, -EAGAIN,
+				"fd %u: another open file of its inode conflicts with its lease",
+				l->fd);
 	if (err == -EWOULDBLOCK || err == -EAGAIN)
 		return ckpt_err(ctx, -EAGAIN,
 				"fd %u: another process holds a lock that conflicts with its %s lock of bytes %llu-%llu",
@@ -335,8 +374,8 @@ static void restore_lock_flock(struct ckpt_hdr_file_lock *l, struct flock *fl)
  * Take a lock of the open file @l->fd will refer to, or test one of the
  * fd table, before the point of no return.
  *
- * flock and OFD locks belong to the open file: they are taken now, and
- * go with the file if the restart fails.  A POSIX lock belongs to the
+ * flock and OFD locks and leases belong to the open file: they are
+ * taken now, and go with the file if the restart fails.  A POSIX lock belongs to the
  * fd table, which is the task's own only once its fds are installed:
  * here it is only tested for a conflict, and taken by
  * restore_file_lock_commit().  Nothing waits: a lock another process
@@ -357,6 +396,10 @@ static int restore_file_lock_stage(struct ckpt_ctx *ctx,
 		break;
 	case CKPT_LOCK_OFD:
 		err = fcntl_setlk(l->fd, file, F_OFD_SETLK, &fl);
+		break;
+	case CKPT_LOCK_LEASE:
+		/* the restored process owns it, and gets its break signal */
+		err = fcntl_setlease(l->fd, file, l->type);
 		break;
 	default:
 		err = fcntl_getlk(file, F_GETLK, &fl);

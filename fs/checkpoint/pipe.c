@@ -26,6 +26,7 @@
  */
 struct ckpt_pipe {
 	struct file *end[2];	/* read end, write end */
+	struct path path;	/* pipe(2): its inode, to open an end again */
 	struct file *anchor;	/* FIFO: opened O_RDWR */
 	bool fifo;
 	u32 size, nr_bytes;
@@ -220,6 +221,7 @@ static void restore_pipe_release(void *ptr)
 		fput(p->end[1]);
 	if (p->anchor)
 		fput(p->anchor);
+	path_put(&p->path);
 	kvfree(p->data);
 	kfree(p);
 }
@@ -241,16 +243,21 @@ static struct file *restore_anon_end(struct ckpt_ctx *ctx, struct ckpt_pipe *p,
 		if (err)
 			return ERR_PTR(ckpt_err(ctx, err, "pipe %u: creating it",
 						h->ref));
+		p->path = p->end[0]->f_path;
+		path_get(&p->path);
 		err = restore_pipe_setup(ctx, p, p->end[1], h->ref);
 		if (err)
 			return ERR_PTR(err);
 	}
 	file = p->end[end];
 	if (!file) {
-		ckpt_err(ctx, -EOPNOTSUPP,
-			 "file %d: a second open file for the same pipe end",
-			 h->objref);
-		return ERR_PTR(-EOPNOTSUPP);
+		/* an end opened again, as an open of /proc/PID/fd/N does */
+		file = dentry_open(&p->path, h->f_flags, current_cred());
+		if (IS_ERR(file))
+			ckpt_err(ctx, PTR_ERR(file),
+				 "file %d: opening pipe %u again", h->objref,
+				 h->ref);
+		return file;
 	}
 	p->end[end] = NULL;
 	ckpt_set_nonblock(file, h->f_flags & O_NONBLOCK);
@@ -430,15 +437,8 @@ static int ckpt_pipe_peers(const struct ckpt_fds *f, int only,
 			if (e[j].file->f_mode & FMODE_WRITE)
 				w++;
 		}
-		/* a FIFO's ends are reopened by name: any number of them */
-		if ((r > 1 || w > 1) && ckpt_is_pipe(fds[first].file)) {
-			snprintf(why, len,
-				 "process %d fd %u%s: a pipe end opened more than once",
-				 fds[first].pid, fds[first].fd,
-				 ckpt_fd_flight(&fds[first]));
-			err = -EOPNOTSUPP;
-		} else if (r != READ_ONCE(e[i].pipe->readers) ||
-			   w != READ_ONCE(e[i].pipe->writers)) {
+		if (r != READ_ONCE(e[i].pipe->readers) ||
+		    w != READ_ONCE(e[i].pipe->writers)) {
 			snprintf(why, len,
 				 "process %d fd %u%s: the pipe's other end is open outside the checkpoint",
 				 fds[first].pid, fds[first].fd,

@@ -11,9 +11,10 @@
  * Restart opens the ptmx node again, which makes a new pair, opens the
  * slave's files from the master as TIOCGPTPEER does, and gives the
  * session leader the slave back as its controlling terminal, then the
- * session's other processes.  The line discipline's buffers are not
- * saved: a pty with bytes not read yet is refused.
+ * session's other processes.  The bytes either end had not read go in
+ * the PTY record and back into the new pair's line disciplines.
  */
+#include <linux/bitmap.h>
 #include <linux/bsearch.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -67,23 +68,49 @@ static bool ckpt_is_pty_master_file(struct file *file)
 	return master && file_tty(file) == master;
 }
 
+/* Are the master's termios still those the driver gave it? */
+static bool ckpt_pty_master_termios(struct tty_struct *master)
+{
+	const struct ktermios *init = &master->driver->init_termios;
+	bool same;
+
+	down_read(&master->termios_rwsem);
+	same = master->termios.c_iflag == init->c_iflag &&
+	       master->termios.c_oflag == init->c_oflag &&
+	       master->termios.c_cflag == init->c_cflag &&
+	       master->termios.c_lflag == init->c_lflag &&
+	       !memcmp(master->termios.c_cc, init->c_cc, NCCS);
+	up_read(&master->termios_rwsem);
+	return same;
+}
+
 /*
- * What checkpoint does not save of a pty it takes: bytes in the line
- * disciplines, a packet-mode status byte, stopped output, exclusive
+ * What checkpoint does not save of a pty it takes: what the line
+ * disciplines hold but the bytes not read (n_tty_unread()), a master's
+ * own termios, a packet-mode status byte, stopped output, exclusive
  * mode, another line discipline.
  */
 static int ckpt_pty_state(struct tty_struct *master, char *why, size_t len)
 {
 	struct tty_struct *slave = master->link;
-	int to_slave = n_tty_unread(slave), to_master = n_tty_unread(master);
+	int to_slave = n_tty_unread(slave, NULL, NULL);
+	int to_master = n_tty_unread(master, NULL, NULL);
 
-	if (to_slave < 0 || to_master < 0)
+	if (to_slave == -EINVAL || to_master == -EINVAL)
 		snprintf(why, len, "pty %d: line discipline other than N_TTY",
 			 slave->index);
-	else if (to_slave || to_master)
+	else if (to_slave == -EBUSY || to_master == -EBUSY)
 		snprintf(why, len,
-			 "pty %d: %d bytes written to the master and %d to the slave were not read (not saved)",
-			 slave->index, to_slave, to_master);
+			 "pty %d: echoes not output yet, or a literal next (^V) waiting for its character",
+			 slave->index);
+	else if (to_slave < 0 || to_master < 0)
+		snprintf(why, len,
+			 "pty %d: the %s's input buffer is full (what waits behind it is not saved)",
+			 slave->index, to_slave < 0 ? "slave" : "master");
+	else if (!ckpt_pty_master_termios(master))
+		snprintf(why, len,
+			 "pty %d: the master's termios were changed (not saved)",
+			 slave->index);
 	else if (test_bit(TTY_EXCLUSIVE, &slave->flags))
 		snprintf(why, len, "pty %d: in exclusive mode (TIOCEXCL)",
 			 slave->index);
@@ -261,6 +288,66 @@ static void ckpt_termios_save(struct tty_struct *tty, struct ckpt_termios *t)
 	up_read(&tty->termios_rwsem);
 }
 
+/* In a PTY record: @n bytes not read, then a bit per byte for line ends. */
+static size_t ckpt_pty_unread_len(u32 n)
+{
+	return n + DIV_ROUND_UP(n, 8);
+}
+
+#define CKPT_PTY_UNREAD_LEN	ckpt_pty_unread_len(CKPT_PTY_UNREAD_MAX)
+
+/*
+ * The bytes @tty received and did not read, into @data as a PTY record
+ * holds them, and their count into *@n.  The tasks are frozen, the
+ * pair's files all in the checkpoint: nothing comes after the checks.
+ */
+static int ckpt_pty_unread(struct tty_struct *tty, u8 *data, u32 *n)
+{
+	unsigned long *eol;
+	int i, ret;
+
+	BUILD_BUG_ON(N_TTY_BUF_SIZE - 2 != CKPT_PTY_UNREAD_MAX);
+	eol = bitmap_zalloc(N_TTY_BUF_SIZE, GFP_KERNEL);
+	if (!eol)
+		return -ENOMEM;
+	ret = n_tty_unread(tty, data, eol);
+	for (i = 0; i < ret; i++)
+		if (test_bit(i, eol))
+			data[ret + i / 8] |= BIT(i % 8);
+	bitmap_free(eol);
+	if (ret < 0)	/* ckpt_pty_state() said why */
+		return -EOPNOTSUPP;
+	*n = ret;
+	return 0;
+}
+
+/* Give @tty the bytes @data holds, as ckpt_pty_unread() wrote them. */
+static int restore_pty_unread(struct tty_struct *tty, const u8 *data, u32 n)
+{
+	unsigned long *eol;
+	u32 i;
+	int err;
+
+	if (!n)
+		return 0;
+	eol = bitmap_zalloc(N_TTY_BUF_SIZE, GFP_KERNEL);
+	if (!eol)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (data[n + i / 8] & BIT(i % 8))
+			__set_bit(i, eol);
+	err = n_tty_refill(tty, data, eol, n);
+	bitmap_free(eol);
+	return err;
+}
+
+/* Are the bits after the last of @n in a PTY record's bitmap zero? */
+static bool restore_pty_unread_valid(const u8 *data, u32 n)
+{
+	return n <= CKPT_PTY_UNREAD_MAX &&
+	       !(n % 8 && data[n + n / 8] >> (n % 8));
+}
+
 /**
  * checkpoint_pty_obj - write a PTY record (objhash checkpoint handler)
  * @ctx: checkpoint context
@@ -279,6 +366,7 @@ static int checkpoint_pty_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	pid_t sid, pgid;
 	char why[160];
 	char *path;
+	u8 *data;
 	u32 plen;
 	int err;
 
@@ -294,7 +382,8 @@ static int checkpoint_pty_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pty %d: its master is not in the checkpoint",
 				slave->index);
-	h = kzalloc(sizeof(*h) + CKPT_PATH_MAX, GFP_KERNEL);
+	h = kvzalloc(sizeof(*h) + CKPT_PATH_MAX + 2 * CKPT_PTY_UNREAD_LEN,
+		     GFP_KERNEL);
 	if (!h) {
 		fput(file);
 		return -ENOMEM;
@@ -311,6 +400,17 @@ static int checkpoint_pty_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	memmove(h->path, path, plen);
 	memset(h->path + plen, 0, CKPT_PATH_MAX - plen);
 	h->path_len = plen;
+	data = (u8 *)h->path + ALIGN(plen, 8);
+	err = ckpt_pty_unread(slave, data, &h->to_slave);
+	if (!err)
+		err = ckpt_pty_unread(master,
+				      data + ckpt_pty_unread_len(h->to_slave),
+				      &h->to_master);
+	if (err) {
+		err = ckpt_err(ctx, err, "pty %d: reading its input",
+			       slave->index);
+		goto out;
+	}
 	h->objref = objref;
 	h->index = slave->index;
 	if (test_bit(TTY_PTY_LOCK, &master->flags))
@@ -328,9 +428,12 @@ static int checkpoint_pty_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 	h->ws_ypixel = slave->winsize.ws_ypixel;
 	mutex_unlock(&slave->winsize_mutex);
 	ckpt_termios_save(slave, &h->termios);
-	err = ckpt_write_obj(ctx, CKPT_HDR_PTY, h, sizeof(*h) + plen);
+	err = ckpt_write_obj(ctx, CKPT_HDR_PTY, h,
+			     sizeof(*h) + ALIGN(plen, 8) +
+			     ckpt_pty_unread_len(h->to_slave) +
+			     ckpt_pty_unread_len(h->to_master));
 out:
-	kfree(h);
+	kvfree(h);
 	return err;
 }
 
@@ -433,17 +536,32 @@ static void *restore_pty_obj(struct ckpt_ctx *ctx, void *rec)
 	struct winsize ws;
 	struct file *file;
 	const char *path;
+	const u8 *data;
 	struct path p;
 	int err;
 
 	if (h->h.len < sizeof(*h) || h->path_len > CKPT_PATH_MAX ||
-	    h->h.len != sizeof(*h) + h->path_len ||
+	    h->to_slave > CKPT_PTY_UNREAD_MAX ||
+	    h->to_master > CKPT_PTY_UNREAD_MAX ||
+	    h->h.len != sizeof(*h) + ALIGN(h->path_len, 8) +
+			ckpt_pty_unread_len(h->to_slave) +
+			ckpt_pty_unread_len(h->to_master) ||
+	    memchr_inv(h->path + h->path_len, 0,
+		       ALIGN(h->path_len, 8) - h->path_len) ||
 	    h->flags & ~CKPT_PTY_FLAGS || h->_pad ||
 	    h->master_flags & ~CKPT_PTY_OPEN_FLAGS ||
 	    (h->master_flags & O_ACCMODE) == O_ACCMODE ||
 	    h->session < 0 || h->pgrp < 0 || !h->session != !h->pgrp ||
 	    ckpt_termios_check(&h->termios)) {
 		ckpt_err(ctx, -EBADMSG, "pty %u: malformed record", h->objref);
+		return ERR_PTR(-EBADMSG);
+	}
+	data = (const u8 *)h->path + ALIGN(h->path_len, 8);
+	if (!restore_pty_unread_valid(data, h->to_slave) ||
+	    !restore_pty_unread_valid(data + ckpt_pty_unread_len(h->to_slave),
+				      h->to_master)) {
+		ckpt_err(ctx, -EBADMSG, "pty %u: line ends after its bytes",
+			 h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
 	if (h->session && (!ckpt_tree_task(ctx, h->session) ||
@@ -516,6 +634,16 @@ static void *restore_pty_obj(struct ckpt_ctx *ctx, void *rec)
 			goto fail;
 		}
 		fput(file);
+	}
+	/* after the termios, which decide how they are read */
+	err = restore_pty_unread(master->link, data, h->to_slave) ?:
+	      restore_pty_unread(master,
+				 data + ckpt_pty_unread_len(h->to_slave),
+				 h->to_master);
+	if (err) {
+		ckpt_err(ctx, err, "pty %u: giving it back its input",
+			 h->objref);
+		goto fail;
 	}
 	return pty;
 fail:

@@ -100,6 +100,8 @@ static const struct ckpt_sockopt_kind {
 	/* first: IP_TOS sets the priority too, which SO_PRIORITY overrides */
 	{ SOL_IP, IP_TOS, 4, CKPT_FAM_INET },
 	{ SOL_SOCKET, SO_PRIORITY, 4, CKPT_FAM_ANY },
+	/* SO_BINDTODEVICE by index: restart is on the same host */
+	{ SOL_SOCKET, SO_BINDTOIFINDEX, 4, CKPT_FAM_ANY },
 	{ SOL_SOCKET, SO_RCVLOWAT, 4, CKPT_FAM_ANY },
 	{ SOL_SOCKET, SO_MARK, 4, CKPT_FAM_ANY },
 	{ SOL_SOCKET, SO_LINGER, sizeof(struct linger), CKPT_FAM_ANY },
@@ -228,12 +230,11 @@ static int ckpt_sock_fresh(struct sock *sk, struct socket **fresh)
 static const char *ckpt_sock_level_unsaved(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
+	bool out, in;
 
 	if (rcu_access_pointer(sk->sk_filter) || ckpt_reuseport_prog(sk))
 		return "a socket filter is attached";
-	if (READ_ONCE(sk->sk_bound_dev_if))
-		return "it is bound to a device (SO_BINDTODEVICE)";
-	/* SO_MARK, SO_PRIORITY, SO_LINGER, ...: ckpt_sockopt_kinds */
+	/* SO_BINDTODEVICE, SO_MARK, SO_PRIORITY, ...: ckpt_sockopt_kinds */
 	if (READ_ONCE(sk->sk_peek_off) >= 0)
 		return "SO_PEEK_OFF is set";
 	if (sock_flag(sk, SOCK_RCVTSTAMP) ||
@@ -244,10 +245,10 @@ static const char *ckpt_sock_level_unsaved(struct sock *sk)
 		return "timestamps, SO_RXQ_OVFL, SO_ZEROCOPY, SO_TXTIME or another option";
 	if (test_bit(SOCK_PASSPIDFD, &sock->flags))
 		return "SO_PASSPIDFD is set";
-	/* a TCP shutdown is a connection closing; others' are their own */
+	/* a TCP shutdown goes with a FIN (ckpt_tcp_fins()); others' are own */
 	if (READ_ONCE(sk->sk_shutdown) && sk->sk_family != AF_UNIX &&
-	    sk->sk_protocol == IPPROTO_TCP)
-		return "it is shut down";
+	    sk->sk_protocol == IPPROTO_TCP && !ckpt_tcp_fins(sk, &out, &in))
+		return "it is shut down, and no FIN says so (shutdown(SHUT_RD))";
 	if (READ_ONCE(sk->sk_err) || READ_ONCE(sk->sk_err_soft))
 		return "an error is pending";
 	return NULL;
@@ -431,15 +432,16 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 	if (sk->sk_protocol == IPPROTO_TCP) {
 		struct inet_connection_sock *icsk = inet_csk(sk);
 		struct tcp_sock *tp = tcp_sk(sk);
-
-		bool est = sk->sk_state == TCP_ESTABLISHED;
+		bool out, in;
+		/* established, or closing with its FINs (ckpt_tcp_fins()) */
+		bool est = ckpt_tcp_fins(sk, &out, &in);
 
 		if (sk->sk_state == TCP_LISTEN) {
 			if (READ_ONCE(sk->sk_ack_backlog) ||
 			    inet_csk_reqsk_queue_len(sk))
 				return "connections wait in its backlog";
 		} else if (sk->sk_state != TCP_CLOSE && !est) {
-			return "it is a TCP connection being made or closed (not saved)";
+			return "it is a TCP connection being made (not saved)";
 		}
 		if (est && (tp->urg_data || tp->fastopen_rsk))
 			return "it is a TCP connection with urgent data or in Fast Open";
@@ -459,13 +461,24 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 		    icsk->icsk_accept_queue.fastopenq.max_qlen ||
 		    ckpt_tcp_keys(tp))
 			return "TCP options checkpoint does not save";
+	} else if (sk->sk_type == SOCK_DGRAM &&
+		   (sk->sk_protocol == IPPROTO_ICMP ||
+		    sk->sk_protocol == IPPROTO_ICMPV6)) {
+		/* a ping socket (net.ipv4.ping_group_range) */
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+			return "echo replies are queued for it";
+		if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_ESTABLISHED)
+			return "its state";
 	} else {
 		struct udp_sock *up = udp_sk(sk);
 
-		if (sk->sk_protocol != IPPROTO_UDP)
+		if (sk->sk_protocol != IPPROTO_UDP &&
+		    sk->sk_protocol != IPPROTO_UDPLITE)
 			return "its protocol";
+		/* UDP-Lite's checksum coverage included */
 		if (READ_ONCE(up->udp_flags) != READ_ONCE(udp_sk(fresh)->udp_flags) ||
-		    up->encap_type || READ_ONCE(up->pending) || up->gso_size)
+		    up->encap_type || READ_ONCE(up->pending) || up->gso_size ||
+		    up->pcslen || up->pcrlen)
 			return "UDP options checkpoint does not save";
 		if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
 		    !skb_queue_empty_lockless(&up->reader_queue))
@@ -525,8 +538,8 @@ static int ckpt_sock_check(struct file *file, char *why, size_t len,
 			   struct ckpt_sockopt *opts, u32 *nr)
 {
 	struct socket *sock = ckpt_sock_of(file);
+	bool tcp, out, in;
 	const char *no;
-	bool tcp;
 
 	if (!sock) {
 		snprintf(why, len, "socket of an unsupported family");
@@ -535,7 +548,7 @@ static int ckpt_sock_check(struct file *file, char *why, size_t len,
 	tcp = sock->sk->sk_family != AF_UNIX &&
 	      sock->sk->sk_protocol == IPPROTO_TCP;
 	/* TCP repair mode, which reads a connection, needs it */
-	if (tcp && sock->sk->sk_state == TCP_ESTABLISHED &&
+	if (tcp && ckpt_tcp_fins(sock->sk, &out, &in) &&
 	    !ns_capable_noaudit(sock_net(sock->sk)->user_ns, CAP_NET_ADMIN)) {
 		snprintf(why, len,
 			 "TCP connection: saving it needs CAP_NET_ADMIN (TCP repair mode)");
@@ -545,7 +558,9 @@ static int ckpt_sock_check(struct file *file, char *why, size_t len,
 	if (!no)
 		return 0;
 	snprintf(why, len, "%s socket: %s",
-		 sock->sk->sk_family == AF_UNIX ? "AF_UNIX" : tcp ? "TCP" : "UDP",
+		 sock->sk->sk_family == AF_UNIX ? "AF_UNIX" : tcp ? "TCP" :
+		 sock->sk->sk_protocol == IPPROTO_ICMP ||
+		 sock->sk->sk_protocol == IPPROTO_ICMPV6 ? "ICMP" : "UDP",
 		 no);
 	return -EOPNOTSUPP;
 }
@@ -690,6 +705,7 @@ static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 			   struct ckpt_hdr_socket *h)
 {
 	struct sock *sk = sock->sk;
+	bool out, in;
 	int n;
 
 	if (!inet_sk(sk)->inet_num)
@@ -698,7 +714,9 @@ static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 	if (n < 0)
 		return ckpt_err(ctx, n, "reading a socket's address");
 	h->addr_len = n;
-	if (sk->sk_state != TCP_ESTABLISHED)
+	/* UDP connected, or a TCP connection, closing or not */
+	if (sk->sk_state != TCP_ESTABLISHED &&
+	    (sk->sk_protocol != IPPROTO_TCP || !ckpt_tcp_fins(sk, &out, &in)))
 		return 0;
 	n = kernel_getpeername(sock, (struct sockaddr *)h->peer);
 	if (n < 0)
@@ -805,8 +823,8 @@ static int checkpoint_sock_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		h->rcvbuf = READ_ONCE(sk->sk_rcvbuf) / 2;
 	h->rcvtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_rcvtimeo));
 	h->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
-	/* ckpt_sock_supported() refused a TCP socket's */
-	shut = READ_ONCE(sk->sk_shutdown);
+	/* a TCP connection's goes with its FINs, in the TCP record */
+	shut = h->protocol == IPPROTO_TCP ? 0 : READ_ONCE(sk->sk_shutdown);
 	if (shut & RCV_SHUTDOWN)
 		h->flags |= CKPT_SOCK_SHUT_RD;
 	if (shut & SEND_SHUTDOWN)
@@ -911,7 +929,7 @@ static bool restore_sock_opts_valid(const struct ckpt_hdr_socket *h)
 /* Is @h a socket this kernel makes, its fields in range? */
 static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 {
-	bool unbound, connected;
+	bool unbound, connected, tcp, udp;
 	u32 min_addr;
 
 	if (!restore_sock_queue_valid(h) || !restore_sock_opts_valid(h))
@@ -948,13 +966,17 @@ static bool restore_sock_valid(const struct ckpt_hdr_socket *h)
 	case AF_INET6:
 		if (!unbound && !h->addr_len)
 			return false;
-		/* TCP: a stream (a TCP record follows a connection); UDP: no listening */
-		if ((h->protocol == IPPROTO_TCP &&
-		     h->flags & (CKPT_SOCK_SHUT_RD | CKPT_SOCK_SHUT_WR)) ||
-		    (!(h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM) &&
-		     !(h->protocol == IPPROTO_UDP && h->type == SOCK_DGRAM &&
-		       h->state != CKPT_SOCK_LISTENING &&
-		       !(h->flags & CKPT_SOCK_NODELAY))))
+		tcp = h->protocol == IPPROTO_TCP && h->type == SOCK_STREAM;
+		/* UDP, UDP-Lite and ping sockets */
+		udp = (h->protocol == IPPROTO_UDP ||
+		       h->protocol == IPPROTO_UDPLITE ||
+		       h->protocol == (h->family == AF_INET ? IPPROTO_ICMP :
+				       IPPROTO_ICMPV6)) &&
+		      h->type == SOCK_DGRAM;
+		/* a TCP shutdown is a closing connection, not saved */
+		if (tcp ? h->flags & (CKPT_SOCK_SHUT_RD | CKPT_SOCK_SHUT_WR) :
+		    !udp || h->state == CKPT_SOCK_LISTENING ||
+		    h->flags & CKPT_SOCK_NODELAY)
 			return false;
 		if ((h->family == AF_INET && h->flags & CKPT_SOCK_V6ONLY) ||
 		    h->mode || h->path_dev || h->path_ino)

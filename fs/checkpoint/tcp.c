@@ -2,7 +2,9 @@
 /*
  * Established TCP connections for checkpoint/restart, through TCP's own
  * repair mode (TCP_REPAIR and its options, as do_tcp_setsockopt() and
- * do_tcp_getsockopt() give them to BPF and to setsockopt(2)).
+ * do_tcp_getsockopt() give them to BPF and to setsockopt(2)), and those
+ * that began to close: the peer's FIN is restored in repair mode
+ * (tcp_repair_fin_rcvd()), one's own is sent again once it ends.
  *
  * Checkpoint enters repair mode, which needs CAP_NET_ADMIN, reads the
  * sequence numbers, options and windows and peeks at both queues, and
@@ -34,6 +36,7 @@ struct ckpt_tcp_conn {
 	u32 len;
 	u32 unsent;
 	bool reuse;			/* SO_REUSEADDR, which repair mode resets */
+	bool fin;			/* restart: shut down after the bytes */
 };
 
 static int ckpt_tcp_set(struct sock *sk, int opt, int val)
@@ -120,48 +123,87 @@ static int ckpt_tcp_peek(struct socket *sock, int queue, u8 *buf, u32 len)
 	return n < 0 ? n : 0;
 }
 
+/**
+ * ckpt_tcp_fins - the FINs of a connection, as its state tells them
+ * @sk: a TCP socket
+ * @out: set if its own FIN was queued (shutdown(2) or close), sent or
+ *	not, acknowledged or not
+ * @in: set if the peer's FIN was received
+ *
+ * A connection is established or closing, with an open socket: FIN_WAIT1
+ * or FIN_WAIT2 after its shutdown, CLOSE_WAIT after its peer's, CLOSING
+ * or LAST_ACK after both.  Its shutdown state must be the FINs' own (a
+ * shutdown(SHUT_RD) of one's own is not saved).
+ *
+ * Return: true for such a connection.
+ */
+bool ckpt_tcp_fins(struct sock *sk, bool *out, bool *in)
+{
+	int state = READ_ONCE(sk->sk_state);
+
+	*out = state == TCP_FIN_WAIT1 || state == TCP_FIN_WAIT2 ||
+	       state == TCP_CLOSING || state == TCP_LAST_ACK;
+	*in = state == TCP_CLOSE_WAIT || state == TCP_CLOSING ||
+	      state == TCP_LAST_ACK;
+	return (state == TCP_ESTABLISHED || *out || *in) &&
+	       READ_ONCE(sk->sk_shutdown) ==
+	       ((*out ? SEND_SHUTDOWN : 0) | (*in ? RCV_SHUTDOWN : 0));
+}
+
 /* The queues, read until two readings of their bounds agree. */
 static struct ckpt_hdr_tcp *ckpt_tcp_queues(struct ckpt_ctx *ctx,
 					    struct socket *sock, int objref)
 {
 	struct ckpt_tcp_seqs a, b;
 	struct ckpt_hdr_tcp *h;
-	int err, tries;
+	int err, tries, outq, unsent;
+	bool out, in;
 
 	for (tries = 0; tries < 4; tries++) {
 		err = ckpt_tcp_seqs(sock->sk, &a);
 		if (err)
 			return ERR_PTR(err);
+		if (!ckpt_tcp_fins(sock->sk, &out, &in) || a.urg)
+			return ERR_PTR(ckpt_err(ctx, -EAGAIN,
+						"TCP connection %d: its state changed or it received urgent data during the checkpoint",
+						objref));
 		if (a.outq < 0 || a.inq < 0 || a.unsent < 0 ||
 		    a.unsent > a.outq ||
 		    (u64)a.outq + a.inq > CKPT_RECORD_MAX - sizeof(*h))
 			return ERR_PTR(ckpt_err(ctx, -E2BIG,
 						"TCP connection %d: %d bytes queued to send and %d to read, more than a record holds",
 						objref, a.outq, a.inq));
+		/*
+		 * Our FIN takes the last sequence number written, and counts
+		 * in both queue lengths until it is acknowledged or sent;
+		 * the peer's took the one after the bytes received.
+		 */
+		outq = out && a.outq ? a.outq - 1 : a.outq;
+		unsent = out && a.unsent ? a.unsent - 1 : a.unsent;
 		/* ckpt_write_obj() writes the padding too */
-		h = kvzalloc(ckpt_padded(sizeof(*h) + a.outq + a.inq),
+		h = kvzalloc(ckpt_padded(sizeof(*h) + outq + a.inq),
 			     GFP_KERNEL);
 		if (!h)
 			return ERR_PTR(-ENOMEM);
-		err = ckpt_tcp_peek(sock, TCP_SEND_QUEUE, h->data, a.outq) ?:
-		      ckpt_tcp_peek(sock, TCP_RECV_QUEUE, h->data + a.outq,
+		err = ckpt_tcp_peek(sock, TCP_SEND_QUEUE, h->data, outq) ?:
+		      ckpt_tcp_peek(sock, TCP_RECV_QUEUE, h->data + outq,
 				    a.inq) ?:
 		      ckpt_tcp_seqs(sock->sk, &b);
-		if (!err && (a.state != TCP_ESTABLISHED || a.shutdown || a.urg))
-			return ERR_PTR(ckpt_err(ctx, -EAGAIN,
-						"TCP connection %d: it began to close or received urgent data during the checkpoint",
-						objref));
 		if (!err && !memcmp(&a, &b, sizeof(a))) {
 			h->snd_wl1 = a.w.snd_wl1;
 			h->snd_wnd = a.w.snd_wnd;
 			h->max_window = a.w.max_window;
 			h->rcv_wnd = a.w.rcv_wnd;
 			h->rcv_wup = a.w.rcv_wup;
-			h->snd_seq = a.write_seq - a.outq;
-			h->rcv_seq = a.rcv_nxt - a.inq;
-			h->snd_len = a.outq;
-			h->unsent = a.unsent;
+			h->snd_seq = a.write_seq - out - outq;
+			h->rcv_seq = a.rcv_nxt - in - a.inq;
+			h->snd_len = outq;
+			h->unsent = unsent;
 			h->rcv_len = a.inq;
+			if (out)
+				h->flags |= CKPT_TCP_FIN_SENT;
+			if (in)
+				h->flags |= CKPT_TCP_FIN_RCVD;
 			return h;
 		}
 		kvfree(h);
@@ -427,6 +469,13 @@ static int restore_tcp_conn(struct ckpt_ctx *ctx, struct file *file,
 	      restore_tcp_send(sock, t->data + t->snd_len, t->rcv_len);
 	if (err)
 		return err;
+	/* before the windows, which were read with it counted */
+	*what = "receiving its peer's FIN";
+	if (t->flags & CKPT_TCP_FIN_RCVD) {
+		err = tcp_repair_fin_rcvd(sk);
+		if (err)
+			return err;
+	}
 	*what = "setting its windows";
 	err = do_tcp_setsockopt(sk, SOL_TCP, TCP_REPAIR_WINDOW,
 				KERNEL_SOCKPTR(&w), sizeof(w));
@@ -487,6 +536,7 @@ int restore_tcp_connect(struct ckpt_ctx *ctx, struct file *file,
 	c->len = t->snd_len;
 	c->unsent = t->unsent;
 	c->reuse = h->flags & CKPT_SOCK_REUSEADDR;
+	c->fin = t->flags & CKPT_TCP_FIN_SENT;
 	list_add_tail(&c->list, &ctx->tcp);
 	kvfree(t);
 	return 0;
@@ -529,7 +579,7 @@ int restore_tcp_finish(struct ckpt_ctx *ctx)
  * @ctx: restart context, past its point of no return
  *
  * Each leaves repair mode with a window probe and writes the bytes it
- * had not sent.  What fails now is logged: the connection is the
+ * had not sent, then its FIN if it had queued one.  What fails now is logged: the connection is the
  * restored task's, which sees the error as the connection's own.
  */
 void restore_tcp_resume(struct ckpt_ctx *ctx)
@@ -546,11 +596,14 @@ void restore_tcp_resume(struct ckpt_ctx *ctx)
 		if (!err)
 			err = restore_tcp_send(sock, c->data + c->len - c->unsent,
 					       c->unsent);
+		/* our FIN again, after them: the peer acknowledges it again */
+		if (!err && c->fin)
+			err = kernel_sock_shutdown(sock, SHUT_WR);
 		revert_creds(old);
 		if (err)
 			ckpt_err(ctx, err,
-				 "a TCP connection: leaving repair mode and sending its %u unsent bytes",
-				 c->unsent);
+				 "a TCP connection: leaving repair mode, sending its %u unsent bytes%s",
+				 c->unsent, c->fin ? " and its FIN" : "");
 		ckpt_tcp_conn_free(c);
 	}
 }

@@ -1581,13 +1581,45 @@ static void termios_check(struct ckptinfo *ci, const struct ckpt_termios *t,
 	    t->c_ospeed);
 }
 
+/* In a PTY record: @n bytes not read, then a bit per byte for line ends. */
+static uint64_t pty_unread_len(uint32_t n)
+{
+	return n + (n + 7) / 8ull;
+}
+
+/* Check and show the bytes one end of a pty had not read. */
+static void pty_unread(struct ckptinfo *ci, const uint8_t *data, uint32_t n,
+		       const char *end)
+{
+	uint32_t lines = 0;
+
+	if (!n)
+		return;
+	if (n % 8 && data[n + n / 8] >> (n % 8))
+		bad(ci, "%s: line ends after its %u bytes", end, n);
+	for (uint32_t i = 0; i < n; i++)
+		lines += data[n + i / 8] >> (i % 8) & 1;
+	out(ci, "    %u bytes the %s had not read, %u line ends\n", n, end,
+	    lines);
+}
+
 static void rec_pty(struct ckptinfo *ci, uint32_t len)
 {
 	struct ckpt_hdr_pty *p = (void *)ci->buf;
+	uint64_t plen;
+	uint8_t *data;
 
 	need_min_len(ci, len, sizeof(*p));
-	need_len(ci, len, sizeof(*p) + (uint64_t)p->path_len);
+	if (p->to_slave > CKPT_PTY_UNREAD_MAX ||
+	    p->to_master > CKPT_PTY_UNREAD_MAX)
+		bad(ci, "%u and %u bytes not read, at most %u", p->to_slave,
+		    p->to_master, CKPT_PTY_UNREAD_MAX);
+	plen = ((uint64_t)p->path_len + 7) & ~7ull;
+	need_len(ci, len, sizeof(*p) + plen + pty_unread_len(p->to_slave) +
+		 pty_unread_len(p->to_master));
 	need_path(ci, p->path, p->path_len, "path");
+	for (uint64_t i = p->path_len; i < plen; i++)
+		need_zero(ci, p->path[i], "path padding");
 	need_zero(ci, p->_pad, "_pad");
 	if (p->flags & ~CKPT_PTY_FLAGS)
 		bad(ci, "unknown pty flags %#x", p->flags);
@@ -1610,6 +1642,10 @@ static void rec_pty(struct ckptinfo *ci, uint32_t len)
 		out(ci, "    controls session %d, foreground group %d\n",
 		    p->session, p->pgrp);
 	termios_check(ci, &p->termios, "slave");
+	data = (uint8_t *)p->path + plen;
+	pty_unread(ci, data, p->to_slave, "slave");
+	pty_unread(ci, data + pty_unread_len(p->to_slave), p->to_master,
+		   "master");
 }
 
 static void rec_ctty(struct ckptinfo *ci, uint32_t len)
@@ -1876,7 +1912,10 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 	if (k->family != AF_UNIX && !inet)
 		bad(ci, "socket family %u", k->family);
 	if (inet ? !((k->type == 1 && k->protocol == 6) ||
-		     (k->type == 2 && k->protocol == 17)) :
+		     (k->type == 2 && (k->protocol == 17 ||
+				       k->protocol == 136 ||
+				       k->protocol == (k->family == 2 ? 1 :
+						       58)))) :
 	    (k->protocol || (k->type != 1 && k->type != 2 && k->type != 5)))
 		bad(ci, "socket type %u, protocol %u", k->type, k->protocol);
 	if (k->state < CKPT_SOCK_UNBOUND || k->state > CKPT_SOCK_CONNECTED)
@@ -1898,7 +1937,8 @@ static void rec_socket(struct ckptinfo *ci, uint32_t len)
 		bad(ci, "a backlog for a socket that does not listen");
 	out(ci, "  objref %u, %s %s socket, %s", k->objref,
 	    k->family == AF_UNIX ? "AF_UNIX" : k->family == AF_INET ?
-	    "IPv4" : "IPv6", inet ? (k->protocol == 6 ? "TCP" : "UDP") :
+	    "IPv4" : "IPv6", inet ? (k->protocol == 6 ? "TCP" : k->protocol == 17 ? "UDP" :
+		    k->protocol == 136 ? "UDP-Lite" : "ping") :
 	    k->type == 1 ? "stream" : k->type == 2 ? "datagram" : "seqpacket",
 	    states[k->state]);
 	print_sockaddr(ci, "at", k->addr, k->addr_len, k->family);
@@ -1951,6 +1991,10 @@ static void rec_tcp(struct ckptinfo *ci, uint32_t len)
 	    t->objref, t->mss, t->flags, t->snd_wscale, t->rcv_wscale,
 	    t->snd_seq, t->snd_len, t->unsent, t->snd_wnd, t->rcv_seq,
 	    t->rcv_len, t->rcv_wnd);
+	if (t->flags & (CKPT_TCP_FIN_SENT | CKPT_TCP_FIN_RCVD))
+		out(ci, "    closing:%s%s\n",
+		    t->flags & CKPT_TCP_FIN_SENT ? " shut down for writing" : "",
+		    t->flags & CKPT_TCP_FIN_RCVD ? " the peer's FIN came" : "");
 }
 
 static void rec_signalfd(struct ckptinfo *ci, uint32_t len)
@@ -2048,12 +2092,13 @@ static void rec_epoll(struct ckptinfo *ci, uint32_t len)
 
 static void rec_file_lock(struct ckptinfo *ci, uint32_t len)
 {
-	static const char *const kinds[] = { "?", "flock", "POSIX", "OFD" };
+	static const char *const kinds[] = { "?", "flock", "POSIX", "OFD",
+					     "lease" };
 	struct ckpt_hdr_file_lock *l = (void *)ci->buf;
-	bool flock = l->kind == CKPT_LOCK_FLOCK;
+	bool flock = l->kind == CKPT_LOCK_FLOCK || l->kind == CKPT_LOCK_LEASE;
 
 	need_len(ci, len, sizeof(*l));
-	if (l->kind < CKPT_LOCK_FLOCK || l->kind > CKPT_LOCK_OFD)
+	if (l->kind < CKPT_LOCK_FLOCK || l->kind > CKPT_LOCK_LEASE)
 		bad(ci, "unknown lock kind %u", l->kind);
 	if (l->type != F_RDLCK && l->type != F_WRLCK)
 		bad(ci, "bad lock type %u", l->type);
@@ -2189,7 +2234,8 @@ static void rec_mm(struct ckptinfo *ci, uint32_t len)
 		    CKPT_AUXV_WORDS);
 	if (m->dumpable > 1)
 		bad(ci, "dumpable mode %u (0 or 1)", m->dumpable);
-	need_zero(ci, m->_pad, "_pad");
+	if (m->flags & ~CKPT_MM_FLAGS)
+		bad(ci, "unknown mm flags %#x", m->flags);
 	if (m->exe_objref) {
 		exe = obj_use(ci, m->exe_objref, CKPT_OBJ_FILE, "exe_objref");
 		mm_used(ci, exe);
@@ -2202,9 +2248,10 @@ static void rec_mm(struct ckptinfo *ci, uint32_t len)
 	    m->env_start > m->env_end)
 		bad(ci, "MM layout has a range that ends before it starts");
 	obj_define(ci, m->objref, CKPT_OBJ_MM, NULL);
-	out(ci, "  objref %u, %u vma%s, exe %u %s%s\n", m->objref, m->nr_vmas,
-	    m->nr_vmas == 1 ? "" : "s", m->exe_objref, exe_path,
-	    m->dumpable ? "" : ", not dumpable");
+	out(ci, "  objref %u, %u vma%s, exe %u %s%s%s\n", m->objref,
+	    m->nr_vmas, m->nr_vmas == 1 ? "" : "s", m->exe_objref, exe_path,
+	    m->dumpable ? "" : ", not dumpable",
+	    m->flags & CKPT_MM_THP_DISABLE ? ", THP disabled" : "");
 	out(ci, "  code 0x%" PRIx64 "-0x%" PRIx64 " data 0x%" PRIx64 "-0x%"
 	    PRIx64 "\n", (uint64_t)m->start_code, (uint64_t)m->end_code,
 	    (uint64_t)m->start_data, (uint64_t)m->end_data);

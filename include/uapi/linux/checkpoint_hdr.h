@@ -53,7 +53,7 @@
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL
 /* "CKPTEND\0" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL
-#define CKPT_VERSION		14
+#define CKPT_VERSION		15
 
 #define CKPT_ARCH_X86_64	1
 
@@ -427,7 +427,9 @@ struct ckpt_hdr_fs {
  *	or ids changed without exec); set again after the restored
  *	credentials are committed.  Mode 2 (root-only dumps) is refused at
  *	checkpoint.
- * @_pad: zero
+ * @flags: CKPT_MM_THP_DISABLE: transparent huge pages are kept out
+ *	(PR_SET_THP_DISABLE), since version 15.  Checkpoint refuses an
+ *	address space under PR_SET_MDWE or PR_SET_MEMORY_MERGE.
  * @vdso: address of the vDSO text, 0 if none
  */
 struct ckpt_hdr_mm {
@@ -437,13 +439,16 @@ struct ckpt_hdr_mm {
 	__u32 exe_objref;
 	__u32 nr_auxv;
 	__u32 dumpable;
-	__u32 _pad;
+	__u32 flags;
 	__u64 start_code, end_code, start_data, end_data;
 	__u64 start_brk, brk, start_stack;
 	__u64 arg_start, arg_end, env_start, env_end;
 	__u64 vdso;
 	__u64 auxv[CKPT_AUXV_WORDS];
 };
+
+#define CKPT_MM_THP_DISABLE	0x1U
+#define CKPT_MM_FLAGS		0x1U
 
 /* VMA kinds */
 enum ckpt_vma_kind {
@@ -567,6 +572,7 @@ enum ckpt_lock_kind {
 	CKPT_LOCK_FLOCK = 1,	/* flock(2): of the open file */
 	CKPT_LOCK_POSIX = 2,	/* fcntl(2) F_SETLK: of the fd table */
 	CKPT_LOCK_OFD = 3,	/* fcntl(2) F_OFD_SETLK: of the open file */
+	CKPT_LOCK_LEASE = 4,	/* fcntl(2) F_SETLEASE: of the open file (v15) */
 };
 
 /**
@@ -706,7 +712,9 @@ struct ckpt_sockopt {
  * @type: SOCK_STREAM (1), SOCK_DGRAM (2) or, for AF_UNIX,
  *	SOCK_SEQPACKET (5)
  * @protocol: 0 for AF_UNIX, IPPROTO_TCP (6) for an inet stream,
- *	IPPROTO_UDP (17) for an inet datagram socket
+ *	IPPROTO_UDP (17), or since version 15 IPPROTO_UDPLITE (136) or a
+ *	ping socket's IPPROTO_ICMP (1, IPv4) or IPPROTO_ICMPV6 (58, IPv6),
+ *	for an inet datagram socket
  * @state: enum ckpt_sock_state
  * @flags: CKPT_SOCK_* options that were set
  * @backlog: for CKPT_SOCK_LISTENING, the backlog listen(2) kept
@@ -809,14 +817,20 @@ enum ckpt_sock_state {
 #define CKPT_SOCK_FLAGS		0x1ffU
 
 /**
- * struct ckpt_hdr_tcp - an established TCP connection (since version 12)
+ * struct ckpt_hdr_tcp - an established TCP connection (since version 12),
+ *	or one that began to close (since version 15)
  * @objref: the CKPT_OBJ_SOCKET whose SOCKET record (CKPT_SOCK_CONNECTED,
  *	TCP) this record follows
- * @flags: CKPT_TCP_* options the two ends agreed on
+ * @flags: CKPT_TCP_* options the two ends agreed on, and the FINs:
+ *	CKPT_TCP_FIN_SENT if the connection was shut down for writing
+ *	(FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK), CKPT_TCP_FIN_RCVD if its
+ *	peer's FIN came (CLOSE_WAIT, CLOSING, LAST_ACK)
  * @snd_seq: sequence number of the first byte of @snd_len (the oldest
- *	byte the peer has not acknowledged)
+ *	byte the peer has not acknowledged); its own FIN, not counted in
+ *	@snd_len, would take the number after the last
  * @rcv_seq: sequence number of the first byte of @rcv_len (the oldest
- *	byte the process has not read)
+ *	byte the process has not read); the peer's FIN, not counted in
+ *	@rcv_len, took the number after the last
  * @mss: the maximum segment size the peer announced
  * @snd_wscale: window scale of the peer's windows (CKPT_TCP_WSCALE)
  * @rcv_wscale: window scale of ours
@@ -844,7 +858,12 @@ enum ckpt_sock_state {
  * the image is made, the bytes not acknowledged are queued as sent (TCP
  * sends them again when the peer does not acknowledge them); once the
  * restart can no longer fail, repair mode ends with a window probe and
- * the unsent bytes are written.  A queue that does not fit the new
+ * the unsent bytes are written.  The peer's FIN is received again in
+ * repair mode after the unread bytes (tcp_repair_fin_rcvd()); its own
+ * FIN is sent again once the unsent bytes are written, with
+ * shutdown(SHUT_WR), and the peer acknowledges it again: a connection
+ * in FIN_WAIT2 is in FIN_WAIT1 until it does, one that was CLOSING is
+ * in LAST_ACK.  A queue that does not fit the new
  * socket's buffers grows them to @sndbuf and @rcvbuf as SO_SNDBUFFORCE
  * and SO_RCVBUFFORCE would (which needs CAP_NET_ADMIN in the initial
  * user namespace).
@@ -919,10 +938,20 @@ struct ckpt_termios {
  * @ws_xpixel: width in pixels
  * @ws_ypixel: height in pixels
  * @_pad: zero
- * @termios: the slave's termios (a master's are the driver's own)
+ * @termios: the slave's termios (a master's are the driver's own:
+ *	checkpoint refuses a master whose termios were changed)
+ * @to_slave: bytes written to the master that the slave has not read,
+ *	at most CKPT_PTY_UNREAD_MAX (since version 15)
+ * @to_master: bytes written to the slave (or echoed) that the master
+ *	has not read, likewise
  * @path_len: bytes of @path, NUL included, at most CKPT_PATH_MAX
  * @path: the master's path at checkpoint (the ptmx node of the pty's
- *	devpts instance, /dev/ptmx or /dev/pts/ptmx)
+ *	devpts instance, /dev/ptmx or /dev/pts/ptmx), then zeros to a
+ *	multiple of 8 bytes, then the bytes not read: @to_slave bytes,
+ *	then a bitmap of @to_slave bits (byte i / 8, bit i % 8; the bits
+ *	after the last zero) set where byte i ends a line a canonical
+ *	read(2) returns (a NUL that does is an EOF), then the same two for
+ *	@to_master
  *
  * The master and every open file of the slave are FILE records of kind
  * CKPT_FILE_PTY naming the PTY; the master's FILE has @rdev 5:2 (ptmx),
@@ -930,8 +959,10 @@ struct ckpt_termios {
  * restored task (it must still be a ptmx node), which makes a new
  * pair, sets the slave's termios, the window size and packet mode, opens each
  * of the slave's files as TIOCGPTPEER does, and locks the slave again
- * if it was.  Checkpoint refuses a pty with bytes not read on either
- * side (the line discipline's buffers are not saved), with a packet
+ * if it was, then gives each end its bytes not read, as they were
+ * received (not echoed again).  Checkpoint refuses a pty with echoes not
+ * output yet, a literal next (^V) waiting for its character or an input
+ * buffer full (more could wait in the driver's), with a packet
  * mode status byte pending, with output stopped (^S), in exclusive
  * mode (TIOCEXCL), with another line discipline than N_TTY, or with a
  * file of either end open outside the checkpoint.
@@ -951,8 +982,12 @@ struct ckpt_hdr_pty {
 	__u32 path_len;
 	__u32 _pad;
 	struct ckpt_termios termios;
+	__u32 to_slave;
+	__u32 to_master;
 	char path[];
 };
+
+#define CKPT_PTY_UNREAD_MAX	4094
 
 #define CKPT_PTY_LOCKED		0x1U
 #define CKPT_PTY_PACKET		0x2U
@@ -962,24 +997,29 @@ struct ckpt_hdr_pty {
 #define CKPT_TCP_SACK		0x1U	/* selective acknowledgments */
 #define CKPT_TCP_TIMESTAMPS	0x2U	/* timestamps */
 #define CKPT_TCP_WSCALE		0x4U	/* window scaling */
-#define CKPT_TCP_FLAGS		0x7U
+/* since version 15: the connection began to close */
+#define CKPT_TCP_FIN_SENT	0x8U	/* its own FIN was queued */
+#define CKPT_TCP_FIN_RCVD	0x10U	/* the peer's FIN was received */
+#define CKPT_TCP_FLAGS		0x1fU
 
 /**
  * struct ckpt_hdr_file_lock - a lock held through a file of the table
  * @fd: the lowest fd of the table that refers to the locked open file
  * @kind: enum ckpt_lock_kind
  * @type: F_RDLCK (shared) or F_WRLCK (exclusive)
- * @start: first byte locked; 0 for CKPT_LOCK_FLOCK
+ * @start: first byte locked; 0 for CKPT_LOCK_FLOCK and CKPT_LOCK_LEASE
  * @end: last byte locked, LLONG_MAX for "to the end of the file, however
- *	long it grows"; 0 for CKPT_LOCK_FLOCK
+ *	long it grows"; 0 for CKPT_LOCK_FLOCK and CKPT_LOCK_LEASE
  *
  * A POSIX lock belongs to the fd table (every process that shares it),
  * a flock or OFD lock to the open file, which may be in several tables:
  * restart takes each again, with flock(2) or fcntl(2) F_SETLK /
  * F_OFD_SETLK without waiting, once the table's fds are installed and
  * before any task runs.  A lock another process took in the meantime
- * fails the restart (EAGAIN).  Leases are not saved (checkpoint refuses
- * a file that holds one).
+ * fails the restart (EAGAIN).  A lease is taken again with
+ * fcntl(F_SETLEASE), owned by the restored process; a lease being
+ * broken, one whose break signal F_SETSIG chose, and NFS delegations are
+ * refused at checkpoint.
  */
 struct ckpt_hdr_file_lock {
 	struct ckpt_hdr h;

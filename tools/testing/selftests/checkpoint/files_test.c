@@ -441,6 +441,53 @@ TEST_F(files, memory_devices)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
+/* /dev/null made by mknod(2) and unlinked: nothing to open it by. */
+static int unlinked_device(struct ckpt_ctx *c)
+{
+	char path[64];
+	int fd;
+
+	(void)c;
+	snprintf(path, sizeof(path), "/tmp/ckpt-null-%d", getpid());
+	if (mknod(path, S_IFCHR | 0600, makedev(1, 3)))
+		return errno;
+	fd = open(path, O_RDWR);
+	if (fd < 0 || unlink(path))
+		return errno;
+	return 0;
+}
+
+/* Shared anonymous memory opened as a file, its mapping gone. */
+static int shared_memory_file(struct ckpt_ctx *c)
+{
+	char path[128];
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int fd;
+
+	(void)c;
+	if (p == MAP_FAILED)
+		return errno;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)p, (unsigned long)p + 4096);
+	fd = open(path, O_RDWR);
+	if (fd < 0 || munmap(p, 4096))
+		return errno;
+	return 0;
+}
+
+/*
+ * Files restart could not open again are refused at checkpoint, with
+ * what they are: they used to pass, and the restart failed (ENOENT).
+ */
+TEST_F(files, unreachable_files_are_refused)
+{
+	ckpt_expect_refused(_metadata, &self->c, unlinked_device, -1,
+			    EOPNOTSUPP, "character device", true);
+	ckpt_expect_refused(_metadata, &self->c, shared_memory_file, -1,
+			    EOPNOTSUPP, "dev/zero", true);
+}
+
 /*
  * A terminal descriptor comes back as a terminal (the restarter's,
  * which here is the same one).  Needs the test to run on a terminal.

@@ -2,8 +2,9 @@
 /*
  * File locks: flock, POSIX and OFD locks held before a checkpoint are
  * held after restart, with their ranges and types, by the restored
- * process (it can drop them); a lock another process took in between
- * fails the restart with EAGAIN and leaves the image usable.
+ * process (it can drop them); leases come back and break as before; a
+ * lock another process took in between fails the restart with EAGAIN
+ * and leaves the image usable.
  */
 #define _GNU_SOURCE
 #include <sys/file.h>
@@ -107,6 +108,61 @@ TEST_F(locks, flock_posix_ofd_locks_held_after_restart)
 		probe_locks(path, getpid(), true);
 		CKPT_SYS(fcntl(fds[1], F_SETLK, &un));
 		probe_locks(path, getpid(), false);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+static volatile sig_atomic_t sigio;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	sigio++;
+}
+
+/*
+ * A read lease and a write lease, each file open by the process alone:
+ * after restart F_GETLEASE reads them back, and an open of the second
+ * file by another process (without waiting) breaks the write lease,
+ * which the restored process learns by SIGIO.
+ */
+TEST_F(locks, leases_held_and_broken_after_restart)
+{
+	char rpath[256], wpath[256];
+	pid_t pid;
+
+	snprintf(rpath, sizeof(rpath), "%s", ckpt_tmp_path(&self->c, "rlease"));
+	snprintf(wpath, sizeof(wpath), "%s", ckpt_tmp_path(&self->c, "wlease"));
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		int r = CKPT_SYS(open(rpath, O_RDONLY | O_CREAT, 0600));
+		int w = CKPT_SYS(open(wpath, O_RDWR | O_CREAT, 0600));
+		int i, st;
+		pid_t opener;
+
+		CKPT_SYS(signal(SIGIO, on_sigio) == SIG_ERR ? -1 : 0);
+		CKPT_SYS(fcntl(r, F_SETLEASE, F_RDLCK));
+		CKPT_SYS(fcntl(w, F_SETLEASE, F_WRLCK));
+		ckpt_self(&self->c);
+
+		CKPT_CHECK(fcntl(r, F_GETLEASE) == F_RDLCK, "read lease %d",
+			   fcntl(r, F_GETLEASE));
+		CKPT_CHECK(fcntl(w, F_GETLEASE) == F_WRLCK, "write lease %d",
+			   fcntl(w, F_GETLEASE));
+		CKPT_CHECK(fcntl(w, F_GETOWN) == getpid(), "owner %d",
+			   fcntl(w, F_GETOWN));
+		opener = CKPT_SYS(fork());
+		if (opener == 0)
+			_exit(open(wpath, O_RDONLY | O_NONBLOCK) < 0 &&
+			      errno == EWOULDBLOCK ? 0 : 1);
+		CKPT_SYS(waitpid(opener, &st, 0));
+		CKPT_CHECK(WIFEXITED(st) && !WEXITSTATUS(st),
+			   "the open did not wait for the lease: 0x%x", st);
+		for (i = 0; i < 500 && !sigio; i++)
+			usleep(10000);
+		CKPT_CHECK(sigio, "no SIGIO for the lease break");
+		CKPT_SYS(fcntl(w, F_SETLEASE, F_UNLCK));
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);

@@ -300,26 +300,44 @@ TEST_F(pipes, other_end_outside_refused)
 	ASSERT_EQ(0, ckpt_wait_exit(pid)) ckpt_show(_metadata, &self->c);
 }
 
-/* Two open files for one end (one reopened by /proc) are refused. */
-TEST_F(pipes, end_opened_twice_refused)
+/*
+ * An end opened again through /proc (a second open file of it) and a
+ * write end opened again, with data buffered: after restart the two
+ * read files are separate open files of one pipe (O_NONBLOCK on one
+ * does not show on the other) that drain one buffer, and the pipe sees
+ * EOF only once every write file is closed.
+ */
+TEST_F(pipes, end_opened_again_is_one_pipe)
 {
 	pid_t pid = ckpt_fork(_metadata, &self->c);
 
 	if (pid == 0) {
-		char path[64];
-		int p[2], again;
-		long r;
+		int p[2], r2, w2;
+		char path[64], buf[8];
 
 		CKPT_SYS(pipe(p));
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
-		again = CKPT_SYS(open(path, O_RDONLY));
-		r = sys_checkpoint(0, self->c.imgfd, 0, self->c.logfd);
-		CKPT_CHECK(r == -1 && errno == EOPNOTSUPP, "checkpoint: %ld (%s)",
-			   r, strerror(errno));
-		close(again);
-		_exit(0);
+		r2 = CKPT_SYS(open(path, O_RDONLY));
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", p[1]);
+		w2 = CKPT_SYS(open(path, O_WRONLY));
+		CKPT_CHECK(write(w2, "abcdef", 6) == 6, "write");
+		ckpt_self(&self->c);
+		CKPT_SYS(fcntl(r2, F_SETFL, O_NONBLOCK));
+		CKPT_CHECK(!(fcntl(p[0], F_GETFL) & O_NONBLOCK),
+			   "the reopened end is the same open file");
+		CKPT_CHECK(read(r2, buf, 3) == 3 && !memcmp(buf, "abc", 3),
+			   "read the reopened end");
+		CKPT_CHECK(write(p[1], "g", 1) == 1, "write the first end");
+		CKPT_CHECK(read(p[0], buf, 8) == 4 && !memcmp(buf, "defg", 4),
+			   "read p[0]");
+		close(p[1]);
+		CKPT_CHECK(read(r2, buf, 1) < 0 && errno == EAGAIN,
+			   "EOF with a write file still open");
+		close(w2);
+		CKPT_CHECK(read(r2, buf, 1) == 0, "no EOF once all writers closed");
+		ckpt_restored_ok();
 	}
-	ASSERT_EQ(0, ckpt_wait_exit(pid)) ckpt_show(_metadata, &self->c);
+	ckpt_finish(_metadata, &self->c, pid);
 }
 
 TEST_HARNESS_MAIN

@@ -5,7 +5,8 @@
  * and carries bytes both ways; a session keeps its pty as controlling
  * terminal with its foreground process group, even when no fd holds the
  * slave any more (it hangs up when the master closes); bytes not read
- * yet are refused (EOPNOTSUPP), as /proc says beforehand.
+ * yet come back to each end, line by line; a full input buffer is
+ * refused (EOPNOTSUPP), as /proc says beforehand.
  */
 #define _GNU_SOURCE
 #include <sys/ioctl.h>
@@ -153,32 +154,110 @@ TEST_F(pty, closed_slave_stays_closed)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
-static int unread_to_slave(struct ckpt_ctx *c)
+/* One read(2) of @fd returns exactly @want (a canonical line). */
+static void read_line(int fd, const char *want)
 {
+	char buf[64] = {};
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+	CKPT_CHECK(n == (ssize_t)strlen(want) && !memcmp(buf, want, n),
+		   "read %zd bytes \"%s\", expected \"%s\"", n, buf, want);
+}
+
+/*
+ * Typed on the terminal and not read yet, in canonical mode with echo:
+ * two lines and one not finished.  After restart each read returns
+ * one line, the unfinished one can still be erased and completed, and
+ * the master reads each echo once: what was echoed before, then the
+ * erase and the new keys.
+ */
+TEST_F(pty, unread_input_comes_back_line_by_line)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int master, slave, inq;
+
+		master = open_pty(true, &slave);
+		CKPT_SYS(write(master, "one\ntwo\nthr", 11));
+		/* echoed: the line discipline holds them now */
+		read_exactly(master, "one\r\ntwo\r\nth", 12);
+
+		ckpt_self(&self->c);
+
+		CKPT_SYS(ioctl(slave, TIOCINQ, &inq));
+		CKPT_CHECK(inq == 8, "TIOCINQ %d, expected the 8 of two lines",
+			   inq);
+		read_line(slave, "one\n");
+		read_line(slave, "two\n");
+		read_exactly(master, "r", 1);
+		CKPT_SYS(write(master, "\x7f" "ee\n", 4));
+		read_line(slave, "thee\n");
+		read_exactly(master, "\b \bee\r\n", 7);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * Output the master has not read, and input ending in an end of file
+ * (^D): the master reads the output as written, the slave a line and
+ * then the end of file (read returns 0), then blocks no more than it
+ * did before.
+ */
+TEST_F(pty, unread_output_and_end_of_file_come_back)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct termios t;
+		int master, slave;
+		char c;
+
+		master = open_pty(true, &slave);
+		CKPT_SYS(tcgetattr(slave, &t));
+		t.c_lflag &= ~ECHO;
+		CKPT_SYS(tcsetattr(slave, TCSANOW, &t));
+		CKPT_SYS(write(slave, "output\n", 7));
+		CKPT_SYS(write(master, "last\n\x04", 6));
+
+		ckpt_self(&self->c);
+
+		read_exactly(master, "output\r\n", 8);
+		read_line(slave, "last\n");
+		CKPT_CHECK(read(slave, &c, 1) == 0, "no end of file");
+		CKPT_SYS(write(master, "z\n", 2));
+		read_line(slave, "z\n");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+static int full_input(struct ckpt_ctx *c)
+{
+	char buf[5000];
+	struct termios t;
 	int master, slave;
 
 	(void)c;
-	/* typed on the terminal, a line not finished: canonical mode */
 	master = open_pty(true, &slave);
-	return write(master, "typed", 5) == 5 ? 0 : errno;
+	if (tcgetattr(slave, &t))
+		return errno;
+	cfmakeraw(&t);
+	if (tcsetattr(slave, TCSANOW, &t))
+		return errno;
+	memset(buf, 'x', sizeof(buf));
+	return write(master, buf, sizeof(buf)) == sizeof(buf) ? 0 : errno;
 }
 
-static int unread_to_master(struct ckpt_ctx *c)
+/*
+ * An input buffer full: what waits behind it, in the driver's buffer,
+ * is not saved.  Refused, with why.
+ */
+TEST_F(pty, full_input_buffer_is_refused)
 {
-	int slave;
-
-	(void)c;
-	open_pty(true, &slave);
-	return write(slave, "output\n", 7) == 7 ? 0 : errno;
-}
-
-/* Bytes in either line discipline are not saved: refused, with why. */
-TEST_F(pty, unread_bytes_are_refused)
-{
-	ckpt_expect_refused(_metadata, &self->c, unread_to_slave, -1,
-			    EOPNOTSUPP, "not read", true);
-	ckpt_expect_refused(_metadata, &self->c, unread_to_master, -1,
-			    EOPNOTSUPP, "not read", true);
+	ckpt_expect_refused(_metadata, &self->c, full_input, -1, EOPNOTSUPP,
+			    "input buffer is full", true);
 }
 
 /* The ids and terminal a member of the session sees. */

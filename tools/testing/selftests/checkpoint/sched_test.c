@@ -213,6 +213,34 @@ static void check_subreaper(void)
 		   "the orphan saw another parent: 0x%x", st);
 }
 
+/*
+ * PR_SET_THP_DISABLE comes back, and an address space that did not set
+ * it does not keep the restarter's (restart forks from this process).
+ */
+TEST_F(sched, thp_disable_restored)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		CKPT_SYS(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+		ckpt_self(&self->c);
+		CKPT_CHECK(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1,
+			   "PR_SET_THP_DISABLE lost");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		ckpt_self(&self->c);
+		CKPT_CHECK(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0,
+			   "PR_SET_THP_DISABLE came from the restarter");
+		ckpt_restored_ok();
+	}
+	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+	ckpt_finish(_metadata, &self->c, pid);
+	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0));
+}
+
 /* Root's write sets oom_score_adj and its floor; both come back. */
 TEST_F(sched, oom_score_adj_and_subreaper_restored)
 {

@@ -366,4 +366,38 @@ TEST_F(signals, itimer_real_fires)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
+/*
+ * A periodic ITIMER_REAL whose SIGALRM came during the checkpoint and
+ * was not taken yet (the timer starts again only when it is): after
+ * restart it goes on ticking.  A 1 ms interval fires during any
+ * checkpoint.
+ */
+TEST_F(signals, periodic_itimer_real_fired_during_checkpoint_ticks_on)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
+		struct timespec limit = { 5, 0 };
+		siginfo_t si;
+		sigset_t set;
+		int i;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGALRM);
+		CKPT_SYS(sigprocmask(SIG_BLOCK, &set, NULL));
+		CKPT_SYS(setitimer(ITIMER_REAL, &it, NULL));
+		ckpt_self(&self->c);
+		for (i = 0; i < 3; i++)
+			CKPT_CHECK(sigtimedwait(&set, &si, &limit) == SIGALRM,
+				   "tick %d: no SIGALRM within 5 s: %s", i,
+				   strerror(errno));
+		CKPT_SYS(getitimer(ITIMER_REAL, &it));
+		CKPT_CHECK(it.it_interval.tv_usec == 1000, "interval %ld us",
+			   (long)it.it_interval.tv_usec);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
 TEST_HARNESS_MAIN

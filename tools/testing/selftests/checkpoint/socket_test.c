@@ -15,8 +15,8 @@
  * queued and a datagram from a named AF_UNIX socket are refused with a
  * reason, and /proc says so beforehand; options programs set (priority,
  * mark, linger, keepalive, TOS, TTL, ...) and a UDP socket's shutdown
- * come back; a low port root bound for a
- * process that became a user is not bound again for it.  Established
+ * come back, and so do UDP-Lite and ping sockets; a low port root bound
+ * for a process that became a user is not bound again for it.  Established
  * TCP connections: tcp_test.
  */
 #define _GNU_SOURCE
@@ -770,6 +770,83 @@ TEST_F(sockets, udp_shutdown_kept)
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/*
+ * A UDP-Lite pair and a ping socket, both bound to loopback (the pair
+ * connected, the ping socket to the loopback device too): their names,
+ * peers and device come back, the pair carries a datagram each way and
+ * the ping socket gets its echo reply.  Root may make ping sockets once
+ * net.ipv4.ping_group_range holds group 0.
+ */
+TEST_F(sockets, udplite_and_ping_sockets_come_back)
+{
+	char range[64] = "";
+	pid_t pid;
+
+	ASSERT_LT(0, ckpt_read_file("/proc/sys/net/ipv4/ping_group_range",
+				    range, sizeof(range)));
+	ASSERT_EQ(0, ckpt_write_file("/proc/sys/net/ipv4/ping_group_range",
+				     "0 0", 3, 0));
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in b = a, p = a, pa, now;
+		socklen_t alen = sizeof(a), blen = sizeof(b), plen = sizeof(pa);
+		socklen_t n = sizeof(now);
+		int x = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+		int y = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+		int ping = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
+		unsigned char echo[16] = { 8 /* ICMP_ECHO */ }, reply[64];
+		char buf[8] = "", dev[16] = "";
+		socklen_t dlen = sizeof(dev);
+		bool bound_dev;
+
+		CKPT_SYS(bind(x, (struct sockaddr *)&a, sizeof(a)));
+		CKPT_SYS(getsockname(x, (struct sockaddr *)&a, &alen));
+		CKPT_SYS(bind(y, (struct sockaddr *)&b, sizeof(b)));
+		CKPT_SYS(getsockname(y, (struct sockaddr *)&b, &blen));
+		CKPT_SYS(connect(x, (struct sockaddr *)&b, blen));
+		CKPT_SYS(connect(y, (struct sockaddr *)&a, alen));
+		/* a kernel without CONFIG_NETDEVICES has no SO_BINDTODEVICE */
+		bound_dev = !setsockopt(ping, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3);
+		CKPT_CHECK(bound_dev || errno == ENOPROTOOPT,
+			   "SO_BINDTODEVICE: %s", strerror(errno));
+		CKPT_SYS(bind(ping, (struct sockaddr *)&p, sizeof(p)));
+		CKPT_SYS(getsockname(ping, (struct sockaddr *)&pa, &plen));
+		ckpt_self(&self->c);
+
+		CKPT_CHECK(sockopt(x, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_UDPLITE,
+			   "protocol %d", sockopt(x, SOL_SOCKET, SO_PROTOCOL));
+		CKPT_SYS(getsockname(x, (struct sockaddr *)&now, &n));
+		CKPT_CHECK(!memcmp(&now, &a, sizeof(a)), "UDP-Lite name");
+		CKPT_SYS(send(x, "lite", 4, 0));
+		CKPT_CHECK(recv(y, buf, sizeof(buf), 0) == 4 &&
+			   !memcmp(buf, "lite", 4), "y read %s", buf);
+		CKPT_SYS(send(y, "back", 4, 0));
+		CKPT_CHECK(recv(x, buf, sizeof(buf), 0) == 4 &&
+			   !memcmp(buf, "back", 4), "x read %s", buf);
+		CKPT_CHECK(sockopt(ping, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_ICMP,
+			   "ping protocol");
+		if (bound_dev) {
+			CKPT_SYS(getsockopt(ping, SOL_SOCKET, SO_BINDTODEVICE,
+					    dev, &dlen));
+			CKPT_CHECK(!strcmp(dev, "lo"), "bound to device \"%s\"",
+				   dev);
+		}
+		n = sizeof(now);
+		CKPT_SYS(getsockname(ping, (struct sockaddr *)&now, &n));
+		CKPT_CHECK(!memcmp(&now, &pa, sizeof(pa)), "ping socket's name");
+		CKPT_SYS(sendto(ping, echo, sizeof(echo), 0,
+				(struct sockaddr *)&p, sizeof(p)));
+		CKPT_CHECK(recv(ping, reply, sizeof(reply), 0) == sizeof(echo) &&
+			   reply[0] == 0 /* ICMP_ECHOREPLY */, "no echo reply");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+	ckpt_write_file("/proc/sys/net/ipv4/ping_group_range", range,
+			strlen(range), 0);
 }
 
 TEST_HARNESS_MAIN

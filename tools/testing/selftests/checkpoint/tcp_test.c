@@ -5,9 +5,12 @@
  * unsent, and their segment size, and carry on both ways; a connection to a peer outside the
  * checkpoint carries on too, the peer receiving every byte once and in
  * order.  The checkpoint is taken with CHECKPOINT_TCP_QUIET, so that
- * the checkpointed process exits without a FIN or a reset.  A
- * connection its peer has closed (shut down for reading) is refused
- * with a reason, and so is a connection of a user without
+ * the checkpointed process exits without a FIN or a reset.  Connections
+ * that began to close keep their FINs: the end whose peer shut down
+ * reads the rest and then the end of the stream, and answers; the end
+ * that shut down cannot write and its peer reads all it wrote, then the
+ * end.  A connection shut down for reading by its own process (no FIN
+ * says so) is refused with a reason, and so is a connection of a user without
  * CAP_NET_ADMIN, which TCP repair mode needs (EPERM).  A TCP record out
  * of range fails the restart with EBADMSG and leaves the image good.
  */
@@ -333,8 +336,99 @@ TEST_F(tcp, malformed_tcp_record_is_refused_and_the_image_still_restores)
 	ckpt_expect_restored(_metadata, &self->c, st);
 }
 
-/* The peer closed the connection: the process's end is in CLOSE_WAIT. */
-static int closed_by_peer(struct ckpt_ctx *c)
+/* The TCP state of @fd's connection (TCP_INFO). */
+static int tcp_state(int fd)
+{
+	struct tcp_info ti = {};
+	socklen_t len = sizeof(ti);
+
+	CKPT_SYS(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	return ti.tcpi_state;
+}
+
+/* Wait up to 5 s for @fd's connection to reach @state. */
+static void wait_state(int fd, int state)
+{
+	int i;
+
+	for (i = 0; i < 500 && tcp_state(fd) != state; i++)
+		usleep(10000);
+	CKPT_CHECK(tcp_state(fd) == state, "TCP state %d, not %d",
+		   tcp_state(fd), state);
+}
+
+/*
+ * Two connections that began to close, both ends in the process.  The
+ * first's client sent a request and shut down; its server (CLOSE_WAIT)
+ * answered in part.  The second's client filled its queues and shut
+ * down, its FIN behind bytes not sent yet (FIN_WAIT1).  After restart
+ * the server is still in CLOSE_WAIT, reads the request and the end of
+ * the stream, answers the rest and shuts down; the client reads the
+ * whole answer and the end.  The second's server reads every byte, then
+ * the end, and its client cannot write any more.
+ */
+static void half_closed(struct __test_metadata *_metadata,
+			struct ckpt_ctx *c, int family)
+{
+	pid_t pid = ckpt_fork(_metadata, c);
+
+	if (pid == 0) {
+		struct sockaddr_storage a;
+		socklen_t len;
+		int l = CKPT_SYS(listener(family, &a, &len));
+		int cl1, sv1, cl2, sv2;
+		size_t sent = 0;
+		char b;
+
+		cl1 = CKPT_SYS(socket(family, SOCK_STREAM, 0));
+		CKPT_SYS(connect(cl1, (struct sockaddr *)&a, len));
+		sv1 = CKPT_SYS(accept(l, NULL, NULL));
+		CKPT_SYS(write(cl1, "request", 7));
+		CKPT_SYS(shutdown(cl1, SHUT_WR));
+		CKPT_SYS(write(sv1, "partial", 7));
+		wait_state(sv1, TCP_CLOSE_WAIT);
+		wait_state(cl1, TCP_FIN_WAIT2);
+		cl2 = CKPT_SYS(socket(family, SOCK_STREAM, 0));
+		CKPT_SYS(connect(cl2, (struct sockaddr *)&a, len));
+		sv2 = CKPT_SYS(accept(l, NULL, NULL));
+		write_pattern(cl2, &sent, SIZE_MAX, true);
+		CKPT_SYS(shutdown(cl2, SHUT_WR));
+		CKPT_CHECK(tcp_state(cl2) == TCP_FIN_WAIT1, "state %d",
+			   tcp_state(cl2));
+		ckpt_self_flags(c, CHECKPOINT_TCP_QUIET);
+
+		CKPT_CHECK(tcp_state(sv1) == TCP_CLOSE_WAIT,
+			   "server state %d after restart", tcp_state(sv1));
+		read_text(sv1, "request");
+		CKPT_CHECK(read(sv1, &b, 1) == 0, "no end of stream");
+		CKPT_SYS(write(sv1, " and the rest", 13));
+		CKPT_SYS(shutdown(sv1, SHUT_WR));
+		read_text(cl1, "partial and the rest");
+		CKPT_CHECK(read(cl1, &b, 1) == 0, "no end of the answer");
+		read_pattern(sv2, sent);
+		CKPT_CHECK(read(sv2, &b, 1) == 0, "no end after %zu bytes",
+			   sent);
+		CKPT_CHECK(send(cl2, "x", 1, MSG_NOSIGNAL) < 0 &&
+			   errno == EPIPE, "wrote after its shutdown: %s",
+			   strerror(errno));
+		CKPT_SYS(close(l));
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, c, pid);
+}
+
+TEST_F(tcp, half_closed_connections_keep_their_fins_ipv4)
+{
+	half_closed(_metadata, &self->c, AF_INET);
+}
+
+TEST_F(tcp, half_closed_connections_keep_their_fins_ipv6)
+{
+	half_closed(_metadata, &self->c, AF_INET6);
+}
+
+/* Shut down for reading by the process itself: no FIN says so. */
+static int shut_for_reading(struct ckpt_ctx *c)
 {
 	struct sockaddr_storage a;
 	socklen_t len;
@@ -346,18 +440,16 @@ static int closed_by_peer(struct ckpt_ctx *c)
 	if (l < 0 || cl < 0 || connect(cl, (struct sockaddr *)&a, len))
 		return errno;
 	sv = accept(l, NULL, NULL);
-	if (sv < 0)
+	if (sv < 0 || shutdown(sv, SHUT_RD))
 		return errno;
-	close(sv);
 	close(l);
-	usleep(100000);
 	return 0;
 }
 
-TEST_F(tcp, connection_closed_by_its_peer_is_refused)
+TEST_F(tcp, connection_shut_down_for_reading_is_refused)
 {
-	ckpt_expect_refused(_metadata, &self->c, closed_by_peer, -1,
-			    EOPNOTSUPP, "shut down", true);
+	ckpt_expect_refused(_metadata, &self->c, shut_for_reading, -1,
+			    EOPNOTSUPP, "SHUT_RD", true);
 }
 
 /*

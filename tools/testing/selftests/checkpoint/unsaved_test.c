@@ -18,14 +18,21 @@
 
 CKPT_FIXTURE(unsaved);
 
-/* A read lease: the file is ours and open read-only, by us alone. */
+/*
+ * A read lease being broken: an open for writing (without waiting) began
+ * its break, whose SIGIO is ignored.
+ */
 static int set_lease(struct ckpt_ctx *c)
 {
-	int fd = open(ckpt_tmp_path(c, "leased"), O_RDONLY | O_CREAT, 0600);
+	const char *path = ckpt_tmp_path(c, "leased");
+	int fd = open(path, O_RDONLY | O_CREAT, 0600);
 
-	if (fd < 0)
+	signal(SIGIO, SIG_IGN);
+	if (fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK))
 		return errno;
-	return fcntl(fd, F_SETLEASE, F_RDLCK) ? errno : 0;
+	if (open(path, O_WRONLY | O_NONBLOCK) >= 0 || errno != EWOULDBLOCK)
+		return EINVAL;
+	return 0;
 }
 
 static int set_seccomp(struct ckpt_ctx *c)
@@ -84,6 +91,13 @@ static int set_mseal(struct ckpt_ctx *c)
 	return syscall(462 /* mseal */, p, 4096, 0) ? errno : 0;
 }
 
+static int set_mdwe(struct ckpt_ctx *c)
+{
+	(void)c;
+	/* PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN */
+	return prctl(65, 1UL, 0L, 0L, 0L) ? errno : 0;
+}
+
 /* A child holding the state, stopped: checkpoint(2) refuses it. */
 static void expect_refused(struct __test_metadata *_metadata,
 			   struct ckpt_ctx *c, ckpt_setup_fn setup, int err,
@@ -105,8 +119,8 @@ TEST_F(unsaved, sched_deadline_is_refused)
 		       "SCHED_DEADLINE");
 }
 
-/* flock, POSIX and OFD locks are saved (locks_test); leases are not. */
-TEST_F(unsaved, lease_is_refused)
+/* locks and leases are saved (locks_test); a lease being broken is not */
+TEST_F(unsaved, lease_being_broken_is_refused)
 {
 	expect_refused(_metadata, &self->c, set_lease, EOPNOTSUPP, "lease");
 }
@@ -115,6 +129,13 @@ TEST_F(unsaved, mlockall_future_is_refused)
 {
 	expect_refused(_metadata, &self->c, set_mlockall, EOPNOTSUPP,
 		       "mlockall");
+}
+
+/* restart would lift the W^X policy; PR_SET_THP_DISABLE is saved */
+TEST_F(unsaved, memory_deny_write_execute_is_refused)
+{
+	expect_refused(_metadata, &self->c, set_mdwe, EOPNOTSUPP,
+		       "PR_SET_MDWE");
 }
 
 TEST_F(unsaved, membarrier_registration_is_refused)
