@@ -701,6 +701,31 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk,
 }
 
 /* The local and, for a connected UDP socket, the peer's address. */
+/* The address @sk is connected to, with port 0: into @to, its length. */
+static int ckpt_inet_peer_port0(struct sock *sk, void *to)
+{
+	struct sockaddr_in *sin = to;
+	struct sockaddr_in6 *sin6 = to;
+
+	if (sk->sk_family == AF_INET) {
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = READ_ONCE(inet_sk(sk)->inet_daddr);
+		return sizeof(*sin);
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	memset(sin6, 0, sizeof(*sin6));
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_addr = sk->sk_v6_daddr;
+	/* as inet6_getname() gives it */
+	sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
+						  sk->sk_bound_dev_if);
+	return sizeof(*sin6);
+#else
+	return -ENOTCONN;
+#endif
+}
+
 static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 			   struct ckpt_hdr_socket *h)
 {
@@ -719,6 +744,9 @@ static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 	    (sk->sk_protocol != IPPROTO_TCP || !ckpt_tcp_fins(sk, &out, &in)))
 		return 0;
 	n = kernel_getpeername(sock, (struct sockaddr *)h->peer);
+	/* a datagram socket connected to port 0, which getpeername() hides */
+	if (n == -ENOTCONN && sk->sk_protocol != IPPROTO_TCP)
+		n = ckpt_inet_peer_port0(sk, h->peer);
 	if (n < 0)
 		return ckpt_err(ctx, n, "reading a socket's peer");
 	h->peer_len = n;

@@ -774,8 +774,8 @@ TEST_F(sockets, udp_shutdown_kept)
 
 /*
  * A UDP-Lite pair and a ping socket, both bound to loopback (the pair
- * connected, the ping socket to the loopback device too): their names,
- * peers and device come back, the pair carries a datagram each way and
+ * connected, the ping socket to the loopback device too), and a UDP-Lite
+ * socket connected to port 0: their names, peers and device come back, the pair carries a datagram each way and
  * the ping socket gets its echo reply.  Root may make ping sockets once
  * net.ipv4.ping_group_range holds group 0.
  */
@@ -798,6 +798,9 @@ TEST_F(sockets, udplite_and_ping_sockets_come_back)
 		int x = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
 		int y = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
 		int ping = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
+		int z = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+		struct sockaddr_in any = { .sin_family = AF_INET }, zname;
+		socklen_t zlen = sizeof(zname);
 		unsigned char echo[16] = { 8 /* ICMP_ECHO */ }, reply[64];
 		char buf[8] = "", dev[16] = "";
 		socklen_t dlen = sizeof(dev);
@@ -815,6 +818,9 @@ TEST_F(sockets, udplite_and_ping_sockets_come_back)
 			   "SO_BINDTODEVICE: %s", strerror(errno));
 		CKPT_SYS(bind(ping, (struct sockaddr *)&p, sizeof(p)));
 		CKPT_SYS(getsockname(ping, (struct sockaddr *)&pa, &plen));
+		/* connected to port 0 (of loopback): getpeername() says no */
+		CKPT_SYS(connect(z, (struct sockaddr *)&any, sizeof(any)));
+		CKPT_SYS(getsockname(z, (struct sockaddr *)&zname, &zlen));
 		ckpt_self(&self->c);
 
 		CKPT_CHECK(sockopt(x, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_UDPLITE,
@@ -838,6 +844,12 @@ TEST_F(sockets, udplite_and_ping_sockets_come_back)
 		n = sizeof(now);
 		CKPT_SYS(getsockname(ping, (struct sockaddr *)&now, &n));
 		CKPT_CHECK(!memcmp(&now, &pa, sizeof(pa)), "ping socket's name");
+		n = sizeof(now);
+		CKPT_SYS(getsockname(z, (struct sockaddr *)&now, &n));
+		CKPT_CHECK(!memcmp(&now, &zname, sizeof(zname)),
+			   "the socket connected to port 0 moved");
+		CKPT_CHECK(getpeername(z, (struct sockaddr *)&now, &n) < 0 &&
+			   errno == ENOTCONN, "its peer shows");
 		CKPT_SYS(sendto(ping, echo, sizeof(echo), 0,
 				(struct sockaddr *)&p, sizeof(p)));
 		CKPT_CHECK(recv(ping, reply, sizeof(reply), 0) == sizeof(echo) &&
