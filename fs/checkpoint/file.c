@@ -573,6 +573,9 @@ void *restore_file_obj(struct ckpt_ctx *ctx, void *rec)
 	if (!ops || h->path_len > CKPT_PATH_MAX ||
 	    h->relink_len > CKPT_PATH_MAX ||
 	    h->h.len != sizeof(*h) + h->path_len + h->relink_len ||
+	    h->flags & ~CKPT_FILE_NOT_WRITER || h->_pad ||
+	    (h->flags && (h->kind != CKPT_FILE_MEMFD ||
+			  (h->f_flags & O_ACCMODE) == O_RDONLY)) ||
 	    (!h->ref == !!ops->obj && !own) ||
 	    (h->f_flags & ~CKPT_FILE_FLAGS && !own) ||
 	    h->pos < 0) {

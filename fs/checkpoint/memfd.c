@@ -187,8 +187,16 @@ static struct file *restore_memfd_file(struct ckpt_ctx *ctx,
 			 h->objref);
 		return ERR_PTR(-EBADMSG);
 	}
-	/* what opening /proc/self/fd/N of a memfd does */
-	file = dentry_open(&memfd->f_path, h->f_flags, current_cred());
+	if (h->flags & CKPT_FILE_NOT_WRITER) {
+		/* as memfd_create() makes it: no write access held */
+		file = alloc_file_clone(memfd, h->f_flags, memfd->f_op);
+		if (!IS_ERR(file))
+			file->f_mode |= FMODE_LSEEK | FMODE_PREAD |
+					FMODE_PWRITE;
+	} else {
+		/* what opening /proc/self/fd/N of a memfd does */
+		file = dentry_open(&memfd->f_path, h->f_flags, current_cred());
+	}
 	if (IS_ERR(file)) {
 		ckpt_err(ctx, PTR_ERR(file), "reopening memfd file %d",
 			 h->objref);
@@ -227,6 +235,15 @@ static void *ckpt_memfd_inode(struct file *file)
 	return file_inode(file);
 }
 
+/* The file memfd_create() made writes without holding write access. */
+static int ckpt_memfd_record(struct ckpt_ctx *ctx, struct file *file,
+			     struct ckpt_hdr_file *h)
+{
+	if (file->f_mode & FMODE_WRITE && !(file->f_mode & FMODE_WRITER))
+		h->flags |= CKPT_FILE_NOT_WRITER;
+	return 0;
+}
+
 /* Each open file of a memfd has its own offset into the shared contents. */
 const struct ckpt_file_ops ckpt_file_memfd_ops = {
 	.kind = CKPT_FILE_MEMFD,
@@ -234,5 +251,6 @@ const struct ckpt_file_ops ckpt_file_memfd_ops = {
 	.obj = CKPT_OBJ_MEMFD,
 	.is = ckpt_is_memfd,
 	.obj_ptr = ckpt_memfd_inode,
+	.record = ckpt_memfd_record,
 	.restore = restore_memfd_file,
 };

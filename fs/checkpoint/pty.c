@@ -288,6 +288,31 @@ static void ckpt_termios_save(struct tty_struct *tty, struct ckpt_termios *t)
 	up_read(&tty->termios_rwsem);
 }
 
+/*
+ * The owner and mode of @slave's node, from a file open on it: what
+ * fchown(2) and fchmod(2) may have changed.  False if none is open.
+ */
+static bool ckpt_pty_slave_owner(struct tty_struct *slave,
+				 struct ckpt_hdr_pty *h)
+{
+	struct tty_file_private *priv;
+	struct inode *inode = NULL;
+
+	spin_lock(&slave->files_lock);
+	priv = list_first_entry_or_null(&slave->tty_files,
+					struct tty_file_private, list);
+	if (priv) {
+		inode = file_inode(priv->file);
+		h->slave_uid = from_kuid_munged(current_user_ns(),
+						inode->i_uid);
+		h->slave_gid = from_kgid_munged(current_user_ns(),
+						inode->i_gid);
+		h->slave_mode = inode->i_mode & 07777;
+	}
+	spin_unlock(&slave->files_lock);
+	return inode;
+}
+
 /* In a PTY record: @n bytes not read, then a bit per byte for line ends. */
 static size_t ckpt_pty_unread_len(u32 n)
 {
@@ -419,6 +444,8 @@ static int checkpoint_pty_obj(struct ckpt_ctx *ctx, void *ptr, int objref)
 		h->flags |= CKPT_PTY_PACKET;
 	if (test_bit(TTY_OTHER_CLOSED, &master->flags))
 		h->flags |= CKPT_PTY_SLAVE_CLOSED;
+	if (ckpt_pty_slave_owner(slave, h))
+		h->flags |= CKPT_PTY_SLAVE_OWNER;
 	h->session = sid;
 	h->pgrp = pgid;
 	mutex_lock(&slave->winsize_mutex);
@@ -465,6 +492,11 @@ struct ckpt_pty {
 	bool locked;
 	pid_t session;
 	pid_t pgrp;
+	/* the slave node's owner and mode, until its first file is open */
+	bool owner;
+	uid_t uid;
+	gid_t gid;
+	umode_t mode;
 };
 
 static int ckpt_termios_check(const struct ckpt_termios *t)
@@ -548,7 +580,10 @@ static void *restore_pty_obj(struct ckpt_ctx *ctx, void *rec)
 			ckpt_pty_unread_len(h->to_master) ||
 	    memchr_inv(h->path + h->path_len, 0,
 		       ALIGN(h->path_len, 8) - h->path_len) ||
-	    h->flags & ~CKPT_PTY_FLAGS || h->_pad ||
+	    h->flags & ~CKPT_PTY_FLAGS || h->_pad || h->_pad2 ||
+	    h->slave_mode & ~07777 ||
+	    (!(h->flags & CKPT_PTY_SLAVE_OWNER) &&
+	     (h->slave_uid || h->slave_gid || h->slave_mode)) ||
 	    h->master_flags & ~CKPT_PTY_OPEN_FLAGS ||
 	    (h->master_flags & O_ACCMODE) == O_ACCMODE ||
 	    h->session < 0 || h->pgrp < 0 || !h->session != !h->pgrp ||
@@ -609,6 +644,10 @@ static void *restore_pty_obj(struct ckpt_ctx *ctx, void *rec)
 	pty->locked = h->flags & CKPT_PTY_LOCKED;
 	pty->session = h->session;
 	pty->pgrp = h->pgrp;
+	pty->owner = h->flags & CKPT_PTY_SLAVE_OWNER;
+	pty->uid = h->slave_uid;
+	pty->gid = h->slave_gid;
+	pty->mode = h->slave_mode;
 	err = ckpt_termios_restore(master->link, &h->termios);
 	if (err) {
 		ckpt_err(ctx, err, "pty %u: setting termios", h->objref);
@@ -651,6 +690,26 @@ fail:
 	return ERR_PTR(err);
 }
 
+/*
+ * The first file of a restored slave: its node gets its owner and mode
+ * back, as fchown(2) and fchmod(2) give them, if they differ.
+ */
+static int restore_pty_slave_owner(struct ckpt_pty *pty, struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	int err = 0;
+
+	if (!pty->owner)
+		return 0;
+	pty->owner = false;
+	if (from_kuid_munged(current_user_ns(), inode->i_uid) != pty->uid ||
+	    from_kgid_munged(current_user_ns(), inode->i_gid) != pty->gid)
+		err = vfs_fchown(file, pty->uid, pty->gid);
+	if (!err && (inode->i_mode & 07777) != pty->mode)
+		err = vfs_fchmod(file, pty->mode);
+	return err;
+}
+
 /* The master or a new open file of the slave, as the FILE says. */
 static struct file *restore_pty(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 				const char *path)
@@ -658,6 +717,7 @@ static struct file *restore_pty(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 	bool master = new_decode_dev(h->rdev) == CKPT_PTMX_DEV;
 	struct ckpt_pty *pty;
 	struct file *file;
+	int err;
 
 	/* a slave of a pty outside: the restarter's terminal */
 	if (!h->ref && !master && h->path[0] == '/' &&
@@ -674,10 +734,20 @@ static struct file *restore_pty(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		return ERR_CAST(pty);
 	if (!master) {
 		file = ckpt_pty_open_slave(pty, h->f_flags);
-		if (IS_ERR(file))
+		if (IS_ERR(file)) {
 			ckpt_err(ctx, PTR_ERR(file),
 				 "file %d: opening the slave of pty %u",
 				 h->objref, h->ref);
+			return file;
+		}
+		err = restore_pty_slave_owner(pty, file);
+		if (err) {
+			fput(file);
+			return ERR_PTR(ckpt_err(ctx, err,
+						"file %d: giving the slave of pty %u its owner %u:%u and mode 0%o",
+						h->objref, h->ref, pty->uid,
+						pty->gid, pty->mode));
+		}
 		return file;
 	}
 	/* one open file per master: ptmx makes a new pair at each open */

@@ -1426,6 +1426,12 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	    (f->kind < CKPT_FILE_MEMFD || f->kind == CKPT_FILE_EPOLL))
 		need_zero(ci, f->ref, "ref");
 	need_path(ci, f->path, f->path_len, "path");
+	need_zero(ci, f->_pad, "_pad");
+	if (f->flags & ~CKPT_FILE_NOT_WRITER ||
+	    (f->flags && (f->kind != CKPT_FILE_MEMFD ||
+			  (f->f_flags & 3) == 0)))
+		bad(ci, "file flags %#x on a file of kind %u, open mode %#x",
+		    f->flags, f->kind, f->f_flags & 3);
 	if (f->relink_len) {
 		need_path(ci, f->path + f->path_len, f->relink_len,
 			  "relinked path");
@@ -1621,8 +1627,14 @@ static void rec_pty(struct ckptinfo *ci, uint32_t len)
 	for (uint64_t i = p->path_len; i < plen; i++)
 		need_zero(ci, p->path[i], "path padding");
 	need_zero(ci, p->_pad, "_pad");
+	need_zero(ci, p->_pad2, "_pad2");
 	if (p->flags & ~CKPT_PTY_FLAGS)
 		bad(ci, "unknown pty flags %#x", p->flags);
+	if (p->slave_mode & ~07777u ||
+	    (!(p->flags & CKPT_PTY_SLAVE_OWNER) &&
+	     (p->slave_uid || p->slave_gid || p->slave_mode)))
+		bad(ci, "slave owner %u:%u, mode 0%o", p->slave_uid,
+		    p->slave_gid, p->slave_mode);
 	if (p->path[0] != '/')
 		bad(ci, "ptmx path \"%s\" is not absolute", p->path);
 	if (p->session < 0 || p->pgrp < 0 || !p->session != !p->pgrp)
@@ -1641,6 +1653,9 @@ static void rec_pty(struct ckptinfo *ci, uint32_t len)
 	if (p->session)
 		out(ci, "    controls session %d, foreground group %d\n",
 		    p->session, p->pgrp);
+	if (p->flags & CKPT_PTY_SLAVE_OWNER)
+		out(ci, "    slave owned by %u:%u, mode 0%o\n", p->slave_uid,
+		    p->slave_gid, p->slave_mode);
 	termios_check(ci, &p->termios, "slave");
 	data = (uint8_t *)p->path + plen;
 	pty_unread(ci, data, p->to_slave, "slave");

@@ -924,7 +924,10 @@ struct ckpt_termios {
  * @flags: CKPT_PTY_LOCKED: the slave is locked (TIOCSPTLCK);
  *	CKPT_PTY_PACKET: the master is in packet mode (TIOCPKT);
  *	CKPT_PTY_SLAVE_CLOSED: the slave was opened and closed again, so
- *	that the master reads EIO until it is opened anew
+ *	that the master reads EIO until it is opened anew;
+ *	CKPT_PTY_SLAVE_OWNER: @slave_uid, @slave_gid and @slave_mode hold
+ *	the slave node's owner and mode, which restart gives the new node
+ *	with fchown(2) and fchmod(2), as the restored task, if they differ
  * @index: the slave's number at checkpoint (/dev/pts/@index),
  *	informational: restart makes a new pair, numbered as devpts
  *	chooses
@@ -944,6 +947,12 @@ struct ckpt_termios {
  *	at most CKPT_PTY_UNREAD_MAX (since version 15)
  * @to_master: bytes written to the slave (or echoed) that the master
  *	has not read, likewise
+ * @slave_uid: owner of the slave's node (/dev/pts/N), in the user
+ *	namespace of the checkpointer, with CKPT_PTY_SLAVE_OWNER (since
+ *	version 15; a slave with an open file has it)
+ * @slave_gid: its group, likewise
+ * @slave_mode: its permission bits, likewise
+ * @_pad2: zero
  * @path_len: bytes of @path, NUL included, at most CKPT_PATH_MAX
  * @path: the master's path at checkpoint (the ptmx node of the pty's
  *	devpts instance, /dev/ptmx or /dev/pts/ptmx), then zeros to a
@@ -984,6 +993,10 @@ struct ckpt_hdr_pty {
 	struct ckpt_termios termios;
 	__u32 to_slave;
 	__u32 to_master;
+	__u32 slave_uid;
+	__u32 slave_gid;
+	__u32 slave_mode;
+	__u32 _pad2;
 	char path[];
 };
 
@@ -992,7 +1005,8 @@ struct ckpt_hdr_pty {
 #define CKPT_PTY_LOCKED		0x1U
 #define CKPT_PTY_PACKET		0x2U
 #define CKPT_PTY_SLAVE_CLOSED	0x4U
-#define CKPT_PTY_FLAGS		0x7U
+#define CKPT_PTY_SLAVE_OWNER	0x8U	/* since version 15 */
+#define CKPT_PTY_FLAGS		0xfU
 
 #define CKPT_TCP_SACK		0x1U	/* selective acknowledgments */
 #define CKPT_TCP_TIMESTAMPS	0x2U	/* timestamps */
@@ -1079,6 +1093,11 @@ enum ckpt_file_kind {
  * @gid: group of the inode
  * @dev: the device of the inode's filesystem (new_encode_dev format)
  * @ino: the inode number
+ * @flags: CKPT_FILE_NOT_WRITER (since version 15; 0 before): a memfd file
+ *	open for writing that holds no write access on its inode, as the file
+ *	memfd_create() made (one opened again through /proc/PID/fd holds
+ *	it, and so keeps the memfd from being executed: ETXTBSY)
+ * @_pad: zero
  *
  * @dev and @ino say which file this was: restart refuses to reopen a
  * regular file or directory whose path (or relinked path) now leads to
@@ -1111,8 +1130,12 @@ struct ckpt_hdr_file {
 	__u32 gid;
 	__u32 dev;
 	__u64 ino;
+	__u32 flags;
+	__u32 _pad;
 	char path[];
 };
+
+#define CKPT_FILE_NOT_WRITER	0x1U
 
 /**
  * struct ckpt_hdr_pipe - a pipe and the bytes buffered in it

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memfd_create(2) files: name, size, contents with holes, offsets shared
- * through dup, seals, and shared mappings that still are the file.
+ * through dup, seals, shared mappings that still are the file, and
+ * which open files hold write access (exec says ETXTBSY).
  */
 #include "ckpt_test.h"
 
@@ -153,6 +154,49 @@ TEST_F(memfd, shared_mapping_is_the_file)
 		CKPT_CHECK(ckpt_verify_zero(q, PG) < 0, "page 0 of the closed");
 		CKPT_CHECK(ckpt_verify(q + PG, PG, 0x5151) < 0,
 			   "page 1 of the closed memfd");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
+/* errno of an execveat(2) of @fd itself (it holds no program). */
+static int exec_errno(int fd)
+{
+	static char *const argv[] = { "x", NULL }, *const envp[] = { NULL };
+
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return errno;
+}
+
+/*
+ * The file memfd_create() made holds no write access on its inode, so
+ * the memfd can be executed (here: ENOEXEC, it holds no program); one
+ * opened again for writing through /proc holds it (ETXTBSY).  Both stay
+ * so after restart.
+ */
+TEST_F(memfd, write_access_held_as_before)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int fd = CKPT_SYS(memfd_create("exec", 0)), again;
+		char path[64];
+
+		CKPT_CHECK(write(fd, "not a program", 13) == 13, "write");
+		CKPT_CHECK(exec_errno(fd) == ENOEXEC, "exec before: %s",
+			   strerror(exec_errno(fd)));
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		again = CKPT_SYS(open(path, O_RDWR));
+		CKPT_CHECK(exec_errno(fd) == ETXTBSY, "exec with a writer: %s",
+			   strerror(exec_errno(fd)));
+		ckpt_self(&self->c);
+		CKPT_CHECK(exec_errno(fd) == ETXTBSY,
+			   "exec with the writer restored: %s",
+			   strerror(exec_errno(fd)));
+		close(again);
+		CKPT_CHECK(exec_errno(fd) == ENOEXEC,
+			   "exec of memfd_create()'s file after restart: %s",
+			   strerror(exec_errno(fd)));
 		ckpt_restored_ok();
 	}
 	ckpt_finish(_metadata, &self->c, pid);

@@ -233,6 +233,34 @@ TEST_F(pty, unread_output_and_end_of_file_come_back)
 	ckpt_finish(_metadata, &self->c, pid);
 }
 
+/*
+ * The slave's node given to another user, mode 0600, as root may: the
+ * new pair's slave has the same owner and mode after restart.
+ */
+TEST_F(pty, slave_owner_and_mode_restored)
+{
+	pid_t pid = ckpt_fork(_metadata, &self->c);
+
+	if (pid == 0) {
+		int master, slave;
+		struct stat st;
+
+		master = open_pty(true, &slave);
+		CKPT_SYS(fchown(slave, 13333, 44444));
+		CKPT_SYS(fchmod(slave, 0600));
+		ckpt_self(&self->c);
+		CKPT_SYS(fstat(slave, &st));
+		CKPT_CHECK(st.st_uid == 13333 && st.st_gid == 44444 &&
+			   (st.st_mode & 07777) == 0600,
+			   "slave %u:%u mode 0%o", st.st_uid, st.st_gid,
+			   st.st_mode & 07777);
+		CKPT_CHECK(minor(st.st_rdev) == pty_number(master),
+			   "another pty's slave");
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
+}
+
 static int full_input(struct ckpt_ctx *c)
 {
 	char buf[5000];
