@@ -192,7 +192,8 @@ int ckpt_file_supported(struct file *file, char *why, size_t len)
 	}
 	if (kind > 0 && !ckpt_file_unlinked(file, kind))
 		return 0;
-	if (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR)
+	if (kind == CKPT_FILE_REG || kind == CKPT_FILE_DIR ||
+	    kind == CKPT_FILE_FIFO)
 		return ckpt_relink_supported(file, why, len);
 	if (S_ISSOCK(inode->i_mode))
 		type = "socket";

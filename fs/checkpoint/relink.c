@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unlinked open files: relinked at checkpoint, reopened and unlinked again
- * at restart.
+ * Unlinked open files and FIFOs: relinked at checkpoint, reopened and
+ * unlinked again at restart.
  *
  * An open file whose name is gone has nothing restart could reopen, so
  * checkpoint gives it one: a hard link in the root of the file's own mount,
@@ -329,7 +329,7 @@ int ckpt_relink_supported(struct file *file, char *why, size_t len)
 		return -EOPNOTSUPP;
 	}
 	/* only filesystems with O_TMPFILE link a file back from no links */
-	if (S_ISREG(inode->i_mode) &&
+	if (!S_ISDIR(inode->i_mode) &&
 	    !(d_inode(mnt->mnt_root)->i_op->link &&
 	      d_inode(mnt->mnt_root)->i_op->tmpfile)) {
 		snprintf(why, len, "unlinked file on %s: it cannot relink files",
@@ -342,13 +342,13 @@ int ckpt_relink_supported(struct file *file, char *why, size_t len)
 /**
  * ckpt_relink - give an unlinked file a name for restart to open
  * @ctx: checkpoint context
- * @file: an open regular file or directory whose name is gone
+ * @file: an open regular file, FIFO or directory whose name is gone
  * @objref: its objref, its name in this checkpoint's directory
  * @buf: where the new path goes
  * @len: size of @buf
  *
- * A regular file is linked; for a directory the name is only reserved
- * (restart recreates the directory there).
+ * A regular file or FIFO is linked; for a directory the name is only
+ * reserved (restart recreates the directory there).
  *
  * Return: the new path, in @buf, or an ERR_PTR (logged).
  */
@@ -374,7 +374,7 @@ char *ckpt_relink(struct ckpt_ctx *ctx, struct file *file, int objref,
 	dir = ckpt_relink_dir(ctx, file->f_path.mnt);
 	if (IS_ERR(dir)) {
 		err = PTR_ERR(dir);
-	} else if (S_ISREG(file_inode(file)->i_mode)) {
+	} else if (!S_ISDIR(file_inode(file)->i_mode)) {
 		err = ckpt_link_at(&dir->path, name, file->f_path.dentry, &link);
 		if (!err) {
 			err = ckpt_relink_add(ctx, CKPT_RELINK_LINK, &link);
@@ -614,6 +614,7 @@ struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 
 	if (path[0] != '/' ||
 	    (!(h->kind == CKPT_FILE_REG && S_ISREG(h->mode)) &&
+	     !(h->kind == CKPT_FILE_FIFO && S_ISFIFO(h->mode)) &&
 	     !(h->kind == CKPT_FILE_DIR && S_ISDIR(h->mode)))) {
 		ckpt_err(ctx, -EBADMSG, "file %d: bad relinked path %s",
 			 h->objref, path);
@@ -641,7 +642,10 @@ struct file *restore_relinked(struct ckpt_ctx *ctx, struct ckpt_hdr_file *h,
 		path_put(&p);
 		return ERR_PTR(err);
 	}
-	file = ckpt_open_path(ctx, &rec, &p, path);
+	/* a FIFO is opened as its kind opens one, by the path just checked */
+	file = h->kind == CKPT_FILE_FIFO ?
+	       ckpt_file_ops_of(h->kind)->restore(ctx, &rec, path) :
+	       ckpt_open_path(ctx, &rec, &p, path);
 	path_put(&p);
 	if (IS_ERR(file))
 		return file;

@@ -1435,7 +1435,8 @@ static void rec_file(struct ckptinfo *ci, uint32_t len)
 	if (f->relink_len) {
 		need_path(ci, f->path + f->path_len, f->relink_len,
 			  "relinked path");
-		if (f->kind != CKPT_FILE_REG && f->kind != CKPT_FILE_DIR)
+		if (f->kind != CKPT_FILE_REG && f->kind != CKPT_FILE_DIR &&
+		    f->kind != CKPT_FILE_FIFO)
 			bad(ci, "relinked path on a file of kind %u",
 			    f->kind);
 		if (f->path[f->path_len] != '/')

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unlinked open files: relinked into lost+found/checkpoint at checkpoint,
+ * Unlinked open files and FIFOs: relinked into lost+found/checkpoint at checkpoint,
  * reopened and unlinked again at restart, on ext4 and on tmpfs, moved
  * back to their old name first when it is free, so that /proc/PID/fd
  * reads as before.
@@ -405,6 +405,43 @@ TEST_F(relink, unlinked_directory_recreated)
 	ckpt_expect_restored(_metadata, &self->c,
 			     ckpt_restore_fd(_metadata, &self->c,
 					     self->c.imgfd));
+	EXPECT_EQ(self->before, relink_count(self->lf));
+}
+
+/*
+ * An unlinked FIFO, both ends open, with bytes in it: after restart the
+ * ends are one FIFO again, the bytes come out in order, the old name is
+ * not back and the link is gone.
+ */
+TEST_F(relink, unlinked_fifo_keeps_its_ends_and_bytes)
+{
+	const char *x = ckpt_tmp_path_in(&self->c, variant->dir, "fifo");
+	pid_t pid;
+
+	pid = ckpt_fork(_metadata, &self->c);
+	if (pid == 0) {
+		char buf[16] = "";
+		struct stat st;
+		int r, w;
+
+		CKPT_SYS(mkfifo(x, 0640));
+		r = CKPT_SYS(open(x, O_RDONLY | O_NONBLOCK));
+		w = CKPT_SYS(open(x, O_WRONLY));
+		CKPT_SYS(unlink(x));
+		CKPT_CHECK(write(w, "before", 6) == 6, "write");
+		ckpt_self(&self->c);
+
+		CKPT_SYS(fstat(r, &st));
+		CKPT_CHECK(S_ISFIFO(st.st_mode) && (st.st_mode & 0777) == 0640,
+			   "mode 0%o", st.st_mode);
+		CKPT_CHECK(write(w, " after", 6) == 6, "write after");
+		CKPT_CHECK(read(r, buf, sizeof(buf)) == 12 &&
+			   !memcmp(buf, "before after", 12), "read \"%s\"", buf);
+		CKPT_CHECK(access(x, F_OK) == -1, "the old name came back");
+		check_old_name(r, x);
+		ckpt_restored_ok();
+	}
+	ckpt_finish(_metadata, &self->c, pid);
 	EXPECT_EQ(self->before, relink_count(self->lf));
 }
 
