@@ -1106,8 +1106,9 @@ enum ckpt_file_kind {
  *
  * The path is absolute, except for a pipe, whose "pipe:[inode]" is only
  * informational.  For an unlinked file (CKPT_FILE_REG, CKPT_FILE_DIR and,
- * since version 15, CKPT_FILE_FIFO only) @path is the name it had, informational, and the relinked path
- * is where restart finds it: a hard link checkpoint made in
+ * since version 15, CKPT_FILE_FIFO only) @path is the name it had,
+ * informational, and the relinked path is where restart finds it: a hard
+ * link checkpoint made in
  * lost+found/checkpoint/<dir>/ at the root of the file's mount, which
  * restart opens and unlinks once the whole restart succeeded (unless
  * RESTART_KEEP_LINKS).  A directory is recreated there empty, with @mode,
