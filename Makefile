@@ -33,7 +33,7 @@ USER_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
 	       -idirafter $(REPO)/arch/x86/include/uapi
 
 .PHONY: all deps kernel tools selftests examples initramfs \
-	check demo bench series series-check clean help
+	check demo bench zdtm series series-check clean help
 
 all: initramfs
 
@@ -105,6 +105,11 @@ bench: all
 	@CKPT_FLAVOR=bench $(SCRIPTS)/mkinitramfs.sh
 	@$(SCRIPTS)/bench.sh
 
+# CRIU's zdtm static tests through checkpoint/restart in the VM, as a
+# third-party suite: CRIU=<a CRIU source tree>, TESTS=... picks some.
+zdtm: all
+	@$(SCRIPTS)/zdtm.sh $(CRIU) $(TESTS)
+
 series: deps
 	@$(SCRIPTS)/deps.sh --series
 	@$(SCRIPTS)/series.sh
@@ -128,6 +133,7 @@ help:
 	@echo "  check-debug    the tests on a kmemleak+lockdep+KASAN kernel"
 	@echo "  demo           checkpoint/kill/restart a counter in the VM"
 	@echo "  bench          ckpt beside CRIU (tools/ckpt/bench) -> build/bench"
+	@echo "  zdtm           CRIU's zdtm tests through ckpt (CRIU=src) -> build/zdtm"
 	@echo "  series         the change as a git-format-patch series -> build/series"
 	@echo "  series-check   series, then git am, build and checkpatch at each patch"
 	@echo "  clean          remove build/"
