@@ -191,7 +191,7 @@ TEST_F(pty, unread_input_comes_back_line_by_line)
 		read_line(slave, "one\n");
 		read_line(slave, "two\n");
 		read_exactly(master, "r", 1);
-		CKPT_SYS(write(master, "\x7f" "ee\n", 4));
+		CKPT_SYS(write(master, "\177ee\n", 4));
 		read_line(slave, "thee\n");
 		read_exactly(master, "\b \bee\r\n", 7);
 		ckpt_restored_ok();

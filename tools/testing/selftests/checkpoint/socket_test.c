@@ -775,8 +775,9 @@ TEST_F(sockets, udp_shutdown_kept)
 /*
  * A UDP-Lite pair and a ping socket, both bound to loopback (the pair
  * connected, the ping socket to the loopback device too), and a UDP-Lite
- * socket connected to port 0: their names, peers and device come back, the pair carries a datagram each way and
- * the ping socket gets its echo reply.  Root may make ping sockets once
+ * socket connected to port 0: their names, peers and device come back,
+ * the pair carries a datagram each way and the ping socket gets its echo
+ * reply.  Root may make ping sockets once
  * net.ipv4.ping_group_range holds group 0.
  */
 TEST_F(sockets, udplite_and_ping_sockets_come_back)

@@ -30,9 +30,9 @@ static int set_lease(struct ckpt_ctx *c)
 	signal(SIGIO, SIG_IGN);
 	if (fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK))
 		return errno;
-	if (open(path, O_WRONLY | O_NONBLOCK) >= 0 || errno != EWOULDBLOCK)
-		return EINVAL;
-	return 0;
+	fd = open(path, O_WRONLY | O_NONBLOCK);
+	/* the open would have waited for the break, which began */
+	return fd < 0 ? (errno == EWOULDBLOCK ? 0 : errno) : 1;
 }
 
 static int set_seccomp(struct ckpt_ctx *c)
