@@ -369,8 +369,7 @@ static int restore_pty_unread(struct tty_struct *tty, const u8 *data, u32 n)
 /* Are the bits after the last of @n in a PTY record's bitmap zero? */
 static bool restore_pty_unread_valid(const u8 *data, u32 n)
 {
-	return n <= CKPT_PTY_UNREAD_MAX &&
-	       !(n % 8 && data[n + n / 8] >> (n % 8));
+	return !(n % 8 && data[n + n / 8] >> (n % 8));
 }
 
 /**

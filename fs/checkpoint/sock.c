@@ -230,7 +230,6 @@ static int ckpt_sock_fresh(struct sock *sk, struct socket **fresh)
 static const char *ckpt_sock_level_unsaved(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
-	bool out, in;
 
 	if (rcu_access_pointer(sk->sk_filter) || ckpt_reuseport_prog(sk))
 		return "a socket filter is attached";
@@ -247,7 +246,7 @@ static const char *ckpt_sock_level_unsaved(struct sock *sk)
 		return "SO_PASSPIDFD is set";
 	/* a TCP shutdown goes with a FIN (ckpt_tcp_fins()); others' are own */
 	if (READ_ONCE(sk->sk_shutdown) && sk->sk_family != AF_UNIX &&
-	    sk->sk_protocol == IPPROTO_TCP && !ckpt_tcp_fins(sk, &out, &in))
+	    sk->sk_protocol == IPPROTO_TCP && !ckpt_tcp_fins(sk, NULL, NULL))
 		return "it is shut down, and no FIN says so (shutdown(SHUT_RD))";
 	if (READ_ONCE(sk->sk_err) || READ_ONCE(sk->sk_err_soft))
 		return "an error is pending";
@@ -432,9 +431,8 @@ static const char *ckpt_inet_unsaved(struct sock *sk, struct sock *fresh)
 	if (sk->sk_protocol == IPPROTO_TCP) {
 		struct inet_connection_sock *icsk = inet_csk(sk);
 		struct tcp_sock *tp = tcp_sk(sk);
-		bool out, in;
-		/* established, or closing with its FINs (ckpt_tcp_fins()) */
-		bool est = ckpt_tcp_fins(sk, &out, &in);
+		/* established, or closing with its FINs */
+		bool est = ckpt_tcp_fins(sk, NULL, NULL);
 
 		if (sk->sk_state == TCP_LISTEN) {
 			if (READ_ONCE(sk->sk_ack_backlog) ||
@@ -538,7 +536,7 @@ static int ckpt_sock_check(struct file *file, char *why, size_t len,
 			   struct ckpt_sockopt *opts, u32 *nr)
 {
 	struct socket *sock = ckpt_sock_of(file);
-	bool tcp, out, in;
+	bool tcp;
 	const char *no;
 
 	if (!sock) {
@@ -548,7 +546,7 @@ static int ckpt_sock_check(struct file *file, char *why, size_t len,
 	tcp = sock->sk->sk_family != AF_UNIX &&
 	      sock->sk->sk_protocol == IPPROTO_TCP;
 	/* TCP repair mode, which reads a connection, needs it */
-	if (tcp && ckpt_tcp_fins(sock->sk, &out, &in) &&
+	if (tcp && ckpt_tcp_fins(sock->sk, NULL, NULL) &&
 	    !ns_capable_noaudit(sock_net(sock->sk)->user_ns, CAP_NET_ADMIN)) {
 		snprintf(why, len,
 			 "TCP connection: saving it needs CAP_NET_ADMIN (TCP repair mode)");
@@ -730,7 +728,6 @@ static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 			   struct ckpt_hdr_socket *h)
 {
 	struct sock *sk = sock->sk;
-	bool out, in;
 	int n;
 
 	if (!inet_sk(sk)->inet_num)
@@ -741,7 +738,7 @@ static int ckpt_inet_addrs(struct ckpt_ctx *ctx, struct socket *sock,
 	h->addr_len = n;
 	/* UDP connected, or a TCP connection, closing or not */
 	if (sk->sk_state != TCP_ESTABLISHED &&
-	    (sk->sk_protocol != IPPROTO_TCP || !ckpt_tcp_fins(sk, &out, &in)))
+	    (sk->sk_protocol != IPPROTO_TCP || !ckpt_tcp_fins(sk, NULL, NULL)))
 		return 0;
 	n = kernel_getpeername(sock, (struct sockaddr *)h->peer);
 	/* a datagram socket connected to port 0, which getpeername() hides */

@@ -127,8 +127,8 @@ static int ckpt_tcp_peek(struct socket *sock, int queue, u8 *buf, u32 len)
  * ckpt_tcp_fins - the FINs of a connection, as its state tells them
  * @sk: a TCP socket
  * @out: set if its own FIN was queued (shutdown(2) or close), sent or
- *	not, acknowledged or not
- * @in: set if the peer's FIN was received
+ *	not, acknowledged or not; may be NULL
+ * @in: set if the peer's FIN was received; may be NULL
  *
  * A connection is established or closing, with an open socket: FIN_WAIT1
  * or FIN_WAIT2 after its shutdown, CLOSE_WAIT after its peer's, CLOSING
@@ -140,14 +140,19 @@ static int ckpt_tcp_peek(struct socket *sock, int queue, u8 *buf, u32 len)
 bool ckpt_tcp_fins(struct sock *sk, bool *out, bool *in)
 {
 	int state = READ_ONCE(sk->sk_state);
+	bool o, i;
 
-	*out = state == TCP_FIN_WAIT1 || state == TCP_FIN_WAIT2 ||
-	       state == TCP_CLOSING || state == TCP_LAST_ACK;
-	*in = state == TCP_CLOSE_WAIT || state == TCP_CLOSING ||
-	      state == TCP_LAST_ACK;
-	return (state == TCP_ESTABLISHED || *out || *in) &&
+	o = state == TCP_FIN_WAIT1 || state == TCP_FIN_WAIT2 ||
+	    state == TCP_CLOSING || state == TCP_LAST_ACK;
+	i = state == TCP_CLOSE_WAIT || state == TCP_CLOSING ||
+	    state == TCP_LAST_ACK;
+	if (out)
+		*out = o;
+	if (in)
+		*in = i;
+	return (state == TCP_ESTABLISHED || o || i) &&
 	       READ_ONCE(sk->sk_shutdown) ==
-	       ((*out ? SEND_SHUTDOWN : 0) | (*in ? RCV_SHUTDOWN : 0));
+	       ((o ? SEND_SHUTDOWN : 0) | (i ? RCV_SHUTDOWN : 0));
 }
 
 /* The queues, read until two readings of their bounds agree. */

@@ -723,15 +723,32 @@ static short polled(int fd)
  * reader shut reads end of file at once, the one shut both ways hangs
  * up), and datagrams still reach the first.
  */
+/*
+ * Bind @x and @y to loopback ports of their own, named in @a and @b,
+ * and connect each to the other.
+ */
+static void connect_pair(int x, int y, struct sockaddr_in *a,
+			 struct sockaddr_in *b)
+{
+	socklen_t alen = sizeof(*a), blen = sizeof(*b);
+
+	*a = (struct sockaddr_in){ .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	*b = *a;
+	CKPT_SYS(bind(x, (struct sockaddr *)a, alen));
+	CKPT_SYS(getsockname(x, (struct sockaddr *)a, &alen));
+	CKPT_SYS(bind(y, (struct sockaddr *)b, blen));
+	CKPT_SYS(getsockname(y, (struct sockaddr *)b, &blen));
+	CKPT_SYS(connect(x, (struct sockaddr *)b, blen));
+	CKPT_SYS(connect(y, (struct sockaddr *)a, alen));
+}
+
 TEST_F(sockets, udp_shutdown_kept)
 {
 	pid_t pid = ckpt_fork(_metadata, &self->c);
 
 	if (pid == 0) {
-		struct sockaddr_in a = { .sin_family = AF_INET,
-					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-		struct sockaddr_in b = a;
-		socklen_t alen = sizeof(a), blen = sizeof(b);
+		struct sockaddr_in a, b;
 		int x = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
 		int y = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
 		int z = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
@@ -739,12 +756,7 @@ TEST_F(sockets, udp_shutdown_kept)
 		short px, py, pz;
 		char buf[8];
 
-		CKPT_SYS(bind(x, (struct sockaddr *)&a, sizeof(a)));
-		CKPT_SYS(getsockname(x, (struct sockaddr *)&a, &alen));
-		CKPT_SYS(bind(y, (struct sockaddr *)&b, sizeof(b)));
-		CKPT_SYS(getsockname(y, (struct sockaddr *)&b, &blen));
-		CKPT_SYS(connect(x, (struct sockaddr *)&b, blen));
-		CKPT_SYS(connect(y, (struct sockaddr *)&a, alen));
+		connect_pair(x, y, &a, &b);
 		CKPT_SYS(shutdown(x, SHUT_WR));
 		CKPT_SYS(shutdown(y, SHUT_RD));
 		CKPT_CHECK(shutdown(z, SHUT_RDWR) == -1 && errno == ENOTCONN,
@@ -791,10 +803,10 @@ TEST_F(sockets, udplite_and_ping_sockets_come_back)
 				     "0 0", 3, 0));
 	pid = ckpt_fork(_metadata, &self->c);
 	if (pid == 0) {
-		struct sockaddr_in a = { .sin_family = AF_INET,
+		struct sockaddr_in p = { .sin_family = AF_INET,
 					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-		struct sockaddr_in b = a, p = a, pa, now;
-		socklen_t alen = sizeof(a), blen = sizeof(b), plen = sizeof(pa);
+		struct sockaddr_in a, b, pa, now;
+		socklen_t plen = sizeof(pa);
 		socklen_t n = sizeof(now);
 		int x = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
 		int y = CKPT_SYS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
@@ -807,12 +819,7 @@ TEST_F(sockets, udplite_and_ping_sockets_come_back)
 		socklen_t dlen = sizeof(dev);
 		bool bound_dev;
 
-		CKPT_SYS(bind(x, (struct sockaddr *)&a, sizeof(a)));
-		CKPT_SYS(getsockname(x, (struct sockaddr *)&a, &alen));
-		CKPT_SYS(bind(y, (struct sockaddr *)&b, sizeof(b)));
-		CKPT_SYS(getsockname(y, (struct sockaddr *)&b, &blen));
-		CKPT_SYS(connect(x, (struct sockaddr *)&b, blen));
-		CKPT_SYS(connect(y, (struct sockaddr *)&a, alen));
+		connect_pair(x, y, &a, &b);
 		/* a kernel without CONFIG_NETDEVICES has no SO_BINDTODEVICE */
 		bound_dev = !setsockopt(ping, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3);
 		CKPT_CHECK(bound_dev || errno == ENOPROTOOPT,
